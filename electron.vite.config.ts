@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+/**
+ * One build for all processes. The main bundle also emits the service entry files, the
+ * headless server, the CLI and the benchmarks, so the supervisor starts the same built
+ * JavaScript under Node (--server, tests) and under Electron (utilityProcess).
+ */
+const backendEntries: Record<string, string> = {
+  server: 'src-backend/server/main.ts',
+  data_node: 'src-backend/services/data/main.ts',
+  auth_node: 'src-backend/services/auth/main.ts',
+  teacher_node: 'src-backend/services/teacher/main.ts',
+  student_node: 'src-backend/services/student/main.ts',
+  queue_node: 'src-backend/services/queue/main.ts',
+  realtime: 'src-backend/services/realtime/main.ts',
+  cli: 'src-backend/cli/main.ts',
+  'bench-transport': 'src-backend/bench/transport.ts',
+  'bench-rush': 'src-backend/bench/rush.ts',
+  'bench-realtime': 'src-backend/bench/realtime.ts',
+  'bench-import': 'src-backend/bench/import.ts',
+};
+
+function mainInputs(): Record<string, string> {
+  const inputs: Record<string, string> = { index: resolve('src-main/index.ts') };
+  for (const [name, file] of Object.entries(backendEntries)) {
+    if (existsSync(file)) inputs[name] = resolve(file);
+  }
+  return inputs;
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      target: 'node20',
+      rollupOptions: { input: mainInputs() },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('src-main/preload.ts') },
+        // Sandboxed preloads cannot be ES modules.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    plugins: [vue()],
+    resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
+    build: {
+      outDir: resolve('out/renderer'),
+      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+    },
+  },
+});

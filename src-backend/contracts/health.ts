@@ -1,0 +1,27 @@
+import { Type, type Static } from 'typebox';
+
+export const Transport = Type.Union([Type.Literal('unix'), Type.Literal('http')]);
+export type Transport = Static<typeof Transport>;
+
+/** GET /health on the five course services (the realtime server keeps seed 003's shape). */
+export const HealthBody = Type.Object({
+  status: Type.Literal('healthy'),
+  service: Type.String(),
+  pid: Type.Integer(),
+  uptime: Type.Number({ description: 'seconds since the process started' }),
+  transport: Transport,
+});
+export type HealthBody = Static<typeof HealthBody>;
+
+/** Seed 003's realtime health shape, exactly. */
+export const RealtimeHealthBody = Type.Object({
+  status: Type.Literal('healthy'),
+  service: Type.Literal('socketio'),
+  port: Type.Integer(),
+  connections: Type.Object({
+    log_connections: Type.Integer(),
+    admin_connections: Type.Integer(),
+    total_connections: Type.Integer(),
+  }),
+});
+export type RealtimeHealthBody = Static<typeof RealtimeHealthBody>;

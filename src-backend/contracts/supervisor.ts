@@ -1,0 +1,88 @@
+import { Type, type Static } from 'typebox';
+import { SERVICE_NAMES, type ServiceName } from './services.js';
+
+/** Child → parent over the fork/utility-process channel. */
+export type ChildMessage =
+  | {
+      type: 'ready';
+      service: ServiceName;
+      pid: number;
+      http: { host: string; port: number };
+      socket: string | null;
+    }
+  /** A start-up problem that a restart cannot fix (port taken, bad SOCKET_DIR). */
+  | { type: 'fatal'; service: ServiceName; message: string };
+
+/** Parent → child. Windows has no SIGTERM, so shutdown is always also a message. */
+export type ParentMessage = { type: 'shutdown' };
+
+export const ProcessState = Type.Union([
+  Type.Literal('starting'),
+  Type.Literal('running'),
+  Type.Literal('restarting'),
+  Type.Literal('errored'),
+  Type.Literal('stopped'),
+]);
+export type ProcessState = Static<typeof ProcessState>;
+
+export const ServiceNameSchema = Type.Union(SERVICE_NAMES.map((n) => Type.Literal(n)));
+
+export const ProcessStatus = Type.Object({
+  name: ServiceNameSchema,
+  state: ProcessState,
+  pid: Type.Union([Type.Integer(), Type.Null()]),
+  /** ms since the current incarnation became ready; 0 when not running */
+  uptimeMs: Type.Integer(),
+  restarts: Type.Integer(),
+  rssBytes: Type.Union([Type.Integer(), Type.Null()]),
+  healthLatencyMs: Type.Union([Type.Number(), Type.Null()]),
+  transport: Type.Union([Type.Literal('unix'), Type.Literal('http'), Type.Null()]),
+  port: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});
+export type ProcessStatus = Static<typeof ProcessStatus> & { name: ServiceName };
+
+export const SupervisorStatus = Type.Object({
+  overall: Type.Union([Type.Literal('healthy'), Type.Literal('degraded'), Type.Literal('down')]),
+  processes: Type.Array(ProcessStatus),
+});
+export type SupervisorStatus = Static<typeof SupervisorStatus>;
+
+export const ProcessOp = Type.Union([
+  Type.Literal('start'),
+  Type.Literal('stop'),
+  Type.Literal('restart'),
+]);
+export type ProcessOp = Static<typeof ProcessOp>;
+
+export const LogLevel = Type.Union([
+  Type.Literal('trace'),
+  Type.Literal('debug'),
+  Type.Literal('info'),
+  Type.Literal('warn'),
+  Type.Literal('error'),
+  Type.Literal('fatal'),
+]);
+export type LogLevel = Static<typeof LogLevel>;
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** One fanned-in log line, as kept in the ring buffer and streamed on /logs. */
+export const LogRecord = Type.Object({
+  seq: Type.Integer(),
+  time: Type.String(),
+  level: LogLevel,
+  service: Type.String(),
+  msg: Type.String(),
+});
+export type LogRecord = Static<typeof LogRecord>;
+
+/** Admin-event types published on /admin (issue 4). */
+export type AdminEventType =
+  | 'process_state'
+  | 'process_restart'
+  | 'user_created'
+  | 'user_deleted'
+  | 'user_disabled'
+  | 'code_generated'
+  | 'throttler_flush'
+  | 'selection_window';

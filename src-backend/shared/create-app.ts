@@ -1,0 +1,70 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorCode } from '../contracts/errors.js';
+import { HealthBody } from '../contracts/health.js';
+import type { ServiceName } from '../contracts/services.js';
+import { registerErrorHandling } from './error-handler.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface BaseAppOptions {
+  readonly service: ServiceName | 'gateway';
+  /** a pino logger; tests leave it out and get a silent app */
+  readonly logger?: FastifyBaseLogger;
+  readonly bodyLimit?: number;
+  /** the realtime server answers /health itself, in seed 003's shape */
+  readonly health?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** set by the service runner when shutdown starts: new requests get 503 while in-flight ones drain */
+    draining: boolean;
+  }
+}
+
+/** Fastify with our validator settings, error handler, draining gate and /health. Never listens. */
+export function createBaseApp(opts: BaseAppOptions): App {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    // Logs stream to the console live; a line per request would flood it.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        removeAdditional: false, // unknown fields are a 400, not silently dropped
+        coerceTypes: 'array', // querystrings arrive as strings
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('draining', false);
+  app.addHook('onRequest', async (request, reply) => {
+    if (app.draining) {
+      void reply.header('connection', 'close');
+      return reply.code(503).send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
+    }
+  });
+  registerErrorHandling(app);
+
+  if (opts.health !== false) {
+    app.get('/health', { schema: { response: { 200: HealthBody } } }, async (request) => ({
+      status: 'healthy' as const,
+      service: opts.service,
+      pid: process.pid,
+      uptime: Math.round(process.uptime() * 1000) / 1000,
+      transport: request.socket.remoteAddress ? ('http' as const) : ('unix' as const),
+    }));
+  }
+  return app;
+}

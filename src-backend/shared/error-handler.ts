@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ErrorCode, type ErrorBody } from '../contracts/errors.js';
+import { AppError } from './app-error.js';
+import { ServiceCallError } from './service-client.js';
+
+/** Fastify's own 4xx codes, mapped to ours so clients see one vocabulary. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.BODY_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.VALIDATION_FAILED,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.INVALID_JSON,
+  FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.INVALID_JSON,
+};
+
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (err instanceof AppError) {
+    const body: ErrorBody = { error: { code: err.code, message: err.message } };
+    if (err.details !== undefined) body.error.details = err.details;
+    return { status: err.statusCode, body, headers: err.headers ? { ...err.headers } : undefined };
+  }
+  if (err instanceof ServiceCallError) {
+    // A downstream 4xx is the caller's problem and passes through; anything else is ours.
+    if (err.statusCode >= 400 && err.statusCode < 500) {
+      return { status: err.statusCode, body: { error: { code: err.code, message: err.message } } };
+    }
+    return {
+      status: 503,
+      body: { error: { code: ErrorCode.SERVICE_UNAVAILABLE, message: `${err.service} is unavailable` } },
+    };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    return {
+      status: 400,
+      body: { error: { code: ErrorCode.VALIDATION_FAILED, message: fe.message } },
+    };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = (fe.code && FASTIFY_CODES[fe.code]) || fe.code || ErrorCode.VALIDATION_FAILED;
+    const message = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'body is not valid JSON' : fe.message;
+    return { status: fe.statusCode, body: { error: { code, message } } };
+  }
+  // A 5xx never shows its message or stack to the client.
+  return { status: 500, body: { error: { code: ErrorCode.INTERNAL, message: 'internal error' } } };
+}
+
+/** The one error handler (and 404 handler) every service registers. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body, headers } = toErrorBody(err);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (headers) void reply.headers(headers);
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    };
+    return reply.code(404).send(body);
+  });
+}

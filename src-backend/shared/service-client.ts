@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import { Pool, errors as undiciErrors } from 'undici';
+import { ErrorCode } from '../contracts/errors.js';
+import { INTERNAL_TOKEN_HEADER, type ServiceName } from '../contracts/services.js';
+import type { Transport } from '../contracts/health.js';
+import { socketPathFor, type RuntimeConfig } from './config.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A downstream service answered with a non-2xx, or could not be reached at all. */
+export class ServiceCallError extends Error {
+  override name = 'ServiceCallError';
+  constructor(
+    readonly service: ServiceName,
+    /** the downstream status; 503 when unreachable, 504 on timeout */
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  /** forward a user's bearer token instead of (or as well as) the internal token */
+  readonly token?: string;
+  /** leave out the internal token (the gateway proxies user calls with the user's rights only) */
+  readonly internal?: boolean;
+}
+
+export interface RawResponse<T = unknown> {
+  readonly statusCode: number;
+  readonly body: T;
+  readonly transport: Transport;
+}
+
+export interface ServiceClientOptions {
+  readonly config: RuntimeConfig;
+  readonly timeoutMs?: number;
+  /** keep-alive connections per service and transport */
+  readonly connections?: number;
+}
+
+const SOCKET_RETRY_MS = 1000;
+
+/**
+ * The one way services call each other. Unix socket with keep-alive first; HTTP when the
+ * socket is missing or refuses; `<NAME>_URL` when the deployment spans hosts.
+ */
+export class ServiceClient {
+  private readonly pools = new Map<string, Pool>();
+  /** until when a service's socket is skipped after it failed */
+  private readonly socketDownUntil = new Map<ServiceName, number>();
+  private readonly timeoutMs: number;
+  private closed = false;
+
+  constructor(private readonly opts: ServiceClientOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+  }
+
+  get<T>(service: ServiceName, path: string, opts?: CallOptions): Promise<T> {
+    return this.call<T>('GET', service, path, undefined, opts);
+  }
+  post<T>(service: ServiceName, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
+    return this.call<T>('POST', service, path, body ?? {}, opts);
+  }
+  put<T>(service: ServiceName, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
+    return this.call<T>('PUT', service, path, body ?? {}, opts);
+  }
+  delete<T>(service: ServiceName, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
+    return this.call<T>('DELETE', service, path, body, opts);
+  }
+
+  /** Like get/post, but a non-2xx answer is returned, not thrown. */
+  async request<T = unknown>(
+    method: HttpMethod,
+    service: ServiceName,
+    path: string,
+    body?: unknown,
+    opts: CallOptions = {},
+  ): Promise<RawResponse<T>> {
+    if (this.closed) throw new ServiceCallError(service, 503, ErrorCode.SERVICE_UNAVAILABLE, 'client closed');
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.internal !== false && this.opts.config.internalToken) {
+      headers[INTERNAL_TOKEN_HEADER] = this.opts.config.internalToken;
+    }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+
+    const route = this.route(service);
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    try {
+      return await this.send<T>(route.pool, route.transport, method, path, headers, payload, timeoutMs);
+    } catch (err) {
+      if (route.transport === 'unix' && isConnectFailure(err)) {
+        // Socket gone or refusing: remember for a moment and go over TCP instead.
+        this.socketDownUntil.set(service, Date.now() + SOCKET_RETRY_MS);
+        const http = this.httpPool(service);
+        try {
+          return await this.send<T>(http, 'http', method, path, headers, payload, timeoutMs);
+        } catch (httpErr) {
+          throw this.wrap(service, httpErr, timeoutMs);
+        }
+      }
+      throw this.wrap(service, err, timeoutMs);
+    }
+  }
+
+  /** Which transport the next call to `service` would use. */
+  transportFor(service: ServiceName): Transport {
+    return this.route(service).transport;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+
+  private async call<T>(method: HttpMethod, service: ServiceName, path: string, body: unknown, opts?: CallOptions): Promise<T> {
+    const res = await this.request<T>(method, service, path, body, opts);
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
+    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ServiceCallError(
+      service,
+      res.statusCode,
+      err?.code ?? `HTTP_${res.statusCode}`,
+      err?.message ?? `${service} answered ${res.statusCode}`,
+    );
+  }
+
+  private async send<T>(
+    pool: Pool,
+    transport: Transport,
+    method: HttpMethod,
+    path: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    timeoutMs: number,
+  ): Promise<RawResponse<T>> {
+    const res = await pool.request({
+      method,
+      path,
+      headers,
+      body: payload,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    let parsed: unknown = null;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { statusCode: res.statusCode, body: parsed as T, transport };
+  }
+
+  private route(service: ServiceName): { pool: Pool; transport: Transport } {
+    const { config } = this.opts;
+    if (config.urls[service] || !config.useSockets) return { pool: this.httpPool(service), transport: 'http' };
+    const downUntil = this.socketDownUntil.get(service) ?? 0;
+    if (downUntil > Date.now()) return { pool: this.httpPool(service), transport: 'http' };
+    const socketPath = socketPathFor(service, config.socketDir);
+    if (process.platform !== 'win32' && !fs.existsSync(socketPath)) {
+      return { pool: this.httpPool(service), transport: 'http' };
+    }
+    return { pool: this.pool(`unix:${service}`, 'http://localhost', socketPath), transport: 'unix' };
+  }
+
+  private httpPool(service: ServiceName): Pool {
+    const { config } = this.opts;
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host;
+    const origin = config.urls[service] ?? `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.ports[service]}`;
+    return this.pool(`http:${service}`, origin);
+  }
+
+  private pool(key: string, origin: string, socketPath?: string): Pool {
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.opts.connections ?? 32,
+        keepAliveTimeout: 60_000,
+        ...(socketPath ? { socketPath } : {}),
+      });
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private wrap(service: ServiceName, err: unknown, timeoutMs: number): ServiceCallError {
+    if (err instanceof ServiceCallError) return err;
+    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+      return new ServiceCallError(service, 504, ErrorCode.SERVICE_TIMEOUT, `${service} did not answer within ${timeoutMs} ms`);
+    }
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+    return new ServiceCallError(service, 503, ErrorCode.SERVICE_UNAVAILABLE, `${service} is unreachable (${code})`);
+  }
+}
+
+function isConnectFailure(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+}

@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import { PORT_ENV, type ServiceName } from '../contracts/services.js';
+import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
+import type { App } from './create-app.js';
+import { listenDual, type Listening } from './dual-listen.js';
+import { createLogger } from './logger.js';
+import { getParentChannel } from './parent-channel.js';
+import { ServiceClient } from './service-client.js';
+import { ensureSocketDir } from './socket-dir.js';
+
+export interface ServiceContext {
+  readonly service: ServiceName;
+  readonly config: RuntimeConfig;
+  readonly logger: Logger;
+  readonly client: ServiceClient;
+}
+
+export interface ServiceDefinition {
+  readonly name: ServiceName;
+  build(ctx: ServiceContext): Promise<App> | App;
+  /** after the servers have closed and in-flight requests drained: close the database etc. */
+  onShutdown?(): Promise<void> | void;
+}
+
+/** How long shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 8000;
+/** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
+export const EXIT_CONFIG = 78;
+
+/**
+ * The whole life of a service process: config, listen on socket + port, ready handshake,
+ * graceful shutdown. Each service's main.ts is one call to this.
+ */
+export async function runService(def: ServiceDefinition): Promise<void> {
+  const channel = getParentChannel();
+  const logger = createLogger(def.name);
+  let app: App | undefined;
+  let listening: Listening | undefined;
+  let client: ServiceClient | undefined;
+
+  const fail = (message: string): never => {
+    process.stderr.write(`${def.name}: ${message}\n`);
+    channel?.send({ type: 'fatal', service: def.name, message });
+    process.exit(EXIT_CONFIG);
+  };
+
+  try {
+    const config = loadConfig();
+    const socketPath = config.useSockets ? socketPathFor(def.name, config.socketDir) : null;
+    if (socketPath) ensureSocketDir(config.socketDir);
+    client = new ServiceClient({ config });
+    app = await def.build({ service: def.name, config, logger, client });
+    listening = await listenDual(app, {
+      service: def.name,
+      host: config.host,
+      port: config.ports[def.name],
+      portEnv: PORT_ENV[def.name],
+      socketPath,
+    });
+    logger.info({ port: listening.port, socket: socketPath }, `${def.name} listening on ${config.host}:${listening.port}${socketPath ? ` and ${socketPath}` : ''}`);
+    channel?.send({
+      type: 'ready',
+      service: def.name,
+      pid: process.pid,
+      http: { host: config.host, port: listening.port },
+      socket: socketPath,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    logger.fatal({ err }, 'start-up failed');
+    fail(`start-up failed: ${(err as Error).message}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${def.name} shutting down (${reason})`);
+    const deadline = setTimeout(() => {
+      process.stderr.write(`${def.name}: shutdown took over ${SHUTDOWN_DEADLINE_MS} ms, exiting anyway\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      app!.draining = true;
+      await listening?.close();
+      await app!.close();
+      await def.onShutdown?.();
+      await client?.close();
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+    }
+    logger.flush?.();
+    process.exit(0);
+  };
+
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  channel?.onMessage((msg) => {
+    if (msg.type === 'shutdown') void shutdown('shutdown message');
+  });
+  // A forked child whose parent died must not linger as an orphan.
+  process.on('disconnect', () => void shutdown('parent went away'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    process.exit(1);
+  });
+}
