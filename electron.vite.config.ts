@@ -31,17 +31,21 @@ function mainInputs(): Record<string, string> {
   return inputs;
 }
 
+/** CSC_OUT lets parallel work build into separate folders; CSC_BUILD_ONLY=main skips the UI. */
+const out = process.env.CSC_OUT || 'out';
+const mainOnly = process.env.CSC_BUILD_ONLY === 'main';
+
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
+      outDir: `${out}/main`,
       target: 'node20',
       rollupOptions: { input: mainInputs() },
     },
   },
-  preload: {
+  preload: mainOnly ? undefined : {
     build: {
-      outDir: 'out/preload',
+      outDir: `${out}/preload`,
       rollupOptions: {
         input: { index: resolve('src-main/preload.ts') },
         // Sandboxed preloads cannot be ES modules.
@@ -49,12 +53,12 @@ export default defineConfig({
       },
     },
   },
-  renderer: {
+  renderer: mainOnly ? undefined : {
     root: 'src-renderer',
     plugins: [vue()],
     resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
     build: {
-      outDir: resolve('out/renderer'),
+      outDir: resolve(`${out}/renderer`),
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
   },

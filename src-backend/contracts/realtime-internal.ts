@@ -1,0 +1,56 @@
+import { Type, type Static } from 'typebox';
+import { LogRecord } from './supervisor.js';
+
+/**
+ * The realtime server's internal API: how services and the supervisor hand it events.
+ * Every route here needs the internal token.
+ */
+
+/** POST {events} → 202 {accepted}. The event manager maps each event name to its namespace. */
+export const REALTIME_EMIT_PATH = '/internal/emit';
+export const InternalEvent = Type.Object(
+  {
+    event: Type.String({ minLength: 1, maxLength: 100 }),
+    data: Type.Unknown(),
+    /** a room within the namespace, e.g. `course:12` or `user:7`; absent = the whole namespace */
+    room: Type.Optional(Type.String({ maxLength: 200 })),
+    /** only to override the automatic namespace mapping */
+    namespace: Type.Optional(Type.String({ pattern: '^/', maxLength: 50 })),
+    /** false bypasses the throttler (default: per the event type's config) */
+    throttle: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type InternalEvent = Static<typeof InternalEvent>;
+export const InternalEmitRequest = Type.Object(
+  { events: Type.Array(InternalEvent, { minItems: 1, maxItems: 5000 }) },
+  { additionalProperties: false },
+);
+export type InternalEmitRequest = Static<typeof InternalEmitRequest>;
+
+/** POST {lines} → 202. The supervisor's log fan-in feeds /logs through this. */
+export const REALTIME_LOGS_PATH = '/internal/logs';
+export const InternalLogsRequest = Type.Object(
+  { lines: Type.Array(LogRecord, { minItems: 1, maxItems: 10_000 }) },
+  { additionalProperties: false },
+);
+export type InternalLogsRequest = Static<typeof InternalLogsRequest>;
+
+/** POST {userId, reason} → 200 {disconnected}. Logout and disable end the user's sockets. */
+export const REALTIME_DISCONNECT_PATH = '/internal/users/disconnect';
+export const InternalDisconnectRequest = Type.Object(
+  { userId: Type.Integer(), reason: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type InternalDisconnectRequest = Static<typeof InternalDisconnectRequest>;
+
+/** Event names the course services publish (issue 3 → 4). */
+export const CourseEvents = {
+  /** {courseId, enrolled, capacity, seatsLeft}, room `course:<id>`, throttled */
+  seats: 'course:seats',
+  /** {ticket, courseId, action, status}, room `user:<studentId>` */
+  outcome: 'selection:outcome',
+} as const;
+
+/** The /admin namespace's one event: {type, data}. */
+export const ADMIN_EVENT = 'admin_event';

@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { AdminEventType } from '../contracts/supervisor.js';
+import {
+  ADMIN_EVENT,
+  REALTIME_DISCONNECT_PATH,
+  REALTIME_EMIT_PATH,
+  type InternalEvent,
+} from '../contracts/realtime-internal.js';
+import type { ServiceClient } from './service-client.js';
+
+/**
+ * How services publish to the realtime server. Events are batched for a few ms so a rush
+ * becomes one internal call per batch, and a realtime outage never fails the caller's request.
+ */
+export interface RealtimePublisher {
+  emit(event: Omit<InternalEvent, 'data'> & { data: unknown }): void;
+  adminEvent(type: AdminEventType, data: Record<string, unknown>): void;
+  disconnectUser(userId: number, reason: string): Promise<void>;
+  /** send what is buffered now (tests, shutdown) */
+  flush(): Promise<void>;
+}
+
+export function createRealtimePublisher(
+  client: ServiceClient,
+  logger?: Pick<Logger, 'warn'>,
+  opts: { batchMs?: number; maxBuffered?: number } = {},
+): RealtimePublisher {
+  const batchMs = opts.batchMs ?? 10;
+  const maxBuffered = opts.maxBuffered ?? 20_000;
+  let buffer: InternalEvent[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let warned = false;
+
+  const send = async (): Promise<void> => {
+    timer = null;
+    if (buffer.length === 0) return;
+    const events = buffer;
+    buffer = [];
+    try {
+      for (let i = 0; i < events.length; i += 5000) {
+        await client.post('realtime', REALTIME_EMIT_PATH, { events: events.slice(i, i + 5000) }, { timeoutMs: 2000 });
+      }
+      warned = false;
+    } catch (err) {
+      // Realtime is best effort: the state lives in the database, clients resync on reconnect.
+      if (!warned) logger?.warn({ err: (err as Error).message }, 'realtime server unreachable; events dropped');
+      warned = true;
+    }
+  };
+
+  return {
+    emit(event) {
+      if (buffer.length >= maxBuffered) buffer.shift();
+      buffer.push(event as InternalEvent);
+      timer ??= setTimeout(() => void send(), batchMs);
+    },
+    adminEvent(type, data) {
+      this.emit({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
+    },
+    async disconnectUser(userId, reason) {
+      try {
+        await client.post('realtime', REALTIME_DISCONNECT_PATH, { userId, reason }, { timeoutMs: 2000 });
+      } catch (err) {
+        logger?.warn({ err: (err as Error).message, userId }, 'could not disconnect user sockets');
+      }
+    },
+    async flush() {
+      if (timer) clearTimeout(timer);
+      await send();
+    },
+  };
+}
