@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { SERVICE_NAMES, type ServiceName } from './services.js';
+import type { ServiceName } from './services.js';
 
 /** Child → parent over the fork/utility-process channel. */
 export type ChildMessage =
@@ -25,7 +25,14 @@ export const ProcessState = Type.Union([
 ]);
 export type ProcessState = Static<typeof ProcessState>;
 
-export const ServiceNameSchema = Type.Union(SERVICE_NAMES.map((n) => Type.Literal(n)));
+export const ServiceNameSchema = Type.Union([
+  Type.Literal('data_node'),
+  Type.Literal('auth_node'),
+  Type.Literal('teacher_node'),
+  Type.Literal('student_node'),
+  Type.Literal('queue_node'),
+  Type.Literal('realtime'),
+]);
 
 export const ProcessStatus = Type.Object({
   name: ServiceNameSchema,
@@ -40,7 +47,7 @@ export const ProcessStatus = Type.Object({
   port: Type.Union([Type.Integer(), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()]),
 });
-export type ProcessStatus = Static<typeof ProcessStatus> & { name: ServiceName };
+export type ProcessStatus = Static<typeof ProcessStatus>;
 
 export const SupervisorStatus = Type.Object({
   overall: Type.Union([Type.Literal('healthy'), Type.Literal('degraded'), Type.Literal('down')]),

@@ -1,0 +1,241 @@
+import pidusage from 'pidusage';
+import type { Transport } from '../contracts/health.js';
+import type { ServiceName } from '../contracts/services.js';
+import type { ProcessState, ProcessStatus } from '../contracts/supervisor.js';
+import type { ServiceClient } from '../shared/service-client.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { Emitter } from './event.js';
+import type { ChildHandle, ExitInfo, OutputLine, ProcessHost, ProcessSpec } from './process-host.js';
+
+export interface ManagedProcessOptions {
+  readonly name: ServiceName;
+  readonly spec: ProcessSpec;
+  readonly host: ProcessHost;
+  readonly client: ServiceClient;
+  readonly backoff: BackoffOptions;
+  readonly readyTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  /** consecutive failed health checks before a running process is presumed hung and restarted */
+  readonly maxHealthFailures: number;
+}
+
+export interface CrashInfo {
+  readonly name: ServiceName;
+  readonly exit: ExitInfo;
+  readonly uptimeMs: number;
+  /** delay before the restart, or null when the supervisor gave up */
+  readonly restartInMs: number | null;
+}
+
+/** One supervised service: spawn, ready handshake, health, crash → restart with backoff. */
+export class ManagedProcess {
+  private state: ProcessState = 'stopped';
+  private child: ChildHandle | null = null;
+  private wanted = false;
+  private readyAt = 0;
+  private restarts = 0;
+  private lastError: string | null = null;
+  private fatal: string | null = null;
+  private port: number | null = null;
+  private healthLatencyMs: number | null = null;
+  private transport: Transport | null = null;
+  private rssBytes: number | null = null;
+  private healthFailures = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private readonly backoff: Backoff;
+  private settleWaiters: Array<(s: ProcessState) => void> = [];
+
+  private readonly statusEmitter = new Emitter<ProcessStatus>();
+  private readonly outputEmitter = new Emitter<OutputLine>();
+  private readonly crashEmitter = new Emitter<CrashInfo>();
+  readonly onStatus = this.statusEmitter.event;
+  readonly onOutput = this.outputEmitter.event;
+  readonly onCrash = this.crashEmitter.event;
+
+  constructor(private readonly opts: ManagedProcessOptions) {
+    this.backoff = new Backoff(opts.backoff);
+  }
+
+  get name(): ServiceName {
+    return this.opts.name;
+  }
+
+  status(): ProcessStatus {
+    return {
+      name: this.opts.name,
+      state: this.state,
+      pid: this.child?.pid ?? null,
+      uptimeMs: this.state === 'running' ? Date.now() - this.readyAt : 0,
+      restarts: this.restarts,
+      rssBytes: this.state === 'running' ? this.rssBytes : null,
+      healthLatencyMs: this.state === 'running' ? this.healthLatencyMs : null,
+      transport: this.state === 'running' ? this.transport : null,
+      port: this.port,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Start and resolve once it is running, or reject when it settles as errored/stopped. */
+  async start(): Promise<void> {
+    if (this.state === 'running' || this.state === 'starting') return this.expectRunning();
+    this.wanted = true;
+    this.fatal = null;
+    this.backoff.reset();
+    if (this.state !== 'restarting') this.launch();
+    return this.expectRunning();
+  }
+
+  async stop(): Promise<void> {
+    this.wanted = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const child = this.child;
+    if (child && !child.exited) {
+      child.postMessage({ type: 'shutdown' }); // Windows has no SIGTERM
+      if (process.platform !== 'win32') child.kill('SIGTERM');
+      await child.waitForExit(this.opts.stopTimeoutMs);
+    }
+    this.setState('stopped');
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    this.restarts++;
+    await this.start();
+  }
+
+  /** One health probe; the supervisor calls this on an interval. */
+  async probe(): Promise<void> {
+    const child = this.child;
+    if (this.state !== 'running' || !child?.pid) return;
+    const ok = await this.checkHealth(2000);
+    if (ok) {
+      this.healthFailures = 0;
+      try {
+        this.rssBytes = (await pidusage(child.pid)).memory;
+      } catch {
+        this.rssBytes = null;
+      }
+      return;
+    }
+    if (++this.healthFailures >= this.opts.maxHealthFailures && child === this.child) {
+      this.lastError = `health check failed ${this.healthFailures} times; restarting`;
+      child.kill('SIGKILL');
+    }
+  }
+
+  private launch(): void {
+    this.restartTimer = null;
+    if (!this.wanted) return;
+    if (this.state !== 'restarting') this.setState('starting');
+    const child = this.opts.host.fork(this.opts.spec);
+    this.child = child;
+    this.healthFailures = 0;
+    let ready = false;
+    const readyTimer = setTimeout(() => {
+      if (!ready && this.child === child) {
+        this.lastError = `did not become ready within ${this.opts.readyTimeoutMs} ms`;
+        child.kill('SIGKILL');
+      }
+    }, this.opts.readyTimeoutMs);
+
+    child.onOutput((line) => this.outputEmitter.fire(line));
+    child.onMessage((msg) => {
+      if (msg.type === 'fatal') {
+        this.fatal = msg.message;
+      } else if (msg.type === 'ready' && !ready) {
+        ready = true;
+        clearTimeout(readyTimer);
+        this.port = msg.http.port;
+        void this.confirmHealthy(child);
+      }
+    });
+    child.onExit((info) => {
+      clearTimeout(readyTimer);
+      this.onChildExit(child, info);
+    });
+  }
+
+  /** The handshake says it listens; /health over the socket proves it answers. */
+  private async confirmHealthy(child: ChildHandle): Promise<void> {
+    const deadline = Date.now() + this.opts.readyTimeoutMs;
+    while (this.child === child && !child.exited) {
+      if (await this.checkHealth(1000)) {
+        this.readyAt = Date.now();
+        this.lastError = null;
+        this.setState('running');
+        return;
+      }
+      if (Date.now() > deadline) {
+        this.lastError = 'ready, but /health never answered';
+        child.kill('SIGKILL');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async checkHealth(timeoutMs: number): Promise<boolean> {
+    const t0 = performance.now();
+    try {
+      const res = await this.opts.client.request('GET', this.opts.name, '/health', undefined, { timeoutMs });
+      if (res.statusCode !== 200) return false;
+      this.healthLatencyMs = Math.round((performance.now() - t0) * 100) / 100;
+      this.transport = res.transport;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private onChildExit(child: ChildHandle, exit: ExitInfo): void {
+    if (child !== this.child) return;
+    this.child = null;
+    if (!this.wanted) {
+      this.setState('stopped');
+      return;
+    }
+    if (this.fatal) {
+      // A configuration problem: restarting would only repeat it.
+      this.wanted = false;
+      this.lastError = this.fatal;
+      this.setState('errored');
+      return;
+    }
+    const uptimeMs = this.state === 'running' ? Date.now() - this.readyAt : 0;
+    if (this.state === 'running' || !this.lastError) {
+      this.lastError = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    }
+    const delay = this.backoff.nextDelay(uptimeMs);
+    this.crashEmitter.fire({ name: this.opts.name, exit, uptimeMs, restartInMs: delay });
+    if (delay === null) {
+      this.wanted = false;
+      this.lastError = `crashed ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
+      this.setState('errored');
+      return;
+    }
+    this.restarts++;
+    this.setState('restarting');
+    this.restartTimer = setTimeout(() => this.launch(), delay);
+  }
+
+  private setState(state: ProcessState): void {
+    const changed = state !== this.state;
+    this.state = state;
+    if (changed) this.statusEmitter.fire(this.status());
+    if (state === 'running' || state === 'errored' || state === 'stopped') {
+      const waiters = this.settleWaiters;
+      this.settleWaiters = [];
+      for (const w of waiters) w(state);
+    }
+  }
+
+  private expectRunning(): Promise<void> {
+    if (this.state === 'running') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.settleWaiters.push((s) =>
+        s === 'running' ? resolve() : reject(new Error(`${this.opts.name}: ${this.lastError ?? s}`)),
+      );
+    });
+  }
+}

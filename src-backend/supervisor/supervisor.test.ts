@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type TestStack } from '../testing/stack.js';
+import { waitFor } from '../testing/wait-for.js';
+
+describe('supervisor over real processes', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ services: ['data_node'] });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('starts data_node and reports it running over the socket', () => {
+    const s = stack.supervisor.status();
+    expect(s.overall).toBe('healthy');
+    const data = s.processes[0]!;
+    expect(data).toMatchObject({ name: 'data_node', state: 'running', transport: 'unix' });
+    expect(data.pid).toBeGreaterThan(0);
+  });
+
+  it('answers /health on both transports', async () => {
+    const overSocket = await stack.client.request<{ transport: string; pid: number }>('GET', 'data_node', '/health');
+    expect(overSocket).toMatchObject({ statusCode: 200, transport: 'unix' });
+    expect(overSocket.body.transport).toBe('unix');
+    const res = await fetch(`${stack.httpUrl('data_node')}/health`);
+    const body = (await res.json()) as { transport: string; pid: number; service: string };
+    expect(body).toMatchObject({ status: 'healthy', service: 'data_node', transport: 'http', pid: overSocket.body.pid });
+  });
+
+  it('keeps the socket 0600 inside a 0700 folder', () => {
+    const sock = fs.statSync(stack.socketPath('data_node'));
+    expect(sock.isSocket()).toBe(true);
+    expect(sock.mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(stack.socketPath('data_node'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('falls back to HTTP when the socket file is removed', async () => {
+    fs.rmSync(stack.socketPath('data_node'));
+    const res = await stack.client.request<{ transport: string }>('GET', 'data_node', '/health');
+    expect(res.statusCode).toBe(200);
+    expect(res.transport).toBe('http');
+    expect(res.body.transport).toBe('http');
+    // put the socket back for the tests below
+    await stack.supervisor.restart('data_node');
+    expect(fs.existsSync(stack.socketPath('data_node'))).toBe(true);
+  });
+
+  it('restarts a child killed with SIGKILL; it answers again with a new pid', async () => {
+    const before = stack.pid('data_node');
+    const restartsBefore = stack.supervisor.status().processes[0]!.restarts;
+    process.kill(before, 'SIGKILL');
+    await waitFor(() => {
+      const p = stack.supervisor.status().processes[0]!;
+      return p.state === 'running' && p.pid !== before ? p : null;
+    }, 10_000);
+    const after = stack.pid('data_node');
+    expect(after).not.toBe(before);
+    expect(stack.supervisor.status().processes[0]!.restarts).toBe(restartsBefore + 1);
+    const res = await stack.client.request<{ pid: number }>('GET', 'data_node', '/health');
+    expect(res.body.pid).toBe(after);
+  });
+
+  it('fans child logs into the ring buffer', () => {
+    const lines = stack.supervisor.recentLogs(100, { service: 'data_node' });
+    expect(lines.some((l) => l.msg.includes('listening on'))).toBe(true);
+    expect(lines.every((l) => typeof l.time === 'string' && l.level.length > 0)).toBe(true);
+  });
+});
+
+describe('supervisor crash loop', () => {
+  it('gives up after 10 unstable restarts and marks the process errored', async () => {
+    const fixture = path.resolve('src-backend/supervisor/fixtures/crash-on-start.mjs');
+    const stack = startStack({
+      services: ['data_node'],
+      entries: { data_node: fixture },
+      backoff: { initialMs: 5, maxMs: 20, maxUnstableRestarts: 10 },
+    });
+    await expect(stack).rejects.toThrow(/crashed 10 times in a row/);
+  });
+});

@@ -1,0 +1,171 @@
+import path from 'node:path';
+import { PORT_ENV, START_ORDER, type ServiceName } from '../contracts/services.js';
+import type { LogRecord, ProcessStatus, SupervisorStatus } from '../contracts/supervisor.js';
+import type { RuntimeConfig } from '../shared/config.js';
+import { createRealtimePublisher, type RealtimePublisher } from '../shared/realtime-publisher.js';
+import { ServiceClient } from '../shared/service-client.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { buildChildEnv } from './child-env.js';
+import { Emitter, type Disposable } from './event.js';
+import { LogForwarder } from './log-forwarder.js';
+import { parseLogLine } from './log-record.js';
+import { ManagedProcess, type CrashInfo } from './managed-process.js';
+import type { ProcessHost } from './process-host.js';
+import { RingBuffer } from './ring-buffer.js';
+
+export interface SupervisorOptions {
+  readonly host: ProcessHost;
+  /** must carry the per-launch internal token */
+  readonly config: RuntimeConfig;
+  /** the folder holding the built `<service>.js` entry files */
+  readonly entryDir: string;
+  /** per-service entry overrides (tests use a fixture that misbehaves on purpose) */
+  readonly entries?: Readonly<Partial<Record<ServiceName, string>>>;
+  /** extra environment for every child (ADMIN_PASSWORD, LOG_LEVEL, …) */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly services?: readonly ServiceName[];
+  readonly backoff?: Partial<BackoffOptions>;
+  readonly readyTimeoutMs?: number;
+  readonly stopTimeoutMs?: number;
+  readonly healthIntervalMs?: number;
+  readonly logBufferSize?: number;
+  /** forward logs and process events to the realtime server (off in tests that don't run it) */
+  readonly forwardToRealtime?: boolean;
+}
+
+/** Starts the services in order, keeps them alive, fans their logs in, and answers for their state. */
+export class Supervisor {
+  private readonly procs = new Map<ServiceName, ManagedProcess>();
+  private readonly order: ServiceName[];
+  private readonly client: ServiceClient;
+  private readonly logs: RingBuffer<LogRecord>;
+  private readonly publisher: RealtimePublisher | null;
+  private readonly forwarder: LogForwarder | null;
+  private readonly disposables: Disposable[] = [];
+  private healthTimer: NodeJS.Timeout | null = null;
+  private seq = 0;
+
+  private readonly statusEmitter = new Emitter<ProcessStatus>();
+  private readonly logEmitter = new Emitter<LogRecord>();
+  private readonly crashEmitter = new Emitter<CrashInfo>();
+  readonly onStatus = this.statusEmitter.event;
+  readonly onLog = this.logEmitter.event;
+  readonly onCrash = this.crashEmitter.event;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    const wanted = new Set(opts.services ?? START_ORDER);
+    this.order = START_ORDER.filter((n) => wanted.has(n));
+    this.client = new ServiceClient({ config: opts.config, connections: 4 });
+    this.logs = new RingBuffer(opts.logBufferSize ?? 5000);
+    const forward = (opts.forwardToRealtime ?? true) && this.order.includes('realtime');
+    this.publisher = forward ? createRealtimePublisher(this.client) : null;
+    this.forwarder = forward ? new LogForwarder(this.client, () => this.isRunning('realtime')) : null;
+
+    const env = buildChildEnv(process.env, { ...opts.env, ...this.childConfigEnv() });
+    for (const name of this.order) {
+      const proc = new ManagedProcess({
+        name,
+        spec: { name, entry: opts.entries?.[name] ?? path.join(opts.entryDir, `${name}.js`), env },
+        host: opts.host,
+        client: this.client,
+        backoff: { ...DEFAULT_BACKOFF, ...opts.backoff },
+        readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+        stopTimeoutMs: opts.stopTimeoutMs ?? 10_000,
+        maxHealthFailures: 3,
+      });
+      this.disposables.push(
+        proc.onOutput((line) => this.addLog(parseLogLine(name, line, ++this.seq))),
+        proc.onStatus((s) => {
+          this.statusEmitter.fire(s);
+          this.publisher?.adminEvent('process_state', { ...s });
+        }),
+        proc.onCrash((c) => {
+          this.crashEmitter.fire(c);
+          this.publisher?.adminEvent('process_restart', { ...c });
+        }),
+      );
+      this.procs.set(name, proc);
+    }
+  }
+
+  /** Start every service in order; each must pass its ready handshake and /health first. */
+  async startAll(): Promise<void> {
+    for (const name of this.order) await this.get(name).start();
+    this.healthTimer ??= setInterval(() => void this.probeAll(), this.opts.healthIntervalMs ?? 2000);
+    this.healthTimer.unref();
+  }
+
+  /** Stop in reverse order, so nothing loses its data service while it drains. */
+  async stopAll(): Promise<void> {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = null;
+    for (const name of [...this.order].reverse()) await this.get(name).stop();
+    await this.forwarder?.close();
+    await this.client.close();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  start(name: ServiceName): Promise<void> {
+    return this.get(name).start();
+  }
+  stop(name: ServiceName): Promise<void> {
+    return this.get(name).stop();
+  }
+  restart(name: ServiceName): Promise<void> {
+    return this.get(name).restart();
+  }
+
+  has(name: ServiceName): boolean {
+    return this.procs.has(name);
+  }
+
+  status(): SupervisorStatus {
+    const processes = this.order.map((n) => this.get(n).status());
+    const running = processes.filter((p) => p.state === 'running').length;
+    const overall = running === processes.length ? 'healthy' : running === 0 ? 'down' : 'degraded';
+    return { overall, processes };
+  }
+
+  recentLogs(limit = 500, filter: { service?: string; level?: string } = {}): LogRecord[] {
+    const all = this.logs.last();
+    const picked = all.filter(
+      (r) => (!filter.service || r.service === filter.service) && (!filter.level || r.level === filter.level),
+    );
+    return picked.slice(-limit);
+  }
+
+  private addLog(record: LogRecord): void {
+    this.logs.push(record);
+    this.logEmitter.fire(record);
+    this.forwarder?.push(record);
+  }
+
+  private isRunning(name: ServiceName): boolean {
+    return this.procs.get(name)?.status().state === 'running';
+  }
+
+  private async probeAll(): Promise<void> {
+    await Promise.all([...this.procs.values()].map((p) => p.probe()));
+  }
+
+  private get(name: ServiceName): ManagedProcess {
+    const p = this.procs.get(name);
+    if (!p) throw new Error(`${name} is not supervised here`);
+    return p;
+  }
+
+  /** Everything a child needs to find its peers, passed explicitly rather than inherited. */
+  private childConfigEnv(): Record<string, string> {
+    const c = this.opts.config;
+    const env: Record<string, string> = {
+      INTERNAL_TOKEN: c.internalToken,
+      SOCKET_DIR: c.socketDir,
+      DATA_DIR: c.dataDir,
+      USE_SOCKETS: String(c.useSockets),
+      HOST: c.host,
+      GATEWAY_PORT: String(c.gatewayPort),
+    };
+    for (const [name, port] of Object.entries(c.ports)) env[PORT_ENV[name as ServiceName]] = String(port);
+    return env;
+  }
+}
