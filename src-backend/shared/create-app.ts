@@ -21,6 +21,8 @@ export interface BaseAppOptions {
   readonly bodyLimit?: number;
   /** the realtime server answers /health itself, in seed 003's shape */
   readonly health?: boolean;
+  /** the gateway wraps the HTTP handler to proxy Socket.IO before Fastify sees the request */
+  readonly serverFactory?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => RawServerDefault;
 }
 
 declare module 'fastify' {
@@ -34,6 +36,7 @@ declare module 'fastify' {
 export function createBaseApp(opts: BaseAppOptions): App {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // Logs stream to the console live; a line per request would flood it.
     logController: new LogController({ disableRequestLogging: true }),

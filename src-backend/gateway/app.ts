@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { ConsoleTarget, type AppInfo, type ConsoleRequest } from '../contracts/console-api.js';
+import { ErrorCode } from '../contracts/errors.js';
+import { Value } from 'typebox/value';
+import { createBaseApp, type App } from '../shared/create-app.js';
+import type { RuntimeConfig } from '../shared/config.js';
+import { bearerToken } from '../shared/session-auth.js';
+import type { ConsoleDispatcher } from './dispatch.js';
+import { RealtimeProxy } from './realtime-proxy.js';
+import { resolveStatic } from './static-files.js';
+
+export interface GatewayOptions {
+  readonly config: RuntimeConfig;
+  readonly dispatcher: ConsoleDispatcher;
+  /** the built console (out/renderer); null serves the API only */
+  readonly staticDir: string | null;
+  readonly appInfo: AppInfo;
+  readonly logger?: FastifyBaseLogger;
+}
+
+/** The console's CSP: nothing inline, nothing from elsewhere. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/** Server mode's front door: the built console, `/api/<service>/…`, and Socket.IO to realtime. */
+export function buildGatewayApp(opts: GatewayOptions): App {
+  const proxy = new RealtimeProxy(opts.config);
+  const app = createBaseApp({
+    service: 'gateway',
+    logger: opts.logger,
+    bodyLimit: 16 * 1024 * 1024, // CSV imports travel through here
+    health: false,
+    serverFactory: (handler) => {
+      const server = http.createServer((req, res) => (proxy.handles(req) ? proxy.web(req, res) : handler(req, res)));
+      server.on('upgrade', (req, socket, head) => proxy.upgrade(req, socket, head));
+      return server;
+    },
+  });
+  const rootReal = opts.staticDir && fs.existsSync(opts.staticDir) ? fs.realpathSync(opts.staticDir) : null;
+
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+  });
+
+  app.get('/health', async () => ({ status: 'healthy', service: 'gateway', pid: process.pid, uptime: process.uptime() }));
+  app.get('/api/config', async () => opts.appInfo);
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'DELETE'],
+    url: '/api/:target/*',
+    handler: async (request, reply) => {
+      const { target } = request.params as { target: string };
+      if (!Value.Check(ConsoleTarget, target)) {
+        return reply.code(404).send({ error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `unknown API target ${target}` } });
+      }
+      const req: ConsoleRequest = {
+        method: request.method as ConsoleRequest['method'],
+        target,
+        path: request.url.slice(`/api/${target}`.length) || '/',
+        token: bearerToken(request) ?? undefined,
+      };
+      if (request.body !== undefined && request.body !== null) req.body = request.body;
+      const res = await opts.dispatcher.dispatch(req);
+      return reply.code(res.status).send(res.body);
+    },
+  });
+
+  // Everything else is the console: files from the build folder, and index.html for app routes.
+  app.get('/*', async (request, reply) => {
+    if (!rootReal) return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'console not built: run npm run build' } });
+    let found = resolveStatic(rootReal, request.url);
+    if (found.kind === 'bad-request') return reply.code(400).send({ error: { code: 'BAD_PATH', message: 'bad path' } });
+    const looksLikeFile = /\.[a-z0-9]+$/i.test(request.url.split('?')[0]!);
+    if (found.kind === 'not-found' && !looksLikeFile) found = resolveStatic(rootReal, '/index.html');
+    if (found.kind !== 'file') return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
+    const isIndex = found.file.endsWith('index.html');
+    void reply
+      .type(found.type)
+      .header('cache-control', isIndex ? 'no-cache' : 'public, max-age=31536000, immutable')
+      .header('content-security-policy', CONSOLE_CSP);
+    return reply.send(fs.createReadStream(found.file));
+  });
+  return app;
+}
