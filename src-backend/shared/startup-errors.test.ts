@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtEntryDir, shortTempDir } from '../testing/stack.js';
+import { freePort } from '../testing/ports.js';
+
+const entry = path.join(builtEntryDir(), 'data_node.js');
+const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+const cleanup: string[] = [];
+afterEach(() => {
+  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Start the real data service and expect it to refuse: exit 78 and exactly one line on stderr. */
+function startExpectingRefusal(env: Record<string, string>, uid?: number): string {
+  const dataDir = shortTempDir('csc-d-');
+  fs.chmodSync(dataDir, 0o777);
+  cleanup.push(dataDir);
+  const res = spawnSync(process.execPath, [entry], {
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, DATA_NODE_PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
+  });
+  expect(res.status).toBe(78);
+  const lines = res.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^data_node: /);
+  return lines[0]!;
+}
+
+describe('start-up refusals name the problem in one line', () => {
+  it('a SOCKET_DIR that is a symlink', () => {
+    const real = shortTempDir('csc-r-');
+    const link = `${real}-link`;
+    fs.symlinkSync(real, link);
+    cleanup.push(real, link);
+    expect(startExpectingRefusal({ SOCKET_DIR: link })).toMatch(/is a symlink/);
+  });
+
+  it('a SOCKET_DIR open to other users', () => {
+    const dir = shortTempDir('csc-o-');
+    fs.chmodSync(dir, 0o755);
+    cleanup.push(dir);
+    expect(startExpectingRefusal({ SOCKET_DIR: dir })).toMatch(/open to other users \(mode 755\)/);
+  });
+
+  it.skipIf(!isRoot)('a SOCKET_DIR owned by another user (needs root to chown)', () => {
+    const dir = shortTempDir('csc-u-');
+    fs.chownSync(dir, NOBODY, NOBODY);
+    cleanup.push(dir);
+    expect(startExpectingRefusal({ SOCKET_DIR: dir })).toMatch(new RegExp(`owned by uid ${NOBODY}`));
+  });
+
+  it.skipIf(!isRoot)('an unwritable SOCKET_DIR (run as an unprivileged user, since root can write anywhere)', () => {
+    const parent = shortTempDir('csc-p-');
+    fs.chmodSync(parent, 0o755);
+    const dir = path.join(parent, 's');
+    fs.mkdirSync(dir, { mode: 0o500 });
+    fs.chmodSync(dir, 0o500);
+    fs.chownSync(dir, NOBODY, NOBODY);
+    cleanup.push(parent);
+    expect(startExpectingRefusal({ SOCKET_DIR: dir }, NOBODY)).toMatch(/not writable/);
+  });
+
+  it('a SOCKET_DIR that cannot be created', () => {
+    const file = path.join(shortTempDir('csc-f-'), 'plain-file');
+    fs.writeFileSync(file, 'x');
+    cleanup.push(path.dirname(file));
+    expect(startExpectingRefusal({ SOCKET_DIR: path.join(file, 'sockets') })).toMatch(/SOCKET_DIR .* (has a file where a folder should be|cannot be created)/);
+  });
+
+  it('a socket path over the OS limit', () => {
+    const deep = path.join(os.tmpdir(), 'x'.repeat(120));
+    expect(startExpectingRefusal({ SOCKET_DIR: deep })).toMatch(/over the OS limit of 107/);
+  });
+
+  it('a port already in use', async () => {
+    const port = await freePort();
+    const blocker = net.createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      const dir = shortTempDir('csc-s-');
+      cleanup.push(dir);
+      expect(startExpectingRefusal({ SOCKET_DIR: dir, DATA_NODE_PORT: String(port) })).toBe(
+        `data_node: port ${port} on 127.0.0.1 is already in use (set DATA_NODE_PORT to use another)`,
+      );
+      expect(fs.readdirSync(dir)).toEqual([]); // the socket it had opened is gone again
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a bad port variable', () => {
+    expect(startExpectingRefusal({ SOCKET_DIR: shortTempDir('csc-s-'), DATA_NODE_PORT: 'eighty' })).toMatch(
+      /DATA_NODE_PORT=eighty is not a port number/,
+    );
+  });
+});
