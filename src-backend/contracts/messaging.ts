@@ -1,0 +1,90 @@
+import { Type, type Static } from 'typebox';
+import { ChatMessage, Notification, NotificationBody } from './realtime.js';
+
+/**
+ * data_node's internal messaging routes: chat messages and notifications persist here so that
+ * history and unread counts survive a restart of the realtime server (or of everything).
+ */
+export const MessagingPaths = {
+  /** POST ChatCreateRequest → 201 ChatMessage */
+  chatMessages: '/messaging/chat/messages',
+  /** POST ChatHistoryRequest → ChatHistoryResponse */
+  chatHistory: '/messaging/chat/history',
+  /** POST ChatReadRequest → ChatReadResponse */
+  chatRead: '/messaging/chat/read',
+  /** POST NotificationCreateRequest → 201 Notification */
+  notifications: '/messaging/notifications',
+  /** POST NotificationQuery → NotificationListResponse (unread only) */
+  unread: '/messaging/notifications/unread',
+  /** POST NotificationQuery → UnreadCountResponse */
+  unreadCount: '/messaging/notifications/unread-count',
+  /** POST NotificationReadRequest → NotificationReadResponse */
+  notificationsRead: '/messaging/notifications/read',
+} as const;
+
+const Id = Type.Integer({ minimum: 1 });
+
+export const ChatCreateRequest = Type.Object(
+  { senderId: Id, receiverId: Id, message: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { additionalProperties: false },
+);
+export type ChatCreateRequest = Static<typeof ChatCreateRequest>;
+
+export const ChatHistoryRequest = Type.Object(
+  { userId: Id, otherId: Id, beforeId: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  { additionalProperties: false },
+);
+export type ChatHistoryRequest = Static<typeof ChatHistoryRequest>;
+export const ChatHistoryResponse = Type.Object({ messages: Type.Array(ChatMessage) });
+export type ChatHistoryResponse = Static<typeof ChatHistoryResponse>;
+
+export const ChatReadRequest = Type.Object(
+  { readerId: Id, senderId: Id, upToId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type ChatReadRequest = Static<typeof ChatReadRequest>;
+export const ChatReadResponse = Type.Object({ messageIds: Type.Array(Type.Integer()), readAt: Type.String() });
+export type ChatReadResponse = Static<typeof ChatReadResponse>;
+
+/** A direct notification (`recipientId`) or a broadcast (no recipient; optional role/group audience). */
+export const NotificationCreateRequest = Type.Object(
+  {
+    senderId: Type.Union([Id, Type.Null()]),
+    recipientId: Type.Optional(Id),
+    role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
+    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    ...NotificationBody,
+  },
+  { additionalProperties: false },
+);
+export type NotificationCreateRequest = Static<typeof NotificationCreateRequest>;
+
+/** Whose notifications: a broadcast reaches a user by role and group, so both come along. */
+export const NotificationQuery = Type.Object(
+  {
+    userId: Id,
+    role: Type.String({ minLength: 1, maxLength: 20 }),
+    group: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type NotificationQuery = Static<typeof NotificationQuery>;
+export const NotificationListResponse = Type.Object({ notifications: Type.Array(Notification) });
+export type NotificationListResponse = Static<typeof NotificationListResponse>;
+export const UnreadCountResponse = Type.Object({ count: Type.Integer() });
+export type UnreadCountResponse = Static<typeof UnreadCountResponse>;
+
+export const NotificationReadRequest = Type.Object(
+  {
+    userId: Id,
+    role: Type.String({ minLength: 1, maxLength: 20 }),
+    group: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    /** absent: mark all of this user's unread notifications */
+    notificationIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type NotificationReadRequest = Static<typeof NotificationReadRequest>;
+export const NotificationReadResponse = Type.Object({ updated: Type.Integer() });
+export type NotificationReadResponse = Static<typeof NotificationReadResponse>;
