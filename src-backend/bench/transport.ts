@@ -1,0 +1,144 @@
+/**
+ * npm run bench:transport — one inter-service call (ServiceClient → a small JSON route) over the
+ * Unix socket and over TCP, the same client and keep-alive, N concurrent callers; raw node:http on
+ * the same kind of socket as the ceiling; and the cold start of all six processes.
+ * Figures, not assertions: the machine is noisy, so compare the ratios measured in this one run.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { SERVICE_NAMES } from '../contracts/services.js';
+import { loadConfig } from '../shared/config.js';
+import { ServiceClient } from '../shared/service-client.js';
+import { NodeHost } from '../supervisor/node-host.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { freePorts } from '../testing/ports.js';
+import { closedLoop, machineInfo, round, summarize, writeResult } from './stats.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const CONCURRENCY = arg('concurrency', 32);
+const DURATION_MS = arg('seconds', 5) * 1000;
+const COLD_STARTS = arg('cold-starts', 3);
+
+async function makeEnv(): Promise<Record<string, string>> {
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-b-'));
+  fs.chmodSync(socketDir, 0o700);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-bd-'));
+  const ports = await freePorts(7);
+  return {
+    SOCKET_DIR: socketDir,
+    DATA_DIR: dataDir,
+    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
+    DATA_NODE_PORT: String(ports[0]),
+    AUTH_NODE_PORT: String(ports[1]),
+    TEACHER_NODE_PORT: String(ports[2]),
+    STUDENT_NODE_PORT: String(ports[3]),
+    QUEUE_NODE_PORT: String(ports[4]),
+    SOCKETIO_PORT: String(ports[5]),
+    GATEWAY_PORT: String(ports[6]),
+    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** A bare node:http server in its own process answering the same JSON: the ceiling. */
+function startRawServer(socketPath: string): Promise<() => void> {
+  const code = `
+    const http = require('node:http');
+    const body = JSON.stringify({ status: 'healthy', service: 'raw', pid: process.pid, uptime: 1, transport: 'unix' });
+    http.createServer({ keepAliveTimeout: 65000 }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    }).listen(${JSON.stringify(socketPath)}, () => process.send('ready'));`;
+  const child = fork('-e', [code], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // fork('-e') runs the script through node's -e flag
+  return new Promise((resolve) => child.once('message', () => resolve(() => child.kill())));
+}
+
+async function measure(label: string, fn: () => Promise<unknown>) {
+  await closedLoop(fn, CONCURRENCY, 1000); // warm-up: connections, JIT
+  const { rps, latencies } = await closedLoop(fn, CONCURRENCY, DURATION_MS);
+  const s = summarize(latencies);
+  console.log(`${label.padEnd(28)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${s.p50.toFixed(3)} ms   p99 ${s.p99.toFixed(3)} ms`);
+  return { reqPerSec: Math.round(rps), p50Ms: s.p50, p99Ms: s.p99, requests: s.count };
+}
+
+async function coldStart(): Promise<number> {
+  const env = await makeEnv();
+  const config = loadConfig(env);
+  const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, forwardToRealtime: false });
+  const t0 = performance.now();
+  await sup.startAll();
+  const ms = performance.now() - t0;
+  await sup.stopAll();
+  fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
+  fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+  return ms;
+}
+
+async function main(): Promise<void> {
+  console.log(`transport benchmark: ${CONCURRENCY} concurrent callers, ${DURATION_MS / 1000} s per transport\n`);
+  const env = await makeEnv();
+  const config = loadConfig(env);
+  const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, services: ['data_node'], forwardToRealtime: false });
+  await sup.startAll();
+
+  const viaSocket = new ServiceClient({ config, connections: CONCURRENCY });
+  const viaTcp = new ServiceClient({ config: { ...config, useSockets: false }, connections: CONCURRENCY });
+  const call = (c: ServiceClient) => () => c.get('data_node', '/health');
+
+  const unix = await measure('ServiceClient over Unix', call(viaSocket));
+  const tcp = await measure('ServiceClient over TCP', call(viaTcp));
+
+  const rawSock = path.join(env.SOCKET_DIR!, 'raw.sock');
+  const stopRaw = await startRawServer(rawSock);
+  const rawPool = new Pool('http://localhost', { socketPath: rawSock, connections: CONCURRENCY });
+  const raw = await measure('raw node:http over Unix', async () => {
+    const r = await rawPool.request({ method: 'GET', path: '/health' });
+    return r.body.json();
+  });
+  stopRaw();
+  await Promise.all([viaSocket.close(), viaTcp.close(), rawPool.close()]);
+  await sup.stopAll();
+  fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
+  fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+
+  const canColdStart = SERVICE_NAMES.every((n) => fs.existsSync(path.join(here, `${n}.js`)));
+  const coldStarts: number[] = [];
+  if (canColdStart) for (let i = 0; i < COLD_STARTS; i++) coldStarts.push(round(await coldStart(), 1));
+
+  const ratio = round(unix.reqPerSec / tcp.reqPerSec, 3);
+  const share = round(unix.reqPerSec / raw.reqPerSec, 3);
+  console.log(`\nsocket / TCP throughput:  ${ratio}×   (target ≥ 1.15×)`);
+  console.log(`our share of raw node:http: ${(share * 100).toFixed(1)} %`);
+  console.log(`socket target ≥ 30,000 req/s with p99 ≤ 1 ms: ${unix.reqPerSec >= 30_000 && unix.p99Ms <= 1 ? 'met' : 'NOT met'}`);
+  if (coldStarts.length) {
+    console.log(`cold start of all six (spawn → all ready): ${coldStarts.map((m) => `${m} ms`).join(', ')}  (target ≤ 1500 ms)`);
+  }
+  const file = writeResult('transport', {
+    concurrency: CONCURRENCY,
+    durationMs: DURATION_MS,
+    machine: { ...machineInfo(), cpus: os.cpus().length },
+    unix,
+    tcp,
+    rawNodeHttpUnix: raw,
+    socketOverTcp: ratio,
+    shareOfRaw: share,
+    coldStartMs: coldStarts,
+    targets: { unixReqPerSec: 30_000, unixP99Ms: 1, socketOverTcp: 1.15, coldStartMs: 1500 },
+  });
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((err) => {
+  console.error(`bench:transport: ${(err as Error).message}`);
+  process.exit(1);
+});
