@@ -12,7 +12,7 @@ export const MessagingPaths = {
   chatHistory: '/messaging/chat/history',
   /** POST ChatReadRequest → ChatReadResponse */
   chatRead: '/messaging/chat/read',
-  /** POST NotificationCreateRequest → 201 Notification */
+  /** POST NotificationBatchRequest → 201 NotificationListResponse (one transaction for the batch) */
   notifications: '/messaging/notifications',
   /** POST NotificationQuery → NotificationListResponse (unread only) */
   unread: '/messaging/notifications/unread',
@@ -58,6 +58,11 @@ export const NotificationCreateRequest = Type.Object(
   { additionalProperties: false },
 );
 export type NotificationCreateRequest = Static<typeof NotificationCreateRequest>;
+export const NotificationBatchRequest = Type.Object(
+  { notifications: Type.Array(NotificationCreateRequest, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export type NotificationBatchRequest = Static<typeof NotificationBatchRequest>;
 
 /** Whose notifications: a broadcast reaches a user by role and group, so both come along. */
 export const NotificationQuery = Type.Object(
