@@ -1,0 +1,516 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Courses, enrollments, the selection window and the registration queue: the routes of
+ * teacher_node, student_node and queue_node (seed 000), and the data_node routes behind them.
+ * Bodies are camelCase JSON; every request object rejects unknown properties.
+ */
+
+const strict = { additionalProperties: false } as const;
+const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+/** "HH:MM", 00:00-23:59 */
+export const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+
+/** One weekly meeting: day 1 (Monday) to 7 (Sunday); `end` must be after `start`. */
+export const Slot = Type.Object({ day: Type.Integer({ minimum: 1, maximum: 7 }), start: TimeOfDay, end: TimeOfDay }, strict);
+export type Slot = Static<typeof Slot>;
+
+export const CourseCode = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' });
+export const GroupName = Type.String({ minLength: 1, maxLength: 64 });
+
+export const Course = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  teacherId: Type.Union([Type.Integer(), Type.Null()]),
+  teacherName: Type.Union([Type.String(), Type.Null()]),
+  capacity: Type.Integer(),
+  enrolled: Type.Integer(),
+  seatsLeft: Type.Integer(),
+  credits: Type.Integer(),
+  slots: Type.Array(Slot),
+  location: Type.String(),
+  description: Type.String(),
+  /** empty: open to every group */
+  allowedGroups: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type Course = Static<typeof Course>;
+
+export const EnrolledStudent = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  name: Type.String(),
+  group: Type.Union([Type.String(), Type.Null()]),
+  enrolledAt: Type.String(),
+});
+export type EnrolledStudent = Static<typeof EnrolledStudent>;
+
+/** A course as one student sees it. */
+export const StudentCourse = Type.Object({
+  ...Course.properties,
+  selected: Type.Boolean(),
+  /** true when one of its slots overlaps a course the student already holds */
+  conflict: Type.Boolean(),
+  conflictsWith: Type.Array(Type.Integer()),
+  /** open to the student's group */
+  openToYou: Type.Boolean(),
+});
+export type StudentCourse = Static<typeof StudentCourse>;
+
+export const SelectionWindow = Type.Object({
+  /** ISO time; null = not scheduled */
+  opensAt: Type.Union([Type.String(), Type.Null()]),
+  /** ISO time; null = stays open once opened */
+  closesAt: Type.Union([Type.String(), Type.Null()]),
+  open: Type.Boolean(),
+  defaultCreditLimit: Type.Integer(),
+  now: Type.String(),
+});
+export type SelectionWindow = Static<typeof SelectionWindow>;
+
+// ---------------------------------------------------------------------------------------------
+// Queue outcomes
+
+export const SelectionAction = Type.Union([Type.Literal('select'), Type.Literal('deselect')]);
+export type SelectionAction = Static<typeof SelectionAction>;
+
+/**
+ * How a decided request ended. `deselected`: the seat was given back; `not_selected`: a
+ * deselect of a course the student did not hold.
+ */
+export const DECISION_STATUSES = [
+  'selected',
+  'full',
+  'conflict',
+  'already_selected',
+  'window_closed',
+  'over_credit_limit',
+  'not_selected',
+  'deselected',
+] as const;
+export type DecisionStatus = (typeof DECISION_STATUSES)[number];
+export const DecisionStatusSchema = Type.Union(DECISION_STATUSES.map((s) => Type.Literal(s)));
+
+/** 200: decided. */
+export const SelectionDecided = Type.Object({
+  status: DecisionStatusSchema,
+  ticket: Type.Integer(),
+  courseId: Type.Integer(),
+  action: SelectionAction,
+});
+export type SelectionDecided = Static<typeof SelectionDecided>;
+
+/** 202: accepted (persisted) but not decided within ~2 s; poll GET /student/queue/status. */
+export const SelectionQueued = Type.Object({
+  status: Type.Literal('queued'),
+  ticket: Type.Integer(),
+  /** 1 = next to be decided for this course */
+  position: Type.Integer(),
+  courseId: Type.Integer(),
+  action: SelectionAction,
+});
+export type SelectionQueued = Static<typeof SelectionQueued>;
+
+export const QueueTicket = Type.Object({
+  ticket: Type.Integer(),
+  courseId: Type.Integer(),
+  courseCode: Type.Union([Type.String(), Type.Null()]),
+  action: SelectionAction,
+  /** null while queued */
+  status: Type.Union([DecisionStatusSchema, Type.Null()]),
+  /** place in the course's queue while undecided; null once decided */
+  position: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+  decidedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type QueueTicket = Static<typeof QueueTicket>;
+
+// ---------------------------------------------------------------------------------------------
+// Teacher service (teacher_node): a teacher acts on their own courses, an admin on any.
+
+const CourseFields = {
+  code: CourseCode,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  capacity: Type.Integer({ minimum: 0, maximum: 100_000 }),
+  credits: Type.Integer({ minimum: 0, maximum: 30 }),
+  slots: Type.Array(Slot, { maxItems: 21 }),
+  location: Type.String({ maxLength: 200 }),
+  description: Type.String({ maxLength: 4000 }),
+  allowedGroups: Type.Array(GroupName, { maxItems: 100 }),
+};
+
+export const TEACHER_PATHS = {
+  courses: '/teacher/courses',
+  detail: '/teacher/course/detail',
+  create: '/teacher/course/create',
+  update: '/teacher/course/update',
+  remove: '/teacher/course/delete',
+  removeStudent: '/teacher/student/remove',
+  stats: '/teacher/stats',
+} as const;
+
+/** GET /teacher/courses → 200 */
+export const TeacherCoursesResponse = Type.Object({ courses: Type.Array(Course) });
+export type TeacherCoursesResponse = Static<typeof TeacherCoursesResponse>;
+
+/** POST /teacher/course/detail */
+export const CourseIdRequest = Type.Object({ courseId: Id }, strict);
+export type CourseIdRequest = Static<typeof CourseIdRequest>;
+export const TeacherCourseDetailResponse = Type.Object({ course: Course, students: Type.Array(EnrolledStudent) });
+export type TeacherCourseDetailResponse = Static<typeof TeacherCourseDetailResponse>;
+
+/** POST /teacher/course/create → 201 {course}. `teacherId` is for admins assigning a teacher. */
+export const CreateCourseRequest = Type.Object(
+  {
+    code: CourseFields.code,
+    name: CourseFields.name,
+    capacity: CourseFields.capacity,
+    credits: CourseFields.credits,
+    slots: CourseFields.slots,
+    location: Type.Optional(CourseFields.location),
+    description: Type.Optional(CourseFields.description),
+    allowedGroups: Type.Optional(CourseFields.allowedGroups),
+    teacherId: Type.Optional(Id),
+  },
+  strict,
+);
+export type CreateCourseRequest = Static<typeof CreateCourseRequest>;
+export const CourseResponse = Type.Object({ course: Course });
+export type CourseResponse = Static<typeof CourseResponse>;
+
+/** PUT /teacher/course/update: any subset of the fields. Capacity may not drop below enrollment (409). */
+export const UpdateCourseRequest = Type.Object(
+  {
+    courseId: Id,
+    code: Type.Optional(CourseFields.code),
+    name: Type.Optional(CourseFields.name),
+    capacity: Type.Optional(CourseFields.capacity),
+    credits: Type.Optional(CourseFields.credits),
+    slots: Type.Optional(CourseFields.slots),
+    location: Type.Optional(CourseFields.location),
+    description: Type.Optional(CourseFields.description),
+    allowedGroups: Type.Optional(CourseFields.allowedGroups),
+    /** admins only: hand the course to another teacher */
+    teacherId: Type.Optional(Id),
+  },
+  strict,
+);
+export type UpdateCourseRequest = Static<typeof UpdateCourseRequest>;
+
+/** DELETE /teacher/course/delete: a course with students needs `force: true` (409 otherwise). */
+export const DeleteCourseRequest = Type.Object({ courseId: Id, force: Type.Optional(Type.Boolean()) }, strict);
+export type DeleteCourseRequest = Static<typeof DeleteCourseRequest>;
+export const DeleteCourseResponse = Type.Object({ deleted: Type.Literal(true), courseId: Type.Integer(), removedEnrollments: Type.Integer() });
+export type DeleteCourseResponse = Static<typeof DeleteCourseResponse>;
+
+/** POST /teacher/student/remove → 200 {removed, course}; 404 when the student is not enrolled. */
+export const RemoveStudentRequest = Type.Object({ courseId: Id, studentId: Id }, strict);
+export type RemoveStudentRequest = Static<typeof RemoveStudentRequest>;
+export const RemoveStudentResponse = Type.Object({ removed: Type.Literal(true), course: Course });
+export type RemoveStudentResponse = Static<typeof RemoveStudentResponse>;
+
+/** GET /teacher/stats: over the teacher's own courses (all courses for an admin). */
+export const TeacherStats = Type.Object({
+  courseCount: Type.Integer(),
+  totalCapacity: Type.Integer(),
+  totalEnrolled: Type.Integer(),
+  /** enrolled / capacity over all courses, 0-1 */
+  fillRate: Type.Number(),
+  fullCourses: Type.Integer(),
+  courses: Type.Array(
+    Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), capacity: Type.Integer(), enrolled: Type.Integer() }),
+  ),
+});
+export type TeacherStats = Static<typeof TeacherStats>;
+
+// Admin: the selection window and credit limits (teacher_node, admin role).
+export const ADMIN_COURSE_PATHS = {
+  window: '/admin/selection-window',
+  openWindow: '/admin/selection-window/open',
+  closeWindow: '/admin/selection-window/close',
+  creditLimit: '/admin/credit-limit',
+} as const;
+
+/** PUT /admin/selection-window → 200 SelectionWindow. closesAt must be after opensAt. */
+export const SetSelectionWindowRequest = Type.Object(
+  {
+    opensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    closesAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    defaultCreditLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })),
+  },
+  strict,
+);
+export type SetSelectionWindowRequest = Static<typeof SetSelectionWindowRequest>;
+/** POST /admin/selection-window/open and /close: open now (until closed), or close now. Body {}. */
+export const EmptyRequest = Type.Object({}, strict);
+
+/** PUT /admin/credit-limit: a student's own limit; null goes back to the default. */
+export const SetCreditLimitRequest = Type.Object(
+  { studentId: Id, creditLimit: Type.Union([Type.Integer({ minimum: 0, maximum: 200 }), Type.Null()]) },
+  strict,
+);
+export type SetCreditLimitRequest = Static<typeof SetCreditLimitRequest>;
+export const CreditLimitResponse = Type.Object({ studentId: Type.Integer(), creditLimit: Type.Integer(), isDefault: Type.Boolean() });
+export type CreditLimitResponse = Static<typeof CreditLimitResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Student service (student_node)
+
+export const STUDENT_PATHS = {
+  available: '/student/courses/available',
+  selected: '/student/courses/selected',
+  select: '/student/course/select',
+  deselect: '/student/course/deselect',
+  detail: '/student/course/detail',
+  schedule: '/student/schedule',
+  stats: '/student/stats',
+  queueStatus: '/student/queue/status',
+  check: '/student/course/check',
+} as const;
+
+/** POST /student/courses/available: only courses open to the student's group. */
+export const AvailableCoursesRequest = Type.Object(
+  {
+    /** matched against code, name, teacher and description; LIKE wildcards are literal */
+    search: Type.Optional(Type.String({ maxLength: 100 })),
+    day: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+    credits: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  },
+  strict,
+);
+export type AvailableCoursesRequest = Static<typeof AvailableCoursesRequest>;
+export const AvailableCoursesResponse = Type.Object({ courses: Type.Array(StudentCourse), total: Type.Integer() });
+export type AvailableCoursesResponse = Static<typeof AvailableCoursesResponse>;
+
+/** GET /student/courses/selected */
+export const SelectedCoursesResponse = Type.Object({
+  courses: Type.Array(Type.Object({ ...Course.properties, enrolledAt: Type.String() })),
+  totalCredits: Type.Integer(),
+  creditLimit: Type.Integer(),
+});
+export type SelectedCoursesResponse = Static<typeof SelectedCoursesResponse>;
+
+/** POST /student/course/select and /deselect {courseId} → 200 SelectionDecided | 202 SelectionQueued */
+export const SelectionRequest = CourseIdRequest;
+
+/** POST /student/course/detail → 200 {course} */
+export const StudentCourseDetailResponse = Type.Object({ course: StudentCourse });
+export type StudentCourseDetailResponse = Static<typeof StudentCourseDetailResponse>;
+
+/** GET /student/schedule: one entry per weekly meeting, for a Monday-Sunday grid. */
+export const ScheduleEntry = Type.Object({
+  courseId: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  location: Type.String(),
+  teacherName: Type.Union([Type.String(), Type.Null()]),
+  day: Type.Integer(),
+  start: Type.String(),
+  end: Type.String(),
+});
+export type ScheduleEntry = Static<typeof ScheduleEntry>;
+export const ScheduleResponse = Type.Object({
+  entries: Type.Array(ScheduleEntry),
+  /** earliest start and latest end over all entries, for sizing the grid; null when empty */
+  firstStart: Type.Union([Type.String(), Type.Null()]),
+  lastEnd: Type.Union([Type.String(), Type.Null()]),
+});
+export type ScheduleResponse = Static<typeof ScheduleResponse>;
+
+/** GET /student/stats */
+export const StudentStats = Type.Object({
+  selectedCount: Type.Integer(),
+  totalCredits: Type.Integer(),
+  creditLimit: Type.Integer(),
+  creditsLeft: Type.Integer(),
+  weeklyHours: Type.Number(),
+  pendingTickets: Type.Integer(),
+  windowOpen: Type.Boolean(),
+});
+export type StudentStats = Static<typeof StudentStats>;
+
+/** GET /student/queue/status: the student's recent tickets, newest first. */
+export const QueueStatusResponse = Type.Object({ pending: Type.Integer(), tickets: Type.Array(QueueTicket) });
+export type QueueStatusResponse = Static<typeof QueueStatusResponse>;
+
+/** POST /student/course/check {courseId}: would a select succeed right now? */
+export const CourseCheckResponse = Type.Object({
+  fits: Type.Boolean(),
+  conflicts: Type.Array(
+    Type.Object({ courseId: Type.Integer(), code: Type.String(), name: Type.String(), day: Type.Integer(), start: Type.String(), end: Type.String() }),
+  ),
+  creditLimit: Type.Integer(),
+  currentCredits: Type.Integer(),
+  courseCredits: Type.Integer(),
+  overCreditLimit: Type.Boolean(),
+  windowOpen: Type.Boolean(),
+  seatsLeft: Type.Integer(),
+  alreadySelected: Type.Boolean(),
+  openToYou: Type.Boolean(),
+});
+export type CourseCheckResponse = Static<typeof CourseCheckResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Queue service (queue_node), internal: student_node hands it batches of requests.
+
+export const QUEUE_PATHS = {
+  submit: '/internal/queue/submit',
+  stats: '/internal/queue/stats',
+} as const;
+
+export const QueueRequestItem = Type.Object(
+  {
+    /** idempotency key: a retried request (queue restart) is decided once */
+    requestId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    studentId: Id,
+    /** the student's group at request time, for the course's group restriction */
+    group: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    courseId: Id,
+    action: SelectionAction,
+  },
+  strict,
+);
+export type QueueRequestItem = Static<typeof QueueRequestItem>;
+
+export const QueueSubmitRequest = Type.Object({ requests: Type.Array(QueueRequestItem, { minItems: 1, maxItems: 5000 }) }, strict);
+export type QueueSubmitRequest = Static<typeof QueueSubmitRequest>;
+
+/** Refused before a ticket exists: unknown course, or not open to the student's group. */
+export const RejectReason = Type.Union([Type.Literal('unknown_course'), Type.Literal('not_allowed')]);
+export type RejectReason = Static<typeof RejectReason>;
+
+export const QueueResult = Type.Union([
+  Type.Object({ requestId: Type.String(), outcome: Type.Literal('decided'), decision: SelectionDecided }),
+  Type.Object({ requestId: Type.String(), outcome: Type.Literal('queued'), queued: SelectionQueued }),
+  Type.Object({ requestId: Type.String(), outcome: Type.Literal('rejected'), reason: RejectReason, courseId: Type.Integer() }),
+]);
+export type QueueResult = Static<typeof QueueResult>;
+export const QueueSubmitResponse = Type.Object({ results: Type.Array(QueueResult) });
+export type QueueSubmitResponse = Static<typeof QueueSubmitResponse>;
+
+export const QueueStats = Type.Object({
+  pending: Type.Integer(),
+  waiting: Type.Integer(),
+  batches: Type.Integer(),
+  decided: Type.Integer(),
+  lastBatchSize: Type.Integer(),
+  lastBatchMs: Type.Number(),
+});
+export type QueueStats = Static<typeof QueueStats>;
+
+// ---------------------------------------------------------------------------------------------
+// data_node. GET /courses is public (seed 001: `client.get('data_node', '/courses')`);
+// everything else is internal.
+
+export const DATA_COURSE_PATHS = {
+  list: '/courses',
+  create: '/courses/create',
+  get: '/courses/get',
+  update: '/courses/update',
+  remove: '/courses/delete',
+  removeStudent: '/courses/remove-student',
+  stats: '/courses/stats',
+  available: '/courses/available',
+  studentView: '/courses/student-view',
+  selected: '/enrollments/of-student',
+  studentStats: '/enrollments/student-stats',
+  window: '/selection-window',
+  creditLimit: '/credit-limits',
+  queueSubmit: '/queue/submit',
+  queueDecide: '/queue/decide',
+  queueTickets: '/queue/tickets',
+  queueSnapshot: '/queue/snapshot',
+} as const;
+
+/** GET /courses?teacherId=&search=&day=: every course, with seats. */
+export const CourseListQuery = Type.Object(
+  {
+    teacherId: Type.Optional(Id),
+    search: Type.Optional(Type.String({ maxLength: 100 })),
+    day: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+  },
+  strict,
+);
+export type CourseListQuery = Static<typeof CourseListQuery>;
+export const CourseListResponse = Type.Object({ courses: Type.Array(Course) });
+export type CourseListResponse = Static<typeof CourseListResponse>;
+
+/** Who is acting: a teacher may only touch their own courses (403 otherwise); an admin any. */
+export const Actor = Type.Object({ userId: Id, role: Type.Union([Type.Literal('admin'), Type.Literal('teacher')]) }, strict);
+export type Actor = Static<typeof Actor>;
+
+export const DataCreateCourseRequest = Type.Object({ actor: Actor, course: CreateCourseRequest }, strict);
+export type DataCreateCourseRequest = Static<typeof DataCreateCourseRequest>;
+export const DataGetCourseRequest = Type.Object({ actor: Actor, courseId: Id, withStudents: Type.Optional(Type.Boolean()) }, strict);
+export type DataGetCourseRequest = Static<typeof DataGetCourseRequest>;
+export const DataUpdateCourseRequest = Type.Object({ actor: Actor, update: UpdateCourseRequest }, strict);
+export type DataUpdateCourseRequest = Static<typeof DataUpdateCourseRequest>;
+export const DataDeleteCourseRequest = Type.Object({ actor: Actor, courseId: Id, force: Type.Optional(Type.Boolean()) }, strict);
+export type DataDeleteCourseRequest = Static<typeof DataDeleteCourseRequest>;
+export const DataRemoveStudentRequest = Type.Object({ actor: Actor, courseId: Id, studentId: Id }, strict);
+export type DataRemoveStudentRequest = Static<typeof DataRemoveStudentRequest>;
+export const DataStatsRequest = Type.Object({ actor: Actor }, strict);
+
+/** The student a student-side data call is about. */
+export const StudentRef = Type.Object({ studentId: Id, group: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) }, strict);
+export type StudentRef = Static<typeof StudentRef>;
+export const DataAvailableRequest = Type.Object({ student: StudentRef, filter: AvailableCoursesRequest }, strict);
+export type DataAvailableRequest = Static<typeof DataAvailableRequest>;
+export const DataStudentCourseRequest = Type.Object({ student: StudentRef, courseId: Id }, strict);
+export type DataStudentCourseRequest = Static<typeof DataStudentCourseRequest>;
+export const DataStudentRequest = Type.Object({ student: StudentRef }, strict);
+export type DataStudentRequest = Static<typeof DataStudentRequest>;
+export const DataStudentCourseResponse = Type.Object({ course: StudentCourse, check: CourseCheckResponse });
+export type DataStudentCourseResponse = Static<typeof DataStudentCourseResponse>;
+
+export const DataQueueDecideRequest = Type.Object({ max: Type.Integer({ minimum: 1, maximum: 20_000 }) }, strict);
+export type DataQueueDecideRequest = Static<typeof DataQueueDecideRequest>;
+/** one decided ticket, with the student it belongs to (for the outcome event) */
+export const DecidedTicket = Type.Object({ ...SelectionDecided.properties, studentId: Type.Integer() });
+export type DecidedTicket = Static<typeof DecidedTicket>;
+export const SeatCount = Type.Object({ courseId: Type.Integer(), enrolled: Type.Integer(), capacity: Type.Integer(), seatsLeft: Type.Integer() });
+export type SeatCount = Static<typeof SeatCount>;
+
+/**
+ * POST /queue/submit: ONE transaction persists every new request as a ticket (a retried
+ * requestId finds its existing ticket) and decides the oldest undecided tickets, FIFO.
+ */
+export const DataQueueSubmitRequest = Type.Object(
+  { requests: Type.Array(QueueRequestItem, { maxItems: 20_000 }), maxDecide: Type.Integer({ minimum: 1, maximum: 20_000 }) },
+  strict,
+);
+export type DataQueueSubmitRequest = Static<typeof DataQueueSubmitRequest>;
+export const DataQueueSubmitResponse = Type.Object({
+  /** per request, in order: its ticket, or why it was refused */
+  tickets: Type.Array(
+    Type.Union([
+      Type.Object({ requestId: Type.String(), ticket: Type.Integer(), courseId: Type.Integer(), action: SelectionAction }),
+      Type.Object({ requestId: Type.String(), rejected: RejectReason, courseId: Type.Integer() }),
+    ]),
+  ),
+  /** tickets decided by this transaction (new or older ones), and earlier decisions of retried requests */
+  decided: Type.Array(DecidedTicket),
+  seats: Type.Array(SeatCount),
+  /** undecided tickets left after this transaction */
+  pending: Type.Integer(),
+});
+export type DataQueueSubmitResponse = Static<typeof DataQueueSubmitResponse>;
+export const DataQueueDecideResponse = Type.Object({ decided: Type.Array(DecidedTicket), seats: Type.Array(SeatCount), pending: Type.Integer() });
+export type DataQueueDecideResponse = Static<typeof DataQueueDecideResponse>;
+
+/** POST /queue/snapshot {tickets}: positions of still-undecided tickets (for 202 answers). */
+export const DataQueueSnapshotRequest = Type.Object({ tickets: Type.Array(Id, { maxItems: 20_000 }) }, strict);
+export const DataQueueSnapshotResponse = Type.Object({
+  positions: Type.Array(Type.Object({ ticket: Type.Integer(), position: Type.Union([Type.Integer(), Type.Null()]) })),
+});
+export type DataQueueSnapshotResponse = Static<typeof DataQueueSnapshotResponse>;
+
+export const CountResponse = Type.Object({ count: Type.Integer() });
