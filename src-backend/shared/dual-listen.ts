@@ -16,6 +16,8 @@ export interface ListenOptions {
 export interface Listening {
   readonly port: number;
   readonly socketPath: string | null;
+  /** the node:http server on the Unix socket (null in HTTP-only mode); the realtime server attaches Socket.IO to it */
+  readonly socketServer: http.Server | null;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function listenDual(app: App, opts: ListenOptions): Promise<Listeni
   return {
     port,
     socketPath: opts.socketPath,
+    socketServer,
     close: async () => {
       await closeSocketServer(socketServer, opts.socketPath);
     },

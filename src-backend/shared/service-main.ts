@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { Logger } from 'pino';
 import { PORT_ENV, type ServiceName } from '../contracts/services.js';
 import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
@@ -18,6 +19,10 @@ export interface ServiceContext {
 export interface ServiceDefinition {
   readonly name: ServiceName;
   build(ctx: ServiceContext): Promise<App> | App;
+  /** once listening, before the ready message: the servers, for protocols beside Fastify (Socket.IO) */
+  onListening?(servers: { readonly tcp: http.Server; readonly socket: http.Server | null; readonly port: number }): Promise<void> | void;
+  /** first thing on shutdown, before the servers close: end long-lived connections (WebSockets) */
+  onDrain?(): Promise<void> | void;
   /** after the servers have closed and in-flight requests drained: close the database etc. */
   onShutdown?(): Promise<void> | void;
 }
@@ -57,6 +62,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
       portEnv: PORT_ENV[def.name],
       socketPath,
     });
+    await def.onListening?.({ tcp: app.server, socket: listening.socketServer, port: listening.port });
     logger.info({ port: listening.port, socket: socketPath }, `${def.name} listening on ${config.host}:${listening.port}${socketPath ? ` and ${socketPath}` : ''}`);
     channel?.send({
       type: 'ready',
@@ -83,6 +89,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     deadline.unref();
     try {
       app!.draining = true;
+      await def.onDrain?.();
       await listening?.close();
       await app!.close();
       await def.onShutdown?.();
