@@ -1,1 +1,70 @@
-export {};
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, app, session } from 'electron';
+import { IpcChannel } from '../src-backend/contracts/ipc.js';
+import { CONSOLE_CSP } from '../src-backend/gateway/app.js';
+import { createBackend } from '../src-backend/server/launch.js';
+import { exitOnStartupError, runServerMode } from '../src-backend/server/server-mode.js';
+import { APP_ORIGIN, registerAppScheme, serveConsole } from './app-protocol.js';
+import { ElectronHost } from './electron-host.js';
+import { registerIpc } from './ipc.js';
+import { installAppMenu } from './menu.js';
+import { createHealthTray } from './tray.js';
+import { createMainWindow } from './window.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // out/main: the service entries live here
+const resourcesDir = app.isPackaged ? process.resourcesPath : path.resolve(here, '../../resources');
+
+if (process.argv.includes('--server')) {
+  // Headless: the same services (as utility processes) and the gateway serving the console.
+  app.dock?.hide();
+  void app.whenReady().then(() =>
+    runServerMode({ host: new ElectronHost(), entryDir: here, staticDir: path.resolve(here, '../renderer'), argv: process.argv.slice(1) }).catch(exitOnStartupError),
+  );
+} else if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  let win: BrowserWindow | null = null;
+  const backend = createBackend({
+    host: new ElectronHost(),
+    entryDir: here,
+    dataDir: path.join(app.getPath('userData'), 'data'),
+    env: { ...process.env, REALTIME_ALLOWED_ORIGINS: process.env.REALTIME_ALLOWED_ORIGINS ?? APP_ORIGIN },
+  });
+  const realtimeUrl = `http://127.0.0.1:${backend.config.ports.realtime}`;
+  const csp = CONSOLE_CSP.replace("connect-src 'self'", `connect-src 'self' ${realtimeUrl} ${realtimeUrl.replace('http', 'ws')}`);
+
+  app.on('second-instance', () => win?.show());
+  app.on('web-contents-created', (_e, contents) => contents.on('will-attach-webview', (ev) => ev.preventDefault()));
+
+  void app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    serveConsole(path.resolve(here, '../renderer'), csp);
+    registerIpc(backend.dispatcher, { mode: 'electron', version: app.getVersion(), realtimeUrl });
+    installAppMenu(() => win);
+    const tray = createHealthTray(resourcesDir, () => win, () => app.quit());
+    backend.supervisor.onStatus((s) => {
+      win?.webContents.send(IpcChannel.statusChanged, s);
+      tray.update(backend.supervisor.status());
+    });
+    win = createMainWindow(path.resolve(here, '../preload'));
+    win.on('closed', () => (win = null));
+    await backend.supervisor.startAll().catch((err: Error) => console.error(`services: ${err.message}`));
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    void backend.close().finally(() => app.exit(0));
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!win) win = createMainWindow(path.resolve(here, '../preload'));
+  });
+}

@@ -1,5 +1,4 @@
 import readline from 'node:readline';
-import type { Readable } from 'node:stream';
 import type { ChildMessage, ParentMessage } from '../contracts/supervisor.js';
 import { Emitter } from './event.js';
 import type { ChildHandle, ExitInfo, OutputLine } from './process-host.js';
@@ -42,7 +41,7 @@ export abstract class BaseChild implements ChildHandle {
     return false;
   }
 
-  protected pipeLines(stream: Readable | null | undefined, name: OutputLine['stream']): void {
+  protected pipeLines(stream: NodeJS.ReadableStream | null | undefined, name: OutputLine['stream']): void {
     if (!stream) return;
     const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
     rl.on('line', (line) => this.outputEmitter.fire({ stream: name, line }));

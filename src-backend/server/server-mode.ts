@@ -1,0 +1,99 @@
+import { ConfigError, socketPathFor } from '../shared/config.js';
+import { listenDual } from '../shared/dual-listen.js';
+import { createLogger } from '../shared/logger.js';
+import { buildGatewayApp } from '../gateway/app.js';
+import type { ProcessHost } from '../supervisor/process-host.js';
+import { createBackend } from './launch.js';
+import { formatStatusTable } from './status-table.js';
+import { readVersion } from './version.js';
+
+const HELP = `Usage: npm run server [-- --verbose]
+
+Runs the six services under the supervisor and serves the admin console
+on http://HOST:GATEWAY_PORT (default http://127.0.0.1:8000). Ctrl-C stops everything.
+
+  --verbose   print every service log line (default: warnings and errors only)
+  --help      show this help`;
+
+export interface ServerModeOptions {
+  readonly host: ProcessHost;
+  /** folder with the built `<service>.js` entries */
+  readonly entryDir: string;
+  /** the built console */
+  readonly staticDir: string;
+  readonly argv: readonly string[];
+}
+
+/** Headless mode: the supervisor, the six services and the gateway, until Ctrl-C. */
+export async function runServerMode(opts: ServerModeOptions): Promise<void> {
+  const args = opts.argv.filter((a) => a !== '--server');
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  const unknown = args.filter((a) => a !== '--verbose');
+  if (unknown.length) {
+    process.stderr.write(`server: unknown option ${unknown[0]} (see --help)\n`);
+    process.exit(2);
+  }
+  const verbose = args.includes('--verbose');
+  const backend = createBackend({ host: opts.host, entryDir: opts.entryDir });
+  const { config, supervisor } = backend;
+
+  // Warnings, errors and anything a child wrote to stderr (the first-run admin password) reach the terminal.
+  supervisor.onLog((r) => {
+    if (verbose || r.level === 'warn' || r.level === 'error' || r.level === 'fatal') {
+      process.stderr.write(`[${r.service}] ${r.level}: ${r.msg}\n`);
+    }
+  });
+
+  const gateway = buildGatewayApp({
+    config,
+    dispatcher: backend.dispatcher,
+    staticDir: opts.staticDir,
+    appInfo: { mode: 'server', version: readVersion(), realtimeUrl: '' },
+    logger: createLogger('gateway'),
+  });
+  const listening = await listenDual(gateway, {
+    service: 'gateway',
+    host: config.host,
+    port: config.gatewayPort,
+    portEnv: 'GATEWAY_PORT',
+    socketPath: config.useSockets ? socketPathFor('gateway', config.socketDir) : null,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping services…\n`);
+    gateway.draining = true;
+    await listening.close();
+    await gateway.close();
+    await backend.close();
+    process.stderr.write('all services stopped\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    await supervisor.startAll();
+  } catch (err) {
+    process.stderr.write(`server: ${(err as Error).message}\n`);
+    await listening.close();
+    await gateway.close();
+    await backend.close();
+    process.exit(1);
+  }
+  console.log(`Course Selection Console (server mode)\n  console:  http://${config.host}:${listening.port}\n  sockets:  ${config.useSockets ? config.socketDir : 'off (USE_SOCKETS=false)'}\n  data:     ${config.dataDir}\n`);
+  console.log(formatStatusTable(supervisor.status()));
+  console.log('\nPress Ctrl-C to stop.');
+}
+
+export function exitOnStartupError(err: unknown): never {
+  const msg = err instanceof ConfigError ? err.message : `start-up failed: ${(err as Error).message}`;
+  process.stderr.write(`server: ${msg}\n`);
+  process.exit(err instanceof ConfigError ? 78 : 1);
+}
+
