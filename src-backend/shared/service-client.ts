@@ -141,15 +141,18 @@ export class ServiceClient {
     payload: string | undefined,
     timeoutMs: number,
   ): Promise<RawResponse<T>> {
-    const res = await pool.request({
-      method,
-      path,
-      headers,
-      body: payload,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const text = await res.body.text();
+    // undici's own timers are coarse (about a second), so the deadline is ours.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new TimeoutError()), timeoutMs);
+    let text: string;
+    let statusCode: number;
+    try {
+      const res = await pool.request({ method, path, headers, body: payload, signal: abort.signal });
+      statusCode = res.statusCode;
+      text = await res.body.text();
+    } finally {
+      clearTimeout(timer);
+    }
     let parsed: unknown = null;
     if (text.length > 0) {
       try {
@@ -158,7 +161,7 @@ export class ServiceClient {
         parsed = text;
       }
     }
-    return { statusCode: res.statusCode, body: parsed as T, transport };
+    return { statusCode, body: parsed as T, transport };
   }
 
   private route(service: ServiceName): { pool: Pool; transport: Transport } {
@@ -195,12 +198,16 @@ export class ServiceClient {
 
   private wrap(service: ServiceName, err: unknown, timeoutMs: number): ServiceCallError {
     if (err instanceof ServiceCallError) return err;
-    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    if (err instanceof TimeoutError || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
       return new ServiceCallError(service, 504, ErrorCode.SERVICE_TIMEOUT, `${service} did not answer within ${timeoutMs} ms`);
     }
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
     return new ServiceCallError(service, 503, ErrorCode.SERVICE_UNAVAILABLE, `${service} is unreachable (${code})`);
   }
+}
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
 }
 
 function isConnectFailure(err: unknown): boolean {

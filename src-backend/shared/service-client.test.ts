@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortTempDir } from '../testing/stack.js';
+import { freePort } from '../testing/ports.js';
+import { loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
+import { createBaseApp, type App } from './create-app.js';
+import { listenDual, type Listening } from './dual-listen.js';
+import { requireInternal } from './internal-auth.js';
+import { ServiceCallError, ServiceClient } from './service-client.js';
+
+const TOKEN = 'a'.repeat(64);
+
+describe('ServiceClient against a real service on a real socket', () => {
+  let dir: string;
+  let app: App;
+  let listening: Listening;
+  let config: RuntimeConfig;
+
+  beforeAll(async () => {
+    dir = shortTempDir('csc-c-');
+    const port = await freePort();
+    config = loadConfig({ SOCKET_DIR: dir, INTERNAL_TOKEN: TOKEN, AUTH_NODE_PORT: String(port) });
+    app = createBaseApp({ service: 'auth_node' });
+    app.get('/internal/ping', { preHandler: requireInternal(TOKEN) }, async () => ({ pong: true }));
+    app.get('/slow', async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      return { late: true };
+    });
+    app.post('/echo', async (req) => ({ got: req.body }));
+    listening = await listenDual(app, {
+      service: 'auth_node',
+      host: '127.0.0.1',
+      port,
+      portEnv: 'AUTH_NODE_PORT',
+      socketPath: socketPathFor('auth_node', dir),
+    });
+  });
+  afterAll(async () => {
+    await listening.close();
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes over the socket and carries the internal token', async () => {
+    const client = new ServiceClient({ config });
+    expect(client.transportFor('auth_node')).toBe('unix');
+    expect(await client.get('auth_node', '/internal/ping')).toEqual({ pong: true });
+    expect(await client.post('auth_node', '/echo', { a: 1 })).toEqual({ got: { a: 1 } });
+    await client.close();
+  });
+
+  it('internal-only routes refuse a call without the token', async () => {
+    const client = new ServiceClient({ config: { ...config, internalToken: '' } });
+    const err = await client.get('auth_node', '/internal/ping').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceCallError);
+    expect(err).toMatchObject({ service: 'auth_node', statusCode: 401, code: 'INTERNAL_ONLY' });
+    const wrong = new ServiceClient({ config: { ...config, internalToken: 'b'.repeat(64) } });
+    await expect(wrong.get('auth_node', '/internal/ping')).rejects.toMatchObject({ statusCode: 401 });
+    await Promise.all([client.close(), wrong.close()]);
+  });
+
+  it('times out with a typed error naming the service', async () => {
+    const client = new ServiceClient({ config, timeoutMs: 100 });
+    await expect(client.get('auth_node', '/slow')).rejects.toMatchObject({
+      name: 'ServiceCallError',
+      service: 'auth_node',
+      statusCode: 504,
+      code: 'SERVICE_TIMEOUT',
+    });
+    await client.close();
+  });
+
+  it('a service that is not running is a 503 naming it', async () => {
+    const client = new ServiceClient({ config });
+    const err = (await client.get('teacher_node', '/health').catch((e: unknown) => e)) as ServiceCallError;
+    expect(err).toBeInstanceOf(ServiceCallError);
+    expect(err.statusCode).toBe(503);
+    expect(err.message).toMatch(/^teacher_node is unreachable/);
+    await client.close();
+  });
+
+  it('uses <NAME>_URL instead of the socket when set', async () => {
+    const viaUrl = loadConfig({ SOCKET_DIR: dir, INTERNAL_TOKEN: TOKEN, AUTH_NODE_URL: `http://127.0.0.1:${config.ports.auth_node}/` });
+    const client = new ServiceClient({ config: viaUrl });
+    expect(client.transportFor('auth_node')).toBe('http');
+    const res = await client.request<{ transport: string }>('GET', 'auth_node', '/health');
+    expect(res.body.transport).toBe('http');
+    await client.close();
+  });
+
+  it('falls back to TCP when the socket file refuses connections', async () => {
+    const stale = path.join(dir, 'stale');
+    fs.mkdirSync(stale, { mode: 0o700 });
+    // a socket path where nothing listens: connection refused → HTTP
+    const cfg = { ...config, socketDir: stale };
+    fs.writeFileSync(path.join(stale, 'auth_node.sock'), '');
+    const client = new ServiceClient({ config: cfg });
+    const res = await client.request<{ transport: string }>('GET', 'auth_node', '/health');
+    expect(res.statusCode).toBe(200);
+    expect(res.transport).toBe('http');
+    await client.close();
+  });
+});
