@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     // Two cores: integration tests start real process trees, so keep the fan-out small.
     maxWorkers: 2,
+    reporters: ['default', './src-backend/testing/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
