@@ -95,7 +95,16 @@ export const DECISION_STATUSES = [
   'deselected',
 ] as const;
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
-export const DecisionStatusSchema = Type.Union(DECISION_STATUSES.map((s) => Type.Literal(s)));
+export const DecisionStatusSchema = Type.Union([
+  Type.Literal('selected'),
+  Type.Literal('full'),
+  Type.Literal('conflict'),
+  Type.Literal('already_selected'),
+  Type.Literal('window_closed'),
+  Type.Literal('over_credit_limit'),
+  Type.Literal('not_selected'),
+  Type.Literal('deselected'),
+]);
 
 /** 200: decided. */
 export const SelectionDecided = Type.Object({
@@ -383,15 +392,24 @@ export type QueueRequestItem = Static<typeof QueueRequestItem>;
 export const QueueSubmitRequest = Type.Object({ requests: Type.Array(QueueRequestItem, { minItems: 1, maxItems: 5000 }) }, strict);
 export type QueueSubmitRequest = Static<typeof QueueSubmitRequest>;
 
-/** Refused before a ticket exists: unknown course, or not open to the student's group. */
-export const RejectReason = Type.Union([Type.Literal('unknown_course'), Type.Literal('not_allowed')]);
+/** Refused before a ticket exists: unknown course or student, or not open to the student's group. */
+export const RejectReason = Type.Union([Type.Literal('unknown_course'), Type.Literal('unknown_student'), Type.Literal('not_allowed')]);
 export type RejectReason = Static<typeof RejectReason>;
 
-export const QueueResult = Type.Union([
-  Type.Object({ requestId: Type.String(), outcome: Type.Literal('decided'), decision: SelectionDecided }),
-  Type.Object({ requestId: Type.String(), outcome: Type.Literal('queued'), queued: SelectionQueued }),
-  Type.Object({ requestId: Type.String(), outcome: Type.Literal('rejected'), reason: RejectReason, courseId: Type.Integer() }),
-]);
+/**
+ * One answer per request, in order. Flat rather than a union so the hot path serialises fast:
+ * `decided` carries status + ticket, `queued` ticket + position, `rejected` reason.
+ */
+export const QueueResult = Type.Object({
+  requestId: Type.String(),
+  outcome: Type.Union([Type.Literal('decided'), Type.Literal('queued'), Type.Literal('rejected')]),
+  courseId: Type.Integer(),
+  action: SelectionAction,
+  status: Type.Optional(DecisionStatusSchema),
+  ticket: Type.Optional(Type.Integer()),
+  position: Type.Optional(Type.Integer()),
+  reason: Type.Optional(RejectReason),
+});
 export type QueueResult = Static<typeof QueueResult>;
 export const QueueSubmitResponse = Type.Object({ results: Type.Array(QueueResult) });
 export type QueueSubmitResponse = Static<typeof QueueSubmitResponse>;
@@ -422,7 +440,10 @@ export const DATA_COURSE_PATHS = {
   studentView: '/courses/student-view',
   selected: '/enrollments/of-student',
   studentStats: '/enrollments/student-stats',
+  schedule: '/enrollments/schedule',
   window: '/selection-window',
+  windowOpen: '/selection-window/open',
+  windowClose: '/selection-window/close',
   creditLimit: '/credit-limits',
   queueSubmit: '/queue/submit',
   queueDecide: '/queue/decide',
@@ -491,10 +512,13 @@ export type DataQueueSubmitRequest = Static<typeof DataQueueSubmitRequest>;
 export const DataQueueSubmitResponse = Type.Object({
   /** per request, in order: its ticket, or why it was refused */
   tickets: Type.Array(
-    Type.Union([
-      Type.Object({ requestId: Type.String(), ticket: Type.Integer(), courseId: Type.Integer(), action: SelectionAction }),
-      Type.Object({ requestId: Type.String(), rejected: RejectReason, courseId: Type.Integer() }),
-    ]),
+    Type.Object({
+      requestId: Type.String(),
+      courseId: Type.Integer(),
+      action: SelectionAction,
+      ticket: Type.Optional(Type.Integer()),
+      rejected: Type.Optional(RejectReason),
+    }),
   ),
   /** tickets decided by this transaction (new or older ones), and earlier decisions of retried requests */
   decided: Type.Array(DecidedTicket),
