@@ -466,6 +466,127 @@ export const DataRevokeSessionsRequest = Type.Union([
 export type DataRevokeSessionsRequest = Static<typeof DataRevokeSessionsRequest>;
 export const DataRevokeSessionsResponse = Type.Object({ revoked: Type.Integer() });
 
+/** POST /identity/credentials {username} → 200 {user: DataCredentials} | 404. auth_node only. */
+export const DataCredentialsRequest = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+export const DataCredentials = Type.Object({
+  user: AuthUser,
+  passwordHash: Type.String(),
+  totpSecret: Type.Union([Type.String(), Type.Null()]),
+  totpPendingSecret: Type.Union([Type.String(), Type.Null()]),
+  totpLastStep: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type DataCredentials = Static<typeof DataCredentials>;
+export const DataCredentialsResponse = Type.Object({ credentials: DataCredentials });
+
+/** GET /identity/users?… (ListUsersQuery) → 200 UserPage; GET /identity/users/:id → {user}. */
+
+/**
+ * PUT /identity/users/:id → 200 {user}. Setting `disabled: true` ends the user's sessions in
+ * the same transaction; a new `passwordHash` may keep one session (`keepSessionToken`).
+ */
+export const DataUpdateUserRequest = Type.Object(
+  {
+    name: Type.Optional(PersonName),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    group: Type.Optional(Type.Union([Group, Type.Null()])),
+    disabled: Type.Optional(Type.Boolean()),
+    passwordHash: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    mustChangePassword: Type.Optional(Type.Boolean()),
+    totpSecret: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
+    totpPendingSecret: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
+    totpLastStep: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    /** with passwordHash: end every session of the user but this one */
+    keepSessionToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type DataUpdateUserRequest = Static<typeof DataUpdateUserRequest>;
+
+/** DELETE /identity/users/:id → 200 {deleted: true, id}; 404; 409 USER_IN_USE when other rows reference it. */
+
+/**
+ * POST /identity/users/:id/totp/consume {step} → 200 {accepted}. Atomic: of two concurrent
+ * calls with the same step exactly one is accepted (last step only moves forward).
+ */
+export const DataTotpConsumeRequest = Type.Object({ step: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export const DataTotpConsumeResponse = Type.Object({ accepted: Type.Boolean() });
+
+/** POST /identity/codes/registration → 201 {code: CodeInfo}. */
+export const DataCreateRegistrationCodeRequest = Type.Object(
+  {
+    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
+    userType: UserType,
+    group: Type.Optional(Type.Union([Group, Type.Null()])),
+    maxUses: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    expiresAtMs: Type.Integer({ minimum: 0 }),
+    createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type DataCreateRegistrationCodeRequest = Static<typeof DataCreateRegistrationCodeRequest>;
+/** POST /identity/codes/reset → 201 {code: CodeInfo}; revokes the user's older unused reset codes. */
+export const DataCreateResetCodeRequest = Type.Object(
+  {
+    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
+    userId: Type.Integer({ minimum: 1 }),
+    expiresAtMs: Type.Integer({ minimum: 0 }),
+    createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type DataCreateResetCodeRequest = Static<typeof DataCreateResetCodeRequest>;
+/** GET /identity/codes (ListCodesQuery) → {items}; POST /identity/codes/:id/revoke?kind= → {code}. */
+
+/**
+ * POST /identity/register → 201 {user}. One IMMEDIATE transaction: check the code (400
+ * CODE_INVALID / CODE_EXPIRED / CODE_USED_UP / CODE_REVOKED), insert the user (409
+ * USERNAME_TAKEN), count the use. Either all of it happens or none.
+ */
+export const DataRegisterRequest = Type.Object(
+  {
+    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
+    username: Username,
+    name: PersonName,
+    email: Email,
+    passwordHash: Type.String({ minLength: 1, maxLength: 512 }),
+    totpSecret: Type.String({ minLength: 16, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+export type DataRegisterRequest = Static<typeof DataRegisterRequest>;
+
+/** POST /identity/reset-2fa → 200 {user}: uses the user's reset code and installs the new secret. */
+export const DataResetTotpRequest = Type.Object(
+  {
+    userId: Type.Integer({ minimum: 1 }),
+    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
+    totpSecret: Type.String({ minLength: 16, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+export type DataResetTotpRequest = Static<typeof DataResetTotpRequest>;
+
+/** POST /identity/bootstrap-admin → 200 {created, user}: creates the admin only when no admin exists. */
+export const DataBootstrapAdminRequest = Type.Object(
+  { username: Username, name: PersonName, passwordHash: Type.String({ minLength: 1, maxLength: 512 }), mustChangePassword: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type DataBootstrapAdminRequest = Static<typeof DataBootstrapAdminRequest>;
+export const DataBootstrapAdminResponse = Type.Object({ created: Type.Boolean(), user: Type.Union([AuthUser, Type.Null()]) });
+
+/** POST /identity/audit → 201 {id}; GET /identity/audit (AuditQuery) → AuditList. */
+export const DataAuditRequest = Type.Object(
+  {
+    actorId: Type.Union([Type.Integer(), Type.Null()]),
+    actor: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    action: Type.String({ minLength: 1, maxLength: 64 }),
+    target: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    detail: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type DataAuditRequest = Static<typeof DataAuditRequest>;
+
 /** Data-side paths (all internal-only). */
 export const IdentityPaths = {
   usersBulk: '/identity/users/bulk',

@@ -1,0 +1,106 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { AuthErrorCode, type AuthUser } from '../../../contracts/auth.js';
+import { forbidden, notFound } from '../../../shared/app-error.js';
+import { hashToken, newSessionToken } from './token-hash.js';
+import { iso, toAuthUser, type UserRow } from './user-row.js';
+
+export const DEFAULT_IDLE_SECONDS = 30 * 60;
+export const DEFAULT_ABSOLUTE_SECONDS = 12 * 3600;
+/** Sliding the idle expiry costs a write, so a busy session pays it at most once a minute. */
+const TOUCH_EVERY_MS = 60_000;
+const PURGE_EVERY_MS = 10 * 60_000;
+
+interface SessionJoin extends UserRow {
+  last_seen_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+  idle_ms: number;
+}
+
+export interface Ttl {
+  readonly idleSeconds?: number;
+  readonly absoluteSeconds?: number;
+}
+
+export class SessionsRepo {
+  private readonly insertStmt: Statement;
+  private readonly resolveStmt: Statement<[Buffer], SessionJoin>;
+  private readonly touchStmt: Statement;
+  private readonly deleteStmt: Statement<[Buffer]>;
+  private readonly userStmt: Statement<[number], { disabled: number }>;
+  private lastPurge = 0;
+
+  constructor(private readonly db: Database) {
+    this.insertStmt = db.prepare(`INSERT INTO sessions
+      (token_hash, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at, idle_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.resolveStmt = db.prepare(`SELECT u.*, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.idle_ms
+      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`);
+    this.touchStmt = db.prepare('UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE token_hash = ?');
+    this.deleteStmt = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
+    this.userStmt = db.prepare('SELECT disabled FROM users WHERE id = ?');
+  }
+
+  create(userId: number, ttl: Ttl = {}): { token: string; expiresAt: string } {
+    return this.db.transaction(() => this.createOne(userId, ttl, Date.now())).immediate();
+  }
+
+  /** Many sessions in one transaction (test and benchmark seeding). */
+  createBulk(userIds: readonly number[], ttl: Ttl = {}): { userId: number; token: string; expiresAt: string }[] {
+    return this.db
+      .transaction(() => {
+        const now = Date.now();
+        return userIds.map((userId) => ({ userId, ...this.createOne(userId, ttl, now) }));
+      })
+      .immediate();
+  }
+
+  /** The session's user, or null when the token is unknown, expired or the user is disabled. */
+  resolve(token: string): { user: AuthUser; expiresAt: string } | null {
+    const hash = hashToken(token);
+    const row = this.resolveStmt.get(hash);
+    if (!row) return null;
+    const now = Date.now();
+    if (now >= row.idle_expires_at || now >= row.absolute_expires_at) {
+      this.deleteStmt.run(hash);
+      return null;
+    }
+    if (row.disabled === 1) return null;
+    let idleExpires = row.idle_expires_at;
+    if (now - row.last_seen_at >= TOUCH_EVERY_MS) {
+      idleExpires = Math.min(now + row.idle_ms, row.absolute_expires_at);
+      this.touchStmt.run(now, idleExpires, hash);
+    }
+    return { user: toAuthUser(row), expiresAt: iso(idleExpires) };
+  }
+
+  revokeToken(token: string): number {
+    return this.deleteStmt.run(hashToken(token)).changes;
+  }
+
+  revokeUser(userId: number, exceptToken?: string): number {
+    if (exceptToken) {
+      return this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(userId, hashToken(exceptToken)).changes;
+    }
+    return this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
+  }
+
+  private createOne(userId: number, ttl: Ttl, now: number): { token: string; expiresAt: string } {
+    const user = this.userStmt.get(userId);
+    if (!user) throw notFound(`no user with id ${userId}`, AuthErrorCode.USER_NOT_FOUND);
+    if (user.disabled === 1) throw forbidden('the account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
+    this.purgeExpired(now);
+    const idleMs = (ttl.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
+    const absolute = now + (ttl.absoluteSeconds ?? DEFAULT_ABSOLUTE_SECONDS) * 1000;
+    const idle = Math.min(now + idleMs, absolute);
+    const token = newSessionToken();
+    this.insertStmt.run(hashToken(token), userId, now, now, idle, absolute, idleMs);
+    return { token, expiresAt: iso(idle) };
+  }
+
+  private purgeExpired(now: number): void {
+    if (now - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now;
+    this.db.prepare('DELETE FROM sessions WHERE idle_expires_at <= ? OR absolute_expires_at <= ?').run(now, now);
+  }
+}
