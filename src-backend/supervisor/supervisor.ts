@@ -88,9 +88,18 @@ export class Supervisor {
     }
   }
 
-  /** Start every service in order; each must pass its ready handshake and /health first. */
+  /**
+   * Start data first (everyone needs it), then realtime (others publish to it), then the rest
+   * side by side; each must pass its ready handshake and /health before the next stage.
+   */
   async startAll(): Promise<void> {
-    for (const name of this.order) await this.get(name).start();
+    const stages: ServiceName[][] = [['data_node'], ['realtime'], this.order.filter((n) => n !== 'data_node' && n !== 'realtime')];
+    for (const stage of stages) {
+      const here = stage.filter((n) => this.procs.has(n));
+      const results = await Promise.allSettled(here.map((n) => this.get(n).start()));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
     this.healthTimer ??= setInterval(() => void this.probeAll(), this.opts.healthIntervalMs ?? 2000);
     this.healthTimer.unref();
   }
