@@ -21,6 +21,24 @@ describe('supervisor over real processes', () => {
     expect(data.pid).toBeGreaterThan(0);
   });
 
+  it('measures memory and health latency on its health interval', async () => {
+    const data = await waitFor(() => {
+      const p = stack.supervisor.status().processes[0]!;
+      return p.rssBytes !== null && p.healthLatencyMs !== null ? p : null;
+    }, 5000);
+    expect(data.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(data.healthLatencyMs).toBeGreaterThan(0);
+    expect(data.uptimeMs).toBeGreaterThan(0);
+  });
+
+  it('stops and starts one process on request', async () => {
+    await stack.supervisor.stop('data_node');
+    expect(stack.supervisor.status()).toMatchObject({ overall: 'down', processes: [{ state: 'stopped', pid: null }] });
+    expect(fs.existsSync(stack.socketPath('data_node'))).toBe(false);
+    await stack.supervisor.start('data_node');
+    expect(stack.supervisor.status().processes[0]).toMatchObject({ state: 'running', transport: 'unix' });
+  });
+
   it('answers /health on both transports', async () => {
     const overSocket = await stack.client.request<{ transport: string; pid: number }>('GET', 'data_node', '/health');
     expect(overSocket).toMatchObject({ statusCode: 200, transport: 'unix' });
