@@ -1,0 +1,103 @@
+import { performance } from 'node:perf_hooks';
+import fs from 'node:fs';
+import { Pool } from 'undici';
+import type { ServiceName } from '../../contracts/services.js';
+import type { SupervisorStatus } from '../../contracts/supervisor.js';
+import { socketPathFor, type RuntimeConfig } from '../../shared/config.js';
+import { ServiceCallError, ServiceClient } from '../../shared/service-client.js';
+import {
+  HEALTH_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  UnreachableError,
+  type Api,
+  type ApiResponse,
+  type HealthProbe,
+  type HttpMethod,
+  type RequestOptions,
+  type SupervisorAnswer,
+} from './api.js';
+
+/**
+ * This machine: each service over its Unix socket through the shared ServiceClient (HTTP on
+ * its port when the socket is missing), and the supervisor through the gateway's socket.
+ * The CLI acts with the signed-in admin's token only, never the internal token.
+ */
+export class LocalApi implements Api {
+  readonly target = 'local';
+  private readonly client: ServiceClient;
+  private gatewayPool: Pool | null = null;
+
+  constructor(private readonly config: RuntimeConfig) {
+    this.client = new ServiceClient({ config, timeoutMs: REQUEST_TIMEOUT_MS, connections: 8 });
+  }
+
+  async request<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    try {
+      return await this.client.request<T>(method, service, path, body, { internal: false, token: opts.token, timeoutMs: opts.timeoutMs });
+    } catch (err) {
+      throw toUnreachable(service, err);
+    }
+  }
+
+  async health(service: ServiceName): Promise<HealthProbe> {
+    const started = performance.now();
+    try {
+      const res = await this.client.request('GET', service, '/health', undefined, { internal: false, timeoutMs: HEALTH_TIMEOUT_MS });
+      const latencyMs = performance.now() - started;
+      const ok = res.statusCode === 200;
+      return { service, ok, latencyMs, transport: res.transport, problem: ok ? null : `HTTP ${res.statusCode}` };
+    } catch (err) {
+      const e = toUnreachable(service, err);
+      return { service, ok: false, latencyMs: null, transport: null, problem: e.timedOut ? 'timeout' : 'unreachable' };
+    }
+  }
+
+  async supervisorStatus(token: string | undefined): Promise<SupervisorAnswer> {
+    if (!token) return { kind: 'unavailable', reason: 'unauthorized' };
+    const pool = this.gateway();
+    try {
+      const res = await pool.request({
+        method: 'GET',
+        path: '/api/supervisor/status',
+        headers: { authorization: `Bearer ${token}` },
+        headersTimeout: HEALTH_TIMEOUT_MS,
+        bodyTimeout: HEALTH_TIMEOUT_MS,
+      });
+      const text = await res.body.text();
+      if (res.statusCode === 401 || res.statusCode === 403) return { kind: 'unavailable', reason: 'unauthorized' };
+      if (res.statusCode !== 200) return { kind: 'unavailable', reason: 'error' };
+      return { kind: 'status', status: JSON.parse(text) as SupervisorStatus };
+    } catch {
+      return { kind: 'unavailable', reason: 'no-gateway' };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.client.close(), this.gatewayPool?.close()]);
+  }
+
+  /** The gateway listens on `$SOCKET_DIR/gateway.sock` too; its TCP port is the fallback. */
+  private gateway(): Pool {
+    if (this.gatewayPool) return this.gatewayPool;
+    const { config } = this;
+    let socketPath: string | undefined;
+    try {
+      const p = socketPathFor('gateway', config.socketDir);
+      if (config.useSockets && (process.platform === 'win32' || fs.existsSync(p))) socketPath = p;
+    } catch {
+      socketPath = undefined;
+    }
+    this.gatewayPool = socketPath
+      ? new Pool('http://localhost', { socketPath, connections: 1 })
+      : new Pool(`http://127.0.0.1:${config.gatewayPort}`, { connections: 1 });
+    return this.gatewayPool;
+  }
+}
+
+function toUnreachable(service: ServiceName, err: unknown): UnreachableError {
+  if (err instanceof ServiceCallError) {
+    const detail = /\(([^)]+)\)\s*$/.exec(err.message)?.[1] ?? err.code;
+    return new UnreachableError(service, detail, err.statusCode === 504);
+  }
+  return new UnreachableError(service, (err as Error).message ?? String(err));
+}

@@ -1,0 +1,94 @@
+import { ConfigError, loadConfig } from '../shared/config.js';
+import type { ServiceName } from '../contracts/services.js';
+import { CliError, failure } from './cli-error.js';
+import type { Api, HttpMethod, RequestOptions } from './connection/api.js';
+import { NOT_LOGGED_IN, SESSION_EXPIRED, responseError, transportError } from './connection/describe-error.js';
+import { LocalApi } from './connection/local-api.js';
+import { RemoteApi, normaliseBaseUrl } from './connection/remote-api.js';
+import { colorsEnabled, createColors, type Colors } from './output/colors.js';
+import { SessionStore, type SavedSession } from './session-store.js';
+
+export interface CliIo {
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What every command gets: streams, colours, the session file and the connection. */
+export class CliContext {
+  readonly colors: Colors;
+  readonly store: SessionStore;
+  private apiInstance: Api | null = null;
+  private urlOption: string | undefined;
+
+  constructor(readonly io: CliIo) {
+    this.colors = createColors(colorsEnabled(io.stdout, io.env));
+    this.store = new SessionStore(io.env);
+  }
+
+  /** Set from the global --url before a command runs. */
+  useUrl(url: string | undefined): void {
+    this.urlOption = url;
+  }
+
+  /** --url beats COURSE_CLI_URL; neither means the local sockets. */
+  get api(): Api {
+    if (this.apiInstance) return this.apiInstance;
+    const raw = this.urlOption ?? (this.io.env.COURSE_CLI_URL || undefined);
+    if (raw) {
+      this.apiInstance = new RemoteApi(normaliseBaseUrl(raw));
+    } else {
+      try {
+        this.apiInstance = new LocalApi(loadConfig(this.io.env));
+      } catch (err) {
+        if (err instanceof ConfigError) throw failure(err.message);
+        throw err;
+      }
+    }
+    return this.apiInstance;
+  }
+
+  out(text = ''): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** Progress and notes go to stderr so stdout stays clean for scripts. */
+  note(text: string): void {
+    this.io.stderr.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** The saved session, checked for expiry and for the place it belongs to. */
+  requireSession(): SavedSession {
+    const session = this.store.read();
+    if (!session) throw failure(NOT_LOGGED_IN);
+    if (Date.parse(session.expiresAt) <= Date.now()) throw failure(SESSION_EXPIRED);
+    if (session.target !== this.api.target) {
+      throw failure(`the saved session is for ${session.target}, not ${this.api.target}: run course-cli user login`);
+    }
+    return session;
+  }
+
+  /** One call with the session's token; any non-2xx becomes a one-line CliError. */
+  async call<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown): Promise<T> {
+    const session = this.requireSession();
+    const res = await this.send<T>(method, service, path, body, { token: session.token });
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
+    throw responseError(service, res.statusCode, res.body);
+  }
+
+  /** A request whose error answers the caller handles (login, bulk import). */
+  async send<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts?: RequestOptions) {
+    try {
+      return await this.api.request<T>(method, service, path, body, opts);
+    } catch (err) {
+      throw transportError(err, this.api.target) ?? err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.apiInstance?.close();
+  }
+}
+
+export { CliError };

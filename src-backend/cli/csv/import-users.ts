@@ -1,0 +1,112 @@
+import { AuthErrorCode, AuthPaths, BULK_MAX_ROWS, type BulkCreateRequest, type BulkCreateResponse, type BulkRowResult, type BulkUserRow } from '../../contracts/auth.js';
+import { CliError } from '../cli-error.js';
+import { responseError, serverMessage } from '../connection/describe-error.js';
+import type { CliContext } from '../context.js';
+import type { ResultRow } from './results-csv.js';
+import type { CsvBadRow, CsvUserRow, ImportUserType } from './user-rows.js';
+
+/** Rows per bulk request: big enough to amortise the hop, small enough to show progress. */
+export const IMPORT_CHUNK_ROWS = 1000;
+/** One chunk hashes up to IMPORT_CHUNK_ROWS passwords on the server. */
+const CHUNK_TIMEOUT_MS = 120_000;
+
+export interface ImportOutcome {
+  readonly created: number;
+  /** rows the server refused (username taken, …), by line */
+  readonly failed: readonly CsvBadRow[];
+  /** one per row sent, keyed by the line it starts on */
+  readonly results: ReadonlyMap<number, ResultRow>;
+  /** set when the import stopped part-way (a service went away) */
+  readonly aborted: string | null;
+}
+
+/**
+ * Send the good rows to auth_node's bulk route. Without --atomic: chunks, each row on its own,
+ * failures reported per line. With --atomic: one request in one transaction, all or nothing.
+ */
+export async function importUsers(
+  ctx: CliContext,
+  token: string,
+  userType: ImportUserType,
+  rows: readonly CsvUserRow[],
+  atomic: boolean,
+  onProgress: (done: number, total: number) => void = () => undefined,
+): Promise<ImportOutcome> {
+  const resultsByLine = new Map<number, ResultRow>();
+  const failed: CsvBadRow[] = [];
+  let created = 0;
+  let aborted: string | null = null;
+  const chunkSize = atomic ? BULK_MAX_ROWS : IMPORT_CHUNK_ROWS;
+
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    const body: BulkCreateRequest = { users: chunk.map((r) => toBulkRow(userType, r)), atomic };
+    let res;
+    try {
+      res = await ctx.send<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, { token, timeoutMs: CHUNK_TIMEOUT_MS });
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      aborted = err.message;
+      break;
+    }
+    if (atomic && res.statusCode === 409) {
+      // BULK_REJECTED: nothing was created; details.results names the failing rows.
+      const { code, message, details } = serverMessage(res.body, 'the import was rejected');
+      if (code !== AuthErrorCode.BULK_REJECTED) throw responseError('auth_node', res.statusCode, res.body);
+      const bad = ((details as { results?: BulkRowResult[] } | undefined)?.results ?? []).filter((r) => !r.ok);
+      for (const r of bad) {
+        const row = chunk[r.row];
+        if (!row) continue;
+        const problem = r.error?.message ?? 'rejected by the server';
+        failed.push({ line: row.line, username: row.username, problem });
+        resultsByLine.set(row.line, emptyResult(row.username, `failed: ${problem}`));
+      }
+      aborted = `nothing imported: ${message}`;
+      break;
+    }
+    if (res.statusCode !== 200) {
+      if (res.statusCode === 401 || res.statusCode === 403 || start === 0) throw responseError('auth_node', res.statusCode, res.body);
+      aborted = responseError('auth_node', res.statusCode, res.body).message;
+      break;
+    }
+    for (const r of res.body.results) {
+      const row = chunk[r.row];
+      if (!row) continue;
+      if (r.ok) {
+        created++;
+        resultsByLine.set(row.line, {
+          username: row.username,
+          generatedPassword: r.initialPassword ?? '',
+          totpSecret: r.totpSecret ?? '',
+          otpauthUri: r.otpauthUri ?? '',
+          status: 'created',
+        });
+      } else {
+        const problem = r.error?.message ?? 'rejected by the server';
+        failed.push({ line: row.line, username: row.username, problem });
+        resultsByLine.set(row.line, emptyResult(row.username, `failed: ${problem}`));
+      }
+    }
+    onProgress(Math.min(start + chunk.length, rows.length), rows.length);
+  }
+
+  for (const row of rows) {
+    if (!resultsByLine.has(row.line)) resultsByLine.set(row.line, emptyResult(row.username, aborted ? `not imported: ${aborted}` : 'not imported'));
+  }
+  return { created, failed, results: resultsByLine, aborted };
+}
+
+function toBulkRow(userType: ImportUserType, r: CsvUserRow): BulkUserRow {
+  return {
+    role: userType,
+    username: r.username,
+    name: r.name,
+    email: r.email,
+    ...(r.group !== undefined ? { group: r.group } : {}),
+    ...(r.password !== undefined ? { password: r.password } : {}),
+  };
+}
+
+export function emptyResult(username: string, status: string): ResultRow {
+  return { username, generatedPassword: '', totpSecret: '', otpauthUri: '', status };
+}

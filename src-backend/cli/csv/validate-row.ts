@@ -1,0 +1,59 @@
+import { Value } from 'typebox/value';
+import { Email, Group, Password, PersonName, Username } from '../../contracts/auth.js';
+import type { CsvUserRow, ImportUserType } from './user-rows.js';
+
+/**
+ * One imported person, checked against the same TypeBox schemas auth_node uses, so a bad row
+ * is reported with its line number before anything is sent (the server still checks).
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export type RowCheck = { ok: true; row: CsvUserRow } | { ok: false; problem: string };
+
+export function validateRow(
+  cells: Readonly<Record<string, string>>,
+  line: number,
+  userType: ImportUserType,
+  generatePasswords: boolean,
+): RowCheck {
+  const username = (cells.username ?? '').trim();
+  // A line break inside a quoted name cell is a spreadsheet artefact: fold it to one space.
+  const name = (cells.name ?? '').replace(/\s+/g, ' ').trim();
+  const email = (cells.email ?? '').trim();
+  const group = (cells.group ?? '').trim();
+  // Passwords are taken verbatim: leading or trailing spaces may be intended.
+  const password = cells.password ?? '';
+
+  if (!username) return bad('username is empty');
+  if (!Value.Check(Username, username)) {
+    return bad(`username ${JSON.stringify(username)} is not valid (3-64 letters, digits, . _ -, starting with a letter or digit)`);
+  }
+  if (!name) return bad('name is empty');
+  if (!Value.Check(PersonName, name)) return bad('name is longer than 200 characters');
+  if (!email) return bad('email is empty');
+  if (!Value.Check(Email, email)) return bad(`email ${JSON.stringify(email)} is not an email address`);
+  if (userType === 'student') {
+    if (!group) return bad('group is empty');
+    if (!Value.Check(Group, group)) return bad(`group ${JSON.stringify(group)} is not valid (up to 64 letters, digits, space . _ -)`);
+  }
+  if (password === '') {
+    if (!generatePasswords) return bad('password is empty (pass --generate-passwords to generate one)');
+  } else {
+    if (CONTROL.test(password)) return bad('password contains a line break or control character');
+    if (!Value.Check(Password, password)) return bad('password must be 8 to 256 characters');
+  }
+  const row: CsvUserRow = {
+    line,
+    username,
+    name,
+    email,
+    ...(userType === 'student' ? { group } : {}),
+    ...(password === '' ? {} : { password }),
+  };
+  return { ok: true, row };
+}
+
+function bad(problem: string): RowCheck {
+  return { ok: false, problem };
+}
