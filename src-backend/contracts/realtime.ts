@@ -308,7 +308,12 @@ export type RealtimeStats = Static<typeof RealtimeStats>;
 export const OnlineUsersResponse = Type.Object({ count: Type.Integer(), userIds: Type.Array(Type.Integer()) });
 export type OnlineUsersResponse = Static<typeof OnlineUsersResponse>;
 
-export const NotifyResponse = Type.Object({ success: Type.Literal(true), notification: Notification, delivered: Type.Integer() });
+export const NotifyResponse = Type.Object({
+  success: Type.Literal(true),
+  notification: Notification,
+  /** direct notifications: whether the recipient had a socket open when it was pushed */
+  recipientOnline: Type.Optional(Type.Boolean()),
+});
 export type NotifyResponse = Static<typeof NotifyResponse>;
 
 /** POST /internal/emit's answer: events for no known namespace are ignored and counted. */

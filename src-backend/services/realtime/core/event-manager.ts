@@ -1,0 +1,103 @@
+import type { Server } from 'socket.io';
+import { ADMIN_EVENT } from '../../../contracts/realtime-internal.js';
+import { Namespaces } from '../../../contracts/realtime.js';
+import type { Emission, SubmitResult, Throttler } from './throttler.js';
+
+const KNOWN_NAMESPACES = new Set<string>(Object.values(Namespaces));
+
+/** Seed 002: the event type picks the namespace, so publishers never name one. */
+const PREFIX_RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['course:', [Namespaces.courses]],
+  ['selection:', [Namespaces.courses]],
+  ['chat:', [Namespaces.root, Namespaces.chat]],
+  ['notification:', [Namespaces.root, Namespaces.notification]],
+  ['user:', [Namespaces.root, Namespaces.chat, Namespaces.notification]],
+];
+const EXACT_RULES: Readonly<Record<string, readonly string[]>> = {
+  [ADMIN_EVENT]: [Namespaces.admin],
+  log: [Namespaces.logs],
+};
+
+export function namespacesFor(event: string, override?: string): readonly string[] {
+  if (override !== undefined) return KNOWN_NAMESPACES.has(override) ? [override] : [];
+  const exact = EXACT_RULES[event];
+  if (exact) return exact;
+  for (const [prefix, nsps] of PREFIX_RULES) if (event.startsWith(prefix)) return nsps;
+  return [];
+}
+
+interface Counters {
+  received: number;
+  emitted: number;
+  coalesced: number;
+}
+
+export interface PublishRequest {
+  readonly event: string;
+  readonly data: unknown;
+  readonly room?: string | null;
+  readonly namespace?: string;
+  readonly throttle?: boolean;
+}
+
+/**
+ * The one way anything server-side reaches clients: maps the event to its namespaces, runs it
+ * through the throttler, emits through the adapter (so with Redis every instance's clients get
+ * it) and counts what it did for /stats.
+ */
+export class EventManager {
+  private readonly counters = new Map<string, Counters>();
+  throttler!: Throttler;
+
+  constructor(private readonly io: Server) {}
+
+  private count(event: string): Counters {
+    let c = this.counters.get(event);
+    if (!c) {
+      // cap the table: event names come from internal callers, but never trust a name to be bounded
+      if (this.counters.size >= 1000) return { received: 0, emitted: 0, coalesced: 0 };
+      c = { received: 0, emitted: 0, coalesced: 0 };
+      this.counters.set(event, c);
+    }
+    return c;
+  }
+
+  /** Emit without the throttler (the throttler calls this when a window closes). */
+  emitNow = (e: Emission): void => {
+    const target = this.io.of(e.namespace);
+    (e.room ? target.to(e.room) : target).emit(e.event, e.data);
+    this.count(e.event).emitted += 1;
+  };
+
+  /** Returns false when the event maps to no namespace (it is ignored). */
+  publish(req: PublishRequest): boolean {
+    const nsps = namespacesFor(req.event, req.namespace);
+    if (nsps.length === 0) return false;
+    const c = this.count(req.event);
+    c.received += 1;
+    for (const namespace of nsps) {
+      const r: SubmitResult = this.throttler.submit({ namespace, event: req.event, room: req.room ?? null, data: req.data }, req.throttle);
+      if (r === 'coalesced') c.coalesced += 1;
+    }
+    return true;
+  }
+
+  async forceEmit(req: PublishRequest): Promise<{ namespaces: string[]; replacedPending: boolean }> {
+    const nsps = namespacesFor(req.event, req.namespace);
+    let replacedPending = false;
+    for (const namespace of nsps) {
+      const r = await this.throttler.forceEmit({ namespace, event: req.event, room: req.room ?? null, data: req.data });
+      replacedPending ||= r.replacedPending;
+    }
+    if (nsps.length > 0) this.count(req.event).received += 1;
+    return { namespaces: [...nsps], replacedPending };
+  }
+
+  adminEvent(type: string, data: unknown): void {
+    this.publish({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
+  }
+
+  stats(): Record<string, Counters> {
+    return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));
+  }
+}

@@ -1,0 +1,46 @@
+import { ConfigError } from '../../shared/config.js';
+
+/** The realtime server's own settings, read once from the environment. */
+export interface RealtimeConfig {
+  /** Origins a browser handshake may come from; requests without an Origin (Node clients) pass. */
+  readonly allowedOrigins: readonly string[];
+  /** unset: ioredis-mock in-process; set: ioredis + the Redis adapter (several instances) */
+  readonly redisUrl: string | null;
+  /** key prefix in Redis, so several stacks can share one server */
+  readonly redisPrefix: string;
+  readonly throttleWindowMs: number;
+  readonly flushIntervalMs: number;
+  /** Socket.IO's maxHttpBufferSize: larger messages close the connection */
+  readonly maxMessageBytes: number;
+  /** per-socket token bucket: sustained messages/s and burst */
+  readonly socketRate: number;
+  readonly socketBurst: number;
+  readonly logBacklog: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name}=${raw} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function loadRealtimeConfig(env: NodeJS.ProcessEnv, gatewayPort: number): RealtimeConfig {
+  const origins = env.REALTIME_ALLOWED_ORIGINS
+    ? env.REALTIME_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean)
+    : [`http://127.0.0.1:${gatewayPort}`, `http://localhost:${gatewayPort}`];
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL=${redisUrl} is not a redis:// URL`);
+  return Object.freeze({
+    allowedOrigins: Object.freeze(origins),
+    redisUrl,
+    redisPrefix: env.REALTIME_REDIS_PREFIX || 'csc:',
+    throttleWindowMs: int(env, 'REALTIME_THROTTLE_MS', 250, 0, 60_000),
+    flushIntervalMs: int(env, 'REALTIME_FLUSH_INTERVAL_MS', 5 * 60_000, 1000, 86_400_000),
+    maxMessageBytes: int(env, 'REALTIME_MAX_MESSAGE_BYTES', 100_000, 1024, 10_000_000),
+    socketRate: int(env, 'REALTIME_SOCKET_RATE', 20, 1, 100_000),
+    socketBurst: int(env, 'REALTIME_SOCKET_BURST', 60, 1, 100_000),
+    logBacklog: int(env, 'REALTIME_LOG_BACKLOG', 5000, 0, 1_000_000),
+  });
+}

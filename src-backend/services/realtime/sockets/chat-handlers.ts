@@ -1,0 +1,94 @@
+import { Compile } from 'typebox/compile';
+import {
+  ChatGetMessagesPayload,
+  ChatGetOnlineStatusPayload,
+  ChatMarkReadPayload,
+  ChatSendPayload,
+  ChatTypingPayload,
+  Rooms,
+} from '../../../contracts/realtime.js';
+import { badRequest } from '../../../shared/app-error.js';
+import type { HandlerDeps } from './deps.js';
+import { handler, type AnySocket } from './guard.js';
+
+const V = {
+  send: Compile(ChatSendPayload),
+  typing: Compile(ChatTypingPayload),
+  markRead: Compile(ChatMarkReadPayload),
+  getMessages: Compile(ChatGetMessagesPayload),
+  onlineStatus: Compile(ChatGetOnlineStatusPayload),
+};
+
+export const CHAT_EVENTS = ['chat:send', 'chat:typing', 'chat:markRead', 'chat:getMessages', 'chat:getOnlineStatus'] as const;
+
+/**
+ * Seed 004's chat, on `/` and `/chat` alike. Server-to-client events go through the event
+ * manager, so they reach the user's sockets on every chat namespace and every instance.
+ */
+export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void {
+  const me = socket.data.user;
+  const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'chat handler failed');
+
+  socket.on(
+    'chat:send',
+    handler(
+      V.send,
+      async (p) => {
+        if (p.receiverId === me.id) throw badRequest('cannot send a message to yourself');
+        const message = await deps.store.sendChat(me.id, p.receiverId, p.message);
+        deps.events.publish({ event: 'chat:message', room: Rooms.user(p.receiverId), data: message, throttle: false });
+        return { message };
+      },
+      onError,
+    ),
+  );
+
+  socket.on(
+    'chat:typing',
+    handler(
+      V.typing,
+      (p) => {
+        // not throttled: two senders typing to one receiver share a room, and coalescing would drop one;
+        // the per-socket rate limit already bounds a chatty client
+        deps.events.publish({
+          event: 'chat:typing',
+          room: Rooms.user(p.receiverId),
+          data: { senderId: me.id, isTyping: p.isTyping ?? true },
+          throttle: false,
+        });
+        return {};
+      },
+      onError,
+    ),
+  );
+
+  socket.on(
+    'chat:markRead',
+    handler(
+      V.markRead,
+      async (p) => {
+        const res = await deps.store.markChatRead(me.id, p.senderId, p.upToId);
+        if (res.messageIds.length > 0) {
+          deps.events.publish({
+            event: 'chat:readReceipt',
+            room: Rooms.user(p.senderId),
+            data: { readerId: me.id, messageIds: res.messageIds, readAt: res.readAt },
+            throttle: false,
+          });
+        }
+        return { messageIds: res.messageIds };
+      },
+      onError,
+    ),
+  );
+
+  socket.on(
+    'chat:getMessages',
+    handler(V.getMessages, async (p) => ({ messages: await deps.store.history(me.id, p.userId, p.beforeId, p.limit) }), onError),
+  );
+
+  socket.on(
+    'chat:getOnlineStatus',
+    handler(V.onlineStatus, async (p) => ({ statuses: await deps.presence.areOnline(p.userIds) }), onError),
+  );
+}

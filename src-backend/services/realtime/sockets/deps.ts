@@ -1,0 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { EventManager } from '../core/event-manager.js';
+import type { LogStream } from '../core/log-stream.js';
+import type { MessagingStore } from '../core/messaging-store.js';
+import type { Notifier } from '../core/notifier.js';
+import type { Presence } from '../core/presence.js';
+
+/** What the per-domain handler modules need; built once in app.ts. */
+export interface HandlerDeps {
+  readonly events: EventManager;
+  readonly store: MessagingStore;
+  readonly notifier: Notifier;
+  readonly presence: Presence;
+  readonly logs: LogStream;
+  readonly logger: Pick<FastifyBaseLogger, 'warn' | 'error'>;
+}

@@ -1,0 +1,146 @@
+import type { Namespace, Socket } from 'socket.io';
+import type { Role } from '../../../contracts/session.js';
+import type { SocketData } from '../../../contracts/realtime.js';
+import { AppError } from '../../../shared/app-error.js';
+import { ServiceCallError } from '../../../shared/service-client.js';
+import type { SessionResolver } from '../../../shared/session-auth.js';
+
+/** Handlers here are untyped at the wire (every payload is validated at runtime); only `data` is typed. */
+interface DefaultEventsMap {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own DefaultEventsMap, which it does not export
+  [event: string]: (...args: any[]) => void;
+}
+export type AnySocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+/** What `Compile(schema)` from typebox/compile gives; only these two methods are used here. */
+export interface PayloadValidator<T> {
+  Check(value: unknown): value is T;
+  Errors(value: unknown): ReadonlyArray<{ instancePath: string; message: string }>;
+}
+
+export interface GuardOptions {
+  readonly allowedOrigins: readonly string[];
+  readonly resolver: SessionResolver;
+  /** which roles may connect to this namespace; all when absent */
+  readonly roles?: readonly Role[];
+}
+
+/**
+ * Every namespace's handshake: a browser's Origin must be on the allow-list (Node clients send
+ * none), then the session token must resolve. It also runs on connection-state recovery
+ * (`skipMiddlewares: false`), so a logged-out user cannot come back through a recovered session.
+ */
+export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
+  nsp.use((socket, next) => {
+    const origin = socket.handshake.headers.origin;
+    if (origin !== undefined && !opts.allowedOrigins.includes(origin)) return next(new Error('origin not allowed'));
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = auth?.token;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 256) return next(new Error('unauthorized'));
+    opts.resolver.resolve(token).then(
+      (user) => {
+        if (opts.roles && !opts.roles.includes(user.role)) return next(new Error('forbidden'));
+        (socket.data as SocketData).user = user;
+        (socket.data as SocketData).token = token;
+        next();
+      },
+      (err: unknown) => {
+        const status = err instanceof AppError || err instanceof ServiceCallError ? err.statusCode : 500;
+        next(new Error(status === 401 || status === 403 || status === 404 ? 'unauthorized' : 'auth unavailable'));
+      },
+    );
+  });
+}
+
+/** A token bucket per socket: `rate` messages a second, bursts up to `burst`. */
+export class RateLimiter {
+  private tokens: number;
+  private last = Date.now();
+  dropped = 0;
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < 1) {
+      this.dropped += 1;
+      return false;
+    }
+    this.tokens -= 1;
+    this.dropped = 0;
+    return true;
+  }
+}
+
+/** Consecutive refused messages after which a socket is cut off. */
+const ABUSE_LIMIT = 200;
+
+/**
+ * Per-socket gate in front of every handler: unknown events are dropped without a word, a
+ * socket over its message rate gets `{success:false}` on its ack and is disconnected if it keeps on.
+ */
+export function gateSocket(socket: AnySocket, known: ReadonlySet<string>, rate: number, burst: number): void {
+  const limiter = new RateLimiter(rate, burst);
+  socket.use((packet, next) => {
+    const [event] = packet;
+    if (typeof event !== 'string' || !known.has(event)) return;
+    if (!limiter.take()) {
+      const ack = packet[packet.length - 1];
+      if (typeof ack === 'function') (ack as (r: unknown) => void)({ success: false, error: 'rate limited' });
+      if (limiter.dropped >= ABUSE_LIMIT) socket.disconnect(true);
+      return;
+    }
+    next();
+  });
+}
+
+type AckCallback = (res: unknown) => void;
+
+/** Turn any failure into the ack's `{success:false, error}`: never a stack, never a crash. */
+export function ackError(err: unknown): { success: false; error: string } {
+  if (err instanceof AppError) return { success: false, error: err.message };
+  if (err instanceof ServiceCallError) {
+    return { success: false, error: err.statusCode < 500 ? err.message : `${err.service} is unavailable` };
+  }
+  return { success: false, error: 'internal error' };
+}
+
+/**
+ * Wrap a handler: the payload is checked against its schema at runtime, the result (or the error)
+ * goes back through the ack. A client may omit the payload and pass only the ack.
+ */
+export function handler<T>(
+  validator: PayloadValidator<T>,
+  fn: (payload: T) => Promise<object> | object,
+  onError: (err: unknown) => void,
+): (...args: unknown[]) => void {
+  return (...args) => {
+    let payload: unknown = args[0];
+    let ack: unknown = args[1];
+    if (typeof payload === 'function') {
+      ack = payload;
+      payload = {};
+    }
+    if (payload === undefined || payload === null) payload = {};
+    const reply: AckCallback = typeof ack === 'function' ? (ack as AckCallback) : () => {};
+    if (!validator.Check(payload)) {
+      const first = validator.Errors(payload)[0];
+      const where = first?.instancePath ? `${first.instancePath} ` : '';
+      reply({ success: false, error: `invalid payload: ${where}${first?.message ?? 'does not match the schema'}` });
+      return;
+    }
+    Promise.resolve()
+      .then(() => fn(payload as T))
+      .then(
+        (res) => reply({ success: true, ...res }),
+        (err: unknown) => {
+          if (!(err instanceof AppError) && !(err instanceof ServiceCallError && err.statusCode < 500)) onError(err);
+          reply(ackError(err));
+        },
+      );
+  };
+}

@@ -1,0 +1,72 @@
+import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+import {
+  BroadcastPayload,
+  NotificationGetUnreadPayload,
+  NotificationMarkReadPayload,
+  NotifyPayload,
+} from '../../../contracts/realtime.js';
+import { forbidden } from '../../../shared/app-error.js';
+import type { HandlerDeps } from './deps.js';
+import { handler, type AnySocket } from './guard.js';
+
+const V = {
+  send: Compile(NotifyPayload),
+  broadcast: Compile(BroadcastPayload),
+  getUnread: Compile(NotificationGetUnreadPayload),
+  markRead: Compile(NotificationMarkReadPayload),
+  count: Compile(Type.Object({}, { additionalProperties: false })),
+};
+
+export const NOTIFICATION_EVENTS = [
+  'notification:send',
+  'notification:broadcast',
+  'notification:getUnread',
+  'notification:markRead',
+  'notification:getUnreadCount',
+] as const;
+
+/** Seed 004's notifications, on `/` and `/notification` alike. Sending is for staff. */
+export function registerNotificationHandlers(socket: AnySocket, deps: HandlerDeps): void {
+  const me = socket.data.user;
+  const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'notification handler failed');
+
+  socket.on(
+    'notification:send',
+    handler(
+      V.send,
+      async (p) => {
+        if (me.role === 'student') throw forbidden('students cannot send notifications');
+        return deps.notifier.notify(me.id, p);
+      },
+      onError,
+    ),
+  );
+
+  socket.on(
+    'notification:broadcast',
+    handler(
+      V.broadcast,
+      async (p) => {
+        // teachers may address one student group; everyone and whole roles are for admins
+        if (me.role === 'student' || (me.role === 'teacher' && (!p.groupId || p.role))) {
+          throw forbidden(me.role === 'student' ? 'students cannot broadcast' : 'teachers may broadcast to one student group only');
+        }
+        return deps.notifier.broadcast(me.id, p);
+      },
+      onError,
+    ),
+  );
+
+  socket.on(
+    'notification:getUnread',
+    handler(V.getUnread, async (p) => ({ notifications: await deps.store.unread(me, p.limit) }), onError),
+  );
+
+  socket.on(
+    'notification:markRead',
+    handler(V.markRead, async (p) => ({ updated: await deps.store.markNotificationsRead(me, p.notificationIds) }), onError),
+  );
+
+  socket.on('notification:getUnreadCount', handler(V.count, async () => ({ count: await deps.store.unreadCount(me) }), onError));
+}
