@@ -13,6 +13,17 @@ import { Role, SessionUser } from './session.js';
 
 // ─── building blocks ───────────────────────────────────────────────────────────────────────
 
+/**
+ * `string | null` / `integer | null` as a JSON-schema type list. Our ajv runs with coerceTypes,
+ * and inside an anyOf it would coerce a null to "" or 0 before trying the null branch.
+ */
+export function NullableString(opts: { maxLength?: number; minLength?: number; pattern?: string } = {}) {
+  return Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
+}
+export function NullableInteger(opts: { minimum?: number } = {}) {
+  return Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
+}
+
 /** Letters, digits, dot, dash, underscore; compared case-insensitively. */
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$';
 export const Username = Type.String({ pattern: USERNAME_PATTERN, minLength: 3, maxLength: 64 });
@@ -20,9 +31,11 @@ export const Password = Type.String({ minLength: 8, maxLength: 256 });
 /** what a login accepts: any non-empty string, so a too-short guess is "invalid credentials", not a 400 */
 export const LoginPassword = Type.String({ minLength: 1, maxLength: 256 });
 export const PersonName = Type.String({ minLength: 1, maxLength: 200 });
-export const Email = Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 254 });
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+$';
+export const Email = Type.String({ pattern: EMAIL_PATTERN, maxLength: 254 });
 /** a student's group, e.g. "cs-2024" */
-export const Group = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$', maxLength: 64 });
+export const GROUP_PATTERN = '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$';
+export const Group = Type.String({ pattern: GROUP_PATTERN, maxLength: 64 });
 export const TotpCode = Type.String({ pattern: '^[0-9]{6}$' });
 /** Codes are shown as `ABCDE-FGHJK` (Crockford base32, 50 bits); input is case- and dash-insensitive. */
 export const CodeInput = Type.String({ minLength: 4, maxLength: 64 });
@@ -284,10 +297,10 @@ export const BulkUserRow = Type.Object(
     role: Type.String({ maxLength: 20 }),
     username: Type.String({ maxLength: 200 }),
     name: Type.String({ maxLength: 400 }),
-    email: Type.Optional(Type.Union([Type.String({ maxLength: 400 }), Type.Null()])),
-    group: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    email: Type.Optional(NullableString({ maxLength: 400 })),
+    group: Type.Optional(NullableString({ maxLength: 200 })),
     /** omitted/empty → generated (high-entropy, must be changed at first login) */
-    password: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+    password: Type.Optional(NullableString({ maxLength: 256 })),
   },
   { additionalProperties: false },
 );
@@ -396,10 +409,10 @@ export const DataNewUser = Type.Object(
     role: Role,
     username: Username,
     name: PersonName,
-    email: Type.Optional(Type.Union([Email, Type.Null()])),
-    group: Type.Optional(Type.Union([Group, Type.Null()])),
+    email: Type.Optional(NullableString({ pattern: EMAIL_PATTERN, maxLength: 254 })),
+    group: Type.Optional(NullableString({ pattern: GROUP_PATTERN, maxLength: 64 })),
     passwordHash: Type.String({ minLength: 1, maxLength: 512 }),
-    totpSecret: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
+    totpSecret: Type.Optional(NullableString({ maxLength: 128 })),
     mustChangePassword: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -487,14 +500,14 @@ export const DataCredentialsResponse = Type.Object({ credentials: DataCredential
 export const DataUpdateUserRequest = Type.Object(
   {
     name: Type.Optional(PersonName),
-    email: Type.Optional(Type.Union([Email, Type.Null()])),
-    group: Type.Optional(Type.Union([Group, Type.Null()])),
+    email: Type.Optional(NullableString({ pattern: EMAIL_PATTERN, maxLength: 254 })),
+    group: Type.Optional(NullableString({ pattern: GROUP_PATTERN, maxLength: 64 })),
     disabled: Type.Optional(Type.Boolean()),
     passwordHash: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
     mustChangePassword: Type.Optional(Type.Boolean()),
-    totpSecret: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
-    totpPendingSecret: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
-    totpLastStep: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    totpSecret: Type.Optional(NullableString({ maxLength: 128 })),
+    totpPendingSecret: Type.Optional(NullableString({ maxLength: 128 })),
+    totpLastStep: Type.Optional(NullableInteger({ minimum: 0 })),
     /** with passwordHash: end every session of the user but this one */
     keepSessionToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   },
@@ -516,10 +529,10 @@ export const DataCreateRegistrationCodeRequest = Type.Object(
   {
     codeHash: Type.String({ minLength: 16, maxLength: 128 }),
     userType: UserType,
-    group: Type.Optional(Type.Union([Group, Type.Null()])),
+    group: Type.Optional(NullableString({ pattern: GROUP_PATTERN, maxLength: 64 })),
     maxUses: Type.Integer({ minimum: 1, maximum: 100_000 }),
     expiresAtMs: Type.Integer({ minimum: 0 }),
-    createdBy: Type.Union([Type.Integer(), Type.Null()]),
+    createdBy: NullableInteger({ minimum: 1 }),
   },
   { additionalProperties: false },
 );
@@ -530,7 +543,7 @@ export const DataCreateResetCodeRequest = Type.Object(
     codeHash: Type.String({ minLength: 16, maxLength: 128 }),
     userId: Type.Integer({ minimum: 1 }),
     expiresAtMs: Type.Integer({ minimum: 0 }),
-    createdBy: Type.Union([Type.Integer(), Type.Null()]),
+    createdBy: NullableInteger({ minimum: 1 }),
   },
   { additionalProperties: false },
 );
@@ -577,11 +590,11 @@ export const DataBootstrapAdminResponse = Type.Object({ created: Type.Boolean(),
 /** POST /identity/audit → 201 {id}; GET /identity/audit (AuditQuery) → AuditList. */
 export const DataAuditRequest = Type.Object(
   {
-    actorId: Type.Union([Type.Integer(), Type.Null()]),
-    actor: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    actorId: NullableInteger(),
+    actor: NullableString({ maxLength: 64 }),
     action: Type.String({ minLength: 1, maxLength: 64 }),
-    target: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-    detail: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    target: Type.Optional(NullableString({ maxLength: 200 })),
+    detail: Type.Optional(NullableString({ maxLength: 2000 })),
   },
   { additionalProperties: false },
 );
