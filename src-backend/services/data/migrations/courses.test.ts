@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '../db/migrate.js';
+import { courseMigrations } from './courses.js';
+import { identityMigrations } from './identity.js';
+
+let dir: string;
+let db: Database.Database;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-cm-'));
+  db = new Database(path.join(dir, 'test.sqlite'));
+  db.pragma('foreign_keys = ON');
+  migrate(db, [...identityMigrations, ...courseMigrations]);
+});
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const user = (username: string, role = 'student') =>
+  Number(
+    db.prepare('INSERT INTO users (role, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(role, username, username, 'h', Date.now())
+      .lastInsertRowid,
+  );
+const course = (code: string, capacity: number) =>
+  Number(db.prepare('INSERT INTO courses (code, name, capacity, credits) VALUES (?, ?, ?, 3)').run(code, code, capacity).lastInsertRowid);
+const enrolled = (id: number) => db.prepare('SELECT enrolled FROM courses WHERE id = ?').pluck().get(id);
+
+describe('migration 200 courses-and-enrollments', () => {
+  it('counts enrollments with triggers, including cascades', () => {
+    const c = course('CS101', 2);
+    const a = user('a');
+    const b = user('b');
+    db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(a, c);
+    db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(b, c);
+    expect(enrolled(c)).toBe(2);
+    db.prepare('DELETE FROM users WHERE id = ?').run(a);
+    expect(enrolled(c)).toBe(1);
+  });
+
+  it('refuses a duplicate enrollment and an enrollment beyond capacity', () => {
+    const c = course('CS102', 1);
+    const a = user('a');
+    const b = user('b');
+    db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(a, c);
+    expect(() => db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(a, c)).toThrow(/UNIQUE/);
+    expect(() => db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(b, c)).toThrow(/CHECK/);
+    expect(enrolled(c)).toBe(1);
+  });
+
+  it('refuses negative capacity and a duplicate code in any case', () => {
+    expect(() => course('X1', -1)).toThrow(/CHECK/);
+    course('ABC', 1);
+    expect(() => course('abc', 1)).toThrow(/UNIQUE/);
+  });
+});
+
+describe('migration 201 selection-window-and-credit-limits', () => {
+  it('starts with a closed window and a default credit limit of 30', () => {
+    expect(db.prepare('SELECT opens_at, closes_at, default_credit_limit FROM selection_settings').all()).toEqual([
+      { opens_at: null, closes_at: null, default_credit_limit: 30 },
+    ]);
+    expect(() => db.prepare('INSERT INTO selection_settings (id, default_credit_limit) VALUES (2, 1)').run()).toThrow(/CHECK/);
+  });
+});
+
+describe('migration 202 queue-tickets', () => {
+  it('keeps request ids unique and indexes undecided tickets', () => {
+    const c = course('CS103', 5);
+    const a = user('a');
+    const ins = db.prepare('INSERT INTO queue_tickets (request_id, student_id, course_id, action) VALUES (?, ?, ?, ?)');
+    ins.run('req-1', a, c, 'select');
+    expect(() => ins.run('req-1', a, c, 'select')).toThrow(/UNIQUE/);
+    expect(() => ins.run('req-2', a, c, 'enrol')).toThrow(/CHECK/);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM queue_tickets WHERE status IS NULL ORDER BY id LIMIT 10').all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/queue_tickets_pending/);
+  });
+});

@@ -1,0 +1,13 @@
+import { createRealtimePublisher } from '../../shared/realtime-publisher.js';
+import { runService } from '../../shared/service-main.js';
+import { buildQueueApp } from './app.js';
+import { createSelectionEvents } from './selection-events.js';
+
+await runService({
+  name: 'queue_node',
+  build: async (ctx) => {
+    const events = createSelectionEvents(createRealtimePublisher(ctx.client, ctx.logger));
+    const { app } = await buildQueueApp({ client: ctx.client, internalToken: ctx.config.internalToken, events, logger: ctx.logger });
+    return app;
+  },
+});

@@ -1,0 +1,226 @@
+import type { Logger } from 'pino';
+import {
+  DATA_COURSE_PATHS as D,
+  type DataQueueDecideResponse,
+  type DataQueueSnapshotResponse,
+  type DataQueueSubmitResponse,
+  type DecidedTicket,
+  type QueueRequestItem,
+  type QueueResult,
+  type QueueStats,
+} from '../../contracts/courses.js';
+import type { ServiceClient } from '../../shared/service-client.js';
+import type { SelectionEvents } from './selection-events.js';
+
+export interface RegistrationQueueOptions {
+  /** answer 202 "queued" when a request is not decided within this (issue 3: ~2 s) */
+  readonly answerWithinMs?: number;
+  /** requests persisted per data call */
+  readonly maxBatch?: number;
+  /** tickets decided per data transaction */
+  readonly maxDecide?: number;
+  readonly logger?: Pick<Logger, 'warn' | 'info' | 'error'>;
+}
+
+interface Waiter {
+  readonly item: QueueRequestItem;
+  readonly resolve: (r: QueueResult) => void;
+  readonly reject: (err: Error) => void;
+  ticket: number | null;
+  /** the answer window has passed: answer "queued" as soon as a ticket exists */
+  late: boolean;
+  done: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The registration rush, one instance per queue_node. Requests wait here in arrival order;
+ * one loop hands everything that has arrived to the data service in a single call, whose one
+ * IMMEDIATE transaction persists them as tickets and decides them FIFO (group commit). While a
+ * call is out, the next batch accumulates. Nothing is acknowledged before it is persisted.
+ */
+export class RegistrationQueue {
+  private incoming: Waiter[] = [];
+  private readonly byTicket = new Map<number, Waiter>();
+  private readonly needPosition = new Set<Waiter>();
+  /** undecided tickets on the data side; unknown (1) at start so a restart re-decides them */
+  private pendingOnData = 1;
+  private running = false;
+  private closed = false;
+  private positionTimer: NodeJS.Timeout | null = null;
+  private readonly stats = { batches: 0, decided: 0, lastBatchSize: 0, lastBatchMs: 0 };
+  private readonly answerWithinMs: number;
+  private readonly maxBatch: number;
+  private readonly maxDecide: number;
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(
+    private readonly client: ServiceClient,
+    private readonly events: SelectionEvents,
+    private readonly opts: RegistrationQueueOptions = {},
+  ) {
+    this.answerWithinMs = opts.answerWithinMs ?? 2000;
+    this.maxBatch = opts.maxBatch ?? 2000;
+    this.maxDecide = opts.maxDecide ?? 4000;
+    // A safety net: look for undecided tickets now and then even when idle.
+    this.sweep = setInterval(() => {
+      this.pendingOnData = Math.max(this.pendingOnData, 1);
+      this.kick();
+    }, 5000);
+    this.sweep.unref();
+    this.kick();
+  }
+
+  /** Resolves per request once decided, or "queued" after the answer window. */
+  submit(items: readonly QueueRequestItem[]): Promise<QueueResult[]> {
+    if (this.closed) return Promise.reject(new Error('queue closed'));
+    const promises = items.map(
+      (item) =>
+        new Promise<QueueResult>((resolve, reject) => {
+          const w: Waiter = { item, resolve, reject, ticket: null, late: false, done: false, timer: null };
+          w.timer = setTimeout(() => this.onLate(w), this.answerWithinMs);
+          this.incoming.push(w);
+        }),
+    );
+    this.kick();
+    return Promise.all(promises);
+  }
+
+  snapshot(): QueueStats {
+    return { pending: this.pendingOnData, waiting: this.incoming.length + this.byTicket.size, ...this.stats };
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.sweep);
+    if (this.positionTimer) clearTimeout(this.positionTimer);
+  }
+
+  private kick(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    void this.pump().finally(() => {
+      this.running = false;
+      if (!this.closed && (this.incoming.length > 0 || this.pendingOnData > 0)) this.kick();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    let failures = 0;
+    while (!this.closed && (this.incoming.length > 0 || this.pendingOnData > 0)) {
+      const started = performance.now();
+      try {
+        if (this.incoming.length > 0) await this.submitBatch(this.incoming.splice(0, this.maxBatch));
+        else await this.decideBacklog();
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.opts.logger?.warn({ err: (err as Error).message }, 'data service call failed; retrying');
+        await sleep(Math.min(2000, 100 * 2 ** Math.min(failures, 5)));
+      }
+      this.stats.lastBatchMs = Math.round((performance.now() - started) * 100) / 100;
+    }
+  }
+
+  private async submitBatch(batch: Waiter[]): Promise<void> {
+    let res: DataQueueSubmitResponse;
+    try {
+      res = await this.client.post<DataQueueSubmitResponse>(
+        'data_node',
+        D.queueSubmit,
+        { requests: batch.map((w) => w.item), maxDecide: this.maxDecide },
+        { timeoutMs: 15_000 },
+      );
+    } catch (err) {
+      // Not known to be persisted: the caller's requests fail and student_node retries them with
+      // the same requestIds, which the data service deduplicates if they did commit.
+      for (const w of batch) this.finish(w, err as Error);
+      throw err;
+    }
+    this.stats.batches++;
+    this.stats.lastBatchSize = batch.length;
+    res.tickets.forEach((t, i) => {
+      const w = batch[i]!;
+      if (t.rejected) {
+        this.finish(w, { requestId: t.requestId, outcome: 'rejected', reason: t.rejected, courseId: t.courseId, action: t.action });
+      } else {
+        w.ticket = t.ticket!;
+        this.byTicket.set(w.ticket, w);
+      }
+    });
+    this.applyDecisions(res.decided, res.seats);
+    this.pendingOnData = res.pending;
+    // Persisted but undecided, and already past the answer window: answer "queued" now.
+    for (const w of batch) if (!w.done && w.late) this.askPosition(w);
+  }
+
+  private async decideBacklog(): Promise<void> {
+    const res = await this.client.post<DataQueueDecideResponse>('data_node', D.queueDecide, { max: this.maxDecide }, { timeoutMs: 15_000 });
+    if (res.decided.length > 0) this.stats.batches++;
+    this.applyDecisions(res.decided, res.seats);
+    this.pendingOnData = res.pending;
+  }
+
+  private applyDecisions(decided: readonly DecidedTicket[], seats: DataQueueSubmitResponse['seats']): void {
+    this.stats.decided += decided.length;
+    for (const d of decided) {
+      this.events.outcome(d);
+      const w = this.byTicket.get(d.ticket);
+      if (w) this.finish(w, { requestId: w.item.requestId, outcome: 'decided', courseId: d.courseId, action: d.action, status: d.status, ticket: d.ticket });
+    }
+    for (const s of seats) this.events.seats(s);
+  }
+
+  private onLate(w: Waiter): void {
+    w.timer = null;
+    if (w.done) return;
+    w.late = true;
+    if (w.ticket !== null) this.askPosition(w);
+    // else: not persisted yet; answered when its batch returns
+  }
+
+  /** Positions come from the data service (it also knows tickets taken before a restart). */
+  private askPosition(w: Waiter): void {
+    this.needPosition.add(w);
+    this.positionTimer ??= setTimeout(() => void this.answerQueued(), 10);
+  }
+
+  private async answerQueued(): Promise<void> {
+    this.positionTimer = null;
+    const waiters = [...this.needPosition].filter((w) => !w.done);
+    this.needPosition.clear();
+    if (waiters.length === 0) return;
+    let positions = new Map<number, number | null>();
+    try {
+      const res = await this.client.post<DataQueueSnapshotResponse>('data_node', D.queueSnapshot, { tickets: waiters.map((w) => w.ticket!) });
+      positions = new Map(res.positions.map((p) => [p.ticket, p.position]));
+    } catch (err) {
+      this.opts.logger?.warn({ err: (err as Error).message }, 'could not read queue positions');
+    }
+    for (const w of waiters) {
+      if (w.done) continue; // decided while we asked
+      const position = positions.get(w.ticket!) ?? null;
+      if (position === null && positions.has(w.ticket!)) continue; // decided; its decision is on the way
+      this.finish(w, {
+        requestId: w.item.requestId,
+        outcome: 'queued',
+        courseId: w.item.courseId,
+        action: w.item.action,
+        ticket: w.ticket!,
+        position: position ?? 1,
+      });
+    }
+  }
+
+  private finish(w: Waiter, result: QueueResult | Error): void {
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = null;
+    if (w.ticket !== null) this.byTicket.delete(w.ticket);
+    if (w.done) return;
+    w.done = true;
+    if (result instanceof Error) w.reject(result);
+    else w.resolve(result);
+  }
+}

@@ -1,0 +1,24 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { createBaseApp, type App } from '../../shared/create-app.js';
+import type { ServiceClient } from '../../shared/service-client.js';
+import { createSessionResolver, type SessionResolver } from '../../shared/session-auth.js';
+import { QueueForwarder, type QueueForwarderOptions } from './queue-forwarder.js';
+import { selectionRoutes } from './routes/selection.js';
+import { studentCourseRoutes } from './routes/student-courses.js';
+
+export interface StudentAppOptions {
+  readonly client: ServiceClient;
+  readonly logger?: FastifyBaseLogger;
+  readonly resolver?: SessionResolver;
+  readonly forwarder?: QueueForwarderOptions;
+}
+
+/** student_node: seed 000's student endpoints. Selections go through queue_node. */
+export async function buildStudentApp(opts: StudentAppOptions): Promise<App> {
+  const app = createBaseApp({ service: 'student_node', logger: opts.logger });
+  const resolver = opts.resolver ?? createSessionResolver(opts.client);
+  const forwarder = new QueueForwarder(opts.client, opts.forwarder);
+  await app.register(studentCourseRoutes, { client: opts.client, resolver });
+  await app.register(selectionRoutes, { client: opts.client, resolver, forwarder });
+  return app;
+}

@@ -1,0 +1,81 @@
+import { QUEUE_PATHS, type QueueRequestItem, type QueueResult, type QueueSubmitResponse } from '../../contracts/courses.js';
+import { unavailable } from '../../shared/app-error.js';
+import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
+
+export interface QueueForwarderOptions {
+  /** collect requests this long before sending them as one call */
+  readonly batchMs?: number;
+  readonly maxBatch?: number;
+  /** keep retrying an unreachable queue this long (a crashed queue_node is restarted meanwhile) */
+  readonly retryForMs?: number;
+}
+
+interface Pending {
+  readonly item: QueueRequestItem;
+  readonly resolve: (r: QueueResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Worth retrying: the queue is down, restarting, draining or slow. A 4xx is final. */
+function retryable(err: unknown): boolean {
+  return err instanceof ServiceCallError && (err.statusCode === 503 || err.statusCode === 504 || err.statusCode === 502);
+}
+
+/**
+ * Hands selections to queue_node in batches: a rush of requests becomes a few calls, not one
+ * hop each. Every request carries a requestId, so re-sending a batch after a queue crash can
+ * never decide a request twice.
+ */
+export class QueueForwarder {
+  private buffer: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly batchMs: number;
+  private readonly maxBatch: number;
+  private readonly retryForMs: number;
+
+  constructor(
+    private readonly client: ServiceClient,
+    opts: QueueForwarderOptions = {},
+  ) {
+    this.batchMs = opts.batchMs ?? 2;
+    this.maxBatch = opts.maxBatch ?? 1000;
+    this.retryForMs = opts.retryForMs ?? 8000;
+  }
+
+  submit(item: QueueRequestItem): Promise<QueueResult> {
+    return new Promise((resolve, reject) => {
+      this.buffer.push({ item, resolve, reject });
+      if (this.buffer.length >= this.maxBatch) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length > 0) void this.send(batch);
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
+    const deadline = Date.now() + this.retryForMs;
+    const requests = batch.map((p) => p.item);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, { requests }, { timeoutMs: 10_000 });
+        res.results.forEach((r, i) => batch[i]!.resolve(r));
+        return;
+      } catch (err) {
+        if (!retryable(err) || Date.now() >= deadline) {
+          const e = retryable(err) ? unavailable('the registration queue is unavailable; check GET /student/queue/status before retrying', 'QUEUE_UNAVAILABLE') : (err as Error);
+          for (const p of batch) p.reject(e);
+          return;
+        }
+        await sleep(Math.min(1000, 50 * 2 ** attempt));
+      }
+    }
+  }
+}

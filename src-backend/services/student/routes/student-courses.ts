@@ -1,0 +1,52 @@
+import {
+  AvailableCoursesRequest,
+  AvailableCoursesResponse,
+  CourseCheckResponse,
+  CourseIdRequest,
+  DATA_COURSE_PATHS as D,
+  ScheduleResponse,
+  SelectedCoursesResponse,
+  STUDENT_PATHS as P,
+  StudentCourseDetailResponse,
+  StudentStats,
+  type DataStudentCourseResponse,
+} from '../../../contracts/courses.js';
+import { errorResponses } from '../../../contracts/errors.js';
+import type { App } from '../../../shared/create-app.js';
+import type { ServiceClient } from '../../../shared/service-client.js';
+import { requireRole, type SessionResolver } from '../../../shared/session-auth.js';
+import { studentOf } from './student-ref.js';
+
+export interface StudentCourseRouteOptions {
+  readonly client: ServiceClient;
+  readonly resolver: SessionResolver;
+}
+
+const ok = <T>(schema: T) => ({ 200: schema, ...errorResponses });
+
+/** Browsing and the student's own picture: each one data call with the student's id and group. */
+export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOptions): Promise<void> {
+  const { client } = opts;
+  const preHandler = requireRole(opts.resolver, 'student');
+
+  app.post(P.available, { preHandler, schema: { body: AvailableCoursesRequest, response: ok(AvailableCoursesResponse) } }, async (req) =>
+    client.post<AvailableCoursesResponse>('data_node', D.available, { student: studentOf(req), filter: req.body }),
+  );
+  app.get(P.selected, { preHandler, schema: { response: ok(SelectedCoursesResponse) } }, async (req) =>
+    client.post<SelectedCoursesResponse>('data_node', D.selected, { student: studentOf(req) }),
+  );
+  app.post(P.detail, { preHandler, schema: { body: CourseIdRequest, response: ok(StudentCourseDetailResponse) } }, async (req) => {
+    const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, { student: studentOf(req), courseId: req.body.courseId });
+    return { course: res.course };
+  });
+  app.post(P.check, { preHandler, schema: { body: CourseIdRequest, response: ok(CourseCheckResponse) } }, async (req) => {
+    const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, { student: studentOf(req), courseId: req.body.courseId });
+    return res.check;
+  });
+  app.get(P.schedule, { preHandler, schema: { response: ok(ScheduleResponse) } }, async (req) =>
+    client.post<ScheduleResponse>('data_node', D.schedule, { student: studentOf(req) }),
+  );
+  app.get(P.stats, { preHandler, schema: { response: ok(StudentStats) } }, async (req) =>
+    client.post<StudentStats>('data_node', D.studentStats, { student: studentOf(req) }),
+  );
+}
