@@ -7,6 +7,14 @@ import { Type, type Static } from 'typebox';
  */
 
 const strict = { additionalProperties: false } as const;
+
+/**
+ * `string | null` / `integer | null` in REQUEST schemas as a JSON-schema type list: with our
+ * ajv coerceTypes, an anyOf would turn a null into "" or 0 before trying the null branch.
+ */
+const NullableString = (opts: { maxLength?: number; format?: string } = {}) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
+const NullableInteger = (opts: { minimum?: number; maximum?: number } = {}) =>
+  Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
 // ---------------------------------------------------------------------------------------------
@@ -249,8 +257,8 @@ export const ADMIN_COURSE_PATHS = {
 /** PUT /admin/selection-window → 200 SelectionWindow. closesAt must be after opensAt. */
 export const SetSelectionWindowRequest = Type.Object(
   {
-    opensAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    closesAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    opensAt: NullableString({ format: 'date-time', maxLength: 40 }),
+    closesAt: NullableString({ format: 'date-time', maxLength: 40 }),
     defaultCreditLimit: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })),
   },
   strict,
@@ -261,7 +269,7 @@ export const EmptyRequest = Type.Object({}, strict);
 
 /** PUT /admin/credit-limit: a student's own limit; null goes back to the default. */
 export const SetCreditLimitRequest = Type.Object(
-  { studentId: Id, creditLimit: Type.Union([Type.Integer({ minimum: 0, maximum: 200 }), Type.Null()]) },
+  { studentId: Id, creditLimit: NullableInteger({ minimum: 0, maximum: 200 }) },
   strict,
 );
 export type SetCreditLimitRequest = Static<typeof SetCreditLimitRequest>;
@@ -381,7 +389,7 @@ export const QueueRequestItem = Type.Object(
     requestId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
     studentId: Id,
     /** the student's group at request time, for the course's group restriction */
-    group: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    group: NullableString({ maxLength: 64 }),
     courseId: Id,
     action: SelectionAction,
   },
@@ -481,7 +489,7 @@ export type DataRemoveStudentRequest = Static<typeof DataRemoveStudentRequest>;
 export const DataStatsRequest = Type.Object({ actor: Actor }, strict);
 
 /** The student a student-side data call is about. */
-export const StudentRef = Type.Object({ studentId: Id, group: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) }, strict);
+export const StudentRef = Type.Object({ studentId: Id, group: NullableString({ maxLength: 64 }) }, strict);
 export type StudentRef = Static<typeof StudentRef>;
 export const DataAvailableRequest = Type.Object({ student: StudentRef, filter: AvailableCoursesRequest }, strict);
 export type DataAvailableRequest = Static<typeof DataAvailableRequest>;

@@ -189,6 +189,8 @@ describe('queue decisions (group commit)', () => {
     expect(again.body.tickets[0].ticket).toBe(first.body.tickets[0].ticket);
     expect(again.body.decided[0].status).toBe('selected');
     expect(built.db.prepare('SELECT count(*) FROM queue_tickets').pluck().get()).toBe(1);
+    // null stays null through validation (no coercion to "")
+    expect(built.db.prepare('SELECT student_group FROM queue_tickets').pluck().get()).toBeNull();
     expect(built.db.prepare('SELECT enrolled FROM courses WHERE id = ?').pluck().get(c.id)).toBe(1);
   });
 
@@ -222,6 +224,13 @@ describe('queue decisions (group commit)', () => {
     expect(res.body.decided.map((d: { status: string }) => d.status)).toEqual([
       'selected', 'conflict', 'over_credit_limit', 'not_selected', 'deselected', 'selected',
     ]);
+    await post(P.windowClose, {});
+    expect((await call('GET', P.window)).body.open).toBe(false);
+    const reopened = await call('PUT', P.window, { opensAt: new Date(Date.now() - 1000).toISOString(), closesAt: null });
+    expect(reopened.body).toMatchObject({ open: true, closesAt: null });
+    const backwards = await call('PUT', P.window, { opensAt: '2030-01-02T00:00:00Z', closesAt: '2030-01-01T00:00:00Z' });
+    expect(backwards.status).toBe(400);
+    expect((await call('PUT', P.window, { opensAt: 'tomorrow', closesAt: null })).status).toBe(400);
     await post(P.windowClose, {});
     const late = await post(P.queueSubmit, { requests: [req(s, heavy.id, 'deselect', 'cs')], maxDecide: 10 });
     expect(late.body.decided[0].status).toBe('window_closed');
