@@ -7,7 +7,7 @@ import type { SessionResolver } from '../../../shared/session-auth.js';
 
 /** Handlers here are untyped at the wire (every payload is validated at runtime); only `data` is typed. */
 interface DefaultEventsMap {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own DefaultEventsMap, which it does not export
+  // socket.io's own DefaultEventsMap, which it does not export
   [event: string]: (...args: any[]) => void;
 }
 export type AnySocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { REALTIME_DISCONNECT_PATH } from '../../contracts/realtime-internal.js';
+import type { TestStack } from '../../testing/stack.js';
+import { connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+let stack: TestStack;
+let url: string;
+let admin: SeededUser;
+let student: SeededUser;
+let other: SeededUser;
+const open: Socket[] = [];
+const track = (s: Socket) => (open.push(s), s);
+
+beforeAll(async () => {
+  stack = await startRealtimeStack();
+  url = stack.httpUrl('realtime');
+  [admin, student, other] = await seedUsers(stack, [{ role: 'admin' }, { role: 'student', group: 'cs-1' }, { role: 'student', group: 'cs-1' }]);
+});
+afterAll(async () => {
+  for (const s of open) s.close();
+  await stack?.stop();
+});
+
+describe('handshake', () => {
+  it.each(['/', '/chat', '/notification', '/courses', '/logs', '/admin'])('refuses %s without a token: connect_error "unauthorized"', async (nsp) => {
+    await expect(connect(url, nsp, undefined)).rejects.toThrow(/^unauthorized$/);
+  });
+
+  it('refuses a token that is not a session', async () => {
+    await expect(connect(url, '/', 'not-a-real-token')).rejects.toThrow(/^unauthorized$/);
+    await expect(connect(url, '/', 'x'.repeat(300))).rejects.toThrow(/^unauthorized$/);
+  });
+
+  it('keeps /logs and /admin for admins', async () => {
+    await expect(connect(url, '/logs', student.token)).rejects.toThrow(/^forbidden$/);
+    await expect(connect(url, '/admin', student.token)).rejects.toThrow(/^forbidden$/);
+    track(await connect(url, '/logs', admin.token));
+    track(await connect(url, '/admin', admin.token));
+  });
+
+  it('checks the Origin header against the allow-list', async () => {
+    const gw = `http://127.0.0.1:${stack.config.gatewayPort}`;
+    track(await connect(url, '/', student.token, { extraHeaders: { origin: gw } }));
+    await expect(connect(url, '/', student.token, { extraHeaders: { origin: 'http://evil.example' } })).rejects.toThrow(/origin not allowed/);
+  });
+
+  it('accepts a student on the default namespace and counts the connection in /health', async () => {
+    const before = (await (await fetch(`${url}/health`)).json()) as { connections: { total_connections: number } };
+    const s = track(await connect(url, '/', other.token));
+    const after = (await (await fetch(`${url}/health`)).json()) as { connections: { total_connections: number } };
+    expect(after.connections.total_connections).toBe(before.connections.total_connections + 1);
+    s.close();
+  });
+});
+
+describe('logout and disable', () => {
+  it('POST /internal/users/disconnect ends every socket of that user, on every namespace', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'admin' }]);
+    const a = track(await connect(url, '/', u!.token));
+    const b = track(await connect(url, '/admin', u!.token));
+    const bystander = track(await connect(url, '/', other.token));
+    const gone = Promise.all([next(a, 'disconnect'), next(b, 'disconnect')]);
+    const res = await stack.client.post<{ disconnected: number }>('realtime', REALTIME_DISCONNECT_PATH, { userId: u!.id, reason: 'logout' });
+    expect(res.disconnected).toBe(2);
+    expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
+    expect(bystander.connected).toBe(true);
+  });
+
+  it('a revoked session cannot come back, even right away (the handshake cache is dropped)', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student' }]);
+    const s = track(await connect(url, '/', u!.token));
+    await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
+    await stack.client.post('realtime', REALTIME_DISCONNECT_PATH, { userId: u!.id, reason: 'logout' });
+    await sleep(50);
+    expect(s.connected).toBe(false);
+    await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
+  });
+
+  it('refuses the disconnect route without the internal token', async () => {
+    const res = await fetch(`${url}${REALTIME_DISCONNECT_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify({ userId: student.id, reason: 'x' }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INTERNAL_ONLY');
+  });
+});
+
+describe('reconnect', () => {
+  it('a client that reconnects is authenticated again and gets its rooms back', async () => {
+    const s = track(await connect(url, '/', student.token, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 }));
+    const reconnected = next(s.io, 'reconnect', 5000);
+    // drop the transport from the client side, as a network blip would
+    s.io.engine.close();
+    await reconnected;
+    await sleep(50);
+    expect(s.connected).toBe(true);
+    const note = next<{ title: string }>(s, 'notification:new');
+    await stack.client.post('realtime', '/api/notify', { recipientId: student.id, type: 'general', title: 'after reconnect', message: 'm' });
+    expect((await note).title).toBe('after reconnect');
+  });
+
+  it('a reconnect with a revoked session is refused', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student' }]);
+    const s = track(await connect(url, '/', u!.token, { reconnection: true, reconnectionDelay: 3500, reconnectionDelayMax: 3500, randomizationFactor: 0 }));
+    await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
+    const refused = next<Error>(s, 'connect_error', 8000);
+    s.io.engine.close();
+    // the resolver's 3 s cache has expired by the time the client retries
+    expect((await refused).message).toBe('unauthorized');
+    s.close();
+  });
+});

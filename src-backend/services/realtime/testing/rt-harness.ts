@@ -1,0 +1,111 @@
+import { io, type Manager, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import {
+  IdentityPaths,
+  type DataBulkInsertResponse,
+  type DataBulkSessionsResponse,
+  type DataNewUser,
+} from '../../../contracts/auth.js';
+import type { Role } from '../../../contracts/session.js';
+import { startStack, type StackOptions, type TestStack } from '../../../testing/stack.js';
+
+/** The realtime server with what it really needs: data_node (persistence) and auth_node (sessions). */
+export function startRealtimeStack(opts: StackOptions = {}): Promise<TestStack> {
+  const devAuth = process.env.CSC_DEV_AUTH_ENTRY;
+  return startStack({
+    services: ['data_node', 'auth_node', 'realtime'],
+    ...opts,
+    ...(devAuth ? { entries: { ...opts.entries, auth_node: devAuth } } : {}),
+  });
+}
+
+export interface SeededUser {
+  readonly id: number;
+  readonly username: string;
+  readonly role: Role;
+  readonly group: string | null;
+  readonly token: string;
+}
+
+let seq = 0;
+
+/** Real users in data_node and real session tokens, resolved by the real auth_node. */
+export async function seedUsers(
+  stack: TestStack,
+  specs: ReadonlyArray<{ role: Role; group?: string | null }>,
+): Promise<SeededUser[]> {
+  const users: DataNewUser[] = specs.map((s) => {
+    seq += 1;
+    const username = `rt-${s.role}-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 8)}`;
+    return { role: s.role, username, name: username, group: s.group ?? null, passwordHash: 'seeded-without-password' };
+  });
+  const ins = await stack.client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, { users, atomic: true });
+  const ids = ins.results.map((r) => {
+    if (r.id === undefined) throw new Error(`seeding ${r.username} failed: ${JSON.stringify(r.error)}`);
+    return r.id;
+  });
+  const ses = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, { userIds: ids });
+  const tokenOf = new Map(ses.sessions.map((s) => [s.userId, s.token]));
+  return ids.map((id, i) => ({ id, username: users[i]!.username, role: specs[i]!.role, group: specs[i]!.group ?? null, token: tokenOf.get(id)! }));
+}
+
+/** A real socket.io-client; resolves once connected, rejects with the connect_error message. */
+export function connect(
+  url: string,
+  nsp: string,
+  token: string | undefined,
+  opts: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<Socket> {
+  const socket = io(`${url}${nsp === '/' ? '' : nsp}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: token === undefined ? {} : { token },
+    ...opts,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`connect to ${nsp} timed out`));
+    }, 5000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+/** The next `event` on a socket (or its Manager), or a timeout error. */
+export function next<T = unknown>(target: Socket | Manager, event: string, timeoutMs = 3000): Promise<T> {
+  // both are typed emitters over reserved + user events; plain strings are what tests need
+  const socket = target as unknown as { once(e: string, f: (d: T) => void): void; off(e: string, f: (d: T) => void): void };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (data: T) => {
+      clearTimeout(timer);
+      resolve(data);
+    };
+    socket.once(event, on);
+  });
+}
+
+/** Emit with an ack and wait for it. */
+export function ask<T = Record<string, unknown>>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  return socket.timeout(5000).emitWithAck(event, ...args) as Promise<T>;
+}
+
+/** Everything `socket` receives of `event`, for exact counts. */
+export function collect<T = unknown>(socket: Socket, event: string): T[] {
+  const got: T[] = [];
+  socket.on(event, (d: T) => got.push(d));
+  return got;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
