@@ -18,6 +18,7 @@ const MAX_HOURS = 24 * 366;
 
 export function registerCode(program: Command, ctx: CliContext): void {
   const code = program.command('code').description('registration codes');
+  code.addHelpText('after', examples('course-cli code generate --user-type student --max-uses 1'));
   code
     .command('generate')
     .description('create a registration code that lets people register as students or teachers')

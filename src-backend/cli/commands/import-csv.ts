@@ -20,6 +20,7 @@ const MAX_LISTED = 50;
 
 export function registerImport(program: Command, ctx: CliContext): void {
   const imp = program.command('import').description('bulk operations from files');
+  imp.addHelpText('after', examples('course-cli import csv users.csv --user-type student --generate-passwords --output results.csv'));
   imp
     .command('csv')
     .description('create students or teachers from a CSV file (header row: username,name,email[,group][,password])')

@@ -1,0 +1,245 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../testing/ports.js';
+import { shortTempDir } from '../testing/stack.js';
+import { cliJs, makeHome, oneErrorLine, runCli } from './testing/run-cli.js';
+
+/** Addresses where nothing runs: an empty socket folder and ports nobody listens on. */
+let downEnv: Record<string, string>;
+let socketDir: string;
+const homes: string[] = [];
+function home(): string {
+  const h = makeHome();
+  homes.push(h);
+  return h;
+}
+
+beforeAll(async () => {
+  socketDir = shortTempDir('csc-s-');
+  const ports = await freePorts(7);
+  downEnv = {
+    SOCKET_DIR: socketDir,
+    DATA_NODE_PORT: String(ports[0]),
+    AUTH_NODE_PORT: String(ports[1]),
+    TEACHER_NODE_PORT: String(ports[2]),
+    STUDENT_NODE_PORT: String(ports[3]),
+    QUEUE_NODE_PORT: String(ports[4]),
+    SOCKETIO_PORT: String(ports[5]),
+    GATEWAY_PORT: String(ports[6]),
+    NO_COLOR: '1',
+  };
+});
+afterAll(() => {
+  fs.rmSync(socketDir, { recursive: true, force: true });
+  for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+});
+
+/** Write a session file by hand, as a previous login would have left it. */
+function saveSession(h: string, overrides: Record<string, unknown> = {}, mode = 0o600): string {
+  const dir = path.join(h, '.course_selection');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'config.json');
+  const session = {
+    token: 'x'.repeat(64),
+    username: 'admin',
+    expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    savedAt: new Date().toISOString(),
+    target: 'local',
+    ...overrides,
+  };
+  fs.writeFileSync(file, JSON.stringify(session), { mode });
+  fs.chmodSync(file, mode);
+  return file;
+}
+
+describe('course-cli --help', () => {
+  const commands = [
+    [],
+    ['user'],
+    ['user', 'login'],
+    ['user', 'logout'],
+    ['user', 'add-student'],
+    ['user', 'add-teacher'],
+    ['user', 'list'],
+    ['user', 'delete'],
+    ['user', 'reset-2fa'],
+    ['code'],
+    ['code', 'generate'],
+    ['import'],
+    ['import', 'csv'],
+    ['status'],
+  ];
+  it.each(commands.map((c) => [c.join(' ') || '(root)', c]))('%s --help exits 0 with examples', async (_label, cmd) => {
+    const run = await runCli([...(cmd as string[]), '--help'], { home: home(), env: downEnv });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: course-cli/);
+    expect(run.stdout).toContain('Examples:\n  $ course-cli');
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints the version', async () => {
+    const run = await runCli(['--version'], { home: home(), env: downEnv });
+    expect(run).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+  });
+});
+
+describe('wrong usage exits 2 with one line', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown command', ['stat'], /^error: unknown command 'stat' \(Did you mean status\?\)/],
+    ['missing required option', ['user', 'list'], /required option '--user-type <type>' not specified/],
+    ['bad choice', ['user', 'list', '--user-type', 'janitor'], /argument 'janitor' is invalid\. Allowed choices are student, teacher, admin/],
+    ['bad --max-uses', ['code', 'generate', '--user-type', 'student', '--max-uses', 'lots'], /^error: --max-uses "lots" is not a whole number$/],
+    ['bad --expires-in', ['code', 'generate', '--user-type', 'student', '--max-uses', '1', '--expires-in', 'soon'], /--expires-in "soon" is not a duration/],
+    ['group on a teacher code', ['code', 'generate', '--user-type', 'teacher', '--max-uses', '1', '--group', 'g'], /--group only applies to --user-type student/],
+    ['bad username', ['user', 'add-teacher', '--username', 'a b', '--name', 'A', '--email', 'a@example.com'], /--username "a b" is not valid/],
+    ['bad email', ['user', 'add-student', '--username', 'alice', '--name', 'A', '--email', 'nope', '--group', 'g'], /--email "nope" is not an email address/],
+    ['bad --totp', ['user', 'login', '--username', 'admin', '--password', 'x', '--totp', '12'], /--totp must be the 6 digits/],
+    ['bad id', ['user', 'delete', 'five', '--user-type', 'student', '--yes'], /ID "five" is not a whole number/],
+    ['extra argument', ['status', 'now'], /too many arguments/],
+    ['bad --url', ['--url', 'ftp://x', 'status'], /--url must be http:\/\/ or https:\/\//],
+    ['generate without output', ['import', 'csv', 'x.csv', '--user-type', 'student', '--generate-passwords'], /--generate-passwords needs --output/],
+  ];
+  it.each(cases)('%s', async (_label, args, message) => {
+    const run = await runCli(args, { home: home(), env: downEnv });
+    expect(run.code).toBe(2);
+    expect(oneErrorLine(run)).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses to delete without --yes when stdin is not a terminal, before any call', async () => {
+    const h = home();
+    saveSession(h);
+    const run = await runCli(['user', 'delete', '5', '--user-type', 'student'], { home: h, env: downEnv });
+    expect(run.code).toBe(2);
+    expect(oneErrorLine(run)).toBe('error: refusing to delete without confirmation: stdin is not a terminal, pass --yes');
+  });
+});
+
+describe('services down', () => {
+  it('status shows every process down with red dots and says how to start them', async () => {
+    const run = await runCli(['status'], { home: home(), env: downEnv });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe('error: services not running: start them with npm run server');
+    for (const label of ['Data Node', 'Auth Node', 'Teacher Node', 'Student Node', 'Queue Node', 'Realtime']) {
+      expect(run.stdout).toMatch(new RegExp(`● ${label}\\s+down\\s+—\\s+—\\s+unreachable`));
+    }
+    expect(run.stdout).not.toMatch(/\x1b\[/); // NO_COLOR
+  });
+
+  it('colours the dots red when colour is forced, and NO_COLOR beats FORCE_COLOR', async () => {
+    const { NO_COLOR: _drop, ...env } = downEnv;
+    const coloured = await runCli(['status'], { home: home(), env: { ...env, FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain('\x1b[31m●\x1b[39m');
+    const plain = await runCli(['status'], { home: home(), env: { ...env, FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(plain.stdout).not.toMatch(/\x1b\[/);
+    const piped = await runCli(['status'], { home: home(), env });
+    expect(piped.stdout).not.toMatch(/\x1b\[/); // stdout is a pipe, not a TTY
+  });
+
+  it('status --json is machine-readable', async () => {
+    const run = await runCli(['status', '--json'], { home: home(), env: downEnv });
+    expect(run.code).toBe(1);
+    const body = JSON.parse(run.stdout) as { source: string; up: number; processes: { name: string; state: string }[] };
+    expect(body.source).toBe('health probes');
+    expect(body.up).toBe(0);
+    expect(body.processes.map((p) => p.state)).toEqual(Array(6).fill('down'));
+  });
+
+  it('login says the services are not running', async () => {
+    const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], { home: home(), env: downEnv });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe('error: services not running: start them with npm run server (auth_node did not answer)');
+  });
+
+  it('a command with a session says the services are not running', async () => {
+    const h = home();
+    saveSession(h);
+    const run = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env: downEnv });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toMatch(/^error: services not running: start them with npm run server/);
+  });
+
+  it('names the URL when --url points nowhere', async () => {
+    const [port] = await freePorts(1);
+    const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], {
+      home: home(),
+      env: { ...downEnv, COURSE_CLI_URL: `http://127.0.0.1:${port}` },
+    });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe(`error: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+});
+
+describe('the session file', () => {
+  it('is refused when others can read it', async () => {
+    const h = home();
+    saveSession(h, {}, 0o644);
+    const run = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env: downEnv });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe(
+      'error: ~/.course_selection/config.json is readable by other users (mode 644); refusing to use it: run chmod 600 ~/.course_selection/config.json or course-cli user login again',
+    );
+  });
+
+  it('past its expiry says the session expired, without calling anything', async () => {
+    const h = home();
+    saveSession(h, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const run = await runCli(['code', 'generate', '--user-type', 'student', '--max-uses', '1'], { home: h, env: downEnv });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe('error: session expired: run course-cli user login');
+  });
+
+  it('from another place (--url) is not sent there', async () => {
+    const h = home();
+    saveSession(h, { target: 'http://example.invalid:8000' });
+    const run = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env: downEnv });
+    expect(oneErrorLine(run)).toBe('error: the saved session is for http://example.invalid:8000, not local: run course-cli user login');
+  });
+
+  it('without one, commands say to log in, and logout has nothing to do', async () => {
+    const h = home();
+    const run = await runCli(['user', 'reset-2fa', 'alice'], { home: h, env: downEnv });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe('error: not logged in: run course-cli user login');
+    const out = await runCli(['user', 'logout'], { home: h, env: downEnv });
+    expect(out).toMatchObject({ code: 0, stdout: 'Not logged in; nothing to do.\n' });
+  });
+
+  it('is removed by logout even when the server cannot be told', async () => {
+    const h = home();
+    const file = saveSession(h);
+    const run = await runCli(['user', 'logout'], { home: h, env: downEnv });
+    expect(run.code).toBe(0);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(run.stderr).toMatch(/the server was not told \(services not running/);
+  });
+});
+
+describe('bin/course-cli.js', () => {
+  /** The launcher in a scratch project folder, so the built and unbuilt cases are both real. */
+  function launcherIn(withBuild: boolean): string {
+    const root = home();
+    fs.mkdirSync(path.join(root, 'bin'));
+    fs.copyFileSync(path.resolve('bin/course-cli.js'), path.join(root, 'bin/course-cli.js'));
+    fs.writeFileSync(path.join(root, 'package.json'), '{"type":"module"}');
+    if (withBuild) {
+      fs.mkdirSync(path.join(root, 'out/main'), { recursive: true });
+      fs.symlinkSync(cliJs(), path.join(root, 'out/main/cli.js'));
+    }
+    return path.join(root, 'bin/course-cli.js');
+  }
+
+  it('runs the built CLI', () => {
+    const res = spawnSync(process.execPath, [launcherIn(true), '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home() } });
+    expect(res.stdout).toBe('0.1.0\n');
+    expect(res.status).toBe(0);
+  });
+
+  it('says to build when the build is missing', () => {
+    const res = spawnSync(process.execPath, [launcherIn(false), 'status'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home() } });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toBe('error: course-cli is not built yet: run npm run build\n');
+  });
+});
