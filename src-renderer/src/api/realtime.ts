@@ -1,0 +1,25 @@
+import { io, type Socket } from 'socket.io-client';
+
+export type RealtimeNamespace = '/logs' | '/admin' | '/courses' | '/';
+
+export interface NamespaceOptions {
+  /** realtime origin; the page's own origin in server mode (the gateway proxies /socket.io/) */
+  readonly baseUrl: string;
+  /** read on every (re)connect, so a reconnect after sign-in uses the current session */
+  readonly token: () => string | null;
+  /** extra handshake fields, e.g. the log backlog request */
+  readonly auth?: Record<string, unknown>;
+}
+
+/** One Socket.IO connection to a namespace, authenticated with the admin session token. */
+export function openNamespace(ns: RealtimeNamespace, opts: NamespaceOptions): Socket {
+  const url = new URL(ns === '/' ? '/' : ns, opts.baseUrl || window.location.origin).toString();
+  return io(url, {
+    // A function, not an object: socket.io calls it on each attempt, so the token stays fresh.
+    auth: (cb) => cb({ ...opts.auth, token: opts.token() ?? '' }),
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    timeout: 10_000,
+  });
+}

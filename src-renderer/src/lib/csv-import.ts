@@ -1,0 +1,121 @@
+import { parse } from 'csv-parse/browser/esm/sync';
+import { stringify } from 'csv-stringify/browser/esm/sync';
+import { Value } from 'typebox/value';
+import { BULK_MAX_ROWS, Email, Group, PersonName, Username, type BulkRowResult, type BulkUserRow, type UserType } from '@contracts/auth';
+
+/** The largest file the console reads; the server has its own limit too. */
+export const CSV_MAX_BYTES = 5 * 1024 * 1024;
+
+export interface PreviewRow {
+  /** line number in the file (header = 1), for messages admins can find */
+  line: number;
+  row: BulkUserRow;
+  errors: string[];
+}
+
+export interface CsvPreview {
+  rows: PreviewRow[];
+  /** problems with the file as a whole (no header, unknown columns, too big) */
+  fileErrors: string[];
+  validCount: number;
+  invalidCount: number;
+}
+
+const COLUMNS = ['username', 'name', 'email', 'group', 'password', 'role'] as const;
+const ALIASES: Record<string, (typeof COLUMNS)[number]> = {
+  user: 'username',
+  login: 'username',
+  full_name: 'name',
+  fullname: 'name',
+  'e-mail': 'email',
+  mail: 'email',
+  class: 'group',
+  group_id: 'group',
+  groupid: 'group',
+};
+
+/**
+ * Parse and check a users CSV before anything is sent: a header row; UTF-8 with or without
+ * BOM; quoted fields; CRLF or LF. Each row is checked against the same schemas the server
+ * uses, plus duplicates within the file, so the preview shows what will fail and why.
+ */
+export function previewCsv(text: string, userType: UserType): CsvPreview {
+  const fileErrors: string[] = [];
+  if (new Blob([text]).size > CSV_MAX_BYTES) {
+    return { rows: [], fileErrors: [`The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB.`], validCount: 0, invalidCount: 0 };
+  }
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+  } catch (err) {
+    const e = err as { message?: string; lines?: number };
+    return { rows: [], fileErrors: [`The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}: ${e.message ?? ''}`], validCount: 0, invalidCount: 0 };
+  }
+  if (records.length === 0) return { rows: [], fileErrors: ['The file is empty.'], validCount: 0, invalidCount: 0 };
+
+  const header = records[0]!.map((h) => h.trim().toLowerCase());
+  const index: Partial<Record<(typeof COLUMNS)[number], number>> = {};
+  header.forEach((h, i) => {
+    const col = (COLUMNS as readonly string[]).includes(h) ? (h as (typeof COLUMNS)[number]) : ALIASES[h];
+    if (col && index[col] === undefined) index[col] = i;
+  });
+  if (index.username === undefined || index.name === undefined) {
+    fileErrors.push('The header row must name at least the columns "username" and "name" (also: email, group, password).');
+    return { rows: [], fileErrors, validCount: 0, invalidCount: 0 };
+  }
+  const body = records.slice(1);
+  if (body.length === 0) fileErrors.push('The file has a header but no rows.');
+  if (body.length > BULK_MAX_ROWS) {
+    fileErrors.push(`The file has ${body.length} rows; at most ${BULK_MAX_ROWS} can be imported at once.`);
+    return { rows: [], fileErrors, validCount: 0, invalidCount: 0 };
+  }
+
+  const seen = new Map<string, number>();
+  const rows: PreviewRow[] = body.map((rec, i) => {
+    const cell = (c: (typeof COLUMNS)[number]) => (index[c] === undefined ? '' : (rec[index[c]!] ?? '').trim());
+    const line = i + 2;
+    const row: BulkUserRow = { role: userType, username: cell('username'), name: cell('name') };
+    const email = cell('email');
+    const group = cell('group');
+    const password = cell('password');
+    if (email) row.email = email;
+    if (group) row.group = group;
+    if (password) row.password = password;
+    const errors: string[] = [];
+    const fileRole = cell('role').toLowerCase();
+    if (fileRole && fileRole !== userType) errors.push(`role is "${fileRole}" but this import creates ${userType}s`);
+    if (!Value.Check(Username, row.username)) errors.push(row.username ? `username "${row.username}" is not valid (3–64 letters, digits, . _ -)` : 'username is missing');
+    if (!Value.Check(PersonName, row.name)) errors.push(row.name ? 'name is too long' : 'name is missing');
+    if (email && !Value.Check(Email, email)) errors.push(`email "${email}" is not valid`);
+    if (group && !Value.Check(Group, group)) errors.push(`group "${group}" is not valid`);
+    if (userType === 'student' && !group) errors.push('students need a group');
+    if (password && password.length < 8) errors.push('password is shorter than 8 characters');
+    const key = row.username.toLowerCase();
+    if (key && seen.has(key)) errors.push(`username repeats line ${seen.get(key)}`);
+    else if (key) seen.set(key, line);
+    return { line, row, errors };
+  });
+  const invalidCount = rows.filter((r) => r.errors.length).length;
+  return { rows, fileErrors, validCount: rows.length - invalidCount, invalidCount };
+}
+
+/** Spreadsheet apps run cells that start with these; a leading quote makes them text. */
+export function neutralise(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** The results CSV: username, generated password, 2FA secret, otpauth URI, status. */
+export function resultsCsv(results: readonly BulkRowResult[], skipped: readonly PreviewRow[] = []): string {
+  const rows: string[][] = [['username', 'generated_password', 'totp_secret', 'otpauth_uri', 'status']];
+  for (const r of results) {
+    rows.push([
+      r.username,
+      r.initialPassword ?? '',
+      r.totpSecret ?? '',
+      r.otpauthUri ?? '',
+      r.ok ? 'created' : `error: ${r.error?.code ?? 'FAILED'} ${r.error?.message ?? ''}`.trim(),
+    ]);
+  }
+  for (const s of skipped) rows.push([s.row.username, '', '', '', `skipped (line ${s.line}): ${s.errors.join('; ')}`]);
+  return stringify(rows.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' });
+}

@@ -1,0 +1,44 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { useSessionStore } from './stores/session';
+
+/** The console's views, in nav order; `key` is the Alt+<key> shortcut shown in the nav. */
+export const NAV = [
+  { name: 'status', path: '/status', label: 'Status', key: '1', component: () => import('./views/StatusView.vue') },
+  { name: 'users', path: '/users', label: 'Users', key: '2', component: () => import('./views/UsersView.vue') },
+  { name: 'codes', path: '/codes', label: 'Codes', key: '3', component: () => import('./views/CodesView.vue') },
+  { name: 'courses', path: '/courses', label: 'Courses', key: '4', component: () => import('./views/CoursesView.vue') },
+  { name: 'logs', path: '/logs', label: 'Logs', key: '5', component: () => import('./views/LogsView.vue') },
+  { name: 'throttler', path: '/throttler', label: 'Throttler', key: '6', component: () => import('./views/ThrottlerView.vue') },
+  {
+    name: 'notifications',
+    path: '/notifications',
+    label: 'Notifications',
+    key: '7',
+    component: () => import('./views/NotificationsView.vue'),
+  },
+] as const;
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/status' },
+  { name: 'login', path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  ...NAV.map((n) => ({ name: n.name, path: n.path, component: n.component, meta: { title: n.label } })),
+  { path: '/:rest(.*)*', redirect: '/status' },
+];
+
+export function createConsoleRouter() {
+  // Hash history: the same URLs work from Electron's file:// page and from the gateway.
+  const router = createRouter({ history: createWebHashHistory(), routes });
+  router.beforeEach((to) => {
+    const session = useSessionStore();
+    if (to.meta.public) return true;
+    if (!session.isSignedIn || session.needsSetup) {
+      return { name: 'login', query: to.fullPath !== '/status' ? { next: to.fullPath } : {} };
+    }
+    return true;
+  });
+  router.afterEach((to) => {
+    const title = typeof to.meta.title === 'string' ? `${to.meta.title} · ` : '';
+    document.title = `${title}Course Selection Console`;
+  });
+  return router;
+}

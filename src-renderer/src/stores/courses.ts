@@ -1,0 +1,146 @@
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef } from 'vue';
+import type { Socket } from 'socket.io-client';
+import {
+  ADMIN_COURSE_PATHS,
+  DATA_COURSE_PATHS,
+  type Course,
+  type CourseListResponse,
+  type SelectionWindow,
+  type SetSelectionWindowRequest,
+} from '@contracts/courses';
+import type { AdminEvent, CourseSeatsEvent } from '@contracts/realtime';
+import { api } from '../api/instance';
+import { withQuery } from '../api/client';
+import { errorMessage } from '../api/api-error';
+import { useRealtimeStore } from './realtime';
+
+/** The course-watch payload allows 500 ids per call. */
+const WATCH_CHUNK = 500;
+
+export interface SeatFill {
+  enrolled: number;
+  capacity: number;
+  seatsLeft: number;
+  /** when the last live update for this course arrived, to flash the row */
+  at: number;
+}
+
+/** Courses with live seat counts from /courses, and the selection window. */
+export const useCoursesStore = defineStore('courses', () => {
+  const courses = shallowRef<Course[]>([]);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const search = ref('');
+  /** live seat counts by course id; overrides the list's numbers */
+  const seats = reactive(new Map<number, SeatFill>());
+  const window_ = ref<SelectionWindow | null>(null);
+  const windowError = ref<string | null>(null);
+  const liveUpdates = ref(0);
+  let watchedOn: Socket | null = null;
+  let adminOn: Socket | null = null;
+
+  const totals = computed(() => {
+    let capacity = 0;
+    let enrolled = 0;
+    for (const c of courses.value) {
+      const s = seats.get(c.id);
+      capacity += s?.capacity ?? c.capacity;
+      enrolled += s?.enrolled ?? c.enrolled;
+    }
+    return { capacity, enrolled, fill: capacity ? enrolled / capacity : 0 };
+  });
+
+  function fill(c: Course): SeatFill {
+    return seats.get(c.id) ?? { enrolled: c.enrolled, capacity: c.capacity, seatsLeft: c.seatsLeft, at: 0 };
+  }
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      const res = await api().get<CourseListResponse>('data_node', withQuery(DATA_COURSE_PATHS.list, { search: search.value.trim() }));
+      courses.value = res.courses;
+      seats.clear();
+      error.value = null;
+      watchSeats();
+    } catch (err) {
+      error.value = errorMessage(err);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function loadWindow(): Promise<void> {
+    try {
+      window_.value = await api().get<SelectionWindow>('teacher_node', ADMIN_COURSE_PATHS.window);
+      windowError.value = null;
+    } catch (err) {
+      windowError.value = errorMessage(err);
+    }
+  }
+
+  async function openWindow(): Promise<void> {
+    window_.value = await api().post<SelectionWindow>('teacher_node', ADMIN_COURSE_PATHS.openWindow, {});
+  }
+
+  async function closeWindow(): Promise<void> {
+    window_.value = await api().post<SelectionWindow>('teacher_node', ADMIN_COURSE_PATHS.closeWindow, {});
+  }
+
+  async function scheduleWindow(req: SetSelectionWindowRequest): Promise<void> {
+    window_.value = await api().put<SelectionWindow>('teacher_node', ADMIN_COURSE_PATHS.window, req);
+  }
+
+  function onSeats(e: CourseSeatsEvent): void {
+    if (typeof e?.courseId !== 'number') return;
+    seats.set(e.courseId, { enrolled: e.enrolled, capacity: e.capacity, seatsLeft: e.seatsLeft, at: Date.now() });
+    liveUpdates.value++;
+  }
+
+  function sendWatch(s: Socket): void {
+    const ids = courses.value.map((c) => c.id);
+    for (let i = 0; i < ids.length; i += WATCH_CHUNK) s.emit('course:watch', { courseIds: ids.slice(i, i + WATCH_CHUNK) });
+  }
+
+  /** Join every listed course's room; again after each reconnect, since rooms do not survive one. */
+  function watchSeats(): void {
+    const s = useRealtimeStore().socket('/courses');
+    if (s !== watchedOn) {
+      watchedOn = s;
+      s.on('course:seats', onSeats);
+      s.on('connect', () => sendWatch(s));
+    }
+    if (s.connected) sendWatch(s);
+  }
+
+  function listenAdmin(): void {
+    const s = useRealtimeStore().socket('/admin');
+    if (s === adminOn) return;
+    adminOn = s;
+    s.on('admin_event', (e: AdminEvent) => {
+      if (e.type === 'selection_window') void loadWindow();
+    });
+  }
+
+  return {
+    courses,
+    loading,
+    error,
+    search,
+    seats,
+    window: window_,
+    windowError,
+    liveUpdates,
+    totals,
+    fill,
+    load,
+    loadWindow,
+    openWindow,
+    closeWindow,
+    scheduleWindow,
+    onSeats,
+    listenAdmin,
+  };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCoursesStore, import.meta.hot));

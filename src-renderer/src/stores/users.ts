@@ -1,0 +1,158 @@
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import {
+  AuthPaths,
+  type AddAdminRequest,
+  type AuthUser,
+  type BulkCreateResponse,
+  type BulkUserRow,
+  type CreateUserRequest,
+  type CreatedUser,
+  type GeneratedCode,
+  type UserPage,
+  type UserResponse,
+  type UserSortColumn,
+} from '@contracts/auth';
+import type { Role } from '@contracts/session';
+import type { AdminEvent } from '@contracts/realtime';
+import type { Socket } from 'socket.io-client';
+import { api } from '../api/instance';
+import { withQuery } from '../api/client';
+import { errorMessage } from '../api/api-error';
+import { useRealtimeStore } from './realtime';
+
+export const PAGE_SIZES = [25, 50, 100] as const;
+
+/** Students, teachers and admins: one paged, searchable, sortable list per role. */
+export const useUsersStore = defineStore('users', () => {
+  const role = ref<Role>('student');
+  const search = ref('');
+  const page = ref(1);
+  const pageSize = ref<number>(25);
+  const sort = ref<UserSortColumn>('id');
+  const order = ref<'asc' | 'desc'>('asc');
+
+  const items = shallowRef<AuthUser[]>([]);
+  const total = ref(0);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const pages = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)));
+  let seq = 0;
+  let listenedOn: Socket | null = null;
+
+  async function load(): Promise<void> {
+    // Only the newest request may write the list: typing fast fires several.
+    const mine = ++seq;
+    loading.value = true;
+    try {
+      const res = await api().get<UserPage>(
+        'auth_node',
+        withQuery(AuthPaths.users, {
+          role: role.value,
+          search: search.value.trim(),
+          page: page.value,
+          pageSize: pageSize.value,
+          sort: sort.value,
+          order: order.value,
+        }),
+      );
+      if (mine !== seq) return;
+      items.value = res.items;
+      total.value = res.total;
+      error.value = null;
+      // Deleting the last row of the last page leaves us past the end.
+      if (res.items.length === 0 && res.total > 0 && page.value > 1) {
+        page.value = Math.ceil(res.total / pageSize.value);
+      }
+    } catch (err) {
+      if (mine === seq) error.value = errorMessage(err);
+    } finally {
+      if (mine === seq) loading.value = false;
+    }
+  }
+
+  // Any change of what is asked for reloads; a new filter starts at page 1.
+  watch([role, search, pageSize, sort, order], () => {
+    page.value = 1;
+  });
+  watch([role, search, page, pageSize, sort, order], () => void load());
+
+  function sortBy(col: UserSortColumn): void {
+    if (sort.value === col) order.value = order.value === 'asc' ? 'desc' : 'asc';
+    else {
+      sort.value = col;
+      order.value = 'asc';
+    }
+  }
+
+  async function create(req: CreateUserRequest): Promise<CreatedUser> {
+    const res = await api().post<CreatedUser>('auth_node', AuthPaths.users, req);
+    void load();
+    return res;
+  }
+
+  async function createAdmin(req: AddAdminRequest): Promise<AuthUser> {
+    const res = await api().post<UserResponse>('auth_node', AuthPaths.addAdmin, req);
+    void load();
+    return res.user;
+  }
+
+  async function remove(id: number): Promise<void> {
+    await api().delete('auth_node', AuthPaths.user(id));
+    await load();
+  }
+
+  async function setDisabled(id: number, disabled: boolean): Promise<AuthUser> {
+    const res = await api().post<UserResponse>('auth_node', disabled ? AuthPaths.userDisable(id) : AuthPaths.userEnable(id), {});
+    items.value = items.value.map((u) => (u.id === id ? res.user : u));
+    return res.user;
+  }
+
+  function resetCode(username: string): Promise<GeneratedCode> {
+    return api().post<GeneratedCode>('auth_node', AuthPaths.generateResetCode, { username });
+  }
+
+  async function bulkCreate(users: BulkUserRow[], atomic: boolean): Promise<BulkCreateResponse> {
+    const res = await api().post<BulkCreateResponse>('auth_node', AuthPaths.usersBulk, { users, atomic });
+    void load();
+    return res;
+  }
+
+  /** Someone else (the CLI, another admin) changed users: refresh what we show. */
+  function onAdminEvent(e: AdminEvent): void {
+    if (e.type === 'user_created' || e.type === 'user_deleted' || e.type === 'user_disabled') void load();
+  }
+
+  /** Subscribe once per socket: a new sign-in brings a new socket. */
+  function listen(): void {
+    const s = useRealtimeStore().socket('/admin');
+    if (s === listenedOn) return;
+    listenedOn = s;
+    s.on('admin_event', onAdminEvent);
+  }
+
+  return {
+    role,
+    search,
+    page,
+    pageSize,
+    sort,
+    order,
+    items,
+    total,
+    pages,
+    loading,
+    error,
+    load,
+    sortBy,
+    create,
+    createAdmin,
+    remove,
+    setDisabled,
+    resetCode,
+    bulkCreate,
+    listen,
+  };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useUsersStore, import.meta.hot));
