@@ -63,7 +63,7 @@ export class RegistrationQueue {
   ) {
     this.answerWithinMs = opts.answerWithinMs ?? 2000;
     this.maxBatch = opts.maxBatch ?? 2000;
-    this.maxDecide = opts.maxDecide ?? 4000;
+    this.maxDecide = Math.max(opts.maxDecide ?? 4000, 1);
     // A safety net: look for undecided tickets now and then even when idle.
     this.sweep = setInterval(() => {
       this.pendingOnData = Math.max(this.pendingOnData, 1);

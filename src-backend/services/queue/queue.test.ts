@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DATA_COURSE_PATHS as D,
+  QUEUE_PATHS,
+  type Actor,
+  type QueueResult,
+  type QueueStatusResponse,
+  type QueueSubmitResponse,
+} from '../../contracts/courses.js';
+import { startStack, type TestStack } from '../../testing/stack.js';
+import { waitFor } from '../../testing/wait-for.js';
+import { QueueForwarder } from '../student/queue-forwarder.js';
+import { createCourse, openSelection, readBooks, seedUsers } from './testing/seed.js';
+
+let stack: TestStack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+/** 5 courses × 20 seats, 2,000 students, an admin to read the books with. */
+async function seedRush(s: TestStack) {
+  const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'rush-admin', name: 'Admin' }]);
+  const actor: Actor = { userId: admin!.id, role: 'admin' };
+  const courses = [];
+  for (let i = 0; i < 5; i++) {
+    courses.push(await createCourse(s.client, actor, { code: `RUSH${i}`, name: `Rush ${i}`, capacity: 20, credits: 3, slots: [{ day: i + 1, start: '10:00', end: '12:00' }] }));
+  }
+  const students = await seedUsers(
+    s.client,
+    Array.from({ length: 2000 }, (_, i) => ({ role: 'student' as const, username: `rush${i}`, name: `Student ${i}`, group: 'cs' })),
+  );
+  await openSelection(s.client);
+  return { actor, courses, students };
+}
+
+describe('queue_node: the registration rush (real processes, real database)', () => {
+  it('2,000 concurrent students, 100 seats over 5 courses: exactly capacity, no duplicates, everyone answered', async () => {
+    stack = await startStack({ services: ['data_node', 'queue_node'] });
+    const s = stack;
+    const { actor, courses, students } = await seedRush(s);
+    const answers = await Promise.all(
+      students.map((st, i) =>
+        s.client
+          .post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
+            requests: [{ requestId: randomUUID(), studentId: st.id, group: 'cs', courseId: courses[i % 5]!.id, action: 'select' }],
+          })
+          .then((r) => r.results[0]!),
+      ),
+    );
+    expect(answers).toHaveLength(2000);
+    expect(answers.every((a) => a.outcome === 'decided')).toBe(true);
+    const selected = answers.filter((a) => a.status === 'selected');
+    expect(selected).toHaveLength(100);
+    expect(answers.filter((a) => a.status === 'full')).toHaveLength(1900);
+    for (const c of courses) expect(selected.filter((a) => a.courseId === c.id)).toHaveLength(20);
+
+    const books = await readBooks(s.client, actor);
+    expect(books.violations).toEqual([]);
+    expect(books.enrolledTotal).toBe(100);
+    selected.forEach((a, i) => expect(books.enrollments.has(`${students[answers.indexOf(a)]!.id}:${a.courseId}`), `answer ${i}`).toBe(true));
+  }, 60_000);
+
+  it('SIGKILL of queue_node mid-rush loses no accepted selection, and the books balance', async () => {
+    // Small batches and transactions stretch the rush out and leave undecided tickets behind.
+    stack = await startStack({ services: ['data_node', 'queue_node'], env: { QUEUE_MAX_BATCH: '40', QUEUE_MAX_DECIDE: '20' } });
+    const s = stack;
+    const { actor, courses, students } = await seedRush(s);
+    // The same forwarder student_node uses: it re-sends a batch, same requestIds, when the queue dies.
+    const forwarder = new QueueForwarder(s.client, { retryForMs: 15_000, maxBatch: 20 });
+    let answered = 0;
+    const pending = students.map((st, i) =>
+      forwarder
+        .submit({ requestId: randomUUID(), studentId: st.id, group: 'cs', courseId: courses[i % 5]!.id, action: 'select' })
+        .then(
+          (r): QueueResult | Error => r,
+          (e: Error) => e,
+        )
+        .finally(() => answered++),
+    );
+    const victim = s.pid('queue_node');
+    await waitFor(() => answered >= 100, 10_000, 5);
+    process.kill(victim, 'SIGKILL');
+    const answeredAtKill = answered;
+    const answers = await Promise.all(pending);
+    expect(answeredAtKill).toBeLessThan(1500); // really mid-rush
+    await waitFor(() => s.supervisor.status().processes.find((p) => p.name === 'queue_node' && p.state === 'running' && p.pid !== victim), 10_000);
+    expect(s.supervisor.status().processes.find((p) => p.name === 'queue_node')!.restarts).toBeGreaterThanOrEqual(1);
+
+    // Everyone got an answer: decided, or queued with a ticket (none lost in the crash).
+    const errors = answers.filter((a) => a instanceof Error);
+    expect(errors).toEqual([]);
+    const results = answers as QueueResult[];
+    expect(results.every((r) => r.outcome === 'decided' || (r.outcome === 'queued' && r.ticket! > 0))).toBe(true);
+
+    // The restarted queue re-decides whatever was accepted but undecided.
+    const tickets = await waitFor(async () => {
+      const all = await Promise.all(
+        students.map((st) => s.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: { studentId: st.id, group: 'cs' } })),
+      );
+      return all.every((t) => t.pending === 0) ? all : null;
+    }, 20_000, 250);
+
+    const books = await readBooks(s.client, actor);
+    expect(books.violations).toEqual([]);
+    expect(books.enrolledTotal).toBe(100);
+    // Every ticket decided "selected" is an enrollment, and every enrollment has such a ticket.
+    const selectedTickets = new Set<string>();
+    tickets.forEach((t, i) => {
+      expect(t.tickets.length).toBe(1); // a retried request never became a second ticket
+      for (const tk of t.tickets) if (tk.status === 'selected') selectedTickets.add(`${students[i]!.id}:${tk.courseId}`);
+    });
+    expect(selectedTickets).toEqual(books.enrollments);
+    results.forEach((r, i) => {
+      if (r.status === 'selected') expect(books.enrollments.has(`${students[i]!.id}:${r.courseId}`)).toBe(true);
+    });
+  }, 90_000);
+});

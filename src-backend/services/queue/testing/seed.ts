@@ -1,0 +1,90 @@
+import {
+  IdentityPaths,
+  type DataBulkInsertResponse,
+  type DataBulkSessionsResponse,
+  type DataNewUser,
+} from '../../../contracts/auth.js';
+import {
+  DATA_COURSE_PATHS as D,
+  type Actor,
+  type Course,
+  type CourseListResponse,
+  type CourseResponse,
+  type CreateCourseRequest,
+  type TeacherCourseDetailResponse,
+} from '../../../contracts/courses.js';
+import type { ServiceClient } from '../../../shared/service-client.js';
+
+/**
+ * Seeding for the rush tests and the benchmark, through the data service's internal routes
+ * (users with a placeholder hash and directly minted sessions: 10,000 argon2 logins would
+ * measure auth, not the queue).
+ */
+
+export interface SeededUser {
+  readonly id: number;
+  readonly username: string;
+  readonly group: string | null;
+}
+
+export async function seedUsers(client: ServiceClient, users: ReadonlyArray<Omit<DataNewUser, 'passwordHash'>>): Promise<SeededUser[]> {
+  const out: SeededUser[] = [];
+  for (let i = 0; i < users.length; i += 5000) {
+    const chunk = users.slice(i, i + 5000).map((u) => ({ ...u, passwordHash: 'seeded-no-login' }));
+    const res = await client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, { users: chunk, atomic: true }, { timeoutMs: 60_000 });
+    res.results.forEach((r, j) => out.push({ id: r.id!, username: r.username, group: chunk[j]!.group ?? null }));
+  }
+  return out;
+}
+
+/** Bearer tokens, in the order of `userIds`. */
+export async function mintSessions(client: ServiceClient, userIds: readonly number[]): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < userIds.length; i += 5000) {
+    const res = await client.post<DataBulkSessionsResponse>(
+      'data_node',
+      IdentityPaths.sessionsBulk,
+      { userIds: userIds.slice(i, i + 5000), idleSeconds: 3600, absoluteSeconds: 7200 },
+      { timeoutMs: 60_000 },
+    );
+    tokens.push(...res.sessions.map((s) => s.token));
+  }
+  return tokens;
+}
+
+export async function createCourse(client: ServiceClient, actor: Actor, course: CreateCourseRequest): Promise<Course> {
+  return (await client.post<CourseResponse>('data_node', D.create, { actor, course })).course;
+}
+
+export async function openSelection(client: ServiceClient): Promise<void> {
+  await client.post('data_node', D.windowOpen, {});
+}
+
+export interface Books {
+  /** courses whose enrolled count is over capacity, or disagrees with the enrollment rows */
+  readonly violations: string[];
+  readonly enrolledTotal: number;
+  /** `${studentId}:${courseId}` of every enrollment */
+  readonly enrollments: Set<string>;
+}
+
+/**
+ * Read the books back through the data service: every course's counter must equal its
+ * enrollment rows, stay within capacity, and list each student once.
+ */
+export async function readBooks(client: ServiceClient, actor: Actor): Promise<Books> {
+  const { courses } = await client.get<CourseListResponse>('data_node', D.list);
+  const violations: string[] = [];
+  const enrollments = new Set<string>();
+  let enrolledTotal = 0;
+  for (const c of courses) {
+    const detail = await client.post<TeacherCourseDetailResponse>('data_node', D.get, { actor, courseId: c.id, withStudents: true });
+    const ids = detail.students.map((s) => s.id);
+    if (new Set(ids).size !== ids.length) violations.push(`${c.code}: a student is enrolled twice`);
+    if (ids.length !== detail.course.enrolled) violations.push(`${c.code}: counter ${detail.course.enrolled} but ${ids.length} rows`);
+    if (ids.length > c.capacity) violations.push(`${c.code}: ${ids.length} enrolled over capacity ${c.capacity}`);
+    for (const id of ids) enrollments.add(`${id}:${c.id}`);
+    enrolledTotal += ids.length;
+  }
+  return { violations, enrolledTotal, enrollments };
+}
