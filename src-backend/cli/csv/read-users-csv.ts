@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
 import { failure, usageError } from '../cli-error.js';
-import { CSV_LIMITS } from './limits.js';
+import { CSV_LIMITS, type CsvLimits } from './limits.js';
 import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, type CsvBadRow, type CsvUserRow, type ImportUserType, type ParsedUsersCsv } from './user-rows.js';
 import { validateRow } from './validate-row.js';
 
 export interface ReadOptions {
   readonly userType: ImportUserType;
   readonly generatePasswords: boolean;
-  readonly limits?: Partial<typeof CSV_LIMITS>;
+  readonly limits?: Partial<CsvLimits>;
 }
 
 /** Read, size-check and parse a people CSV. A file-level problem throws one-line CliError. */

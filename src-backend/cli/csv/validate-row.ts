@@ -6,7 +6,6 @@ import type { CsvUserRow, ImportUserType } from './user-rows.js';
  * One imported person, checked against the same TypeBox schemas auth_node uses, so a bad row
  * is reported with its line number before anything is sent (the server still checks).
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export type RowCheck = { ok: true; row: CsvUserRow } | { ok: false; problem: string };

@@ -1,6 +1,11 @@
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { renderQr } from './qr.js';
+
+// jsqr is CommonJS with an ESM-style default in its typings; unwrap whichever shape loads.
+type JsQr = (data: Uint8ClampedArray, width: number, height: number, opts?: { inversionAttempts?: 'attemptBoth' }) => { data: string } | null;
+const jsQrExport = jsQRModule as unknown as JsQr | { default: JsQr };
+const jsQR: JsQr = typeof jsQrExport === 'function' ? jsQrExport : jsQrExport.default;
 
 /** Turn the block characters back into pixels (each character is two modules tall) and scan them. */
 function scanBlocks(text: string): string | null {
