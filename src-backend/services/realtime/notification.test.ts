@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import type { Notification } from '../../contracts/realtime.js';
+import type { TestStack } from '../../testing/stack.js';
+import { waitFor } from '../../testing/wait-for.js';
+import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+let stack: TestStack;
+let url: string;
+let admin: SeededUser;
+let teacher: SeededUser;
+let s1: SeededUser;
+let s2: SeededUser;
+const open: Socket[] = [];
+const track = (s: Socket) => (open.push(s), s);
+const body = { type: 'general', title: 'Title', message: 'Body', metadata: { k: 'v' } };
+
+beforeAll(async () => {
+  stack = await startRealtimeStack();
+  url = stack.httpUrl('realtime');
+  [admin, teacher, s1, s2] = await seedUsers(stack, [
+    { role: 'admin' },
+    { role: 'teacher' },
+    { role: 'student', group: 'cs-1' },
+    { role: 'student', group: 'cs-2' },
+  ]);
+});
+afterAll(async () => {
+  for (const s of open) s.close();
+  await stack?.stop();
+});
+
+async function api(path: string, payload: unknown, headers: Record<string, string>) {
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+}
+
+describe('notifications (seed 004)', () => {
+  it('notification:send from staff pushes notification:new to the recipient on / and /notification', async () => {
+    const t = track(await connect(url, '/', teacher.token));
+    const onRoot = track(await connect(url, '/', s1.token));
+    const onNs = track(await connect(url, '/notification', s1.token));
+    const a = next<Notification>(onRoot, 'notification:new');
+    const b = next<Notification>(onNs, 'notification:new');
+    const ack = await ask<{ success: boolean; notification: Notification }>(t, 'notification:send', { recipientId: s1.id, ...body });
+    expect(ack.success).toBe(true);
+    expect(ack.notification).toMatchObject({ recipientId: s1.id, senderId: teacher.id, title: 'Title', metadata: { k: 'v' }, read: false });
+    expect(await a).toEqual(ack.notification);
+    expect(await b).toEqual(ack.notification);
+  });
+
+  it('students may not send or broadcast; teachers may broadcast to one group only', async () => {
+    const s = track(await connect(url, '/', s1.token));
+    expect(await ask(s, 'notification:send', { recipientId: s2.id, ...body })).toEqual({ success: false, error: 'students cannot send notifications' });
+    expect((await ask<{ success: boolean }>(s, 'notification:broadcast', body)).success).toBe(false);
+    const t = track(await connect(url, '/notification', teacher.token));
+    expect((await ask<{ success: boolean }>(t, 'notification:broadcast', body)).success).toBe(false);
+    expect((await ask<{ success: boolean }>(t, 'notification:broadcast', { groupId: 'cs-2', ...body })).success).toBe(true);
+  });
+
+  it('broadcast reaches everyone, one role, or one student group', async () => {
+    const a = track(await connect(url, '/', admin.token));
+    const t = track(await connect(url, '/', teacher.token));
+    const x = track(await connect(url, '/', s1.token));
+    const y = track(await connect(url, '/notification', s2.token));
+    const got = { t: collect<Notification>(t, 'notification:new'), x: collect<Notification>(x, 'notification:new'), y: collect<Notification>(y, 'notification:new') };
+    await ask(a, 'notification:broadcast', { ...body, title: 'all' });
+    await ask(a, 'notification:broadcast', { ...body, title: 'students', role: 'student' });
+    await ask(a, 'notification:broadcast', { ...body, title: 'cs-1', groupId: 'cs-1' });
+    await waitFor(() => got.x.length >= 3);
+    await sleep(100);
+    expect(got.t.map((n) => n.title)).toEqual(['all']);
+    expect(got.x.map((n) => n.title)).toEqual(['all', 'students', 'cs-1']);
+    expect(got.y.map((n) => n.title)).toEqual(['all', 'students']);
+  });
+
+  it('getUnread, getUnreadCount and markRead work per user, including broadcasts', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student', group: 'fresh' }]);
+    const s = track(await connect(url, '/', u!.token));
+    // earlier broadcasts to everyone and to all students are on this user's board too: clear them first
+    await ask(s, 'notification:markRead', {});
+    expect(await ask(s, 'notification:getUnreadCount')).toEqual({ success: true, count: 0 });
+    await stack.client.post('realtime', '/api/notify', { recipientId: u!.id, ...body, title: 'direct' });
+    await stack.client.post('realtime', '/api/broadcast', { groupId: 'fresh', ...body, title: 'group' });
+    await stack.client.post('realtime', '/api/broadcast', { groupId: 'other', ...body, title: 'not mine' });
+    expect(await ask(s, 'notification:getUnreadCount', {})).toEqual({ success: true, count: 2 });
+    const list = await ask<{ notifications: Notification[] }>(s, 'notification:getUnread', { limit: 10 });
+    expect(list.notifications.map((n) => n.title)).toEqual(['group', 'direct']);
+    const one = await ask(s, 'notification:markRead', { notificationIds: [list.notifications[1]!.id] });
+    expect(one).toEqual({ success: true, updated: 1 });
+    expect(await ask(s, 'notification:getUnreadCount')).toEqual({ success: true, count: 1 });
+    expect(await ask(s, 'notification:markRead', {})).toEqual({ success: true, updated: 1 });
+    expect(await ask(s, 'notification:getUnreadCount')).toEqual({ success: true, count: 0 });
+    expect((await ask<{ success: boolean }>(s, 'notification:markRead', { notificationIds: [] })).success).toBe(false);
+  });
+
+  it('unread counts survive a restart of the realtime server', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'teacher' }]);
+    const first = track(await connect(url, '/', u!.token));
+    await ask(first, 'notification:markRead', {});
+    first.close();
+    await stack.client.post('realtime', '/api/notify', { recipientId: u!.id, ...body });
+    await stack.client.post('realtime', '/api/notify', { recipientId: u!.id, ...body });
+    const before = stack.pid('realtime');
+    await stack.supervisor.restart('realtime');
+    expect(stack.pid('realtime')).not.toBe(before);
+    const s = track(await connect(url, '/', u!.token));
+    expect(await ask(s, 'notification:getUnreadCount')).toEqual({ success: true, count: 2 });
+  });
+});
+
+describe('HTTP API (seed 004)', () => {
+  it('POST /api/notify needs the internal token or an admin session', async () => {
+    const payload = { recipientId: s1.id, ...body };
+    expect((await api('/api/notify', payload, {})).status).toBe(401);
+    expect((await api('/api/notify', payload, { authorization: 'Bearer nope' })).status).toBe(401);
+    const asStudent = await api('/api/notify', payload, { authorization: `Bearer ${s1.token}` });
+    expect(asStudent.status).toBe(403);
+    expect(asStudent.body.error?.code).toBe('FORBIDDEN');
+    const asAdmin = await api('/api/notify', payload, { authorization: `Bearer ${admin.token}` });
+    expect(asAdmin.status).toBe(201);
+    expect(asAdmin.body).toMatchObject({ success: true, notification: { senderId: admin.id, recipientId: s1.id } });
+    const internal = await api('/api/notify', payload, { 'x-internal-token': stack.env.INTERNAL_TOKEN! });
+    expect(internal.status).toBe(201);
+    expect(internal.body).toMatchObject({ notification: { senderId: null } });
+  });
+
+  it('refuses bad bodies with a coded 400', async () => {
+    const h = { authorization: `Bearer ${admin.token}` };
+    for (const bad of [{ ...body }, { recipientId: 'x', ...body }, { recipientId: 1, ...body, title: '' }, { recipientId: 1, ...body, evil: 1 }]) {
+      const res = await api('/api/notify', bad, h);
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await api('/api/broadcast', { ...body, role: 'janitor' }, h)).status).toBe(400);
+    expect((await api('/api/broadcast', { ...body, collegeId: 'x' }, h)).status).toBe(400);
+    const notJson = await fetch(`${url}/api/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: '{' });
+    expect(notJson.status).toBe(400);
+  });
+
+  it('GET /api/online-users lists who is connected, for staff only', async () => {
+    const s = track(await connect(url, '/', s2.token));
+    const res = await fetch(`${url}/api/online-users`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const j = (await res.json()) as { count: number; userIds: number[] };
+    expect(j.userIds).toContain(s2.id);
+    expect(j.count).toBe(j.userIds.length);
+    expect((await fetch(`${url}/api/online-users`)).status).toBe(401);
+    s.close();
+  });
+});
