@@ -1,0 +1,132 @@
+import {
+  IdentityPaths,
+  type AuditList,
+  type AuditQuery,
+  type AuthUser,
+  type CodeInfo,
+  type DataAuditRequest,
+  type DataBootstrapAdminRequest,
+  type DataBulkInsertResponse,
+  type DataCreateRegistrationCodeRequest,
+  type DataCreateResetCodeRequest,
+  type DataCredentials,
+  type DataNewUser,
+  type DataRegisterRequest,
+  type DataResetTotpRequest,
+  type DataResolveSessionResponse,
+  type DataUpdateUserRequest,
+  type ListCodesQuery,
+  type ListUsersQuery,
+  type SessionGrant,
+  type UserPage,
+} from '../../contracts/auth.js';
+import type { ErrorBody } from '../../contracts/errors.js';
+import { ServiceCallError, type RawResponse, type ServiceClient } from '../../shared/service-client.js';
+
+/** Query strings from plain objects; undefined values are left out. */
+function qs(params: Record<string, string | number | boolean | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/**
+ * auth_node's typed view of data_node's identity routes. Data-side 4xx errors arrive as
+ * ServiceCallError and pass through the error handler with their code and status.
+ */
+export class IdentityStore {
+  constructor(private readonly client: ServiceClient) {}
+
+  async credentials(username: string): Promise<DataCredentials | null> {
+    try {
+      return (await this.client.post<{ credentials: DataCredentials }>('data_node', IdentityPaths.credentials, { username })).credentials;
+    } catch (err) {
+      if (err instanceof ServiceCallError && err.statusCode === 404) return null;
+      throw err;
+    }
+  }
+
+  async user(id: number): Promise<AuthUser> {
+    return (await this.client.get<{ user: AuthUser }>('data_node', IdentityPaths.user(id))).user;
+  }
+
+  listUsers(q: ListUsersQuery): Promise<UserPage> {
+    return this.client.get<UserPage>('data_node', IdentityPaths.users + qs({ ...q }));
+  }
+
+  async updateUser(id: number, patch: DataUpdateUserRequest): Promise<AuthUser> {
+    return (await this.client.put<{ user: AuthUser }>('data_node', IdentityPaths.user(id), patch)).user;
+  }
+
+  async deleteUser(id: number): Promise<void> {
+    await this.client.delete('data_node', IdentityPaths.user(id));
+  }
+
+  /** The raw answer, so that a 409's per-row details survive (a thrown error keeps only the code). */
+  insertUsersRaw(users: DataNewUser[], atomic: boolean): Promise<RawResponse<DataBulkInsertResponse | ErrorBody>> {
+    // 10,000 rows are one transaction on the data side; give them time.
+    return this.client.request('POST', 'data_node', IdentityPaths.usersBulk, { users, atomic }, { timeoutMs: 30_000 });
+  }
+
+  async consumeTotpStep(userId: number, step: number): Promise<boolean> {
+    return (await this.client.post<{ accepted: boolean }>('data_node', IdentityPaths.totpConsume(userId), { step })).accepted;
+  }
+
+  bootstrapAdmin(req: DataBootstrapAdminRequest): Promise<{ created: boolean; user: AuthUser | null }> {
+    return this.client.post('data_node', IdentityPaths.bootstrapAdmin, req);
+  }
+
+  createSession(userId: number): Promise<SessionGrant> {
+    return this.client.post<SessionGrant>('data_node', IdentityPaths.sessions, { userId });
+  }
+
+  async resolveSession(token: string): Promise<DataResolveSessionResponse | null> {
+    const res = await this.client.request<DataResolveSessionResponse>('POST', 'data_node', IdentityPaths.sessionsResolve, { token });
+    if (res.statusCode === 200) return res.body;
+    if (res.statusCode === 401 || res.statusCode === 400) return null;
+    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ServiceCallError('data_node', res.statusCode, err?.code ?? `HTTP_${res.statusCode}`, err?.message ?? 'session lookup failed');
+  }
+
+  async revokeToken(token: string): Promise<number> {
+    return (await this.client.post<{ revoked: number }>('data_node', IdentityPaths.sessionsRevoke, { token })).revoked;
+  }
+
+  async revokeUserSessions(userId: number, exceptToken?: string): Promise<number> {
+    const body = exceptToken ? { userId, exceptToken } : { userId };
+    return (await this.client.post<{ revoked: number }>('data_node', IdentityPaths.sessionsRevoke, body)).revoked;
+  }
+
+  async createRegistrationCode(req: DataCreateRegistrationCodeRequest): Promise<CodeInfo> {
+    return (await this.client.post<{ code: CodeInfo }>('data_node', IdentityPaths.registrationCodes, req)).code;
+  }
+
+  async createResetCode(req: DataCreateResetCodeRequest): Promise<CodeInfo> {
+    return (await this.client.post<{ code: CodeInfo }>('data_node', IdentityPaths.resetCodes, req)).code;
+  }
+
+  async listCodes(q: ListCodesQuery): Promise<CodeInfo[]> {
+    return (await this.client.get<{ items: CodeInfo[] }>('data_node', IdentityPaths.codes + qs({ ...q }))).items;
+  }
+
+  async revokeCode(kind: 'registration' | 'reset', id: number): Promise<CodeInfo> {
+    return (await this.client.post<{ code: CodeInfo }>('data_node', `${IdentityPaths.codeRevoke(id)}?kind=${kind}`, {})).code;
+  }
+
+  async register(req: DataRegisterRequest): Promise<AuthUser> {
+    return (await this.client.post<{ user: AuthUser }>('data_node', IdentityPaths.register, req)).user;
+  }
+
+  async resetTotp(req: DataResetTotpRequest): Promise<AuthUser> {
+    return (await this.client.post<{ user: AuthUser }>('data_node', IdentityPaths.resetTotp, req)).user;
+  }
+
+  async audit(entry: DataAuditRequest): Promise<void> {
+    await this.client.post('data_node', IdentityPaths.audit, entry);
+  }
+
+  listAudit(q: AuditQuery): Promise<AuditList> {
+    return this.client.get<AuditList>('data_node', IdentityPaths.audit + qs({ ...q }));
+  }
+}

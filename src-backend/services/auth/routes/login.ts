@@ -1,0 +1,86 @@
+import type { FastifyRequest } from 'fastify';
+import {
+  AdminLoginRequest,
+  AuthErrorCode,
+  AuthPaths,
+  LoginRequest,
+  LoginResponse,
+  LogoutResponse,
+} from '../../../contracts/auth.js';
+import { errorResponses } from '../../../contracts/errors.js';
+import { forbidden, unauthorized } from '../../../shared/app-error.js';
+import type { App } from '../../../shared/create-app.js';
+import { audit, clientAddress, type AuthDeps } from '../deps.js';
+import { matchTotpStep } from '../security/totp.js';
+
+type LoginMode = 'admin' | 'member';
+
+/**
+ * One sign-in path for both routes. Every failure costs one argon2id verification and is
+ * counted by the throttle; "no such user" and "wrong password" give the same answer.
+ */
+async function signIn(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  mode: LoginMode,
+  body: { username: string; password: string; totp?: string },
+): Promise<LoginResponse> {
+  const address = clientAddress(request, deps.internalToken);
+  deps.throttle.check(body.username, address);
+  const fail = (err: Error): never => {
+    deps.throttle.fail(body.username, address);
+    throw err;
+  };
+
+  const cred = await deps.store.credentials(body.username);
+  const passwordOk = await deps.passwords.verify(cred?.passwordHash ?? null, body.password);
+  if (!cred || !passwordOk) fail(unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS));
+  const { user } = cred!;
+  if (mode === 'admin' && user.role !== 'admin') throw forbidden('students and teachers sign in at POST /login', AuthErrorCode.WRONG_LOGIN_ROUTE);
+  if (mode === 'member' && user.role === 'admin') throw forbidden('admins sign in at POST /login/admin', AuthErrorCode.WRONG_LOGIN_ROUTE);
+  if (user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
+
+  const secret = cred!.totpSecret;
+  if (mode === 'member' && !secret) {
+    throw forbidden('this account has no two-factor secret; ask an admin for a 2FA reset code', AuthErrorCode.MFA_SETUP_REQUIRED);
+  }
+  if (secret) {
+    if (!body.totp) fail(unauthorized('enter the 6-digit code from your authenticator app', AuthErrorCode.TOTP_REQUIRED));
+    const step = matchTotpStep(secret, body.totp!, deps.settings.now());
+    if (step === null) fail(unauthorized('wrong or expired authenticator code', AuthErrorCode.INVALID_TOTP));
+    // The step is spent atomically on the data side: of two concurrent uses only one wins.
+    if (!(await deps.store.consumeTotpStep(user.id, step!))) {
+      fail(unauthorized('this authenticator code was already used; wait for the next one', AuthErrorCode.TOTP_REPLAYED));
+    }
+  }
+
+  deps.throttle.succeed(body.username);
+  const grant = await deps.store.createSession(user.id);
+  const mfaSetupRequired = deps.settings.requireAdmin2fa && user.role === 'admin' && !user.totpEnabled;
+  if (user.role === 'admin') {
+    request.auth = { user, token: grant.token, expiresAt: grant.expiresAt, mfaSetupRequired };
+    await audit(deps, request, 'admin_login', user.username, address ? `from ${address}` : null);
+  }
+  return { token: grant.token, expiresAt: grant.expiresAt, user, mfaSetupRequired };
+}
+
+export async function loginRoutes(app: App, deps: AuthDeps): Promise<void> {
+  app.post(AuthPaths.loginAdmin, {
+    schema: { body: AdminLoginRequest, response: { 200: LoginResponse, ...errorResponses } },
+  }, async (request) => signIn(deps, request, 'admin', request.body));
+
+  app.post(AuthPaths.login, {
+    schema: { body: LoginRequest, response: { 200: LoginResponse, ...errorResponses } },
+  }, async (request) => signIn(deps, request, 'member', request.body));
+
+  app.post(AuthPaths.logout, {
+    preHandler: deps.guard({ allowUnfinishedSetup: true }),
+    schema: { response: { 200: LogoutResponse, ...errorResponses } },
+  }, async (request) => {
+    const { token, user } = request.auth!;
+    await deps.store.revokeToken(token);
+    // Live sockets opened with this session close too; fire-and-forget like every realtime call.
+    void deps.publisher.disconnectUser(user.id, 'logout');
+    return { loggedOut: true as const };
+  });
+}

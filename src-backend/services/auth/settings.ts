@@ -1,0 +1,48 @@
+import { isLoopbackHost } from '../../shared/config.js';
+import { ConfigError } from '../../shared/config.js';
+import type { ThrottleOptions } from './security/throttle.js';
+
+/** auth_node's own environment, parsed once. */
+export interface AuthSettings {
+  /** admins must enrol TOTP before their session works for anything else */
+  readonly requireAdmin2fa: boolean;
+  /** the first admin's password on an empty database; random (printed once) when unset */
+  readonly adminPassword: string | undefined;
+  readonly throttle: Partial<ThrottleOptions>;
+  /** argon2 hashes in flight for one bulk import: leaves thread-pool room for logins */
+  readonly bulkHashConcurrency: number;
+  readonly now: () => number;
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}=${raw} is not a non-negative integer`);
+  return n;
+}
+
+export function loadAuthSettings(env: NodeJS.ProcessEnv, host: string): AuthSettings {
+  const flag = env.REQUIRE_ADMIN_2FA;
+  if (flag !== undefined && flag !== '' && !/^(true|false|1|0)$/i.test(flag)) {
+    throw new ConfigError(`REQUIRE_ADMIN_2FA=${flag} is not true or false`);
+  }
+  const throttle: { -readonly [K in keyof ThrottleOptions]?: ThrottleOptions[K] } = {};
+  const free = intEnv(env, 'LOGIN_FREE_FAILURES');
+  const base = intEnv(env, 'LOGIN_BASE_DELAY_MS');
+  const perAddress = intEnv(env, 'LOGIN_ADDRESS_LIMIT');
+  if (free !== undefined) throttle.freeFailures = free;
+  if (base !== undefined) throttle.baseDelayMs = base;
+  if (perAddress !== undefined) throttle.addressLimit = perAddress;
+  if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  return {
+    // Off loopback the console is reachable from the network: admin 2FA is not optional there.
+    requireAdmin2fa: /^(true|1)$/i.test(flag ?? '') || !isLoopbackHost(host),
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    throttle,
+    bulkHashConcurrency: intEnv(env, 'BULK_HASH_CONCURRENCY') ?? 2,
+    now: Date.now,
+  };
+}

@@ -1,0 +1,51 @@
+import { Secret, TOTP } from 'otpauth';
+import { request } from 'undici';
+import { AuthPaths, type LoginResponse } from '../../contracts/auth.js';
+import { startStack, type TestStack } from '../../testing/stack.js';
+
+/** Test helpers: a real data_node + auth_node, called over real HTTP like the CLI does. */
+export interface AuthHarness {
+  readonly stack: TestStack;
+  call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Record<string, string | string[] | undefined> }>;
+  adminToken(): Promise<string>;
+}
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export async function startAuthHarness(env: Record<string, string> = {}): Promise<AuthHarness> {
+  const stack = await startStack({ services: ['data_node', 'auth_node'], env: { ADMIN_PASSWORD, ...env } });
+  const base = stack.httpUrl('auth_node');
+  let cachedAdmin: string | undefined;
+  const call: AuthHarness['call'] = async (method, path, body, token, headers = {}) => {
+    const res = await request(base + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+  return {
+    stack,
+    call,
+    async adminToken() {
+      if (!cachedAdmin) {
+        const res = await call<LoginResponse>('POST', AuthPaths.loginAdmin, { username: 'admin', password: ADMIN_PASSWORD });
+        if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
+        cachedAdmin = res.body.token;
+      }
+      return cachedAdmin;
+    },
+  };
+}
+
+/** The code an authenticator would show `offsetSteps` × 30 s from now. */
+export function totpCode(secret: string, offsetSteps = 0): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
+}
