@@ -88,3 +88,19 @@ export async function readBooks(client: ServiceClient, actor: Actor): Promise<Bo
   }
   return { violations, enrolledTotal, enrollments };
 }
+
+export interface Caller {
+  (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+/** A client the way a browser calls a service: plain HTTP with a bearer token (or none). */
+export function httpCaller(baseUrl: string, token: string | null): Caller {
+  return async (method, path, body) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * npm run bench:rush — the registration rush end to end: N students with sessions each select
+ * 3 of 50 courses (100-300 seats) at the same moment, through student_node over HTTP as a real
+ * client would (student_node → queue_node → one group-committed transaction on data_node).
+ * Prints decided selections per second and p50/p99 latency, checks that no course is oversold
+ * and that every "selected" answer is an enrollment, and writes bench/results/rush.json.
+ *
+ * Options: --students 10000 --courses 50 --picks 3 --concurrency 512 --transport http|unix --realtime
+ * Latency is per request, from the moment it is written to a connection to its answer; the
+ * client keeps `concurrency` requests in flight (a closed loop), since 30,000 requests cannot
+ * all be on the wire at once from one machine.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { DATA_COURSE_PATHS, STUDENT_PATHS, type Actor, type QueueStatusResponse, type SelectionDecided, type SelectionQueued } from '../contracts/courses.js';
+import type { ServiceName } from '../contracts/services.js';
+import { loadConfig } from '../shared/config.js';
+import { ServiceClient } from '../shared/service-client.js';
+import { createCourse, mintSessions, openSelection, readBooks, seedUsers } from '../services/queue/testing/seed.js';
+import { NodeHost } from '../supervisor/node-host.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { freePorts } from '../testing/ports.js';
+import { machineInfo, round, summarize, writeResult } from './stats.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const num = (name: string, def: number) => {
+  const v = opt(name);
+  const n = v === undefined ? def : Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
+  return n;
+};
+const STUDENTS = num('students', 10_000);
+const COURSES = num('courses', 50);
+const PICKS = Math.min(num('picks', 3), COURSES);
+const CONCURRENCY = num('concurrency', 512);
+const TRANSPORT = (opt('transport') ?? 'http') as 'http' | 'unix';
+const WITH_REALTIME = argv.includes('--realtime');
+/** students load their page (GET /student/stats) before the window opens, as they would */
+const WARM = argv.includes('--warm');
+if (TRANSPORT !== 'http' && TRANSPORT !== 'unix') throw new Error('--transport is http or unix');
+
+/** Deterministic, so two runs rush for the same seats. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function makeEnv(): Promise<Record<string, string>> {
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rb-'));
+  fs.chmodSync(socketDir, 0o700);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rbd-'));
+  const ports = await freePorts(7);
+  return {
+    HOST: '127.0.0.1',
+    SOCKET_DIR: socketDir,
+    DATA_DIR: dataDir,
+    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
+    DATA_NODE_PORT: String(ports[0]),
+    AUTH_NODE_PORT: String(ports[1]),
+    TEACHER_NODE_PORT: String(ports[2]),
+    STUDENT_NODE_PORT: String(ports[3]),
+    QUEUE_NODE_PORT: String(ports[4]),
+    SOCKETIO_PORT: String(ports[5]),
+    GATEWAY_PORT: String(ports[6]),
+    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    LOG_LEVEL: 'warn',
+  };
+}
+
+interface Selection {
+  readonly student: number;
+  readonly courseId: number;
+}
+
+async function main(): Promise<void> {
+  const env = await makeEnv();
+  const config = loadConfig(env);
+  const services: ServiceName[] = ['data_node', 'auth_node', 'student_node', 'queue_node', ...(WITH_REALTIME ? (['realtime'] as const) : [])];
+  const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, services, forwardToRealtime: false });
+  const client = new ServiceClient({ config, timeoutMs: 60_000 });
+  let pool: Pool | undefined;
+  try {
+    await sup.startAll();
+    console.log(`rush benchmark: ${STUDENTS} students × ${PICKS} of ${COURSES} courses, ${CONCURRENCY} in flight over ${TRANSPORT}${WITH_REALTIME ? ', realtime on' : ''}`);
+
+    // Seed: courses with 100-300 seats in distinct weekly slots (no time conflicts), students, sessions.
+    const rand = prng(2026);
+    const [admin] = await seedUsers(client, [{ role: 'admin', username: 'bench-admin', name: 'Bench Admin' }]);
+    const actor: Actor = { userId: admin!.id, role: 'admin' };
+    const courseIds: number[] = [];
+    let seats = 0;
+    for (let i = 0; i < COURSES; i++) {
+      const capacity = 100 + Math.floor(rand() * 201);
+      seats += capacity;
+      const day = (i % 7) + 1;
+      const hour = 7 + Math.floor(i / 7);
+      const hh = (h: number) => String(h).padStart(2, '0');
+      const c = await createCourse(client, actor, {
+        code: `B${String(i).padStart(3, '0')}`,
+        name: `Bench course ${i}`,
+        capacity,
+        credits: 3,
+        slots: [{ day, start: `${hh(hour)}:00`, end: `${hh(hour)}:50` }],
+      });
+      courseIds.push(c.id);
+    }
+    const t0Seed = performance.now();
+    const students = await seedUsers(
+      client,
+      Array.from({ length: STUDENTS }, (_, i) => ({ role: 'student' as const, username: `bench${i}`, name: `Bench Student ${i}`, group: 'bench' })),
+    );
+    const tokens = await mintSessions(client, students.map((s) => s.id));
+    console.log(`seeded ${COURSES} courses (${seats} seats), ${STUDENTS} students and sessions in ${Math.round(performance.now() - t0Seed)} ms`);
+
+    // Each student picks distinct courses; all selections are shuffled so students interleave.
+    const work: Selection[] = [];
+    students.forEach((_, s) => {
+      const picked = new Set<number>();
+      while (picked.size < PICKS) picked.add(courseIds[Math.floor(rand() * courseIds.length)]!);
+      for (const courseId of picked) work.push({ student: s, courseId });
+    });
+    for (let i = work.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [work[i], work[j]] = [work[j]!, work[i]!];
+    }
+    await openSelection(client);
+
+    pool =
+      TRANSPORT === 'unix'
+        ? new Pool('http://localhost', { socketPath: path.join(env.SOCKET_DIR!, 'student_node.sock'), connections: CONCURRENCY })
+        : new Pool(`http://127.0.0.1:${config.ports.student_node}`, { connections: CONCURRENCY });
+    const p = pool;
+    if (WARM) {
+      const t0Warm = performance.now();
+      let w = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(CONCURRENCY, 128) }, async () => {
+          while (w < tokens.length) {
+            const res = await p.request({ method: 'GET', path: STUDENT_PATHS.stats, headers: { authorization: `Bearer ${tokens[w++]}` } });
+            await res.body.dump();
+          }
+        }),
+      );
+      console.log(`warm-up: ${tokens.length} students loaded their page in ${Math.round(performance.now() - t0Warm)} ms`);
+    }
+    const latencies: number[] = [];
+    const statuses: Record<string, number> = {};
+    const answers: Array<{ sel: Selection; status: string; ticket: number }> = [];
+    const failures: string[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < work.length) {
+          const sel = work[next++]!;
+          const started = performance.now();
+          try {
+            const res = await p.request({
+              method: 'POST',
+              path: STUDENT_PATHS.select,
+              headers: { authorization: `Bearer ${tokens[sel.student]}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ courseId: sel.courseId }),
+            });
+            const body = (await res.body.json()) as SelectionDecided | SelectionQueued | { error: { code: string } };
+            latencies.push(performance.now() - started);
+            if ('status' in body) {
+              statuses[body.status] = (statuses[body.status] ?? 0) + 1;
+              answers.push({ sel, status: body.status, ticket: body.ticket });
+            } else {
+              failures.push(`${res.statusCode} ${body.error.code}`);
+            }
+          } catch (err) {
+            failures.push((err as Error).message);
+          }
+        }
+      }),
+    );
+    const wallMs = performance.now() - t0;
+
+    // Requests answered "queued" are decided later: wait for them before checking the books.
+    const queued = answers.filter((a) => a.status === 'queued');
+    for (const a of queued) {
+      for (;;) {
+        const st = await client.post<QueueStatusResponse>('data_node', DATA_COURSE_PATHS.queueTickets, { student: { studentId: students[a.sel.student]!.id, group: 'bench' } });
+        const t = st.tickets.find((x) => x.ticket === a.ticket);
+        if (t && t.status) {
+          a.status = t.status;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const decidedInTime = answers.length - queued.length;
+    const lat = summarize(latencies);
+    const decidedPerSec = round((decidedInTime / wallMs) * 1000, 0);
+
+    // The books: counters = rows ≤ capacity, nobody twice, every "selected" is an enrollment.
+    const books = await readBooks(client, actor);
+    const selected = answers.filter((a) => a.status === 'selected');
+    const missing = selected.filter((a) => !books.enrollments.has(`${students[a.sel.student]!.id}:${a.sel.courseId}`)).length;
+    const extra = books.enrolledTotal - selected.length;
+    const invariantsOk = books.violations.length === 0 && missing === 0 && extra === 0 && failures.length === 0;
+
+    console.log(`\n${work.length} selections in ${Math.round(wallMs)} ms`);
+    console.log(`decided within the answer window: ${decidedInTime} (${queued.length} answered "queued", decided later)`);
+    console.log(`decided selections per second: ${decidedPerSec}   (target ≥ 10,000)`);
+    console.log(`latency p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   max ${lat.max.toFixed(1)} ms   (target p99 ≤ 1000 ms)`);
+    console.log(`outcomes: ${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`enrolled ${books.enrolledTotal} of ${seats} seats; oversold courses: ${books.violations.length}; "selected" answers without an enrollment: ${missing}; enrollments without one: ${extra}; failed requests: ${failures.length}`);
+    if (failures.length) console.log(`first failures: ${failures.slice(0, 5).join(' | ')}`);
+    console.log(`invariants: ${invariantsOk ? 'hold' : 'VIOLATED'}`);
+    const met = decidedPerSec >= 10_000 && lat.p99 <= 1000;
+    console.log(`target: ${met ? 'met' : 'NOT met'}`);
+
+    const file = writeResult('rush', {
+      students: STUDENTS,
+      courses: COURSES,
+      picks: PICKS,
+      seats,
+      concurrency: CONCURRENCY,
+      transport: TRANSPORT,
+      realtime: WITH_REALTIME,
+      machine: { ...machineInfo(), cpus: os.cpus().length },
+      selections: work.length,
+      wallMs: round(wallMs, 1),
+      decidedPerSec,
+      decidedInWindow: decidedInTime,
+      queuedThenDecided: queued.length,
+      latencyMs: lat,
+      outcomes: statuses,
+      enrolled: books.enrolledTotal,
+      violations: books.violations,
+      selectedWithoutEnrollment: missing,
+      enrollmentsWithoutAnswer: extra,
+      failures: failures.length,
+      invariantsOk,
+      targets: { decidedPerSec: 10_000, p99Ms: 1000 },
+      targetMet: met,
+    });
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+    if (!invariantsOk) process.exitCode = 1;
+  } finally {
+    await pool?.close();
+    await client.close();
+    await sup.stopAll();
+    fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
+    fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:rush: ${(err as Error).message}`);
+  process.exit(1);
+});

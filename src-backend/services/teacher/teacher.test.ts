@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_COURSE_PATHS as A, TEACHER_PATHS as P, STUDENT_PATHS, type Course, type CreateCourseRequest } from '../../contracts/courses.js';
+import { startStack, type TestStack } from '../../testing/stack.js';
+import { httpCaller, mintSessions, seedUsers, type Caller } from '../queue/testing/seed.js';
+
+let stack: TestStack;
+let admin: Caller, t1: Caller, t2: Caller, student: Caller, anon: Caller;
+let ids: { t1: number; t2: number; student: number };
+let seq = 0;
+
+const course = (over: Partial<CreateCourseRequest> = {}): CreateCourseRequest => ({
+  code: `T${++seq}`,
+  name: 'Databases',
+  capacity: 2,
+  credits: 3,
+  slots: [{ day: 2, start: '10:00', end: '11:30' }],
+  location: 'B12',
+  ...over,
+});
+
+beforeAll(async () => {
+  stack = await startStack({ services: ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node'], env: { ADMIN_PASSWORD: 'teacher-test-pw' } });
+  const users = await seedUsers(stack.client, [
+    { role: 'admin', username: 'adm1', name: 'Admin' },
+    { role: 'teacher', username: 'teach1', name: 'Teacher One' },
+    { role: 'teacher', username: 'teach2', name: 'Teacher Two' },
+    { role: 'student', username: 'stud1', name: 'Student One', group: 'cs' },
+  ]);
+  const tokens = await mintSessions(stack.client, users.map((u) => u.id));
+  const base = stack.httpUrl('teacher_node');
+  [admin, t1, t2, student] = tokens.map((t) => httpCaller(base, t)) as [Caller, Caller, Caller, Caller];
+  anon = httpCaller(base, null);
+  ids = { t1: users[1]!.id, t2: users[2]!.id, student: users[3]!.id };
+  expect((await admin('POST', A.openWindow, {})).body.open).toBe(true);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function create(who: Caller, over: Partial<CreateCourseRequest> = {}): Promise<Course> {
+  const res = await who('POST', P.create, course(over));
+  expect(res.status).toBe(201);
+  return res.body.course;
+}
+
+describe('teacher_node (real processes)', () => {
+  it('creates a course for the signed-in teacher; students and anonymous callers are refused', async () => {
+    const c = await create(t1);
+    expect(c).toMatchObject({ teacherId: ids.t1, teacherName: 'Teacher One', enrolled: 0, seatsLeft: 2, allowedGroups: [] });
+    expect((await student('POST', P.create, course())).status).toBe(403);
+    expect((await anon('POST', P.create, course())).status).toBe(401);
+    expect((await t1('POST', P.create, course({ teacherId: ids.t2 }))).status).toBe(403);
+    const assigned = await admin('POST', P.create, course({ teacherId: ids.t2 }));
+    expect(assigned.body.course.teacherId).toBe(ids.t2);
+  });
+
+  it('refuses bad input with a coded 4xx and writes nothing', async () => {
+    const before = (await admin('GET', P.courses)).body.courses.length;
+    const bad = async (body: unknown, status: number, code?: string) => {
+      const res = await t1('POST', P.create, body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      if (code) expect(res.body.error.code).toBe(code);
+      expect(typeof res.body.error.message).toBe('string');
+    };
+    await bad({ ...course(), capacity: -5 }, 400, 'VALIDATION_FAILED');
+    await bad({ ...course(), slots: [{ day: 1, start: '12:00', end: '11:00' }] }, 400, 'INVALID_SLOT');
+    await bad({ ...course(), slots: [{ day: 8, start: '10:00', end: '11:00' }] }, 400);
+    await bad({ ...course(), slots: [{ day: 1, start: '25:00', end: '26:00' }] }, 400);
+    await bad({ ...course(), capacity: 'ten' }, 400);
+    await bad({ ...course(), sneaky: true }, 400);
+    await bad({ ...course(), description: 'x'.repeat(2 * 1024 * 1024) }, 413, 'BODY_TOO_LARGE');
+    await bad('{"code": ', 400, 'INVALID_JSON');
+    const dup = await create(t1);
+    await bad({ ...course(), code: dup.code.toLowerCase() }, 409, 'COURSE_CODE_TAKEN');
+    expect((await admin('GET', P.courses)).body.courses.length).toBe(before + 1);
+  });
+
+  it('lists only the teacher’s own courses; an admin sees all', async () => {
+    const mine = await create(t2, { name: 'Only mine' });
+    const t2List = (await t2('GET', P.courses)).body.courses as Course[];
+    expect(t2List.every((c) => c.teacherId === ids.t2)).toBe(true);
+    expect(t2List.some((c) => c.id === mine.id)).toBe(true);
+    const t1List = (await t1('GET', P.courses)).body.courses as Course[];
+    expect(t1List.some((c) => c.id === mine.id)).toBe(false);
+    expect((await admin('GET', P.courses)).body.courses.some((c: Course) => c.id === mine.id)).toBe(true);
+    expect((await student('GET', P.courses)).status).toBe(403);
+  });
+
+  it('guards detail, update and delete of another teacher’s course', async () => {
+    const c = await create(t1);
+    expect((await t2('POST', P.detail, { courseId: c.id })).status).toBe(403);
+    expect((await t2('PUT', P.update, { courseId: c.id, name: 'Mine now' })).status).toBe(403);
+    expect((await t2('DELETE', P.remove, { courseId: c.id })).status).toBe(403);
+    expect((await t1('POST', P.detail, { courseId: 987654 })).status).toBe(404);
+    expect((await t1('POST', P.detail, { courseId: 'abc' })).status).toBe(400);
+    const updated = await t1('PUT', P.update, { courseId: c.id, name: 'Advanced Databases', slots: [{ day: 4, start: '14:00', end: '15:00' }] });
+    expect(updated.body.course).toMatchObject({ name: 'Advanced Databases', slots: [{ day: 4, start: '14:00', end: '15:00' }] });
+    expect((await t1('PUT', P.update, { courseId: c.id, capacity: -1 })).status).toBe(400);
+    expect((await admin('PUT', P.update, { courseId: c.id, location: 'Aula' })).body.course.location).toBe('Aula');
+    const del = await t1('DELETE', P.remove, { courseId: c.id });
+    expect(del.body).toEqual({ deleted: true, courseId: c.id, removedEnrollments: 0 });
+    expect((await t1('POST', P.detail, { courseId: c.id })).status).toBe(404);
+  });
+
+  it('shows enrolled students, keeps capacity above enrollment, removes a student, and counts stats', async () => {
+    const c = await create(t1, { capacity: 3, slots: [{ day: 6, start: '09:00', end: '10:00' }] });
+    const sel = await httpCaller(stack.httpUrl('student_node'), (await mintSessions(stack.client, [ids.student]))[0]!)('POST', STUDENT_PATHS.select, { courseId: c.id });
+    expect(sel.body.status).toBe('selected');
+    const detail = await t1('POST', P.detail, { courseId: c.id });
+    expect(detail.body.students).toEqual([expect.objectContaining({ id: ids.student, username: 'stud1', group: 'cs' })]);
+    expect(detail.body.course.enrolled).toBe(1);
+    const shrink = await t1('PUT', P.update, { courseId: c.id, capacity: 0 });
+    expect(shrink.status).toBe(409);
+    expect(shrink.body.error.code).toBe('CAPACITY_BELOW_ENROLLMENT');
+    expect((await t1('DELETE', P.remove, { courseId: c.id })).body.error.code).toBe('COURSE_HAS_STUDENTS');
+    const stats = (await t1('GET', P.stats)).body;
+    expect(stats.courses.some((x: { id: number; enrolled: number }) => x.id === c.id && x.enrolled === 1)).toBe(true);
+    expect(stats.totalEnrolled).toBeGreaterThanOrEqual(1);
+    expect((await t2('POST', P.removeStudent, { courseId: c.id, studentId: ids.student })).status).toBe(403);
+    const removed = await t1('POST', P.removeStudent, { courseId: c.id, studentId: ids.student });
+    expect(removed.body.course.enrolled).toBe(0);
+    expect((await t1('POST', P.removeStudent, { courseId: c.id, studentId: ids.student })).body.error.code).toBe('NOT_ENROLLED');
+    expect((await student('GET', P.stats)).status).toBe(403);
+  });
+
+  it('lets only an admin open and close the selection window', async () => {
+    expect((await t1('GET', A.window)).body.open).toBe(true);
+    expect((await t1('POST', A.closeWindow, {})).status).toBe(403);
+    expect((await student('GET', A.window)).status).toBe(403);
+    const closed = await admin('POST', A.closeWindow, {});
+    expect(closed.body).toMatchObject({ open: false });
+    const set = await admin('PUT', A.window, { opensAt: '2020-01-01T00:00:00.000Z', closesAt: '2999-01-01T00:00:00.000Z', defaultCreditLimit: 12 });
+    expect(set.body).toMatchObject({ open: true, defaultCreditLimit: 12 });
+    expect((await admin('PUT', A.window, { opensAt: 'soon', closesAt: null })).status).toBe(400);
+    expect((await admin('PUT', A.creditLimit, { studentId: ids.student, creditLimit: 9 })).body).toEqual({ studentId: ids.student, creditLimit: 9, isDefault: false });
+    expect((await admin('PUT', A.creditLimit, { studentId: ids.t1, creditLimit: 9 })).status).toBe(404);
+  });
+});
