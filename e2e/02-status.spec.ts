@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { Backend } from './support/api.js';
+import { openSignedIn, screenshot } from './support/console.js';
+
+test.use({ baseURL: process.env.E2E_BASE_URL });
+
+const SIX = ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node', 'realtime'];
+
+test('the status view shows the six processes running, with pid, memory, latency and transport', async ({ page }) => {
+  await openSignedIn(page, Backend.fromEnv(), '/status');
+  const table = page.getByTestId('process-table');
+  for (const name of SIX) {
+    const row = table.locator(`tr[data-process="${name}"]`);
+    await expect(row).toHaveAttribute('data-state', 'running');
+    await expect(row.locator('[data-col="pid"]')).toHaveText(/^\d+$/);
+  }
+  await expect(page.getByTestId('running-count')).toHaveText('6 / 6');
+  await expect(page.getByTestId('overall')).toContainText('Healthy');
+  await expect(table.getByText('Unix socket').first()).toBeVisible();
+  await screenshot(page, 'status');
+});
+
+test('a process killed with SIGKILL goes restarting → running with a new pid', async ({ page }) => {
+  const backend = Backend.fromEnv();
+  const token = await openSignedIn(page, backend, '/status');
+  const row = page.getByTestId('process-table').locator('tr[data-process="teacher_node"]');
+  await expect(row).toHaveAttribute('data-state', 'running');
+  const before = (await backend.status(token)).processes.find((p) => p.name === 'teacher_node')!;
+  expect(before.pid).toBeGreaterThan(0);
+
+  // Record every state the row shows, however briefly, from inside the page.
+  await page.evaluate(`(() => {
+    const row = document.querySelector('tr[data-process="teacher_node"]');
+    window.__states = [row.getAttribute('data-state')];
+    new MutationObserver(() => {
+      const s = row.getAttribute('data-state');
+      if (window.__states[window.__states.length - 1] !== s) window.__states.push(s);
+    }).observe(row, { attributes: true, attributeFilter: ['data-state'] });
+  })()`);
+
+  process.kill(before.pid!, 'SIGKILL');
+
+  await expect.poll(() => page.evaluate('window.__states.join(",")'), { timeout: 20_000 }).toMatch(/restarting.*running$/);
+  const after = (await backend.status(token)).processes.find((p) => p.name === 'teacher_node')!;
+  expect(after.state).toBe('running');
+  expect(after.pid).not.toBe(before.pid);
+  expect(after.restarts).toBeGreaterThan(before.restarts);
+  await expect(row.locator('[data-col="pid"]')).toHaveText(String(after.pid));
+});

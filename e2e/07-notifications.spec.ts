@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { io, type Socket } from 'socket.io-client';
+import type { Notification } from '../src-backend/contracts/realtime.js';
+import { Backend } from './support/api.js';
+import { openSignedIn, screenshot } from './support/console.js';
+
+test.use({ baseURL: process.env.E2E_BASE_URL });
+
+test('a notification sent from the console reaches a connected student', async ({ page }) => {
+  const backend = Backend.fromEnv();
+  const { token } = await backend.adminLogin();
+  const student = await backend.createStudent(token, 'notify.me', 'cs-notify');
+  const { token: studentToken } = await backend.studentLogin('notify.me', student.password, student.totpSecret);
+
+  // A real seed-004 client: default namespace, auth {token}, through the gateway's proxy.
+  const socket: Socket = io(backend.baseURL, {
+    auth: { token: studentToken },
+    transports: ['websocket'],
+    extraHeaders: { origin: backend.baseURL },
+    reconnection: false,
+  });
+  const received: Notification[] = [];
+  socket.on('notification:new', (n: Notification) => received.push(n));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (e) => reject(new Error(`student socket: ${e.message}`)));
+    });
+
+    await openSignedIn(page, backend, '/notifications');
+    // Validation first: no recipient, no title.
+    await page.getByTestId('notify-send').click();
+    await expect(page.locator('#nt-user-err')).toHaveText('Pick a recipient');
+    await expect(page.locator('#nt-title-err')).toHaveText('Title is required');
+
+    await page.getByTestId('recipient-search').fill('notify.me');
+    await page.locator('button.result[data-username="notify.me"]').click();
+    await expect(page.getByTestId('recipient')).toContainText('notify.me');
+    await page.getByTestId('notify-title').fill('Room change');
+    await page.getByTestId('notify-message').fill('CS101 moves to room 4.');
+    await page.getByTestId('notify-send').click();
+
+    await expect(page.getByTestId('notify-result')).toContainText('delivered live');
+    await expect.poll(() => received.map((n) => n.title), { timeout: 10_000 }).toContain('Room change');
+    expect(received.find((n) => n.title === 'Room change')?.message).toBe('CS101 moves to room 4.');
+
+    // A broadcast to the student's group reaches them too, after a confirmation.
+    await page.getByLabel('A group').check();
+    await page.getByLabel('Student group').fill('cs-notify');
+    await page.getByTestId('notify-title').fill('Group news');
+    await page.getByTestId('notify-send').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => received.map((n) => n.title), { timeout: 10_000 }).toContain('Group news');
+    await expect(page.getByTestId('sent-table').locator('tbody tr')).toHaveCount(2);
+    await screenshot(page, 'notifications');
+  } finally {
+    socket.disconnect();
+  }
+});
