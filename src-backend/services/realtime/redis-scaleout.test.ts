@@ -1,0 +1,151 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { REALTIME_DISCONNECT_PATH, REALTIME_EMIT_PATH } from '../../contracts/realtime-internal.js';
+import { THROTTLER_PATHS, type Notification, type PendingResponse, type RealtimeStats } from '../../contracts/realtime.js';
+import type { ChildMessage } from '../../contracts/supervisor.js';
+import { freePort } from '../../testing/ports.js';
+import { builtEntryDir, type TestStack } from '../../testing/stack.js';
+import { waitFor } from '../../testing/wait-for.js';
+import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import { redisServerAvailable, REDIS_SERVER_BIN, startRedisServer, type RedisProcess } from './testing/redis-server.js';
+
+const available = redisServerAvailable();
+if (!available) console.warn(`skipping the Redis scale-out tests: ${REDIS_SERVER_BIN} is not installed (apt-get install redis-server)`);
+
+let redis: RedisProcess;
+let stack: TestStack;
+let second: ChildProcess;
+let urlA: string;
+let urlB: string;
+let admin: SeededUser;
+let s1: SeededUser;
+let s2: SeededUser;
+const open: Socket[] = [];
+const track = (s: Socket) => (open.push(s), s);
+
+/** A second realtime process beside the stack's: same data/auth services, same Redis, its own port. */
+async function startSecondInstance(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = fork(path.join(builtEntryDir(), 'realtime.js'), [], {
+    // HTTP only: the stack's instance owns realtime.sock in this SOCKET_DIR
+    env: { ...process.env, ...env, USE_SOCKETS: 'false', SOCKETIO_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('second realtime instance did not become ready')), 15_000);
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'ready') (clearTimeout(timer), resolve());
+      if (m.type === 'fatal') (clearTimeout(timer), reject(new Error(m.message)));
+    });
+    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`second instance exited with ${code}`))));
+  });
+  return { child, port };
+}
+
+describe.skipIf(!available)('two realtime instances sharing a real Redis', () => {
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { REDIS_URL: redis.url, REALTIME_REDIS_PREFIX: `t${process.pid}:` };
+    stack = await startRealtimeStack({ env });
+    urlA = stack.httpUrl('realtime');
+    const b = await startSecondInstance({ ...stack.env, ...env });
+    second = b.child;
+    urlB = `http://127.0.0.1:${b.port}`;
+    [admin, s1, s2] = await seedUsers(stack, [{ role: 'admin' }, { role: 'student', group: 'g-a' }, { role: 'student', group: 'g-a' }]);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    if (second && second.exitCode === null) {
+      const exited = new Promise((r) => second.once('exit', r));
+      second.kill('SIGTERM');
+      await exited;
+    }
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  const post = async (url: string, p: string, body: unknown) => {
+    const res = await fetch(`${url}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-internal-token': stack.env.INTERNAL_TOKEN! },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('both instances say they use the Redis adapter', async () => {
+    for (const url of [urlA, urlB]) {
+      const stats = (await (await fetch(`${url}/stats`)).json()) as RealtimeStats;
+      expect(stats.adapter).toBe('redis');
+    }
+  });
+
+  it('a broadcast sent through one instance reaches clients connected to the other', async () => {
+    const onA = track(await connect(urlA, '/', s1.token));
+    const onB = track(await connect(urlB, '/notification', s2.token));
+    const gotA = next<Notification>(onA, 'notification:new');
+    const gotB = next<Notification>(onB, 'notification:new');
+    const res = await post(urlB, '/api/broadcast', { groupId: 'g-a', type: 'notice', title: 'via B', message: 'hello group' });
+    expect(res.status).toBe(201);
+    expect((await gotA).title).toBe('via B');
+    expect((await gotB).title).toBe('via B');
+  });
+
+  it('a targeted notification and a server event published on A reach a client on B', async () => {
+    const onB = track(await connect(urlB, '/', s1.token));
+    const course = track(await connect(urlB, '/courses', s1.token));
+    await ask(course, 'course:watch', { courseIds: [31] });
+    const note = next<Notification>(onB, 'notification:new');
+    const seats = next(course, 'course:seats');
+    await post(urlA, '/api/notify', { recipientId: s1.id, type: 'general', title: 'via A', message: 'm' });
+    await post(urlA, REALTIME_EMIT_PATH, { events: [{ event: 'course:seats', room: 'course:31', data: { courseId: 31, enrolled: 3, capacity: 9, seatsLeft: 6 } }] });
+    expect((await note).title).toBe('via A');
+    expect(await seats).toEqual({ courseId: 31, enrolled: 3, capacity: 9, seatsLeft: 6 });
+  });
+
+  it('chat between users on different instances, and presence both instances agree on', async () => {
+    const a = track(await connect(urlA, '/chat', s1.token));
+    const b = track(await connect(urlB, '/', s2.token));
+    const got = next<{ message: string }>(b, 'chat:message');
+    await ask(a, 'chat:send', { receiverId: s2.id, message: 'across instances' });
+    expect((await got).message).toBe('across instances');
+    for (const url of [urlA, urlB]) {
+      const online = (await (await fetch(`${url}/api/online-users`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })).json()) as { userIds: number[] };
+      expect(online.userIds).toEqual(expect.arrayContaining([s1.id, s2.id]));
+    }
+  });
+
+  it('a logout handled by one instance disconnects the user on the other', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student' }]);
+    const onA = track(await connect(urlA, '/', u!.token));
+    const gone = next(onA, 'disconnect');
+    const res = await post(urlB, REALTIME_DISCONNECT_PATH, { userId: u!.id, reason: 'logout' });
+    expect(res.body.disconnected).toBe(1);
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('pending throttled events live in Redis: both instances see them, either can flush them', async () => {
+    const put = (url: string, body: unknown) =>
+      fetch(`${url}${THROTTLER_PATHS.config}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': stack.env.INTERNAL_TOKEN! }, body: JSON.stringify(body) });
+    await put(urlA, { events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } } });
+    try {
+      const w = track(await connect(urlB, '/courses', s2.token));
+      await ask(w, 'course:watch', { courseIds: [41] });
+      const got = collect<{ enrolled: number }>(w, 'course:seats');
+      await post(urlA, REALTIME_EMIT_PATH, { events: [41, 42, 43].map((n) => ({ event: 'course:seats', room: 'course:41', data: { courseId: 41, enrolled: n, capacity: 50, seatsLeft: 50 - n } })) });
+      const pendingOnB = (await (await fetch(`${urlB}${THROTTLER_PATHS.pending}`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })).json()) as PendingResponse;
+      expect(pendingOnB.events.filter((e) => e.room === 'course:41')).toMatchObject([{ count: 3, data: { enrolled: 43 } }]);
+      const flushed = await post(urlB, THROTTLER_PATHS.flush, {});
+      expect(flushed.body.flushed).toBeGreaterThanOrEqual(1);
+      await waitFor(() => got.length === 1, 2000);
+      expect(got[0]!.enrolled).toBe(43);
+      // A's own timer finds nothing left to emit: still exactly one
+      await sleep(200);
+      expect(got).toHaveLength(1);
+    } finally {
+      await put(urlA, { events: { 'course:seats': { windowMs: 250, mode: 'latest' } } });
+    }
+  });
+});
