@@ -23,6 +23,8 @@ import { createAccounts } from '../users/create-accounts.js';
 
 const HOUR_MS = 3600_000;
 const isCodeError = (err: unknown) => err instanceof ServiceCallError && err.statusCode === 400 && err.code.startsWith('CODE_');
+/** Only a code that does not exist looks like guessing; a used-up class code is an honest mistake. */
+const isUnknownCode = (err: unknown) => err instanceof ServiceCallError && err.code === AuthErrorCode.CODE_INVALID;
 
 /** Registration codes, 2FA reset codes and the seed's other admin endpoints. */
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
@@ -50,7 +52,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: user.role, via: 'registration' });
       return reply.code(201).send({ user, ...enrollment });
     } catch (err) {
-      if (isCodeError(err)) deps.throttle.fail(key, address);
+      if (isUnknownCode(err)) deps.throttle.fail(key, address);
       throw err;
     }
   });
