@@ -20,11 +20,11 @@ export interface QueueAppOptions {
 export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; queue: RegistrationQueue }> {
   const app = createBaseApp({ service: 'queue_node', logger: opts.logger, bodyLimit: 4 * 1024 * 1024 });
   const queue = new RegistrationQueue(opts.client, opts.events, { logger: opts.logger, ...opts.queue });
-  const preHandler = requireInternal(opts.internalToken);
+  const preValidation = requireInternal(opts.internalToken);
 
   app.post(
     QUEUE_PATHS.submit,
-    { preHandler, schema: { body: QueueSubmitRequest, response: { 200: QueueSubmitResponse, ...errorResponses } } },
+    { preValidation, schema: { body: QueueSubmitRequest, response: { 200: QueueSubmitResponse, ...errorResponses } } },
     async (req) => {
       try {
         return { results: await queue.submit(req.body.requests) };
@@ -33,7 +33,7 @@ export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; 
       }
     },
   );
-  app.get(QUEUE_PATHS.stats, { preHandler, schema: { response: { 200: QueueStats, ...errorResponses } } }, async () => queue.snapshot());
+  app.get(QUEUE_PATHS.stats, { preValidation, schema: { response: { 200: QueueStats, ...errorResponses } } }, async () => queue.snapshot());
   app.addHook('onClose', async () => {
     queue.close();
     await opts.events.flush();

@@ -32,10 +32,10 @@ beforeAll(async () => {
   anon = httpCaller(base, null);
   ids = { t1: users[1]!.id, t2: users[2]!.id, student: users[3]!.id };
   expect((await admin('POST', A.openWindow, {})).body.open).toBe(true);
-});
+}, 60_000);
 afterAll(async () => {
   await stack?.stop();
-});
+}, 30_000);
 
 async function create(who: Caller, over: Partial<CreateCourseRequest> = {}): Promise<Course> {
   const res = await who('POST', P.create, course(over));

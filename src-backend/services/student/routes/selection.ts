@@ -29,7 +29,7 @@ const responses = { 200: SelectionDecided, 202: SelectionQueued, ...errorRespons
 
 /** Select and deselect: straight to the queue, no other call on the way (the rush's hot path). */
 export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Promise<void> {
-  const preHandler = requireRole(opts.resolver, 'student');
+  const preValidation = requireRole(opts.resolver, 'student');
 
   const submit = async (req: FastifyRequest<{ Body: CourseIdRequest }>, reply: FastifyReply, action: SelectionAction) => {
     const student = studentOf(req);
@@ -43,10 +43,10 @@ export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Pr
     return answer(result, reply);
   };
 
-  app.post(P.select, { preHandler, schema: { body: SelectionRequest, response: responses } }, (req, reply) => submit(req, reply, 'select'));
-  app.post(P.deselect, { preHandler, schema: { body: SelectionRequest, response: responses } }, (req, reply) => submit(req, reply, 'deselect'));
+  app.post(P.select, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) => submit(req, reply, 'select'));
+  app.post(P.deselect, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) => submit(req, reply, 'deselect'));
 
-  app.get(P.queueStatus, { preHandler, schema: { response: { 200: QueueStatusResponse, ...errorResponses } } }, async (req) =>
+  app.get(P.queueStatus, { preValidation, schema: { response: { 200: QueueStatusResponse, ...errorResponses } } }, async (req) =>
     opts.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: studentOf(req) }),
   );
 }

@@ -27,26 +27,27 @@ const ok = <T>(schema: T) => ({ 200: schema, ...errorResponses });
 /** Browsing and the student's own picture: each one data call with the student's id and group. */
 export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOptions): Promise<void> {
   const { client } = opts;
-  const preHandler = requireRole(opts.resolver, 'student');
+  // preValidation, not preHandler: an anonymous caller is refused before the body is looked at.
+  const preValidation = requireRole(opts.resolver, 'student');
 
-  app.post(P.available, { preHandler, schema: { body: AvailableCoursesRequest, response: ok(AvailableCoursesResponse) } }, async (req) =>
+  app.post(P.available, { preValidation, schema: { body: AvailableCoursesRequest, response: ok(AvailableCoursesResponse) } }, async (req) =>
     client.post<AvailableCoursesResponse>('data_node', D.available, { student: studentOf(req), filter: req.body }),
   );
-  app.get(P.selected, { preHandler, schema: { response: ok(SelectedCoursesResponse) } }, async (req) =>
+  app.get(P.selected, { preValidation, schema: { response: ok(SelectedCoursesResponse) } }, async (req) =>
     client.post<SelectedCoursesResponse>('data_node', D.selected, { student: studentOf(req) }),
   );
-  app.post(P.detail, { preHandler, schema: { body: CourseIdRequest, response: ok(StudentCourseDetailResponse) } }, async (req) => {
+  app.post(P.detail, { preValidation, schema: { body: CourseIdRequest, response: ok(StudentCourseDetailResponse) } }, async (req) => {
     const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, { student: studentOf(req), courseId: req.body.courseId });
     return { course: res.course };
   });
-  app.post(P.check, { preHandler, schema: { body: CourseIdRequest, response: ok(CourseCheckResponse) } }, async (req) => {
+  app.post(P.check, { preValidation, schema: { body: CourseIdRequest, response: ok(CourseCheckResponse) } }, async (req) => {
     const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, { student: studentOf(req), courseId: req.body.courseId });
     return res.check;
   });
-  app.get(P.schedule, { preHandler, schema: { response: ok(ScheduleResponse) } }, async (req) =>
+  app.get(P.schedule, { preValidation, schema: { response: ok(ScheduleResponse) } }, async (req) =>
     client.post<ScheduleResponse>('data_node', D.schedule, { student: studentOf(req) }),
   );
-  app.get(P.stats, { preHandler, schema: { response: ok(StudentStats) } }, async (req) =>
+  app.get(P.stats, { preValidation, schema: { response: ok(StudentStats) } }, async (req) =>
     client.post<StudentStats>('data_node', D.studentStats, { student: studentOf(req) }),
   );
 }

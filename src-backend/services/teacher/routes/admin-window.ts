@@ -26,25 +26,25 @@ export async function adminWindowRoutes(app: App, opts: AdminWindowRouteOptions)
   // Teachers may see when selection runs; only admins change it.
   const anyStaff = requireRole(opts.resolver, 'admin', 'teacher');
 
-  app.get(P.window, { preHandler: anyStaff, schema: { response: ok(SelectionWindow) } }, async () =>
+  app.get(P.window, { preValidation: anyStaff, schema: { response: ok(SelectionWindow) } }, async () =>
     client.get<SelectionWindow>('data_node', D.window),
   );
-  app.put(P.window, { preHandler: admin, schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } }, async (req) => {
+  app.put(P.window, { preValidation: admin, schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } }, async (req) => {
     const res = await client.put<SelectionWindow>('data_node', D.window, req.body);
     req.log.info({ opensAt: res.opensAt, closesAt: res.closesAt, by: req.user?.username }, 'selection window set');
     return res;
   });
-  app.post(P.openWindow, { preHandler: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async (req) => {
+  app.post(P.openWindow, { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async (req) => {
     const res = await client.post<SelectionWindow>('data_node', D.windowOpen, {});
     req.log.info({ by: req.user?.username }, 'selection window opened');
     return res;
   });
-  app.post(P.closeWindow, { preHandler: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async (req) => {
+  app.post(P.closeWindow, { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async (req) => {
     const res = await client.post<SelectionWindow>('data_node', D.windowClose, {});
     req.log.info({ by: req.user?.username }, 'selection window closed');
     return res;
   });
-  app.put(P.creditLimit, { preHandler: admin, schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } }, async (req) =>
+  app.put(P.creditLimit, { preValidation: admin, schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } }, async (req) =>
     client.put<CreditLimitResponse>('data_node', D.creditLimit, req.body),
   );
 }
