@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../shared/config.js';
+import { loadAuthSettings } from './settings.js';
+
+describe('auth settings', () => {
+  it('REQUIRE_ADMIN_2FA is off on loopback by default, on when set, and forced off loopback', () => {
+    expect(loadAuthSettings({}, '127.0.0.1').requireAdmin2fa).toBe(false);
+    expect(loadAuthSettings({ REQUIRE_ADMIN_2FA: 'true' }, '127.0.0.1').requireAdmin2fa).toBe(true);
+    expect(loadAuthSettings({ REQUIRE_ADMIN_2FA: 'false' }, '0.0.0.0').requireAdmin2fa).toBe(true);
+    expect(loadAuthSettings({}, '192.168.1.10').requireAdmin2fa).toBe(true);
+  });
+
+  it('refuses nonsense and weak ADMIN_PASSWORD with one clear line', () => {
+    expect(() => loadAuthSettings({ REQUIRE_ADMIN_2FA: 'maybe' }, '127.0.0.1')).toThrow(ConfigError);
+    expect(() => loadAuthSettings({ ADMIN_PASSWORD: 'short' }, '127.0.0.1')).toThrow(/at least 8/);
+    expect(() => loadAuthSettings({ LOGIN_FREE_FAILURES: '-1' }, '127.0.0.1')).toThrow(/LOGIN_FREE_FAILURES/);
+    expect(loadAuthSettings({ ADMIN_PASSWORD: '' }, '127.0.0.1').adminPassword).toBeUndefined();
+  });
+});
