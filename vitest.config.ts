@@ -11,6 +11,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'backend',
           environment: 'node',
@@ -19,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         plugins: [vue()],
         resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
         test: {
