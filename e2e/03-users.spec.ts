@@ -10,20 +10,36 @@ test.use({ baseURL: process.env.E2E_BASE_URL });
 type JsQr = typeof jsQRModule.default;
 const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
 
+/** The few DOM members the in-page decoder touches (this file compiles without the DOM lib). */
+interface PageImage {
+  decode(): Promise<void>;
+  naturalWidth: number;
+  naturalHeight: number;
+}
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    drawImage(img: PageImage, x: number, y: number): void;
+    getImageData(x: number, y: number, w: number, h: number): { width: number; height: number; data: ArrayLike<number> };
+  };
+}
+
 /** Draw the QR <img> onto a canvas in the page and hand its pixels to jsQR here. */
 async function decodeQr(page: Page): Promise<string | null> {
-  const img = await page.getByTestId('qr-image').evaluate(`(async (el) => {
-    await el.decode();
-    const c = document.createElement('canvas');
-    c.width = el.naturalWidth;
-    c.height = el.naturalHeight;
+  const img = await page.getByTestId('qr-image').evaluate(async (el) => {
+    const image = el as unknown as PageImage;
+    await image.decode();
+    const doc = (globalThis as unknown as { document: { createElement(tag: 'canvas'): PageCanvas } }).document;
+    const c = doc.createElement('canvas');
+    c.width = image.naturalWidth;
+    c.height = image.naturalHeight;
     const ctx = c.getContext('2d');
-    ctx.drawImage(el, 0, 0);
+    ctx.drawImage(image, 0, 0);
     const d = ctx.getImageData(0, 0, c.width, c.height);
     return { width: d.width, height: d.height, data: Array.from(d.data) };
-  })`);
-  const { width, height, data } = img as { width: number; height: number; data: number[] };
-  return jsQR(Uint8ClampedArray.from(data), width, height)?.data ?? null;
+  });
+  return jsQR(Uint8ClampedArray.from(img.data), img.width, img.height)?.data ?? null;
 }
 
 test('adding a student shows a QR code that decodes back to its otpauth URI', async ({ page }) => {
