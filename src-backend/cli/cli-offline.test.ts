@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePorts } from '../testing/ports.js';
 import { shortTempDir } from '../testing/stack.js';
 import { cliJs, makeHome, oneErrorLine, runCli } from './testing/run-cli.js';
+
+// Each test runs the CLI several times as real processes on a shared 2-core machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** Addresses where nothing runs: an empty socket folder and ports nobody listens on. */
 let downEnv: Record<string, string>;
