@@ -3,10 +3,13 @@ import { request } from 'undici';
 import { AuthPaths, type LoginResponse } from '../../contracts/auth.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 
+/** Every answer may be an error body; tests read whichever the status says. */
+type MaybeError = { error: { code: string; message: string; details?: any } };
+
 /** Test helpers: a real data_node + auth_node, called over real HTTP like the CLI does. */
 export interface AuthHarness {
   readonly stack: TestStack;
-  call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Record<string, string | string[] | undefined> }>;
+  call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: T & MaybeError; headers: Record<string, string | string[] | undefined> }>;
   adminToken(): Promise<string>;
 }
 
