@@ -52,7 +52,8 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
     dispatcher: backend.dispatcher,
     staticDir: opts.staticDir,
     appInfo: { mode: 'server', version: readVersion(), realtimeUrl: '' },
-    logger: createLogger('gateway'),
+    // The terminal is for people: the gateway's own lines are pino JSON, so only problems reach it.
+    logger: verbose ? createLogger('gateway') : createLogger('gateway').child({}, { level: 'warn' }),
   });
   const listening = await listenDual(gateway, {
     service: 'gateway',
