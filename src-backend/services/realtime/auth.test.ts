@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { REALTIME_DISCONNECT_PATH } from '../../contracts/realtime-internal.js';
 import type { TestStack } from '../../testing/stack.js';
 import { connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+/** starting and stopping real process trees on a shared 2-core machine can be slow */
+const HOOK_TIMEOUT_MS = 120_000;
+vi.setConfig({ testTimeout: 30_000 });
 
 let stack: TestStack;
 let url: string;
@@ -16,11 +20,11 @@ beforeAll(async () => {
   stack = await startRealtimeStack();
   url = stack.httpUrl('realtime');
   [admin, student, other] = await seedUsers(stack, [{ role: 'admin' }, { role: 'student', group: 'cs-1' }, { role: 'student', group: 'cs-1' }]);
-});
+}, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   for (const s of open) s.close();
   await stack?.stop();
-});
+}, HOOK_TIMEOUT_MS);
 
 describe('handshake', () => {
   it.each(['/', '/chat', '/notification', '/courses', '/logs', '/admin'])('refuses %s without a token: connect_error "unauthorized"', async (nsp) => {

@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { ChatMessage, ChatReadReceipt, PresenceEvent } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
 import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+/** starting and stopping real process trees on a shared 2-core machine can be slow */
+const HOOK_TIMEOUT_MS = 120_000;
+vi.setConfig({ testTimeout: 30_000 });
 
 let stack: TestStack;
 let url: string;
@@ -16,11 +20,11 @@ beforeAll(async () => {
   stack = await startRealtimeStack();
   url = stack.httpUrl('realtime');
   [alice, bob, carol] = await seedUsers(stack, [{ role: 'student', group: 'g1' }, { role: 'student', group: 'g1' }, { role: 'teacher' }]);
-});
+}, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   for (const s of open) s.close();
   await stack?.stop();
-});
+}, HOOK_TIMEOUT_MS);
 
 describe('seed 004 chat on the default namespace and on /chat', () => {
   it('chat:send is acked with {success, message} and reaches the receiver on every chat namespace', async () => {

@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Notification } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+/** starting and stopping real process trees on a shared 2-core machine can be slow */
+const HOOK_TIMEOUT_MS = 120_000;
+vi.setConfig({ testTimeout: 30_000 });
 
 let stack: TestStack;
 let url: string;
@@ -24,11 +28,11 @@ beforeAll(async () => {
     { role: 'student', group: 'cs-1' },
     { role: 'student', group: 'cs-2' },
   ]);
-});
+}, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   for (const s of open) s.close();
   await stack?.stop();
-});
+}, HOOK_TIMEOUT_MS);
 
 async function api(path: string, payload: unknown, headers: Record<string, string>) {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { REALTIME_DISCONNECT_PATH, REALTIME_EMIT_PATH } from '../../contracts/realtime-internal.js';
 import { THROTTLER_PATHS, type Notification, type PendingResponse, type RealtimeStats } from '../../contracts/realtime.js';
@@ -9,6 +9,10 @@ import { freePort } from '../../testing/ports.js';
 import { builtEntryDir, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+/** starting and stopping real process trees on a shared 2-core machine can be slow */
+const HOOK_TIMEOUT_MS = 120_000;
+vi.setConfig({ testTimeout: 30_000 });
 import { redisServerAvailable, REDIS_SERVER_BIN, startRedisServer, type RedisProcess } from './testing/redis-server.js';
 
 const available = redisServerAvailable();
@@ -54,7 +58,7 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     second = b.child;
     urlB = `http://127.0.0.1:${b.port}`;
     [admin, s1, s2] = await seedUsers(stack, [{ role: 'admin' }, { role: 'student', group: 'g-a' }, { role: 'student', group: 'g-a' }]);
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     for (const s of open) s.close();
     if (second && second.exitCode === null) {
@@ -64,7 +68,7 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     }
     await stack?.stop();
     await redis?.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   const post = async (url: string, p: string, body: unknown) => {
     const res = await fetch(`${url}${p}`, {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { ADMIN_EVENT, REALTIME_EMIT_PATH, REALTIME_LOGS_PATH } from '../../contracts/realtime-internal.js';
 import type { AdminEvent, LogEvent } from '../../contracts/realtime.js';
@@ -6,6 +6,10 @@ import type { LogRecord } from '../../contracts/supervisor.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+
+/** starting and stopping real process trees on a shared 2-core machine can be slow */
+const HOOK_TIMEOUT_MS = 120_000;
+vi.setConfig({ testTimeout: 30_000 });
 
 let stack: TestStack;
 let url: string;
@@ -28,11 +32,11 @@ beforeAll(async () => {
   stack = await startRealtimeStack();
   url = stack.httpUrl('realtime');
   [admin, student] = await seedUsers(stack, [{ role: 'admin' }, { role: 'student' }]);
-});
+}, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   for (const s of open) s.close();
   await stack?.stop();
-});
+}, HOOK_TIMEOUT_MS);
 
 describe('/logs (seed 003)', () => {
   it('streams posted lines as `log` events {text, level, service, timestamp}', async () => {

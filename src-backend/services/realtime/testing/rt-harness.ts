@@ -10,12 +10,7 @@ import { startStack, type StackOptions, type TestStack } from '../../../testing/
 
 /** The realtime server with what it really needs: data_node (persistence) and auth_node (sessions). */
 export function startRealtimeStack(opts: StackOptions = {}): Promise<TestStack> {
-  const devAuth = process.env.CSC_DEV_AUTH_ENTRY;
-  return startStack({
-    services: ['data_node', 'auth_node', 'realtime'],
-    ...opts,
-    ...(devAuth ? { entries: { ...opts.entries, auth_node: devAuth } } : {}),
-  });
+  return startStack({ services: ['data_node', 'auth_node', 'realtime'], ...opts });
 }
 
 export interface SeededUser {
