@@ -116,4 +116,35 @@ describe('queue_node: the registration rush (real processes, real database)', ()
       if (r.status === 'selected') expect(books.enrollments.has(`${students[i]!.id}:${r.courseId}`)).toBe(true);
     });
   }, 90_000);
+
+  it('answers 202-style "queued" with ticket and position when not decided in time, and decides later in order', async () => {
+    stack = await startStack({ services: ['data_node', 'queue_node'], env: { QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1' } });
+    const s = stack;
+    const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'slow-admin', name: 'Admin' }]);
+    const actor: Actor = { userId: admin!.id, role: 'admin' };
+    const c = await createCourse(s.client, actor, { code: 'SLOW', name: 'Slow', capacity: 10, credits: 1, slots: [] });
+    const students = await seedUsers(s.client, Array.from({ length: 200 }, (_, i) => ({ role: 'student' as const, username: `slow${i}`, name: 'S', group: null })));
+    await openSelection(s.client);
+    const res = await s.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
+      requests: students.map((st) => ({ requestId: randomUUID(), studentId: st.id, group: null, courseId: c.id, action: 'select' })),
+    });
+    const queued = res.results.filter((r) => r.outcome === 'queued');
+    expect(queued.length).toBeGreaterThan(0);
+    for (const q of queued) {
+      expect(q.ticket).toBeGreaterThan(0);
+      expect(q.position).toBeGreaterThanOrEqual(1);
+    }
+    // positions follow ticket order (FIFO)
+    const byTicket = [...queued].sort((a, b) => a.ticket! - b.ticket!);
+    expect(byTicket.map((q) => q.position)).toEqual([...byTicket.map((q) => q.position)].sort((a, b) => a! - b!));
+    const statuses = await waitFor(async () => {
+      const all = await Promise.all(students.map((st) => s.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: { studentId: st.id, group: null } })));
+      return all.every((t) => t.pending === 0) ? all.map((t) => t.tickets[0]!) : null;
+    }, 30_000, 200);
+    // FIFO: the 10 seats went to the 10 lowest tickets.
+    const ordered = statuses.sort((a, b) => a.ticket - b.ticket);
+    expect(ordered.slice(0, 10).every((t) => t.status === 'selected')).toBe(true);
+    expect(ordered.slice(10).every((t) => t.status === 'full')).toBe(true);
+    expect((await readBooks(s.client, actor)).violations).toEqual([]);
+  }, 90_000);
 });

@@ -30,7 +30,8 @@ interface Waiter {
   /** the answer window has passed: answer "queued" as soon as a ticket exists */
   late: boolean;
   done: boolean;
-  timer: NodeJS.Timeout | null;
+  /** when the answer window closes (performance.now() ms) */
+  readonly lateAt: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,6 +51,9 @@ export class RegistrationQueue {
   private running = false;
   private closed = false;
   private positionTimer: NodeJS.Timeout | null = null;
+  /** every waiter in arrival order; arrival order is deadline order, so a sweep checks the front */
+  private byArrival: Waiter[] = [];
+  private readonly lateSweep: NodeJS.Timeout;
   private readonly stats = { batches: 0, decided: 0, lastBatchSize: 0, lastBatchMs: 0 };
   private readonly answerWithinMs: number;
   private readonly maxBatch: number;
@@ -70,6 +74,9 @@ export class RegistrationQueue {
       this.kick();
     }, 5000);
     this.sweep.unref();
+    // One timer for all waiters instead of one each: a rush has tens of thousands in flight.
+    this.lateSweep = setInterval(() => this.sweepLate(), 50);
+    this.lateSweep.unref();
     this.kick();
   }
 
@@ -79,9 +86,9 @@ export class RegistrationQueue {
     const promises = items.map(
       (item) =>
         new Promise<QueueResult>((resolve, reject) => {
-          const w: Waiter = { item, resolve, reject, ticket: null, late: false, done: false, timer: null };
-          w.timer = setTimeout(() => this.onLate(w), this.answerWithinMs);
+          const w: Waiter = { item, resolve, reject, ticket: null, late: false, done: false, lateAt: performance.now() + this.answerWithinMs };
           this.incoming.push(w);
+          this.byArrival.push(w);
         }),
     );
     this.kick();
@@ -95,6 +102,7 @@ export class RegistrationQueue {
   close(): void {
     this.closed = true;
     clearInterval(this.sweep);
+    clearInterval(this.lateSweep);
     if (this.positionTimer) clearTimeout(this.positionTimer);
   }
 
@@ -173,12 +181,20 @@ export class RegistrationQueue {
     for (const s of seats) this.events.seats(s);
   }
 
-  private onLate(w: Waiter): void {
-    w.timer = null;
-    if (w.done) return;
-    w.late = true;
-    if (w.ticket !== null) this.askPosition(w);
-    // else: not persisted yet; answered when its batch returns
+  private sweepLate(): void {
+    const now = performance.now();
+    let i = 0;
+    for (; i < this.byArrival.length; i++) {
+      const w = this.byArrival[i]!;
+      if (w.done) continue;
+      if (w.lateAt > now) break;
+      w.late = true;
+      if (w.ticket !== null) this.askPosition(w);
+      // else: not persisted yet; answered "queued" when its batch returns
+    }
+    if (i > 0) this.byArrival = this.byArrival.slice(i);
+    // drop answered waiters at the front so the array does not grow through a long rush
+    while (this.byArrival.length > 0 && this.byArrival[0]!.done) this.byArrival.shift();
   }
 
   /** Positions come from the data service (it also knows tickets taken before a restart). */
@@ -215,8 +231,6 @@ export class RegistrationQueue {
   }
 
   private finish(w: Waiter, result: QueueResult | Error): void {
-    if (w.timer) clearTimeout(w.timer);
-    w.timer = null;
     if (w.ticket !== null) this.byTicket.delete(w.ticket);
     if (w.done) return;
     w.done = true;
