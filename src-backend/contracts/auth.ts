@@ -239,7 +239,17 @@ export const ListUsersQuery = Type.Object(
     disabled: Type.Optional(Type.Boolean()),
     page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
     pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    sort: Type.Union(USER_SORT_COLUMNS.map((c) => Type.Literal(c)), { default: 'id' }),
+    sort: Type.Union(
+      [
+        Type.Literal('id'),
+        Type.Literal('username'),
+        Type.Literal('name'),
+        Type.Literal('email'),
+        Type.Literal('group'),
+        Type.Literal('createdAt'),
+      ],
+      { default: 'id' },
+    ),
     order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
   },
   { additionalProperties: false },
