@@ -85,8 +85,12 @@ describe('parseUsersCsv', () => {
   });
 
   it('needs a password per row unless passwords are generated', () => {
-    const { bad } = parseUsersCsv('username,name,email\ntea1,Teacher,t@example.com\n', { userType: 'teacher', generatePasswords: false });
+    const teacher = { userType: 'teacher' as const, generatePasswords: false };
+    const { bad } = parseUsersCsv('username,name,email,password\ntea1,Teacher,t@example.com,\n', teacher);
     expect(bad).toEqual([{ line: 2, username: 'tea1', problem: 'password is empty (pass --generate-passwords to generate one)' }]);
+    const err = thrown(() => parseUsersCsv('username,name,email\ntea1,Teacher,t@example.com\n', teacher));
+    expect(err.exitCode).toBe(ExitCode.usage);
+    expect(err.message).toBe('CSV has no password column: add one or pass --generate-passwords (with --output)');
   });
 
   it('refuses a header with a missing, unknown or repeated column', () => {

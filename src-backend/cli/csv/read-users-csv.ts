@@ -70,6 +70,9 @@ export function parseUsersCsv(input: Buffer | string, opts: ReadOptions, label =
   }
 
   const columns = headerColumns(records[0]!.record, opts.userType, label);
+  if (!columns.includes('password') && !opts.generatePasswords) {
+    throw usageError(`${label} has no password column: add one or pass --generate-passwords (with --output)`);
+  }
   const rows: CsvUserRow[] = [];
   const bad: CsvBadRow[] = [];
   const seen = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { Email, Group, Password, PersonName, Username } from '../../contracts/auth.js';
 import type { CsvUserRow, ImportUserType } from './user-rows.js';
 
@@ -7,6 +7,15 @@ import type { CsvUserRow, ImportUserType } from './user-rows.js';
  * is reported with its line number before anything is sent (the server still checks).
  */
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+// Compiled once: Value.Check re-walks the schema per call, ~40× slower over a 10,000-row file.
+const check = {
+  username: Compile(Username),
+  name: Compile(PersonName),
+  email: Compile(Email),
+  group: Compile(Group),
+  password: Compile(Password),
+};
 
 export type RowCheck = { ok: true; row: CsvUserRow } | { ok: false; problem: string };
 
@@ -25,22 +34,22 @@ export function validateRow(
   const password = cells.password ?? '';
 
   if (!username) return bad('username is empty');
-  if (!Value.Check(Username, username)) {
+  if (!check.username.Check(username)) {
     return bad(`username ${JSON.stringify(username)} is not valid (3-64 letters, digits, . _ -, starting with a letter or digit)`);
   }
   if (!name) return bad('name is empty');
-  if (!Value.Check(PersonName, name)) return bad('name is longer than 200 characters');
+  if (!check.name.Check(name)) return bad('name is longer than 200 characters');
   if (!email) return bad('email is empty');
-  if (!Value.Check(Email, email)) return bad(`email ${JSON.stringify(email)} is not an email address`);
+  if (!check.email.Check(email)) return bad(`email ${JSON.stringify(email)} is not an email address`);
   if (userType === 'student') {
     if (!group) return bad('group is empty');
-    if (!Value.Check(Group, group)) return bad(`group ${JSON.stringify(group)} is not valid (up to 64 letters, digits, space . _ -)`);
+    if (!check.group.Check(group)) return bad(`group ${JSON.stringify(group)} is not valid (up to 64 letters, digits, space . _ -)`);
   }
   if (password === '') {
     if (!generatePasswords) return bad('password is empty (pass --generate-passwords to generate one)');
   } else {
     if (CONTROL.test(password)) return bad('password contains a line break or control character');
-    if (!Value.Check(Password, password)) return bad('password must be 8 to 256 characters');
+    if (!check.password.Check(password)) return bad('password must be 8 to 256 characters');
   }
   const row: CsvUserRow = {
     line,
