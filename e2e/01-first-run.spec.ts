@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { screenshot } from './support/console.js';
-
-test.use({ baseURL: process.env.E2E_BASE_URL });
 
 test('first run: the admin signs in (setting a new password if asked) and lands on Status', async ({ page }) => {
   const backend = Backend.fromEnv();
@@ -40,6 +38,27 @@ test('first run: the admin signs in (setting a new password if asked) and lands 
   }
   await expect(status).toBeVisible();
   await expect(page).toHaveURL(/#\/status$/);
+
+  // Keyboard only: Alt+<n> jumps between views, "/" focuses the view's search, Esc closes dialogs.
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  await page.keyboard.press('/');
+  await expect(page.getByTestId('users-search')).toBeFocused();
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByRole('heading', { name: 'Logs', level: 1 })).toBeVisible();
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByRole('heading', { name: 'Status', level: 1 })).toBeVisible();
+  // Tab reaches the nav links with a visible focus ring.
+  await page.getByRole('link', { name: /Users/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/users$/);
+  await page.getByTestId('add-user').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Add student' })).toBeVisible();
+  await expect(page.getByLabel('Username')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Add student' })).toBeHidden();
+  await expect(page.getByTestId('add-user')).toBeFocused();
 
   // Signing out returns to the sign-in screen, and the old session is gone.
   await page.getByTestId('sign-out').click();

@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
-
-test.use({ baseURL: process.env.E2E_BASE_URL });
 
 const SIX = ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node', 'realtime'];
 

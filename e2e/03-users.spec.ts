@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import jsQRModule from 'jsqr';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
-
-test.use({ baseURL: process.env.E2E_BASE_URL });
 
 // jsqr is CommonJS with a `default` property; loaders differ in which one they hand over.
 type JsQr = typeof jsQRModule.default;

@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
-
-test.use({ baseURL: process.env.E2E_BASE_URL });
 
 test('generating a registration code shows it once to copy and lists it with its uses left', async ({ page }) => {
   await openSignedIn(page, Backend.fromEnv(), '/codes');

@@ -1,10 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import type { Course } from '../src-backend/contracts/courses.js';
 import type { ThrottlerConfig } from '../src-backend/contracts/realtime.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
-
-test.use({ baseURL: process.env.E2E_BASE_URL });
 
 /** A course, the window open, and a signed-in student of an allowed group: a real seat change is one call away. */
 async function scenario(backend: Backend, token: string, code: string) {

@@ -1,10 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test.js';
 import { io, type Socket } from 'socket.io-client';
 import type { Notification } from '../src-backend/contracts/realtime.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
-
-test.use({ baseURL: process.env.E2E_BASE_URL });
 
 test('a notification sent from the console reaches a connected student', async ({ page }) => {
   const backend = Backend.fromEnv();
