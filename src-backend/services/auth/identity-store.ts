@@ -77,8 +77,8 @@ export class IdentityStore {
     return this.client.post('data_node', IdentityPaths.bootstrapAdmin, req);
   }
 
-  createSession(userId: number): Promise<SessionGrant> {
-    return this.client.post<SessionGrant>('data_node', IdentityPaths.sessions, { userId });
+  createSession(userId: number, ttl: { idleSeconds: number; absoluteSeconds: number }): Promise<SessionGrant> {
+    return this.client.post<SessionGrant>('data_node', IdentityPaths.sessions, { userId, ...ttl });
   }
 
   async resolveSession(token: string): Promise<DataResolveSessionResponse | null> {

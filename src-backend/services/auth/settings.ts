@@ -11,6 +11,9 @@ export interface AuthSettings {
   readonly throttle: Partial<ThrottleOptions>;
   /** argon2 hashes in flight for one bulk import: leaves thread-pool room for logins */
   readonly bulkHashConcurrency: number;
+  /** a session ends after this long unused, and in any case after sessionAbsoluteSeconds */
+  readonly sessionIdleSeconds: number;
+  readonly sessionAbsoluteSeconds: number;
   readonly now: () => number;
 }
 
@@ -42,7 +45,10 @@ export function loadAuthSettings(env: NodeJS.ProcessEnv, host: string): AuthSett
     requireAdmin2fa: /^(true|1)$/i.test(flag ?? '') || !isLoopbackHost(host),
     adminPassword: env.ADMIN_PASSWORD || undefined,
     throttle,
-    bulkHashConcurrency: intEnv(env, 'BULK_HASH_CONCURRENCY') ?? 2,
+    bulkHashConcurrency: Math.max(1, intEnv(env, 'BULK_HASH_CONCURRENCY') ?? 2),
+    sessionIdleSeconds: Math.min(7 * 24 * 3600, Math.max(60, (intEnv(env, 'SESSION_IDLE_MINUTES') ?? 30) * 60)),
+    // clamped to what data_node accepts (7 days idle, 30 days absolute)
+    sessionAbsoluteSeconds: Math.min(30 * 24 * 3600, Math.max(60, (intEnv(env, 'SESSION_ABSOLUTE_HOURS') ?? 12) * 3600)),
     now: Date.now,
   };
 }

@@ -55,7 +55,10 @@ async function signIn(
   }
 
   deps.throttle.succeed(body.username);
-  const grant = await deps.store.createSession(user.id);
+  const grant = await deps.store.createSession(user.id, {
+    idleSeconds: deps.settings.sessionIdleSeconds,
+    absoluteSeconds: deps.settings.sessionAbsoluteSeconds,
+  });
   const mfaSetupRequired = deps.settings.requireAdmin2fa && user.role === 'admin' && !user.totpEnabled;
   if (user.role === 'admin') {
     request.auth = { user, token: grant.token, expiresAt: grant.expiresAt, mfaSetupRequired };
