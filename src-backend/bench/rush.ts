@@ -82,6 +82,24 @@ async function makeEnv(): Promise<Record<string, string>> {
   };
 }
 
+/** CPU seconds (user + system) each process has used so far, from /proc (Linux only). */
+function cpuSeconds(sup: Supervisor): Record<string, number> {
+  const out: Record<string, number> = {};
+  const tick = 100; // USER_HZ on Linux
+  for (const p of sup.status().processes) {
+    if (!p.pid) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out[p.name] = (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // not Linux, or the process is gone
+    }
+  }
+  const self = process.cpuUsage();
+  out.client = (self.user + self.system) / 1e6;
+  return out;
+}
+
 interface Selection {
   readonly student: number;
   readonly courseId: number;
@@ -186,6 +204,7 @@ async function main(): Promise<void> {
     };
     // A closed loop over students: about CONCURRENCY requests in flight at any time.
     let next = 0;
+    const cpuBefore = cpuSeconds(sup);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: Math.max(1, Math.round(CONCURRENCY / PICKS)) }, async () => {
@@ -193,6 +212,8 @@ async function main(): Promise<void> {
       }),
     );
     const wallMs = performance.now() - t0;
+    const cpuAfter = cpuSeconds(sup);
+    const cpuDuringRush = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, round(v - (cpuBefore[k] ?? 0), 2)]));
 
     // Requests answered "queued" are decided later: wait for them before checking the books.
     const queued = answers.filter((a) => a.status === 'queued');
@@ -222,6 +243,7 @@ async function main(): Promise<void> {
     console.log(`decided within the answer window: ${decidedInTime} (${queued.length} answered "queued", decided later)`);
     console.log(`decided selections per second: ${decidedPerSec}   (target ≥ 10,000)`);
     console.log(`latency p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   max ${lat.max.toFixed(1)} ms   (target p99 ≤ 1000 ms)`);
+    console.log(`CPU seconds during the rush: ${Object.entries(cpuDuringRush).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`outcomes: ${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`enrolled ${books.enrolledTotal} of ${seats} seats; oversold courses: ${books.violations.length}; "selected" answers without an enrollment: ${missing}; enrollments without one: ${extra}; failed requests: ${failures.length}`);
     if (failures.length) console.log(`first failures: ${failures.slice(0, 5).join(' | ')}`);
@@ -245,6 +267,7 @@ async function main(): Promise<void> {
       queuedThenDecided: queued.length,
       latencyMs: lat,
       outcomes: statuses,
+      cpuSecondsDuringRush: cpuDuringRush,
       enrolled: books.enrolledTotal,
       violations: books.violations,
       selectedWithoutEnrollment: missing,
