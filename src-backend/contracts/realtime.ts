@@ -25,7 +25,18 @@ export const Rooms = {
   role: (role: string) => `role:${role}`,
   group: (group: string) => `group:${group}`,
   course: (id: number) => `course:${id}`,
+  /** who hears user:online / user:offline: every socket on /, /chat, /notification unless its handshake says `presence: false` */
+  presence: 'presence',
 } as const;
+
+/**
+ * The handshake's `auth`: `{token}` (a session token), plus `presence: false` to not receive
+ * user:online / user:offline (large dashboards, benchmarks).
+ */
+export interface HandshakeAuth {
+  token: string;
+  presence?: boolean;
+}
 
 /** What every ack answers with when something is wrong (malformed payload, rate limit, ...). */
 export const AckError = Type.Object({ success: Type.Literal(false), error: Type.String() });

@@ -81,12 +81,15 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
   it('user:online when a user connects, user:offline when their last socket closes', async () => {
     const [dave] = await seedUsers(stack, [{ role: 'student' }]);
     const watcher = track(await connect(url, '/', alice.token));
+    const quiet = track(await connect(url, '/', bob.token, { auth: { token: bob.token, presence: false } }));
     const events = collect<PresenceEvent>(watcher, 'user:online');
     const offline = collect<PresenceEvent>(watcher, 'user:offline');
+    const quietGot = collect<PresenceEvent>(quiet, 'user:online');
     const d1 = await connect(url, '/', dave!.token);
     const d2 = await connect(url, '/chat', dave!.token);
     await sleep(150);
     expect(events.filter((e) => e.userId === dave!.id)).toHaveLength(1);
+    expect(quietGot).toHaveLength(0); // opted out in the handshake
     d1.close();
     await sleep(150);
     expect(offline.filter((e) => e.userId === dave!.id)).toHaveLength(0);

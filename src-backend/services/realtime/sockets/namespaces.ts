@@ -22,6 +22,8 @@ const V = {
   watch: Compile(CourseWatchPayload),
 };
 
+const PRESENCE_ROOM = Rooms.presence;
+
 /** Namespaces that carry presence (`user:online` / `user:offline`) and count a user as online. */
 const PRESENCE_NAMESPACES: readonly string[] = [Namespaces.root, Namespaces.chat, Namespaces.notification];
 
@@ -42,8 +44,11 @@ function joinIdentityRooms(socket: AnySocket): void {
 
 function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
   const u = socket.data.user;
+  // Everyone hears user:online/offline (seed 004) unless they opt out in the handshake: with N
+  // clients a connect storm is N² packets, which a dashboard or a crowd of kiosks does not need.
+  if ((socket.handshake.auth as { presence?: unknown }).presence !== false) void socket.join(PRESENCE_ROOM);
   const announce = (event: 'user:online' | 'user:offline') =>
-    deps.events.publish({ event, data: { userId: u.id, timestamp: new Date().toISOString() }, throttle: false });
+    deps.events.publish({ event, room: PRESENCE_ROOM, data: { userId: u.id, timestamp: new Date().toISOString() }, throttle: false });
   deps.presence.add(u.id, socket.id).then(
     (first) => first && announce('user:online'),
     (err: unknown) => deps.logger.warn({ err }, 'presence store failed'),
