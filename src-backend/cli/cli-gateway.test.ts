@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AuthUser } from '../contracts/auth.js';
+import { freePorts } from '../testing/ports.js';
+import { builtEntryDir, shortTempDir } from '../testing/stack.js';
+import { waitFor } from '../testing/wait-for.js';
+import { makeHome, oneErrorLine, runCli } from './testing/run-cli.js';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
+
+/**
+ * The CLI against `npm run server` (all six services under the supervisor, plus the gateway on
+ * its port and on $SOCKET_DIR/gateway.sock): the supervisor's view for status, and --url over
+ * the gateway's /api/<service>/… proxy.
+ */
+const ADMIN_PASSWORD = 'gateway-admin-Passw0rd!';
+let server: ChildProcess;
+let serverOut = '';
+let env: Record<string, string>;
+let socketDir: string;
+let dataDir: string;
+let gatewayUrl: string;
+const homes: string[] = [];
+function home(): string {
+  const h = makeHome();
+  homes.push(h);
+  return h;
+}
+
+beforeAll(async () => {
+  socketDir = shortTempDir('csc-s-');
+  dataDir = shortTempDir('csc-d-');
+  const ports = await freePorts(7);
+  env = {
+    SOCKET_DIR: socketDir,
+    DATA_NODE_PORT: String(ports[0]),
+    AUTH_NODE_PORT: String(ports[1]),
+    TEACHER_NODE_PORT: String(ports[2]),
+    STUDENT_NODE_PORT: String(ports[3]),
+    QUEUE_NODE_PORT: String(ports[4]),
+    SOCKETIO_PORT: String(ports[5]),
+    GATEWAY_PORT: String(ports[6]),
+    NO_COLOR: '1',
+  };
+  gatewayUrl = `http://127.0.0.1:${ports[6]}`;
+  server = spawn(process.execPath, [path.join(builtEntryDir(), 'server.js')], {
+    env: { PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, ADMIN_PASSWORD, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout!.on('data', (d: Buffer) => (serverOut += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (serverOut += d.toString()));
+  await waitFor(() => serverOut.includes('Press Ctrl-C') || server.exitCode !== null, 75_000, 100);
+  if (server.exitCode !== null) throw new Error(`server exited: ${serverOut}`);
+});
+afterAll(() => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  fs.rmSync(socketDir, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+});
+
+const LABELS = ['Data Node', 'Realtime', 'Auth Node', 'Teacher Node', 'Student Node', 'Queue Node'];
+
+describe('course-cli with npm run server', () => {
+  it('status without a session probes every service over its socket', async () => {
+    const run = await runCli(['status'], { home: home(), env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^System Status \(health probes, local sockets\):\n/);
+    for (const label of LABELS) expect(run.stdout).toMatch(new RegExp(`● ${label} +online +unix +[\\d.]+ ms`));
+  });
+
+  it('status signed in shows the supervisor’s view through gateway.sock: state, pid, transport, latency', async () => {
+    const h = home();
+    expect((await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code).toBe(0);
+    const run = await runCli(['status'], { home: h, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^System Status \(supervisor, local sockets\):\n/);
+    for (const label of LABELS) expect(run.stdout).toMatch(new RegExp(`● ${label} +running +unix +[\\d.]+ ms +pid \\d+`));
+    const json = JSON.parse((await runCli(['status', '--json'], { home: h, env })).stdout) as {
+      source: string;
+      processes: { name: string; state: string; pid: number }[];
+    };
+    expect(json.source).toBe('supervisor');
+    expect(json.processes).toHaveLength(6);
+    // the pids are the live children of the server
+    for (const p of json.processes) expect(() => process.kill(p.pid, 0)).not.toThrow();
+  });
+
+  it('--url at the gateway works through /api/<service>/…: login, add, list, status', async () => {
+    const h = home();
+    const remote = { ...env, COURSE_CLI_URL: gatewayUrl, SOCKET_DIR: '/nonexistent' };
+    const login = await runCli(['user', 'login', '--username', 'admin'], { home: h, env: remote, input: `${ADMIN_PASSWORD}\n` });
+    expect(login.code, login.stderr).toBe(0);
+    const add = await runCli(['user', 'add-teacher', '--username', 'gwteach', '--name', 'Gate Way', '--email', 'gw@example.com'], { home: h, env: remote });
+    expect(add.code, add.stderr).toBe(0);
+    const list = await runCli(['user', 'list', '--user-type', 'teacher', '--json'], { home: h, env: remote });
+    expect((JSON.parse(list.stdout) as AuthUser[]).map((u) => u.username)).toContain('gwteach');
+    const status = await runCli(['status'], { home: h, env: remote });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`System Status (supervisor, ${gatewayUrl}):`);
+    expect(status.stdout.match(/● .* running /g)).toHaveLength(6);
+  });
+
+  it('once the server stops, the same commands say the services are not running', async () => {
+    const h = home();
+    expect((await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code).toBe(0);
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+    const status = await runCli(['status'], { home: h, env });
+    expect(status.code).toBe(1);
+    expect(oneErrorLine(status)).toBe('error: services not running: start them with npm run server');
+    const list = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env });
+    expect(list.code).toBe(1);
+    expect(oneErrorLine(list)).toBe('error: services not running: start them with npm run server (auth_node did not answer)');
+  });
+});
