@@ -16,7 +16,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { DATA_COURSE_PATHS, STUDENT_PATHS, type Actor, type QueueStatusResponse, type SelectionDecided, type SelectionQueued } from '../contracts/courses.js';
+import {
+  DATA_COURSE_PATHS,
+  STUDENT_PATHS,
+  type Actor,
+  type QueueStatusResponse,
+  type SelectionDecided,
+  type SelectionQueued,
+} from '../contracts/courses.js';
 import type { ServiceName } from '../contracts/services.js';
 import { loadConfig } from '../shared/config.js';
 import { ServiceClient } from '../shared/service-client.js';
@@ -108,13 +115,21 @@ interface Selection {
 async function main(): Promise<void> {
   const env = await makeEnv();
   const config = loadConfig(env);
-  const services: ServiceName[] = ['data_node', 'auth_node', 'student_node', 'queue_node', ...(WITH_REALTIME ? (['realtime'] as const) : [])];
+  const services: ServiceName[] = [
+    'data_node',
+    'auth_node',
+    'student_node',
+    'queue_node',
+    ...(WITH_REALTIME ? (['realtime'] as const) : []),
+  ];
   const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, services, forwardToRealtime: false });
   const client = new ServiceClient({ config, timeoutMs: 60_000 });
   let pool: Pool | undefined;
   try {
     await sup.startAll();
-    console.log(`rush benchmark: ${STUDENTS} students × ${PICKS} of ${COURSES} courses, ${CONCURRENCY} in flight over ${TRANSPORT}${WITH_REALTIME ? ', realtime on' : ''}`);
+    console.log(
+      `rush benchmark: ${STUDENTS} students × ${PICKS} of ${COURSES} courses, ${CONCURRENCY} in flight over ${TRANSPORT}${WITH_REALTIME ? ', realtime on' : ''}`,
+    );
 
     // Seed: courses with 100-300 seats in distinct weekly slots (no time conflicts), students, sessions.
     const rand = prng(2026);
@@ -140,10 +155,20 @@ async function main(): Promise<void> {
     const t0Seed = performance.now();
     const students = await seedUsers(
       client,
-      Array.from({ length: STUDENTS }, (_, i) => ({ role: 'student' as const, username: `bench${i}`, name: `Bench Student ${i}`, group: 'bench' })),
+      Array.from({ length: STUDENTS }, (_, i) => ({
+        role: 'student' as const,
+        username: `bench${i}`,
+        name: `Bench Student ${i}`,
+        group: 'bench',
+      })),
     );
-    const tokens = await mintSessions(client, students.map((s) => s.id));
-    console.log(`seeded ${COURSES} courses (${seats} seats), ${STUDENTS} students and sessions in ${Math.round(performance.now() - t0Seed)} ms`);
+    const tokens = await mintSessions(
+      client,
+      students.map((s) => s.id),
+    );
+    console.log(
+      `seeded ${COURSES} courses (${seats} seats), ${STUDENTS} students and sessions in ${Math.round(performance.now() - t0Seed)} ms`,
+    );
 
     // Each student picks distinct courses and sends all picks at the same moment; students come
     // in a shuffled order.
@@ -161,7 +186,10 @@ async function main(): Promise<void> {
 
     pool =
       TRANSPORT === 'unix'
-        ? new Pool('http://localhost', { socketPath: path.join(env.SOCKET_DIR!, 'student_node.sock'), connections: CONCURRENCY })
+        ? new Pool('http://localhost', {
+            socketPath: path.join(env.SOCKET_DIR!, 'student_node.sock'),
+            connections: CONCURRENCY,
+          })
         : new Pool(`http://127.0.0.1:${config.ports.student_node}`, { connections: CONCURRENCY });
     const p = pool;
     if (WARM) {
@@ -170,12 +198,18 @@ async function main(): Promise<void> {
       await Promise.all(
         Array.from({ length: Math.min(CONCURRENCY, 128) }, async () => {
           while (w < tokens.length) {
-            const res = await p.request({ method: 'GET', path: STUDENT_PATHS.stats, headers: { authorization: `Bearer ${tokens[w++]}` } });
+            const res = await p.request({
+              method: 'GET',
+              path: STUDENT_PATHS.stats,
+              headers: { authorization: `Bearer ${tokens[w++]}` },
+            });
             await res.body.dump();
           }
         }),
       );
-      console.log(`warm-up: ${tokens.length} students loaded their page in ${Math.round(performance.now() - t0Warm)} ms`);
+      console.log(
+        `warm-up: ${tokens.length} students loaded their page in ${Math.round(performance.now() - t0Warm)} ms`,
+      );
     }
     const latencies: number[] = [];
     const statuses: Record<string, number> = {};
@@ -213,13 +247,17 @@ async function main(): Promise<void> {
     );
     const wallMs = performance.now() - t0;
     const cpuAfter = cpuSeconds(sup);
-    const cpuDuringRush = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, round(v - (cpuBefore[k] ?? 0), 2)]));
+    const cpuDuringRush = Object.fromEntries(
+      Object.entries(cpuAfter).map(([k, v]) => [k, round(v - (cpuBefore[k] ?? 0), 2)]),
+    );
 
     // Requests answered "queued" are decided later: wait for them before checking the books.
     const queued = answers.filter((a) => a.status === 'queued');
     for (const a of queued) {
       for (;;) {
-        const st = await client.post<QueueStatusResponse>('data_node', DATA_COURSE_PATHS.queueTickets, { student: { studentId: students[a.sel.student]!.id, group: 'bench' } });
+        const st = await client.post<QueueStatusResponse>('data_node', DATA_COURSE_PATHS.queueTickets, {
+          student: { studentId: students[a.sel.student]!.id, group: 'bench' },
+        });
         const t = st.tickets.find((x) => x.ticket === a.ticket);
         if (t && t.status) {
           a.status = t.status;
@@ -235,17 +273,33 @@ async function main(): Promise<void> {
     // The books: counters = rows ≤ capacity, nobody twice, every "selected" is an enrollment.
     const books = await readBooks(client, actor);
     const selected = answers.filter((a) => a.status === 'selected');
-    const missing = selected.filter((a) => !books.enrollments.has(`${students[a.sel.student]!.id}:${a.sel.courseId}`)).length;
+    const missing = selected.filter(
+      (a) => !books.enrollments.has(`${students[a.sel.student]!.id}:${a.sel.courseId}`),
+    ).length;
     const extra = books.enrolledTotal - selected.length;
     const invariantsOk = books.violations.length === 0 && missing === 0 && extra === 0 && failures.length === 0;
 
     console.log(`\n${total} selections in ${Math.round(wallMs)} ms`);
-    console.log(`decided within the answer window: ${decidedInTime} (${queued.length} answered "queued", decided later)`);
+    console.log(
+      `decided within the answer window: ${decidedInTime} (${queued.length} answered "queued", decided later)`,
+    );
     console.log(`decided selections per second: ${decidedPerSec}   (target ≥ 10,000)`);
-    console.log(`latency p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   max ${lat.max.toFixed(1)} ms   (target p99 ≤ 1000 ms)`);
-    console.log(`CPU seconds during the rush: ${Object.entries(cpuDuringRush).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    console.log(`outcomes: ${Object.entries(statuses).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    console.log(`enrolled ${books.enrolledTotal} of ${seats} seats; oversold courses: ${books.violations.length}; "selected" answers without an enrollment: ${missing}; enrollments without one: ${extra}; failed requests: ${failures.length}`);
+    console.log(
+      `latency p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   max ${lat.max.toFixed(1)} ms   (target p99 ≤ 1000 ms)`,
+    );
+    console.log(
+      `CPU seconds during the rush: ${Object.entries(cpuDuringRush)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `outcomes: ${Object.entries(statuses)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `enrolled ${books.enrolledTotal} of ${seats} seats; oversold courses: ${books.violations.length}; "selected" answers without an enrollment: ${missing}; enrollments without one: ${extra}; failed requests: ${failures.length}`,
+    );
     if (failures.length) console.log(`first failures: ${failures.slice(0, 5).join(' | ')}`);
     console.log(`invariants: ${invariantsOk ? 'hold' : 'VIOLATED'}`);
     const met = decidedPerSec >= 10_000 && lat.p99 <= 1000;

@@ -12,7 +12,8 @@ const strict = { additionalProperties: false } as const;
  * `string | null` / `integer | null` in REQUEST schemas as a JSON-schema type list: with our
  * ajv coerceTypes, an anyOf would turn a null into "" or 0 before trying the null branch.
  */
-const NullableString = (opts: { maxLength?: number; format?: string } = {}) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
+const NullableString = (opts: { maxLength?: number; format?: string } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
 const NullableInteger = (opts: { minimum?: number; maximum?: number } = {}) =>
   Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
@@ -24,7 +25,10 @@ const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 export const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
 
 /** One weekly meeting: day 1 (Monday) to 7 (Sunday); `end` must be after `start`. */
-export const Slot = Type.Object({ day: Type.Integer({ minimum: 1, maximum: 7 }), start: TimeOfDay, end: TimeOfDay }, strict);
+export const Slot = Type.Object(
+  { day: Type.Integer({ minimum: 1, maximum: 7 }), start: TimeOfDay, end: TimeOfDay },
+  strict,
+);
 export type Slot = Static<typeof Slot>;
 
 export const CourseCode = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' });
@@ -223,7 +227,11 @@ export type UpdateCourseRequest = Static<typeof UpdateCourseRequest>;
 /** DELETE /teacher/course/delete: a course with students needs `force: true` (409 otherwise). */
 export const DeleteCourseRequest = Type.Object({ courseId: Id, force: Type.Optional(Type.Boolean()) }, strict);
 export type DeleteCourseRequest = Static<typeof DeleteCourseRequest>;
-export const DeleteCourseResponse = Type.Object({ deleted: Type.Literal(true), courseId: Type.Integer(), removedEnrollments: Type.Integer() });
+export const DeleteCourseResponse = Type.Object({
+  deleted: Type.Literal(true),
+  courseId: Type.Integer(),
+  removedEnrollments: Type.Integer(),
+});
 export type DeleteCourseResponse = Static<typeof DeleteCourseResponse>;
 
 /** POST /teacher/student/remove → 200 {removed, course}; 404 when the student is not enrolled. */
@@ -241,7 +249,13 @@ export const TeacherStats = Type.Object({
   fillRate: Type.Number(),
   fullCourses: Type.Integer(),
   courses: Type.Array(
-    Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), capacity: Type.Integer(), enrolled: Type.Integer() }),
+    Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      capacity: Type.Integer(),
+      enrolled: Type.Integer(),
+    }),
   ),
 });
 export type TeacherStats = Static<typeof TeacherStats>;
@@ -273,7 +287,11 @@ export const SetCreditLimitRequest = Type.Object(
   strict,
 );
 export type SetCreditLimitRequest = Static<typeof SetCreditLimitRequest>;
-export const CreditLimitResponse = Type.Object({ studentId: Type.Integer(), creditLimit: Type.Integer(), isDefault: Type.Boolean() });
+export const CreditLimitResponse = Type.Object({
+  studentId: Type.Integer(),
+  creditLimit: Type.Integer(),
+  isDefault: Type.Boolean(),
+});
 export type CreditLimitResponse = Static<typeof CreditLimitResponse>;
 
 // ---------------------------------------------------------------------------------------------
@@ -362,7 +380,14 @@ export type QueueStatusResponse = Static<typeof QueueStatusResponse>;
 export const CourseCheckResponse = Type.Object({
   fits: Type.Boolean(),
   conflicts: Type.Array(
-    Type.Object({ courseId: Type.Integer(), code: Type.String(), name: Type.String(), day: Type.Integer(), start: Type.String(), end: Type.String() }),
+    Type.Object({
+      courseId: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      day: Type.Integer(),
+      start: Type.String(),
+      end: Type.String(),
+    }),
   ),
   creditLimit: Type.Integer(),
   currentCredits: Type.Integer(),
@@ -397,11 +422,18 @@ export const QueueRequestItem = Type.Object(
 );
 export type QueueRequestItem = Static<typeof QueueRequestItem>;
 
-export const QueueSubmitRequest = Type.Object({ requests: Type.Array(QueueRequestItem, { minItems: 1, maxItems: 5000 }) }, strict);
+export const QueueSubmitRequest = Type.Object(
+  { requests: Type.Array(QueueRequestItem, { minItems: 1, maxItems: 5000 }) },
+  strict,
+);
 export type QueueSubmitRequest = Static<typeof QueueSubmitRequest>;
 
 /** Refused before a ticket exists: unknown course or student, or not open to the student's group. */
-export const RejectReason = Type.Union([Type.Literal('unknown_course'), Type.Literal('unknown_student'), Type.Literal('not_allowed')]);
+export const RejectReason = Type.Union([
+  Type.Literal('unknown_course'),
+  Type.Literal('unknown_student'),
+  Type.Literal('not_allowed'),
+]);
 export type RejectReason = Static<typeof RejectReason>;
 
 /**
@@ -473,16 +505,25 @@ export const CourseListResponse = Type.Object({ courses: Type.Array(Course) });
 export type CourseListResponse = Static<typeof CourseListResponse>;
 
 /** Who is acting: a teacher may only touch their own courses (403 otherwise); an admin any. */
-export const Actor = Type.Object({ userId: Id, role: Type.Union([Type.Literal('admin'), Type.Literal('teacher')]) }, strict);
+export const Actor = Type.Object(
+  { userId: Id, role: Type.Union([Type.Literal('admin'), Type.Literal('teacher')]) },
+  strict,
+);
 export type Actor = Static<typeof Actor>;
 
 export const DataCreateCourseRequest = Type.Object({ actor: Actor, course: CreateCourseRequest }, strict);
 export type DataCreateCourseRequest = Static<typeof DataCreateCourseRequest>;
-export const DataGetCourseRequest = Type.Object({ actor: Actor, courseId: Id, withStudents: Type.Optional(Type.Boolean()) }, strict);
+export const DataGetCourseRequest = Type.Object(
+  { actor: Actor, courseId: Id, withStudents: Type.Optional(Type.Boolean()) },
+  strict,
+);
 export type DataGetCourseRequest = Static<typeof DataGetCourseRequest>;
 export const DataUpdateCourseRequest = Type.Object({ actor: Actor, update: UpdateCourseRequest }, strict);
 export type DataUpdateCourseRequest = Static<typeof DataUpdateCourseRequest>;
-export const DataDeleteCourseRequest = Type.Object({ actor: Actor, courseId: Id, force: Type.Optional(Type.Boolean()) }, strict);
+export const DataDeleteCourseRequest = Type.Object(
+  { actor: Actor, courseId: Id, force: Type.Optional(Type.Boolean()) },
+  strict,
+);
 export type DataDeleteCourseRequest = Static<typeof DataDeleteCourseRequest>;
 export const DataRemoveStudentRequest = Type.Object({ actor: Actor, courseId: Id, studentId: Id }, strict);
 export type DataRemoveStudentRequest = Static<typeof DataRemoveStudentRequest>;
@@ -505,7 +546,12 @@ export type DataQueueDecideRequest = Static<typeof DataQueueDecideRequest>;
 /** one decided ticket, with the student it belongs to (for the outcome event) */
 export const DecidedTicket = Type.Object({ ...SelectionDecided.properties, studentId: Type.Integer() });
 export type DecidedTicket = Static<typeof DecidedTicket>;
-export const SeatCount = Type.Object({ courseId: Type.Integer(), enrolled: Type.Integer(), capacity: Type.Integer(), seatsLeft: Type.Integer() });
+export const SeatCount = Type.Object({
+  courseId: Type.Integer(),
+  enrolled: Type.Integer(),
+  capacity: Type.Integer(),
+  seatsLeft: Type.Integer(),
+});
 export type SeatCount = Static<typeof SeatCount>;
 
 /**
@@ -513,7 +559,10 @@ export type SeatCount = Static<typeof SeatCount>;
  * requestId finds its existing ticket) and decides the oldest undecided tickets, FIFO.
  */
 export const DataQueueSubmitRequest = Type.Object(
-  { requests: Type.Array(QueueRequestItem, { maxItems: 20_000 }), maxDecide: Type.Integer({ minimum: 1, maximum: 20_000 }) },
+  {
+    requests: Type.Array(QueueRequestItem, { maxItems: 20_000 }),
+    maxDecide: Type.Integer({ minimum: 1, maximum: 20_000 }),
+  },
   strict,
 );
 export type DataQueueSubmitRequest = Static<typeof DataQueueSubmitRequest>;
@@ -535,7 +584,11 @@ export const DataQueueSubmitResponse = Type.Object({
   pending: Type.Integer(),
 });
 export type DataQueueSubmitResponse = Static<typeof DataQueueSubmitResponse>;
-export const DataQueueDecideResponse = Type.Object({ decided: Type.Array(DecidedTicket), seats: Type.Array(SeatCount), pending: Type.Integer() });
+export const DataQueueDecideResponse = Type.Object({
+  decided: Type.Array(DecidedTicket),
+  seats: Type.Array(SeatCount),
+  pending: Type.Integer(),
+});
 export type DataQueueDecideResponse = Static<typeof DataQueueDecideResponse>;
 
 /** POST /queue/snapshot {tickets}: positions of still-undecided tickets (for 202 answers). */

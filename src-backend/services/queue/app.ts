@@ -33,7 +33,11 @@ export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; 
       }
     },
   );
-  app.get(QUEUE_PATHS.stats, { preValidation, schema: { response: { 200: QueueStats, ...errorResponses } } }, async () => queue.snapshot());
+  app.get(
+    QUEUE_PATHS.stats,
+    { preValidation, schema: { response: { 200: QueueStats, ...errorResponses } } },
+    async () => queue.snapshot(),
+  );
   app.addHook('onClose', async () => {
     queue.close();
     await opts.events.flush();

@@ -13,7 +13,10 @@ let student: { id: number; token: string };
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ services: ['data_node', 'realtime', 'auth_node', 'student_node', 'queue_node'], env: { ADMIN_PASSWORD: 'events-test-pw' } });
+  stack = await startStack({
+    services: ['data_node', 'realtime', 'auth_node', 'student_node', 'queue_node'],
+    env: { ADMIN_PASSWORD: 'events-test-pw' },
+  });
   const [admin, s] = await seedUsers(stack.client, [
     { role: 'admin', username: 'evadm', name: 'Admin' },
     { role: 'student', username: 'evstu', name: 'Student', group: 'cs' },
@@ -59,9 +62,16 @@ describe('selection events', () => {
     expect(watched).toMatchObject({ rooms: [`course:${course.id}`] });
     const outcome = nextEvent(socket, CourseEvents.outcome);
     const seats = nextEvent(socket, CourseEvents.seats);
-    const res = await httpCaller(stack.httpUrl('student_node'), student.token)('POST', P.select, { courseId: course.id });
+    const res = await httpCaller(stack.httpUrl('student_node'), student.token)('POST', P.select, {
+      courseId: course.id,
+    });
     expect(res.body.status).toBe('selected');
-    expect(await outcome).toEqual({ ticket: res.body.ticket, courseId: course.id, action: 'select', status: 'selected' });
+    expect(await outcome).toEqual({
+      ticket: res.body.ticket,
+      courseId: course.id,
+      action: 'select',
+      status: 'selected',
+    });
     expect(await seats).toEqual({ courseId: course.id, enrolled: 1, capacity: 3, seatsLeft: 2 });
   });
 });

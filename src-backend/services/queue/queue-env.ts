@@ -5,7 +5,8 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, max: number): number 
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`${name}=${raw} is not a whole number from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ConfigError(`${name}=${raw} is not a whole number from 1 to ${max}`);
   return n;
 }
 

@@ -25,11 +25,24 @@ async function seedRush(s: TestStack) {
   const actor: Actor = { userId: admin!.id, role: 'admin' };
   const courses = [];
   for (let i = 0; i < 5; i++) {
-    courses.push(await createCourse(s.client, actor, { code: `RUSH${i}`, name: `Rush ${i}`, capacity: 20, credits: 3, slots: [{ day: i + 1, start: '10:00', end: '12:00' }] }));
+    courses.push(
+      await createCourse(s.client, actor, {
+        code: `RUSH${i}`,
+        name: `Rush ${i}`,
+        capacity: 20,
+        credits: 3,
+        slots: [{ day: i + 1, start: '10:00', end: '12:00' }],
+      }),
+    );
   }
   const students = await seedUsers(
     s.client,
-    Array.from({ length: 2000 }, (_, i) => ({ role: 'student' as const, username: `rush${i}`, name: `Student ${i}`, group: 'cs' })),
+    Array.from({ length: 2000 }, (_, i) => ({
+      role: 'student' as const,
+      username: `rush${i}`,
+      name: `Student ${i}`,
+      group: 'cs',
+    })),
   );
   await openSelection(s.client);
   return { actor, courses, students };
@@ -44,7 +57,15 @@ describe('queue_node: the registration rush (real processes, real database)', ()
       students.map((st, i) =>
         s.client
           .post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
-            requests: [{ requestId: randomUUID(), studentId: st.id, group: 'cs', courseId: courses[i % 5]!.id, action: 'select' }],
+            requests: [
+              {
+                requestId: randomUUID(),
+                studentId: st.id,
+                group: 'cs',
+                courseId: courses[i % 5]!.id,
+                action: 'select',
+              },
+            ],
           })
           .then((r) => r.results[0]!),
       ),
@@ -59,12 +80,17 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     const books = await readBooks(s.client, actor);
     expect(books.violations).toEqual([]);
     expect(books.enrolledTotal).toBe(100);
-    selected.forEach((a, i) => expect(books.enrollments.has(`${students[answers.indexOf(a)]!.id}:${a.courseId}`), `answer ${i}`).toBe(true));
+    selected.forEach((a, i) =>
+      expect(books.enrollments.has(`${students[answers.indexOf(a)]!.id}:${a.courseId}`), `answer ${i}`).toBe(true),
+    );
   }, 60_000);
 
   it('SIGKILL of queue_node mid-rush loses no accepted selection, and the books balance', async () => {
     // Small batches and transactions stretch the rush out and leave undecided tickets behind.
-    stack = await startStack({ services: ['data_node', 'queue_node'], env: { QUEUE_MAX_BATCH: '40', QUEUE_MAX_DECIDE: '20' } });
+    stack = await startStack({
+      services: ['data_node', 'queue_node'],
+      env: { QUEUE_MAX_BATCH: '40', QUEUE_MAX_DECIDE: '20' },
+    });
     const s = stack;
     const { actor, courses, students } = await seedRush(s);
     // The same forwarder student_node uses: it re-sends a batch, same requestIds, when the queue dies.
@@ -72,7 +98,13 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     let answered = 0;
     const pending = students.map((st, i) =>
       forwarder
-        .submit({ requestId: randomUUID(), studentId: st.id, group: 'cs', courseId: courses[i % 5]!.id, action: 'select' })
+        .submit({
+          requestId: randomUUID(),
+          studentId: st.id,
+          group: 'cs',
+          courseId: courses[i % 5]!.id,
+          action: 'select',
+        })
         .then(
           (r): QueueResult | Error => r,
           (e: Error) => e,
@@ -85,7 +117,13 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     const answeredAtKill = answered;
     const answers = await Promise.all(pending);
     expect(answeredAtKill).toBeLessThan(1500); // really mid-rush
-    await waitFor(() => s.supervisor.status().processes.find((p) => p.name === 'queue_node' && p.state === 'running' && p.pid !== victim), 10_000);
+    await waitFor(
+      () =>
+        s.supervisor
+          .status()
+          .processes.find((p) => p.name === 'queue_node' && p.state === 'running' && p.pid !== victim),
+      10_000,
+    );
     expect(s.supervisor.status().processes.find((p) => p.name === 'queue_node')!.restarts).toBeGreaterThanOrEqual(1);
 
     // Everyone got an answer: decided, or queued with a ticket (none lost in the crash).
@@ -95,12 +133,20 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     expect(results.every((r) => r.outcome === 'decided' || (r.outcome === 'queued' && r.ticket! > 0))).toBe(true);
 
     // The restarted queue re-decides whatever was accepted but undecided.
-    const tickets = await waitFor(async () => {
-      const all = await Promise.all(
-        students.map((st) => s.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: { studentId: st.id, group: 'cs' } })),
-      );
-      return all.every((t) => t.pending === 0) ? all : null;
-    }, 20_000, 250);
+    const tickets = await waitFor(
+      async () => {
+        const all = await Promise.all(
+          students.map((st) =>
+            s.client.post<QueueStatusResponse>('data_node', D.queueTickets, {
+              student: { studentId: st.id, group: 'cs' },
+            }),
+          ),
+        );
+        return all.every((t) => t.pending === 0) ? all : null;
+      },
+      20_000,
+      250,
+    );
 
     const books = await readBooks(s.client, actor);
     expect(books.violations).toEqual([]);
@@ -109,7 +155,8 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     const selectedTickets = new Set<string>();
     tickets.forEach((t, i) => {
       expect(t.tickets.length).toBe(1); // a retried request never became a second ticket
-      for (const tk of t.tickets) if (tk.status === 'selected') selectedTickets.add(`${students[i]!.id}:${tk.courseId}`);
+      for (const tk of t.tickets)
+        if (tk.status === 'selected') selectedTickets.add(`${students[i]!.id}:${tk.courseId}`);
     });
     expect(selectedTickets).toEqual(books.enrollments);
     results.forEach((r, i) => {
@@ -118,15 +165,32 @@ describe('queue_node: the registration rush (real processes, real database)', ()
   }, 90_000);
 
   it('answers 202-style "queued" with ticket and position when not decided in time, and decides later in order', async () => {
-    stack = await startStack({ services: ['data_node', 'queue_node'], env: { QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1' } });
+    stack = await startStack({
+      services: ['data_node', 'queue_node'],
+      env: { QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1' },
+    });
     const s = stack;
     const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'slow-admin', name: 'Admin' }]);
     const actor: Actor = { userId: admin!.id, role: 'admin' };
     const c = await createCourse(s.client, actor, { code: 'SLOW', name: 'Slow', capacity: 10, credits: 1, slots: [] });
-    const students = await seedUsers(s.client, Array.from({ length: 200 }, (_, i) => ({ role: 'student' as const, username: `slow${i}`, name: 'S', group: null })));
+    const students = await seedUsers(
+      s.client,
+      Array.from({ length: 200 }, (_, i) => ({
+        role: 'student' as const,
+        username: `slow${i}`,
+        name: 'S',
+        group: null,
+      })),
+    );
     await openSelection(s.client);
     const res = await s.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
-      requests: students.map((st) => ({ requestId: randomUUID(), studentId: st.id, group: null, courseId: c.id, action: 'select' })),
+      requests: students.map((st) => ({
+        requestId: randomUUID(),
+        studentId: st.id,
+        group: null,
+        courseId: c.id,
+        action: 'select',
+      })),
     });
     const queued = res.results.filter((r) => r.outcome === 'queued');
     expect(queued.length).toBeGreaterThan(0);
@@ -137,10 +201,20 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     // positions follow ticket order (FIFO)
     const byTicket = [...queued].sort((a, b) => a.ticket! - b.ticket!);
     expect(byTicket.map((q) => q.position)).toEqual([...byTicket.map((q) => q.position)].sort((a, b) => a! - b!));
-    const statuses = await waitFor(async () => {
-      const all = await Promise.all(students.map((st) => s.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: { studentId: st.id, group: null } })));
-      return all.every((t) => t.pending === 0) ? all.map((t) => t.tickets[0]!) : null;
-    }, 30_000, 200);
+    const statuses = await waitFor(
+      async () => {
+        const all = await Promise.all(
+          students.map((st) =>
+            s.client.post<QueueStatusResponse>('data_node', D.queueTickets, {
+              student: { studentId: st.id, group: null },
+            }),
+          ),
+        );
+        return all.every((t) => t.pending === 0) ? all.map((t) => t.tickets[0]!) : null;
+      },
+      30_000,
+      200,
+    );
     // FIFO: the 10 seats went to the 10 lowest tickets.
     const ordered = statuses.sort((a, b) => a.ticket - b.ticket);
     expect(ordered.slice(0, 10).every((t) => t.status === 'selected')).toBe(true);

@@ -86,7 +86,15 @@ export class RegistrationQueue {
     const promises = items.map(
       (item) =>
         new Promise<QueueResult>((resolve, reject) => {
-          const w: Waiter = { item, resolve, reject, ticket: null, late: false, done: false, lateAt: performance.now() + this.answerWithinMs };
+          const w: Waiter = {
+            item,
+            resolve,
+            reject,
+            ticket: null,
+            late: false,
+            done: false,
+            lateAt: performance.now() + this.answerWithinMs,
+          };
           this.incoming.push(w);
           this.byArrival.push(w);
         }),
@@ -152,7 +160,13 @@ export class RegistrationQueue {
     res.tickets.forEach((t, i) => {
       const w = batch[i]!;
       if (t.rejected) {
-        this.finish(w, { requestId: t.requestId, outcome: 'rejected', reason: t.rejected, courseId: t.courseId, action: t.action });
+        this.finish(w, {
+          requestId: t.requestId,
+          outcome: 'rejected',
+          reason: t.rejected,
+          courseId: t.courseId,
+          action: t.action,
+        });
       } else {
         w.ticket = t.ticket!;
         this.byTicket.set(w.ticket, w);
@@ -165,7 +179,12 @@ export class RegistrationQueue {
   }
 
   private async decideBacklog(): Promise<void> {
-    const res = await this.client.post<DataQueueDecideResponse>('data_node', D.queueDecide, { max: this.maxDecide }, { timeoutMs: 15_000 });
+    const res = await this.client.post<DataQueueDecideResponse>(
+      'data_node',
+      D.queueDecide,
+      { max: this.maxDecide },
+      { timeoutMs: 15_000 },
+    );
     if (res.decided.length > 0) this.stats.batches++;
     this.applyDecisions(res.decided, res.seats);
     this.pendingOnData = res.pending;
@@ -176,7 +195,15 @@ export class RegistrationQueue {
     for (const d of decided) {
       this.events.outcome(d);
       const w = this.byTicket.get(d.ticket);
-      if (w) this.finish(w, { requestId: w.item.requestId, outcome: 'decided', courseId: d.courseId, action: d.action, status: d.status, ticket: d.ticket });
+      if (w)
+        this.finish(w, {
+          requestId: w.item.requestId,
+          outcome: 'decided',
+          courseId: d.courseId,
+          action: d.action,
+          status: d.status,
+          ticket: d.ticket,
+        });
     }
     for (const s of seats) this.events.seats(s);
   }
@@ -210,7 +237,9 @@ export class RegistrationQueue {
     if (waiters.length === 0) return;
     let positions = new Map<number, number | null>();
     try {
-      const res = await this.client.post<DataQueueSnapshotResponse>('data_node', D.queueSnapshot, { tickets: waiters.map((w) => w.ticket!) });
+      const res = await this.client.post<DataQueueSnapshotResponse>('data_node', D.queueSnapshot, {
+        tickets: waiters.map((w) => w.ticket!),
+      });
       positions = new Map(res.positions.map((p) => [p.ticket, p.position]));
     } catch (err) {
       this.opts.logger?.warn({ err: (err as Error).message }, 'could not read queue positions');

@@ -1,4 +1,9 @@
-import { QUEUE_PATHS, type QueueRequestItem, type QueueResult, type QueueSubmitResponse } from '../../contracts/courses.js';
+import {
+  QUEUE_PATHS,
+  type QueueRequestItem,
+  type QueueResult,
+  type QueueSubmitResponse,
+} from '../../contracts/courses.js';
 import { unavailable } from '../../shared/app-error.js';
 import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
 
@@ -20,7 +25,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Worth retrying: the queue is down, restarting, draining or slow. A 4xx is final. */
 function retryable(err: unknown): boolean {
-  return err instanceof ServiceCallError && (err.statusCode === 503 || err.statusCode === 504 || err.statusCode === 502);
+  return (
+    err instanceof ServiceCallError && (err.statusCode === 503 || err.statusCode === 504 || err.statusCode === 502)
+  );
 }
 
 /**
@@ -65,12 +72,22 @@ export class QueueForwarder {
     const requests = batch.map((p) => p.item);
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, { requests }, { timeoutMs: 10_000 });
+        const res = await this.client.post<QueueSubmitResponse>(
+          'queue_node',
+          QUEUE_PATHS.submit,
+          { requests },
+          { timeoutMs: 10_000 },
+        );
         res.results.forEach((r, i) => batch[i]!.resolve(r));
         return;
       } catch (err) {
         if (!retryable(err) || Date.now() >= deadline) {
-          const e = retryable(err) ? unavailable('the registration queue is unavailable; check GET /student/queue/status before retrying', 'QUEUE_UNAVAILABLE') : (err as Error);
+          const e = retryable(err)
+            ? unavailable(
+                'the registration queue is unavailable; check GET /student/queue/status before retrying',
+                'QUEUE_UNAVAILABLE',
+              )
+            : (err as Error);
           for (const p of batch) p.reject(e);
           return;
         }

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
-import { DATA_COURSE_PATHS as D, STUDENT_PATHS as P, type Actor, type Course, type QueueStatusResponse } from '../../contracts/courses.js';
+import {
+  DATA_COURSE_PATHS as D,
+  STUDENT_PATHS as P,
+  type Actor,
+  type Course,
+  type QueueStatusResponse,
+} from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { createCourse, mintSessions, openSelection, readBooks, seedUsers } from '../queue/testing/seed.js';
@@ -35,13 +41,29 @@ async function setUpRound() {
   round++;
   const courses: Course[] = [];
   for (let i = 0; i < 5; i++) {
-    courses.push(await createCourse(stack.client, actor, { code: `R${round}C${i}`, name: `Round ${round} ${i}`, capacity: 20, credits: 2, slots: [] }));
+    courses.push(
+      await createCourse(stack.client, actor, {
+        code: `R${round}C${i}`,
+        name: `Round ${round} ${i}`,
+        capacity: 20,
+        credits: 2,
+        slots: [],
+      }),
+    );
   }
   const students = await seedUsers(
     stack.client,
-    Array.from({ length: 2000 }, (_, i) => ({ role: 'student' as const, username: `r${round}s${i}`, name: `S${i}`, group: 'cs' })),
+    Array.from({ length: 2000 }, (_, i) => ({
+      role: 'student' as const,
+      username: `r${round}s${i}`,
+      name: `S${i}`,
+      group: 'cs',
+    })),
   );
-  const tokens = await mintSessions(stack.client, students.map((s) => s.id));
+  const tokens = await mintSessions(
+    stack.client,
+    students.map((s) => s.id),
+  );
   return { courses, students, tokens };
 }
 
@@ -82,7 +104,8 @@ describe('the registration rush through student_node', () => {
     expect(books.violations).toEqual([]);
     expect(books.enrollments.size).toBe(100);
     answers.forEach((a, i) => {
-      if (a.body.status === 'selected') expect(books.enrollments.has(`${students[i]!.id}:${a.body.courseId}`)).toBe(true);
+      if (a.body.status === 'selected')
+        expect(books.enrollments.has(`${students[i]!.id}:${a.body.courseId}`)).toBe(true);
     });
   }, 90_000);
 
@@ -96,7 +119,13 @@ describe('the registration rush through student_node', () => {
     const answeredAtKill = answered;
     const answers = await Promise.all(inflight);
     expect(answeredAtKill).toBeLessThan(1500); // the kill really landed mid-rush
-    await waitFor(() => stack.supervisor.status().processes.find((p) => p.name === 'queue_node' && p.state === 'running' && p.pid !== victim), 15_000);
+    await waitFor(
+      () =>
+        stack.supervisor
+          .status()
+          .processes.find((p) => p.name === 'queue_node' && p.state === 'running' && p.pid !== victim),
+      15_000,
+    );
 
     // Everyone answered: decided (200) or accepted with a ticket (202); student_node re-sent what the
     // dead queue had not answered, under the same requestIds.
@@ -104,10 +133,20 @@ describe('the registration rush through student_node', () => {
     expect(answers.every((a) => (a.body.ticket ?? 0) > 0)).toBe(true);
 
     // Accepted-but-undecided tickets are decided by the restarted queue.
-    const tickets = await waitFor(async () => {
-      const all = await Promise.all(students.map((s) => stack.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: { studentId: s.id, group: 'cs' } })));
-      return all.every((t) => t.pending === 0) ? all : null;
-    }, 30_000, 250);
+    const tickets = await waitFor(
+      async () => {
+        const all = await Promise.all(
+          students.map((s) =>
+            stack.client.post<QueueStatusResponse>('data_node', D.queueTickets, {
+              student: { studentId: s.id, group: 'cs' },
+            }),
+          ),
+        );
+        return all.every((t) => t.pending === 0) ? all : null;
+      },
+      30_000,
+      250,
+    );
     const books = await roundBooks(courses);
     expect(books.violations).toEqual([]);
     expect(books.enrollments.size).toBe(100);

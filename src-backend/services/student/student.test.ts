@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_COURSE_PATHS as A, STUDENT_PATHS as P, TEACHER_PATHS as T, type Course, type CreateCourseRequest, type StudentCourse } from '../../contracts/courses.js';
+import {
+  ADMIN_COURSE_PATHS as A,
+  STUDENT_PATHS as P,
+  TEACHER_PATHS as T,
+  type Course,
+  type CreateCourseRequest,
+  type StudentCourse,
+} from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { httpCaller, mintSessions, seedUsers, type Caller } from '../queue/testing/seed.js';
 
@@ -10,7 +17,9 @@ const courses: Record<string, Course> = {};
 
 /** A fresh student with a session, calling student_node over HTTP. */
 async function newStudent(group: string | null = 'cs'): Promise<{ id: number; call: Caller }> {
-  const [u] = await seedUsers(stack.client, [{ role: 'student', username: `stu${++seq}`, name: `Student ${seq}`, group }]);
+  const [u] = await seedUsers(stack.client, [
+    { role: 'student', username: `stu${++seq}`, name: `Student ${seq}`, group },
+  ]);
   const [token] = await mintSessions(stack.client, [u!.id]);
   return { id: u!.id, call: httpCaller(stack.httpUrl('student_node'), token!) };
 }
@@ -23,20 +32,41 @@ async function create(code: string, over: Partial<CreateCourseRequest>): Promise
 }
 
 beforeAll(async () => {
-  stack = await startStack({ services: ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node'], env: { ADMIN_PASSWORD: 'student-test-pw' } });
+  stack = await startStack({
+    services: ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node'],
+    env: { ADMIN_PASSWORD: 'student-test-pw' },
+  });
   const users = await seedUsers(stack.client, [
     { role: 'admin', username: 'adm1', name: 'Admin' },
     { role: 'teacher', username: 'prof1', name: 'Prof Ada' },
   ]);
-  const [at, tt] = await mintSessions(stack.client, users.map((u) => u.id));
+  const [at, tt] = await mintSessions(
+    stack.client,
+    users.map((u) => u.id),
+  );
   admin = httpCaller(stack.httpUrl('teacher_node'), at!);
   teacher = httpCaller(stack.httpUrl('teacher_node'), tt!);
   anon = httpCaller(stack.httpUrl('student_node'), null);
-  await create('ALG', { name: 'Algorithms', credits: 4, slots: [{ day: 1, start: '08:00', end: '10:00' }], description: 'Sorting 100% guaranteed' });
+  await create('ALG', {
+    name: 'Algorithms',
+    credits: 4,
+    slots: [{ day: 1, start: '08:00', end: '10:00' }],
+    description: 'Sorting 100% guaranteed',
+  });
   await create('DB', { name: 'Databases', credits: 3, slots: [{ day: 1, start: '09:00', end: '11:00' }] });
   await create('NET', { name: 'Networks_Lab', credits: 5, slots: [{ day: 3, start: '13:00', end: '15:00' }] });
-  await create('BIO', { name: 'Biology', credits: 3, allowedGroups: ['bio'], slots: [{ day: 4, start: '08:00', end: '09:00' }] });
-  await create('TINY', { name: 'Tiny seminar', credits: 1, capacity: 1, slots: [{ day: 5, start: '16:00', end: '17:00' }] });
+  await create('BIO', {
+    name: 'Biology',
+    credits: 3,
+    allowedGroups: ['bio'],
+    slots: [{ day: 4, start: '08:00', end: '09:00' }],
+  });
+  await create('TINY', {
+    name: 'Tiny seminar',
+    credits: 1,
+    capacity: 1,
+    slots: [{ day: 5, start: '16:00', end: '17:00' }],
+  });
   expect((await admin('POST', A.openWindow, {})).body.open).toBe(true);
 }, 60_000);
 afterAll(async () => {
@@ -47,8 +77,18 @@ describe('student_node (real processes)', () => {
   it('refuses anonymous callers and other roles', async () => {
     expect((await anon('GET', P.selected)).status).toBe(401);
     expect((await anon('POST', P.available, {})).body.error.code).toBe('UNAUTHORIZED');
-    const asTeacher = httpCaller(stack.httpUrl('student_node'), (await mintSessions(stack.client, [courses.ALG!.teacherId!]))[0]!);
-    for (const [method, path] of [['POST', P.available], ['GET', P.selected], ['POST', P.select], ['GET', P.schedule], ['GET', P.stats], ['GET', P.queueStatus]] as const) {
+    const asTeacher = httpCaller(
+      stack.httpUrl('student_node'),
+      (await mintSessions(stack.client, [courses.ALG!.teacherId!]))[0]!,
+    );
+    for (const [method, path] of [
+      ['POST', P.available],
+      ['GET', P.selected],
+      ['POST', P.select],
+      ['GET', P.schedule],
+      ['GET', P.stats],
+      ['GET', P.queueStatus],
+    ] as const) {
       const res = await asTeacher(method, path, method === 'POST' ? { courseId: courses.ALG!.id } : undefined);
       expect(res.status, path).toBe(403);
     }
@@ -60,7 +100,8 @@ describe('student_node (real processes)', () => {
     const all = await call('POST', P.available, {});
     expect(all.status).toBe(200);
     expect((all.body.courses as StudentCourse[]).map((c) => c.code).sort()).toEqual(['ALG', 'DB', 'NET', 'TINY']);
-    const codes = async (filter: object) => ((await call('POST', P.available, filter)).body.courses as StudentCourse[]).map((c) => c.code);
+    const codes = async (filter: object) =>
+      ((await call('POST', P.available, filter)).body.courses as StudentCourse[]).map((c) => c.code);
     expect(await codes({ day: 1 })).toEqual(['ALG', 'DB']);
     expect(await codes({ credits: 5 })).toEqual(['NET']);
     expect(await codes({ search: 'ada' })).toEqual(['ALG', 'DB', 'NET', 'TINY']); // teacher's name
@@ -73,7 +114,12 @@ describe('student_node (real processes)', () => {
     expect((await call('POST', P.available, { credits: 'many' })).status).toBe(400);
     expect((await call('POST', P.available, { group: 'bio' })).status).toBe(400);
     const bio = await newStudent('bio');
-    expect(await (async () => ((await bio.call('POST', P.available, { search: 'bio' })).body.courses as StudentCourse[]).map((c) => c.code))()).toEqual(['BIO']);
+    expect(
+      await (async () =>
+        ((await bio.call('POST', P.available, { search: 'bio' })).body.courses as StudentCourse[]).map(
+          (c) => c.code,
+        ))(),
+    ).toEqual(['BIO']);
   });
 
   it('selects through the queue: selected, already_selected, conflict, over_credit_limit, full', async () => {
@@ -109,19 +155,59 @@ describe('student_node (real processes)', () => {
     const schedule = await s.call('GET', P.schedule);
     expect(schedule.body).toEqual({
       entries: [
-        { courseId: courses.ALG!.id, code: 'ALG', name: 'Algorithms', location: '', teacherName: 'Prof Ada', day: 1, start: '08:00', end: '10:00' },
-        { courseId: courses.NET!.id, code: 'NET', name: 'Networks_Lab', location: '', teacherName: 'Prof Ada', day: 3, start: '13:00', end: '15:00' },
+        {
+          courseId: courses.ALG!.id,
+          code: 'ALG',
+          name: 'Algorithms',
+          location: '',
+          teacherName: 'Prof Ada',
+          day: 1,
+          start: '08:00',
+          end: '10:00',
+        },
+        {
+          courseId: courses.NET!.id,
+          code: 'NET',
+          name: 'Networks_Lab',
+          location: '',
+          teacherName: 'Prof Ada',
+          day: 3,
+          start: '13:00',
+          end: '15:00',
+        },
       ],
       firstStart: '08:00',
       lastEnd: '15:00',
     });
     const stats = await s.call('GET', P.stats);
-    expect(stats.body).toEqual({ selectedCount: 2, totalCredits: 9, creditLimit: 30, creditsLeft: 21, weeklyHours: 4, pendingTickets: 0, windowOpen: true });
+    expect(stats.body).toEqual({
+      selectedCount: 2,
+      totalCredits: 9,
+      creditLimit: 30,
+      creditsLeft: 21,
+      weeklyHours: 4,
+      pendingTickets: 0,
+      windowOpen: true,
+    });
     const check = await s.call('POST', P.check, { courseId: courses.DB!.id });
-    expect(check.body).toMatchObject({ fits: false, windowOpen: true, alreadySelected: false, openToYou: true, currentCredits: 9, courseCredits: 3 });
-    expect(check.body.conflicts).toEqual([{ courseId: courses.ALG!.id, code: 'ALG', name: 'Algorithms', day: 1, start: '08:00', end: '10:00' }]);
+    expect(check.body).toMatchObject({
+      fits: false,
+      windowOpen: true,
+      alreadySelected: false,
+      openToYou: true,
+      currentCredits: 9,
+      courseCredits: 3,
+    });
+    expect(check.body.conflicts).toEqual([
+      { courseId: courses.ALG!.id, code: 'ALG', name: 'Algorithms', day: 1, start: '08:00', end: '10:00' },
+    ]);
     const detail = await s.call('POST', P.detail, { courseId: courses.DB!.id });
-    expect(detail.body.course).toMatchObject({ code: 'DB', conflict: true, conflictsWith: [courses.ALG!.id], selected: false });
+    expect(detail.body.course).toMatchObject({
+      code: 'DB',
+      conflict: true,
+      conflictsWith: [courses.ALG!.id],
+      selected: false,
+    });
     expect((await s.call('POST', P.detail, { courseId: 424242 })).status).toBe(404);
 
     const drop = await s.call('POST', P.deselect, { courseId: courses.ALG!.id });
@@ -143,7 +229,10 @@ describe('student_node (real processes)', () => {
     await admin('POST', A.closeWindow, {});
     try {
       expect((await s.call('POST', P.select, { courseId: courses.NET!.id })).body.status).toBe('window_closed');
-      expect((await s.call('POST', P.check, { courseId: courses.NET!.id })).body).toMatchObject({ fits: false, windowOpen: false });
+      expect((await s.call('POST', P.check, { courseId: courses.NET!.id })).body).toMatchObject({
+        fits: false,
+        windowOpen: false,
+      });
     } finally {
       await admin('POST', A.openWindow, {});
     }

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_COURSE_PATHS as A, TEACHER_PATHS as P, STUDENT_PATHS, type Course, type CreateCourseRequest } from '../../contracts/courses.js';
+import {
+  ADMIN_COURSE_PATHS as A,
+  TEACHER_PATHS as P,
+  STUDENT_PATHS,
+  type Course,
+  type CreateCourseRequest,
+} from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { httpCaller, mintSessions, seedUsers, type Caller } from '../queue/testing/seed.js';
 
@@ -19,14 +25,20 @@ const course = (over: Partial<CreateCourseRequest> = {}): CreateCourseRequest =>
 });
 
 beforeAll(async () => {
-  stack = await startStack({ services: ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node'], env: { ADMIN_PASSWORD: 'teacher-test-pw' } });
+  stack = await startStack({
+    services: ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node'],
+    env: { ADMIN_PASSWORD: 'teacher-test-pw' },
+  });
   const users = await seedUsers(stack.client, [
     { role: 'admin', username: 'adm1', name: 'Admin' },
     { role: 'teacher', username: 'teach1', name: 'Teacher One' },
     { role: 'teacher', username: 'teach2', name: 'Teacher Two' },
     { role: 'student', username: 'stud1', name: 'Student One', group: 'cs' },
   ]);
-  const tokens = await mintSessions(stack.client, users.map((u) => u.id));
+  const tokens = await mintSessions(
+    stack.client,
+    users.map((u) => u.id),
+  );
   const base = stack.httpUrl('teacher_node');
   [admin, t1, t2, student] = tokens.map((t) => httpCaller(base, t)) as [Caller, Caller, Caller, Caller];
   anon = httpCaller(base, null);
@@ -46,7 +58,13 @@ async function create(who: Caller, over: Partial<CreateCourseRequest> = {}): Pro
 describe('teacher_node (real processes)', () => {
   it('creates a course for the signed-in teacher; students and anonymous callers are refused', async () => {
     const c = await create(t1);
-    expect(c).toMatchObject({ teacherId: ids.t1, teacherName: 'Teacher One', enrolled: 0, seatsLeft: 2, allowedGroups: [] });
+    expect(c).toMatchObject({
+      teacherId: ids.t1,
+      teacherName: 'Teacher One',
+      enrolled: 0,
+      seatsLeft: 2,
+      allowedGroups: [],
+    });
     expect((await student('POST', P.create, course())).status).toBe(403);
     expect((await anon('POST', P.create, course())).status).toBe(401);
     expect((await t1('POST', P.create, course({ teacherId: ids.t2 }))).status).toBe(403);
@@ -93,8 +111,15 @@ describe('teacher_node (real processes)', () => {
     expect((await t2('DELETE', P.remove, { courseId: c.id })).status).toBe(403);
     expect((await t1('POST', P.detail, { courseId: 987654 })).status).toBe(404);
     expect((await t1('POST', P.detail, { courseId: 'abc' })).status).toBe(400);
-    const updated = await t1('PUT', P.update, { courseId: c.id, name: 'Advanced Databases', slots: [{ day: 4, start: '14:00', end: '15:00' }] });
-    expect(updated.body.course).toMatchObject({ name: 'Advanced Databases', slots: [{ day: 4, start: '14:00', end: '15:00' }] });
+    const updated = await t1('PUT', P.update, {
+      courseId: c.id,
+      name: 'Advanced Databases',
+      slots: [{ day: 4, start: '14:00', end: '15:00' }],
+    });
+    expect(updated.body.course).toMatchObject({
+      name: 'Advanced Databases',
+      slots: [{ day: 4, start: '14:00', end: '15:00' }],
+    });
     expect((await t1('PUT', P.update, { courseId: c.id, capacity: -1 })).status).toBe(400);
     expect((await admin('PUT', P.update, { courseId: c.id, location: 'Aula' })).body.course.location).toBe('Aula');
     const del = await t1('DELETE', P.remove, { courseId: c.id });
@@ -104,10 +129,16 @@ describe('teacher_node (real processes)', () => {
 
   it('shows enrolled students, keeps capacity above enrollment, removes a student, and counts stats', async () => {
     const c = await create(t1, { capacity: 3, slots: [{ day: 6, start: '09:00', end: '10:00' }] });
-    const sel = await httpCaller(stack.httpUrl('student_node'), (await mintSessions(stack.client, [ids.student]))[0]!)('POST', STUDENT_PATHS.select, { courseId: c.id });
+    const sel = await httpCaller(stack.httpUrl('student_node'), (await mintSessions(stack.client, [ids.student]))[0]!)(
+      'POST',
+      STUDENT_PATHS.select,
+      { courseId: c.id },
+    );
     expect(sel.body.status).toBe('selected');
     const detail = await t1('POST', P.detail, { courseId: c.id });
-    expect(detail.body.students).toEqual([expect.objectContaining({ id: ids.student, username: 'stud1', group: 'cs' })]);
+    expect(detail.body.students).toEqual([
+      expect.objectContaining({ id: ids.student, username: 'stud1', group: 'cs' }),
+    ]);
     expect(detail.body.course.enrolled).toBe(1);
     const shrink = await t1('PUT', P.update, { courseId: c.id, capacity: 0 });
     expect(shrink.status).toBe(409);
@@ -119,7 +150,9 @@ describe('teacher_node (real processes)', () => {
     expect((await t2('POST', P.removeStudent, { courseId: c.id, studentId: ids.student })).status).toBe(403);
     const removed = await t1('POST', P.removeStudent, { courseId: c.id, studentId: ids.student });
     expect(removed.body.course.enrolled).toBe(0);
-    expect((await t1('POST', P.removeStudent, { courseId: c.id, studentId: ids.student })).body.error.code).toBe('NOT_ENROLLED');
+    expect((await t1('POST', P.removeStudent, { courseId: c.id, studentId: ids.student })).body.error.code).toBe(
+      'NOT_ENROLLED',
+    );
     expect((await student('GET', P.stats)).status).toBe(403);
   });
 
@@ -129,10 +162,18 @@ describe('teacher_node (real processes)', () => {
     expect((await student('GET', A.window)).status).toBe(403);
     const closed = await admin('POST', A.closeWindow, {});
     expect(closed.body).toMatchObject({ open: false });
-    const set = await admin('PUT', A.window, { opensAt: '2020-01-01T00:00:00.000Z', closesAt: '2999-01-01T00:00:00.000Z', defaultCreditLimit: 12 });
+    const set = await admin('PUT', A.window, {
+      opensAt: '2020-01-01T00:00:00.000Z',
+      closesAt: '2999-01-01T00:00:00.000Z',
+      defaultCreditLimit: 12,
+    });
     expect(set.body).toMatchObject({ open: true, defaultCreditLimit: 12 });
     expect((await admin('PUT', A.window, { opensAt: 'soon', closesAt: null })).status).toBe(400);
-    expect((await admin('PUT', A.creditLimit, { studentId: ids.student, creditLimit: 9 })).body).toEqual({ studentId: ids.student, creditLimit: 9, isDefault: false });
+    expect((await admin('PUT', A.creditLimit, { studentId: ids.student, creditLimit: 9 })).body).toEqual({
+      studentId: ids.student,
+      creditLimit: 9,
+      isDefault: false,
+    });
     expect((await admin('PUT', A.creditLimit, { studentId: ids.t1, creditLimit: 9 })).status).toBe(404);
   });
 });

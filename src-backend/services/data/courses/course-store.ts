@@ -38,7 +38,8 @@ export class CourseStore {
   }
 
   find(courseId: number): Course | null {
-    const row = this.db.prepare(`SELECT ${COURSE_COLUMNS} ${COURSE_FROM} WHERE c.id = ?`).get(courseId) as CourseRow | undefined;
+    const row = this.db.prepare(`SELECT ${COURSE_COLUMNS} ${COURSE_FROM} WHERE c.id = ?`).get(courseId) as
+      CourseRow | undefined;
     return row ? toCourse(row) : null;
   }
 
@@ -64,84 +65,101 @@ export class CourseStore {
   create(actor: Actor, req: CreateCourseRequest): Course {
     validateSlots(req.slots);
     const teacherId = this.teacherFor(actor, req.teacherId);
-    return this.db.transaction(() => {
-      try {
-        const id = this.db
-          .prepare(
-            `INSERT INTO courses (code, name, teacher_id, capacity, credits, slots, location, description, allowed_groups)
+    return this.db
+      .transaction(() => {
+        try {
+          const id = this.db
+            .prepare(
+              `INSERT INTO courses (code, name, teacher_id, capacity, credits, slots, location, description, allowed_groups)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            req.code,
-            req.name,
-            teacherId,
-            req.capacity,
-            req.credits,
-            JSON.stringify(sortSlots(req.slots)),
-            req.location ?? '',
-            req.description ?? '',
-            JSON.stringify(uniqueGroups(req.allowedGroups ?? [])),
-          ).lastInsertRowid;
-        return this.find(Number(id))!;
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(`course code ${req.code} is taken`, 'COURSE_CODE_TAKEN');
-        throw err;
-      }
-    }).immediate();
+            )
+            .run(
+              req.code,
+              req.name,
+              teacherId,
+              req.capacity,
+              req.credits,
+              JSON.stringify(sortSlots(req.slots)),
+              req.location ?? '',
+              req.description ?? '',
+              JSON.stringify(uniqueGroups(req.allowedGroups ?? [])),
+            ).lastInsertRowid;
+          return this.find(Number(id))!;
+        } catch (err) {
+          if (isUniqueViolation(err)) throw conflict(`course code ${req.code} is taken`, 'COURSE_CODE_TAKEN');
+          throw err;
+        }
+      })
+      .immediate();
   }
 
   update(actor: Actor, req: UpdateCourseRequest): Course {
     if (req.slots) validateSlots(req.slots);
-    return this.db.transaction(() => {
-      const course = this.owned(actor, req.courseId);
-      const teacherId = req.teacherId === undefined ? course.teacherId : this.teacherFor(actor, req.teacherId);
-      if (req.capacity !== undefined && req.capacity < course.enrolled) {
-        throw conflict(`capacity ${req.capacity} is below the ${course.enrolled} students already enrolled`, 'CAPACITY_BELOW_ENROLLMENT');
-      }
-      try {
-        this.db
-          .prepare(
-            `UPDATE courses SET code = ?, name = ?, teacher_id = ?, capacity = ?, credits = ?, slots = ?, location = ?,
-               description = ?, allowed_groups = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
-          )
-          .run(
-            req.code ?? course.code,
-            req.name ?? course.name,
-            teacherId,
-            req.capacity ?? course.capacity,
-            req.credits ?? course.credits,
-            JSON.stringify(sortSlots(req.slots ?? course.slots)),
-            req.location ?? course.location,
-            req.description ?? course.description,
-            JSON.stringify(uniqueGroups(req.allowedGroups ?? course.allowedGroups)),
-            course.id,
+    return this.db
+      .transaction(() => {
+        const course = this.owned(actor, req.courseId);
+        const teacherId = req.teacherId === undefined ? course.teacherId : this.teacherFor(actor, req.teacherId);
+        if (req.capacity !== undefined && req.capacity < course.enrolled) {
+          throw conflict(
+            `capacity ${req.capacity} is below the ${course.enrolled} students already enrolled`,
+            'CAPACITY_BELOW_ENROLLMENT',
           );
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(`course code ${req.code} is taken`, 'COURSE_CODE_TAKEN');
-        throw err;
-      }
-      return this.find(course.id)!;
-    }).immediate();
+        }
+        try {
+          this.db
+            .prepare(
+              `UPDATE courses SET code = ?, name = ?, teacher_id = ?, capacity = ?, credits = ?, slots = ?, location = ?,
+               description = ?, allowed_groups = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+            )
+            .run(
+              req.code ?? course.code,
+              req.name ?? course.name,
+              teacherId,
+              req.capacity ?? course.capacity,
+              req.credits ?? course.credits,
+              JSON.stringify(sortSlots(req.slots ?? course.slots)),
+              req.location ?? course.location,
+              req.description ?? course.description,
+              JSON.stringify(uniqueGroups(req.allowedGroups ?? course.allowedGroups)),
+              course.id,
+            );
+        } catch (err) {
+          if (isUniqueViolation(err)) throw conflict(`course code ${req.code} is taken`, 'COURSE_CODE_TAKEN');
+          throw err;
+        }
+        return this.find(course.id)!;
+      })
+      .immediate();
   }
 
   remove(actor: Actor, courseId: number, force: boolean): number {
-    return this.db.transaction(() => {
-      const course = this.owned(actor, courseId);
-      if (course.enrolled > 0 && !force) {
-        throw conflict(`${course.enrolled} students are enrolled; pass force: true to delete anyway`, 'COURSE_HAS_STUDENTS');
-      }
-      this.db.prepare('DELETE FROM courses WHERE id = ?').run(courseId);
-      return course.enrolled;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const course = this.owned(actor, courseId);
+        if (course.enrolled > 0 && !force) {
+          throw conflict(
+            `${course.enrolled} students are enrolled; pass force: true to delete anyway`,
+            'COURSE_HAS_STUDENTS',
+          );
+        }
+        this.db.prepare('DELETE FROM courses WHERE id = ?').run(courseId);
+        return course.enrolled;
+      })
+      .immediate();
   }
 
   removeStudent(actor: Actor, courseId: number, studentId: number): Course {
-    return this.db.transaction(() => {
-      this.owned(actor, courseId);
-      const res = this.db.prepare('DELETE FROM enrollments WHERE course_id = ? AND student_id = ?').run(courseId, studentId);
-      if (res.changes === 0) throw notFound(`student ${studentId} is not enrolled in course ${courseId}`, 'NOT_ENROLLED');
-      return this.find(courseId)!;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        this.owned(actor, courseId);
+        const res = this.db
+          .prepare('DELETE FROM enrollments WHERE course_id = ? AND student_id = ?')
+          .run(courseId, studentId);
+        if (res.changes === 0)
+          throw notFound(`student ${studentId} is not enrolled in course ${courseId}`, 'NOT_ENROLLED');
+        return this.find(courseId)!;
+      })
+      .immediate();
   }
 
   stats(actor: Actor): TeacherStats {
@@ -154,14 +172,21 @@ export class CourseStore {
       totalEnrolled,
       fillRate: totalCapacity === 0 ? 0 : totalEnrolled / totalCapacity,
       fullCourses: courses.filter((c) => c.capacity > 0 && c.enrolled >= c.capacity).length,
-      courses: courses.map((c) => ({ id: c.id, code: c.code, name: c.name, capacity: c.capacity, enrolled: c.enrolled })),
+      courses: courses.map((c) => ({
+        id: c.id,
+        code: c.code,
+        name: c.name,
+        capacity: c.capacity,
+        enrolled: c.enrolled,
+      })),
     };
   }
 
   /** A teacher always teaches what they create; an admin may name a teacher (or none). */
   private teacherFor(actor: Actor, requested: number | undefined): number | null {
     if (actor.role === 'teacher') {
-      if (requested !== undefined && requested !== actor.userId) throw forbidden('only an admin may assign a course to another teacher', 'NOT_YOUR_COURSE');
+      if (requested !== undefined && requested !== actor.userId)
+        throw forbidden('only an admin may assign a course to another teacher', 'NOT_YOUR_COURSE');
       return actor.userId;
     }
     if (requested === undefined) return null;

@@ -56,9 +56,15 @@ class BatchState {
  */
 export class QueueDecider {
   private readonly st: {
-    course: Statement<[number], { id: number; capacity: number; enrolled: number; credits: number; slots: string; allowed_groups: string }>;
+    course: Statement<
+      [number],
+      { id: number; capacity: number; enrolled: number; credits: number; slots: string; allowed_groups: string }
+    >;
     held: Statement<[number], { course_id: number }>;
-    byRequest: Statement<[string], { id: number; student_id: number; course_id: number; action: SelectionAction; status: DecisionStatus | null }>;
+    byRequest: Statement<
+      [string],
+      { id: number; student_id: number; course_id: number; action: SelectionAction; status: DecisionStatus | null }
+    >;
     insertTicket: Statement<[string, number, number, string | null, string, string | null, string, string | null]>;
     decideTicket: Statement<[string, string, number]>;
     pending: Statement<[number], PendingRow>;
@@ -83,7 +89,9 @@ export class QueueDecider {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       decideTicket: db.prepare('UPDATE queue_tickets SET status = ?, decided_at = ? WHERE id = ? AND status IS NULL'),
-      pending: db.prepare('SELECT id, student_id, course_id, action FROM queue_tickets WHERE status IS NULL ORDER BY id LIMIT ?'),
+      pending: db.prepare(
+        'SELECT id, student_id, course_id, action FROM queue_tickets WHERE status IS NULL ORDER BY id LIMIT ?',
+      ),
       pendingCount: db.prepare('SELECT count(*) AS n FROM queue_tickets WHERE status IS NULL'),
       anyPending: db.prepare('SELECT id FROM queue_tickets WHERE status IS NULL LIMIT 1'),
       enroll: db.prepare('INSERT INTO enrollments (student_id, course_id, created_at) VALUES (?, ?, ?)'),
@@ -98,61 +106,101 @@ export class QueueDecider {
    * is waiting, a new request is decided as it is inserted (one write instead of two).
    */
   submit(requests: readonly QueueRequestItem[], maxDecide: number): DataQueueSubmitResponse {
-    return this.db.transaction(() => {
-      const batch = this.newBatch();
-      let budget = maxDecide;
-      // Older tickets first: FIFO holds across batches and across a queue restart.
-      if (this.st.anyPending.get()) budget -= this.decidePendingIn(batch, budget);
-      let backlog = budget <= 0 || this.st.anyPending.get() !== undefined;
-      const tickets: DataQueueSubmitResponse['tickets'] = [];
-      for (const r of requests) {
-        const existing = this.st.byRequest.get(r.requestId);
-        if (existing) {
-          // A retry of a request we already hold (the queue restarted before it could answer).
-          tickets.push({ requestId: r.requestId, ticket: existing.id, courseId: existing.course_id, action: existing.action });
-          if (existing.status !== null) {
-            batch.decided.push({ ticket: existing.id, studentId: existing.student_id, courseId: existing.course_id, action: existing.action, status: existing.status });
+    return this.db
+      .transaction(() => {
+        const batch = this.newBatch();
+        let budget = maxDecide;
+        // Older tickets first: FIFO holds across batches and across a queue restart.
+        if (this.st.anyPending.get()) budget -= this.decidePendingIn(batch, budget);
+        let backlog = budget <= 0 || this.st.anyPending.get() !== undefined;
+        const tickets: DataQueueSubmitResponse['tickets'] = [];
+        for (const r of requests) {
+          const existing = this.st.byRequest.get(r.requestId);
+          if (existing) {
+            // A retry of a request we already hold (the queue restarted before it could answer).
+            tickets.push({
+              requestId: r.requestId,
+              ticket: existing.id,
+              courseId: existing.course_id,
+              action: existing.action,
+            });
+            if (existing.status !== null) {
+              batch.decided.push({
+                ticket: existing.id,
+                studentId: existing.student_id,
+                courseId: existing.course_id,
+                action: existing.action,
+                status: existing.status,
+              });
+            }
+            continue;
           }
-          continue;
+          const course = this.courseIn(batch, r.courseId);
+          if (!course) {
+            tickets.push({
+              requestId: r.requestId,
+              rejected: 'unknown_course',
+              courseId: r.courseId,
+              action: r.action,
+            });
+            continue;
+          }
+          // Checked here, not left to the foreign key, so one vanished account cannot fail the batch.
+          if (!this.studentExists(batch, r.studentId)) {
+            tickets.push({
+              requestId: r.requestId,
+              rejected: 'unknown_student',
+              courseId: r.courseId,
+              action: r.action,
+            });
+            continue;
+          }
+          if (r.action === 'select' && !openToGroup(course.allowedGroups, r.group)) {
+            tickets.push({ requestId: r.requestId, rejected: 'not_allowed', courseId: r.courseId, action: r.action });
+            continue;
+          }
+          let status: DecisionStatus | null = null;
+          if (!backlog && budget > 0) {
+            status = this.decide(batch, r.studentId, course, r.action);
+            budget--;
+          } else {
+            backlog = true;
+          }
+          const id = Number(
+            this.st.insertTicket.run(
+              r.requestId,
+              r.studentId,
+              r.courseId,
+              r.group,
+              r.action,
+              status,
+              batch.now,
+              status ? batch.now : null,
+            ).lastInsertRowid,
+          );
+          tickets.push({ requestId: r.requestId, ticket: id, courseId: r.courseId, action: r.action });
+          if (status)
+            batch.decided.push({ ticket: id, studentId: r.studentId, courseId: r.courseId, action: r.action, status });
         }
-        const course = this.courseIn(batch, r.courseId);
-        if (!course) {
-          tickets.push({ requestId: r.requestId, rejected: 'unknown_course', courseId: r.courseId, action: r.action });
-          continue;
-        }
-        // Checked here, not left to the foreign key, so one vanished account cannot fail the batch.
-        if (!this.studentExists(batch, r.studentId)) {
-          tickets.push({ requestId: r.requestId, rejected: 'unknown_student', courseId: r.courseId, action: r.action });
-          continue;
-        }
-        if (r.action === 'select' && !openToGroup(course.allowedGroups, r.group)) {
-          tickets.push({ requestId: r.requestId, rejected: 'not_allowed', courseId: r.courseId, action: r.action });
-          continue;
-        }
-        let status: DecisionStatus | null = null;
-        if (!backlog && budget > 0) {
-          status = this.decide(batch, r.studentId, course, r.action);
-          budget--;
-        } else {
-          backlog = true;
-        }
-        const id = Number(
-          this.st.insertTicket.run(r.requestId, r.studentId, r.courseId, r.group, r.action, status, batch.now, status ? batch.now : null).lastInsertRowid,
-        );
-        tickets.push({ requestId: r.requestId, ticket: id, courseId: r.courseId, action: r.action });
-        if (status) batch.decided.push({ ticket: id, studentId: r.studentId, courseId: r.courseId, action: r.action, status });
-      }
-      return { tickets, decided: batch.decided, seats: this.seatsOf(batch), pending: backlog ? this.st.pendingCount.get()!.n : 0 };
-    }).immediate();
+        return {
+          tickets,
+          decided: batch.decided,
+          seats: this.seatsOf(batch),
+          pending: backlog ? this.st.pendingCount.get()!.n : 0,
+        };
+      })
+      .immediate();
   }
 
   /** Decide up to `max` undecided tickets (after a restart, or a backlog beyond one batch). */
   decidePending(max: number): DataQueueDecideResponse {
-    return this.db.transaction(() => {
-      const batch = this.newBatch();
-      this.decidePendingIn(batch, max);
-      return { decided: batch.decided, seats: this.seatsOf(batch), pending: this.st.pendingCount.get()!.n };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const batch = this.newBatch();
+        this.decidePendingIn(batch, max);
+        return { decided: batch.decided, seats: this.seatsOf(batch), pending: this.st.pendingCount.get()!.n };
+      })
+      .immediate();
   }
 
   /** Where undecided tickets stand in their course's line (1 = next); null once decided. */
@@ -162,7 +210,10 @@ export class QueueDecider {
          (SELECT count(*) FROM queue_tickets p WHERE p.status IS NULL AND p.course_id = q.course_id AND p.id <= q.id) END AS position
        FROM queue_tickets q WHERE q.id = ?`,
     );
-    return tickets.map((ticket) => ({ ticket, position: (st.get(ticket) as { position: number | null } | undefined)?.position ?? null }));
+    return tickets.map((ticket) => ({
+      ticket,
+      position: (st.get(ticket) as { position: number | null } | undefined)?.position ?? null,
+    }));
   }
 
   private newBatch(): BatchState {
@@ -178,7 +229,13 @@ export class QueueDecider {
       // A course deleted after the ticket was taken cascades the ticket away, so course exists.
       const status: DecisionStatus = course ? this.decide(batch, row.student_id, course, row.action) : 'not_selected';
       this.st.decideTicket.run(status, batch.now, row.id);
-      batch.decided.push({ ticket: row.id, studentId: row.student_id, courseId: row.course_id, action: row.action, status });
+      batch.decided.push({
+        ticket: row.id,
+        studentId: row.student_id,
+        courseId: row.course_id,
+        action: row.action,
+        status,
+      });
     }
     return rows.length;
   }

@@ -1,5 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { CreditLimitResponse, SelectionWindow, SetCreditLimitRequest, SetSelectionWindowRequest } from '../../../contracts/courses.js';
+import type {
+  CreditLimitResponse,
+  SelectionWindow,
+  SetCreditLimitRequest,
+  SetSelectionWindowRequest,
+} from '../../../contracts/courses.js';
 import { badRequest, notFound } from '../../../shared/app-error.js';
 
 interface SettingsRow {
@@ -52,7 +57,9 @@ export class SelectionSettings {
       throw badRequest('closesAt must be after opensAt', 'INVALID_WINDOW');
     }
     this.db
-      .prepare('UPDATE selection_settings SET opens_at = ?, closes_at = ?, default_credit_limit = COALESCE(?, default_credit_limit) WHERE id = 1')
+      .prepare(
+        'UPDATE selection_settings SET opens_at = ?, closes_at = ?, default_credit_limit = COALESCE(?, default_credit_limit) WHERE id = 1',
+      )
       .run(opensAt, closesAt, req.defaultCreditLimit ?? null);
     return this.window();
   }
@@ -81,15 +88,23 @@ export class SelectionSettings {
   }
 
   setCreditLimit(req: SetCreditLimitRequest): CreditLimitResponse {
-    const student = this.db.prepare(`SELECT role FROM users WHERE id = ?`).get(req.studentId) as { role: string } | undefined;
-    if (!student || student.role !== 'student') throw notFound(`no student with id ${req.studentId}`, 'STUDENT_NOT_FOUND');
+    const student = this.db.prepare(`SELECT role FROM users WHERE id = ?`).get(req.studentId) as
+      { role: string } | undefined;
+    if (!student || student.role !== 'student')
+      throw notFound(`no student with id ${req.studentId}`, 'STUDENT_NOT_FOUND');
     if (req.creditLimit === null) {
       this.db.prepare('DELETE FROM student_credit_limits WHERE student_id = ?').run(req.studentId);
     } else {
       this.db
-        .prepare('INSERT INTO student_credit_limits (student_id, credit_limit) VALUES (?, ?) ON CONFLICT(student_id) DO UPDATE SET credit_limit = excluded.credit_limit')
+        .prepare(
+          'INSERT INTO student_credit_limits (student_id, credit_limit) VALUES (?, ?) ON CONFLICT(student_id) DO UPDATE SET credit_limit = excluded.credit_limit',
+        )
         .run(req.studentId, req.creditLimit);
     }
-    return { studentId: req.studentId, creditLimit: this.creditLimit(req.studentId), isDefault: req.creditLimit === null };
+    return {
+      studentId: req.studentId,
+      creditLimit: this.creditLimit(req.studentId),
+      isDefault: req.creditLimit === null,
+    };
   }
 }

@@ -8,7 +8,6 @@ import type {
   QueueTicket,
   ScheduleResponse,
   SelectedCoursesResponse,
-
   StudentCourse,
   StudentRef,
   StudentStats,
@@ -29,16 +28,26 @@ export class StudentView {
 
   held(studentId: number): HeldCourse[] {
     const rows = this.db
-      .prepare(`SELECT ${COURSE_COLUMNS}, e.created_at AS enrolled_at ${COURSE_FROM} JOIN enrollments e ON e.course_id = c.id WHERE e.student_id = ? ORDER BY c.code`)
+      .prepare(
+        `SELECT ${COURSE_COLUMNS}, e.created_at AS enrolled_at ${COURSE_FROM} JOIN enrollments e ON e.course_id = c.id WHERE e.student_id = ? ORDER BY c.code`,
+      )
       .all(studentId) as Array<CourseRow & { enrolled_at: string }>;
     return rows.map((r) => ({ ...toCourse(r), enrolledAt: r.enrolled_at }));
   }
 
   available(student: StudentRef, filter: AvailableCoursesRequest): AvailableCoursesResponse {
-    const where = [`(c.allowed_groups = '[]' OR (@group IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(c.allowed_groups) g WHERE g.value = @group)))`];
-    const args: Record<string, unknown> = { group: student.group, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
+    const where = [
+      `(c.allowed_groups = '[]' OR (@group IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(c.allowed_groups) g WHERE g.value = @group)))`,
+    ];
+    const args: Record<string, unknown> = {
+      group: student.group,
+      limit: filter.limit ?? 100,
+      offset: filter.offset ?? 0,
+    };
     if (filter.search) {
-      where.push(`(c.code LIKE @pat ESCAPE '\\' OR c.name LIKE @pat ESCAPE '\\' OR c.description LIKE @pat ESCAPE '\\' OR t.name LIKE @pat ESCAPE '\\')`);
+      where.push(
+        `(c.code LIKE @pat ESCAPE '\\' OR c.name LIKE @pat ESCAPE '\\' OR c.description LIKE @pat ESCAPE '\\' OR t.name LIKE @pat ESCAPE '\\')`,
+      );
       args.pat = likePattern(filter.search);
     }
     if (filter.day !== undefined) {
@@ -50,7 +59,8 @@ export class StudentView {
       args.credits = filter.credits;
     }
     const whereSql = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT count(*) AS n ${COURSE_FROM} WHERE ${whereSql}`).get(args) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT count(*) AS n ${COURSE_FROM} WHERE ${whereSql}`).get(args) as { n: number })
+      .n;
     const rows = this.db
       .prepare(`SELECT ${COURSE_COLUMNS} ${COURSE_FROM} WHERE ${whereSql} ORDER BY c.code LIMIT @limit OFFSET @offset`)
       .all(args) as CourseRow[];
@@ -60,14 +70,22 @@ export class StudentView {
 
   /** One course as this student sees it, plus whether a select would succeed now. */
   course(student: StudentRef, courseId: number): { course: StudentCourse; check: CourseCheckResponse } {
-    const row = this.db.prepare(`SELECT ${COURSE_COLUMNS} ${COURSE_FROM} WHERE c.id = ?`).get(courseId) as CourseRow | undefined;
+    const row = this.db.prepare(`SELECT ${COURSE_COLUMNS} ${COURSE_FROM} WHERE c.id = ?`).get(courseId) as
+      CourseRow | undefined;
     if (!row) throw notFound(`no course with id ${courseId}`, 'COURSE_NOT_FOUND');
     const course = toCourse(row);
     const held = this.held(student.studentId);
     const view = this.asStudentCourse(course, student, held);
     const others = held.filter((h) => h.id !== course.id);
     const conflicts = others.flatMap((h) =>
-      overlappingSlots(course.slots, h.slots).map(([, b]) => ({ courseId: h.id, code: h.code, name: h.name, day: b.day, start: b.start, end: b.end })),
+      overlappingSlots(course.slots, h.slots).map(([, b]) => ({
+        courseId: h.id,
+        code: h.code,
+        name: h.name,
+        day: b.day,
+        start: b.start,
+        end: b.end,
+      })),
     );
     const settings = this.settings.row();
     const creditLimit = this.settings.creditLimit(student.studentId, settings.default_credit_limit);
@@ -76,7 +94,13 @@ export class StudentView {
     const overCreditLimit = !alreadySelected && currentCredits + course.credits > creditLimit;
     const windowOpen = this.settings.window().open;
     const check: CourseCheckResponse = {
-      fits: conflicts.length === 0 && !overCreditLimit && windowOpen && course.seatsLeft > 0 && !alreadySelected && view.openToYou,
+      fits:
+        conflicts.length === 0 &&
+        !overCreditLimit &&
+        windowOpen &&
+        course.seatsLeft > 0 &&
+        !alreadySelected &&
+        view.openToYou,
       conflicts,
       creditLimit,
       currentCredits,
@@ -101,7 +125,16 @@ export class StudentView {
 
   schedule(studentId: number): ScheduleResponse {
     const entries = this.held(studentId)
-      .flatMap((c) => c.slots.map((s) => ({ courseId: c.id, code: c.code, name: c.name, location: c.location, teacherName: c.teacherName, ...s })))
+      .flatMap((c) =>
+        c.slots.map((s) => ({
+          courseId: c.id,
+          code: c.code,
+          name: c.name,
+          location: c.location,
+          teacherName: c.teacherName,
+          ...s,
+        })),
+      )
       .sort((a, b) => a.day - b.day || minutes(a.start) - minutes(b.start));
     const starts = entries.map((e) => e.start).sort();
     const ends = entries.map((e) => e.end).sort();
@@ -112,9 +145,14 @@ export class StudentView {
     const held = this.held(studentId);
     const totalCredits = held.reduce((n, c) => n + c.credits, 0);
     const creditLimit = this.settings.creditLimit(studentId);
-    const weeklyMinutes = held.reduce((n, c) => n + c.slots.reduce((m, s) => m + minutes(s.end) - minutes(s.start), 0), 0);
+    const weeklyMinutes = held.reduce(
+      (n, c) => n + c.slots.reduce((m, s) => m + minutes(s.end) - minutes(s.start), 0),
+      0,
+    );
     const pending = (
-      this.db.prepare('SELECT count(*) AS n FROM queue_tickets WHERE student_id = ? AND status IS NULL').get(studentId) as { n: number }
+      this.db
+        .prepare('SELECT count(*) AS n FROM queue_tickets WHERE student_id = ? AND status IS NULL')
+        .get(studentId) as { n: number }
     ).n;
     return {
       selectedCount: held.length,
@@ -145,7 +183,9 @@ export class StudentView {
 
   private asStudentCourse(course: Course, student: StudentRef, held: readonly HeldCourse[]): StudentCourse {
     const selected = held.some((h) => h.id === course.id);
-    const conflictsWith = held.filter((h) => h.id !== course.id && overlappingSlots(course.slots, h.slots).length > 0).map((h) => h.id);
+    const conflictsWith = held
+      .filter((h) => h.id !== course.id && overlappingSlots(course.slots, h.slots).length > 0)
+      .map((h) => h.id);
     return {
       ...course,
       selected,
@@ -155,4 +195,3 @@ export class StudentView {
     };
   }
 }
-

@@ -23,11 +23,15 @@ afterEach(() => {
 
 const user = (username: string, role = 'student') =>
   Number(
-    db.prepare('INSERT INTO users (role, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(role, username, username, 'h', Date.now())
-      .lastInsertRowid,
+    db
+      .prepare('INSERT INTO users (role, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(role, username, username, 'h', Date.now()).lastInsertRowid,
   );
 const course = (code: string, capacity: number) =>
-  Number(db.prepare('INSERT INTO courses (code, name, capacity, credits) VALUES (?, ?, ?, 3)').run(code, code, capacity).lastInsertRowid);
+  Number(
+    db.prepare('INSERT INTO courses (code, name, capacity, credits) VALUES (?, ?, ?, 3)').run(code, code, capacity)
+      .lastInsertRowid,
+  );
 const enrolled = (id: number) => db.prepare('SELECT enrolled FROM courses WHERE id = ?').pluck().get(id);
 
 describe('migration 200 courses-and-enrollments', () => {
@@ -47,8 +51,12 @@ describe('migration 200 courses-and-enrollments', () => {
     const a = user('a');
     const b = user('b');
     db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(a, c);
-    expect(() => db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(a, c)).toThrow(/UNIQUE/);
-    expect(() => db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(b, c)).toThrow(/CHECK/);
+    expect(() => db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(a, c)).toThrow(
+      /UNIQUE/,
+    );
+    expect(() => db.prepare('INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)').run(b, c)).toThrow(
+      /CHECK/,
+    );
     expect(enrolled(c)).toBe(1);
   });
 
@@ -64,7 +72,9 @@ describe('migration 201 selection-window-and-credit-limits', () => {
     expect(db.prepare('SELECT opens_at, closes_at, default_credit_limit FROM selection_settings').all()).toEqual([
       { opens_at: null, closes_at: null, default_credit_limit: 30 },
     ]);
-    expect(() => db.prepare('INSERT INTO selection_settings (id, default_credit_limit) VALUES (2, 1)').run()).toThrow(/CHECK/);
+    expect(() => db.prepare('INSERT INTO selection_settings (id, default_credit_limit) VALUES (2, 1)').run()).toThrow(
+      /CHECK/,
+    );
   });
 });
 
@@ -76,7 +86,9 @@ describe('migration 202 queue-tickets', () => {
     ins.run('req-1', a, c, 'select');
     expect(() => ins.run('req-1', a, c, 'select')).toThrow(/UNIQUE/);
     expect(() => ins.run('req-2', a, c, 'enrol')).toThrow(/CHECK/);
-    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT id FROM queue_tickets WHERE status IS NULL ORDER BY id LIMIT 10').all() as Array<{ detail: string }>;
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM queue_tickets WHERE status IS NULL ORDER BY id LIMIT 10')
+      .all() as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/queue_tickets_pending/);
   });
 });

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATA_COURSE_PATHS as P, type Course, type CreateCourseRequest, type QueueRequestItem } from '../../../contracts/courses.js';
+import {
+  DATA_COURSE_PATHS as P,
+  type Course,
+  type CreateCourseRequest,
+  type QueueRequestItem,
+} from '../../../contracts/courses.js';
 import { buildDataApp } from '../app.js';
 
 const TOKEN = 'c'.repeat(64);
@@ -24,7 +29,9 @@ const post = (url: string, payload: unknown) => call('POST', url, payload);
 function user(role: string, username: string, group: string | null = null): number {
   return Number(
     built.db
-      .prepare('INSERT INTO users (role, username, name, user_group, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO users (role, username, name, user_group, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(role, username, `Name ${username}`, group, 'x', Date.now()).lastInsertRowid,
   );
 }
@@ -37,12 +44,20 @@ const course = (over: Partial<CreateCourseRequest> = {}): CreateCourseRequest =>
   ...over,
 });
 const admin = () => ({ userId: user('admin', `adm${++seq}`), role: 'admin' as const });
-async function create(actor: { userId: number; role: 'admin' | 'teacher' }, over: Partial<CreateCourseRequest> = {}): Promise<Course> {
+async function create(
+  actor: { userId: number; role: 'admin' | 'teacher' },
+  over: Partial<CreateCourseRequest> = {},
+): Promise<Course> {
   const res = await post(P.create, { actor, course: course(over) });
   expect(res.status).toBe(201);
   return res.body.course;
 }
-const req = (studentId: number, courseId: number, action: 'select' | 'deselect' = 'select', group: string | null = null): QueueRequestItem => ({
+const req = (
+  studentId: number,
+  courseId: number,
+  action: 'select' | 'deselect' = 'select',
+  group: string | null = null,
+): QueueRequestItem => ({
   requestId: `req-${++seq}-xxxxxxxx`,
   studentId,
   courseId,
@@ -91,12 +106,20 @@ describe('course storage', () => {
 
   it('rejects bad slots, duplicate codes and unknown fields without writing anything', async () => {
     const a = admin();
-    const backwards = await post(P.create, { actor: a, course: course({ slots: [{ day: 2, start: '10:00', end: '09:00' }] }) });
+    const backwards = await post(P.create, {
+      actor: a,
+      course: course({ slots: [{ day: 2, start: '10:00', end: '09:00' }] }),
+    });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.code).toBe('INVALID_SLOT');
     const overlapping = await post(P.create, {
       actor: a,
-      course: course({ slots: [{ day: 2, start: '10:00', end: '11:00' }, { day: 2, start: '10:30', end: '12:00' }] }),
+      course: course({
+        slots: [
+          { day: 2, start: '10:00', end: '11:00' },
+          { day: 2, start: '10:30', end: '12:00' },
+        ],
+      }),
     });
     expect(overlapping.body.error.code).toBe('INVALID_SLOT');
     const negative = await post(P.create, { actor: a, course: course({ capacity: -1 }) });
@@ -146,7 +169,11 @@ describe('course storage', () => {
   it('shows a student only the courses open to their group, with conflicts and seats', async () => {
     const a = admin();
     const open = await create(a, { code: 'OPEN', slots: [{ day: 3, start: '09:00', end: '10:00' }] });
-    const cs = await create(a, { code: 'CSONLY', allowedGroups: ['cs'], slots: [{ day: 3, start: '09:30', end: '11:00' }] });
+    const cs = await create(a, {
+      code: 'CSONLY',
+      allowedGroups: ['cs'],
+      slots: [{ day: 3, start: '09:30', end: '11:00' }],
+    });
     await create(a, { code: 'MATH', allowedGroups: ['math'] });
     await post(P.windowOpen, {});
     const sid = user('student', 'g1', 'cs');
@@ -154,14 +181,24 @@ describe('course storage', () => {
     await post(P.queueSubmit, { requests: [req(sid, open.id, 'select', 'cs')], maxDecide: 10 });
     const res = await post(P.available, { student, filter: {} });
     expect(res.body.total).toBe(2);
-    const byCode = Object.fromEntries((res.body.courses as Array<Course & { conflict: boolean; selected: boolean }>).map((c) => [c.code, c]));
+    const byCode = Object.fromEntries(
+      (res.body.courses as Array<Course & { conflict: boolean; selected: boolean }>).map((c) => [c.code, c]),
+    );
     expect(byCode.OPEN).toMatchObject({ selected: true, conflict: false, seatsLeft: 9 });
     expect(byCode.CSONLY).toMatchObject({ selected: false, conflict: true, conflictsWith: [open.id] });
     const day = await post(P.available, { student, filter: { day: 1 } });
     expect(day.body.total).toBe(0);
     const check = await post(P.studentView, { student, courseId: cs.id });
-    expect(check.body.check).toMatchObject({ fits: false, windowOpen: true, seatsLeft: 10, alreadySelected: false, openToYou: true });
-    expect(check.body.check.conflicts).toEqual([{ courseId: open.id, code: 'OPEN', name: 'Course', day: 3, start: '09:00', end: '10:00' }]);
+    expect(check.body.check).toMatchObject({
+      fits: false,
+      windowOpen: true,
+      seatsLeft: 10,
+      alreadySelected: false,
+      openToYou: true,
+    });
+    expect(check.body.check.conflicts).toEqual([
+      { courseId: open.id, code: 'OPEN', name: 'Course', day: 3, start: '09:00', end: '10:00' },
+    ]);
   });
 });
 
@@ -204,7 +241,11 @@ describe('queue decisions (group commit)', () => {
     const shut = await post(P.queueSubmit, { requests: [req(s, c1.id, 'select', 'cs')], maxDecide: 10 });
     expect(shut.body.decided[0].status).toBe('window_closed');
     await post(P.windowOpen, {});
-    expect((await call('PUT', P.creditLimit, { studentId: s, creditLimit: 6 })).body).toEqual({ studentId: s, creditLimit: 6, isDefault: false });
+    expect((await call('PUT', P.creditLimit, { studentId: s, creditLimit: 6 })).body).toEqual({
+      studentId: s,
+      creditLimit: 6,
+      isDefault: false,
+    });
     const res = await post(P.queueSubmit, {
       requests: [
         req(s, c1.id, 'select', 'cs'),
@@ -219,16 +260,34 @@ describe('queue decisions (group commit)', () => {
       maxDecide: 100,
     });
     expect(res.body.tickets.map((t: { rejected?: string }) => t.rejected ?? 'ticket')).toEqual([
-      'ticket', 'ticket', 'ticket', 'not_allowed', 'unknown_course', 'ticket', 'ticket', 'ticket',
+      'ticket',
+      'ticket',
+      'ticket',
+      'not_allowed',
+      'unknown_course',
+      'ticket',
+      'ticket',
+      'ticket',
     ]);
     expect(res.body.decided.map((d: { status: string }) => d.status)).toEqual([
-      'selected', 'conflict', 'over_credit_limit', 'not_selected', 'deselected', 'selected',
+      'selected',
+      'conflict',
+      'over_credit_limit',
+      'not_selected',
+      'deselected',
+      'selected',
     ]);
     await post(P.windowClose, {});
     expect((await call('GET', P.window)).body.open).toBe(false);
-    const reopened = await call('PUT', P.window, { opensAt: new Date(Date.now() - 1000).toISOString(), closesAt: null });
+    const reopened = await call('PUT', P.window, {
+      opensAt: new Date(Date.now() - 1000).toISOString(),
+      closesAt: null,
+    });
     expect(reopened.body).toMatchObject({ open: true, closesAt: null });
-    const backwards = await call('PUT', P.window, { opensAt: '2030-01-02T00:00:00Z', closesAt: '2030-01-01T00:00:00Z' });
+    const backwards = await call('PUT', P.window, {
+      opensAt: '2030-01-02T00:00:00Z',
+      closesAt: '2030-01-01T00:00:00Z',
+    });
     expect(backwards.status).toBe(400);
     expect((await call('PUT', P.window, { opensAt: 'tomorrow', closesAt: null })).status).toBe(400);
     await post(P.windowClose, {});

@@ -66,33 +66,55 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
   }));
 
   // Teacher side -------------------------------------------------------------------------------
-  app.post(P.create, { schema: { body: DataCreateCourseRequest, response: { 201: CourseResponse, ...errorResponses } } }, async (req, reply) => {
-    return reply.code(201).send({ course: courses.create(req.body.actor, req.body.course) });
-  });
-  app.post(P.get, { schema: { body: DataGetCourseRequest, response: ok(TeacherCourseDetailResponse) } }, async (req) => {
-    const course = courses.owned(req.body.actor, req.body.courseId);
-    return { course, students: req.body.withStudents ? courses.students(course.id) : [] };
-  });
+  app.post(
+    P.create,
+    { schema: { body: DataCreateCourseRequest, response: { 201: CourseResponse, ...errorResponses } } },
+    async (req, reply) => {
+      return reply.code(201).send({ course: courses.create(req.body.actor, req.body.course) });
+    },
+  );
+  app.post(
+    P.get,
+    { schema: { body: DataGetCourseRequest, response: ok(TeacherCourseDetailResponse) } },
+    async (req) => {
+      const course = courses.owned(req.body.actor, req.body.courseId);
+      return { course, students: req.body.withStudents ? courses.students(course.id) : [] };
+    },
+  );
   app.post(P.update, { schema: { body: DataUpdateCourseRequest, response: ok(CourseResponse) } }, async (req) => ({
     course: courses.update(req.body.actor, req.body.update),
   }));
-  app.post(P.remove, { schema: { body: DataDeleteCourseRequest, response: ok(DeleteCourseResponse) } }, async (req) => ({
-    deleted: true as const,
-    courseId: req.body.courseId,
-    removedEnrollments: courses.remove(req.body.actor, req.body.courseId, req.body.force ?? false),
-  }));
-  app.post(P.removeStudent, { schema: { body: DataRemoveStudentRequest, response: ok(RemoveStudentResponse) } }, async (req) => ({
-    removed: true as const,
-    course: courses.removeStudent(req.body.actor, req.body.courseId, req.body.studentId),
-  }));
-  app.post(P.stats, { schema: { body: DataStatsRequest, response: ok(TeacherStats) } }, async (req) => courses.stats(req.body.actor));
+  app.post(
+    P.remove,
+    { schema: { body: DataDeleteCourseRequest, response: ok(DeleteCourseResponse) } },
+    async (req) => ({
+      deleted: true as const,
+      courseId: req.body.courseId,
+      removedEnrollments: courses.remove(req.body.actor, req.body.courseId, req.body.force ?? false),
+    }),
+  );
+  app.post(
+    P.removeStudent,
+    { schema: { body: DataRemoveStudentRequest, response: ok(RemoveStudentResponse) } },
+    async (req) => ({
+      removed: true as const,
+      course: courses.removeStudent(req.body.actor, req.body.courseId, req.body.studentId),
+    }),
+  );
+  app.post(P.stats, { schema: { body: DataStatsRequest, response: ok(TeacherStats) } }, async (req) =>
+    courses.stats(req.body.actor),
+  );
 
   // Student side -------------------------------------------------------------------------------
-  app.post(P.available, { schema: { body: DataAvailableRequest, response: ok(AvailableCoursesResponse) } }, async (req) =>
-    students.available(req.body.student, req.body.filter),
+  app.post(
+    P.available,
+    { schema: { body: DataAvailableRequest, response: ok(AvailableCoursesResponse) } },
+    async (req) => students.available(req.body.student, req.body.filter),
   );
-  app.post(P.studentView, { schema: { body: DataStudentCourseRequest, response: ok(DataStudentCourseResponse) } }, async (req) =>
-    students.course(req.body.student, req.body.courseId),
+  app.post(
+    P.studentView,
+    { schema: { body: DataStudentCourseRequest, response: ok(DataStudentCourseResponse) } },
+    async (req) => students.course(req.body.student, req.body.courseId),
   );
   app.post(P.selected, { schema: { body: DataStudentRequest, response: ok(SelectedCoursesResponse) } }, async (req) =>
     students.selected(req.body.student.studentId),
@@ -109,26 +131,44 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
 
   // Selection window and credit limits ------------------------------------------------------------
   app.get(P.window, { schema: { response: ok(SelectionWindow) } }, async () => settings.window());
-  app.put(P.window, { schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } }, async (req) => settings.setWindow(req.body));
-  app.post(P.windowOpen, { schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async () => settings.openNow());
-  app.post(P.windowClose, { schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async () => settings.closeNow());
+  app.put(P.window, { schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } }, async (req) =>
+    settings.setWindow(req.body),
+  );
+  app.post(P.windowOpen, { schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async () =>
+    settings.openNow(),
+  );
+  app.post(P.windowClose, { schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async () =>
+    settings.closeNow(),
+  );
   app.put(P.creditLimit, { schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } }, async (req) =>
     settings.setCreditLimit(req.body),
   );
 
   // The queue's group commit ---------------------------------------------------------------------
-  app.post(P.queueSubmit, { schema: { body: DataQueueSubmitRequest, response: ok(DataQueueSubmitResponse) } }, async (req) =>
-    queue.submit(req.body.requests, req.body.maxDecide),
+  app.post(
+    P.queueSubmit,
+    { schema: { body: DataQueueSubmitRequest, response: ok(DataQueueSubmitResponse) } },
+    async (req) => queue.submit(req.body.requests, req.body.maxDecide),
   );
-  app.post(P.queueDecide, { schema: { body: DataQueueDecideRequest, response: ok(DataQueueDecideResponse) } }, async (req) =>
-    queue.decidePending(req.body.max),
+  app.post(
+    P.queueDecide,
+    { schema: { body: DataQueueDecideRequest, response: ok(DataQueueDecideResponse) } },
+    async (req) => queue.decidePending(req.body.max),
   );
-  app.post(P.queueSnapshot, { schema: { body: DataQueueSnapshotRequest, response: ok(DataQueueSnapshotResponse) } }, async (req) => ({
-    positions: queue.positions(req.body.tickets),
-  }));
-  app.get('/courses/:id', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: ok(CourseResponse) } }, async (req) => {
-    const course = courses.find(req.params.id);
-    if (!course) throw notFound(`no course with id ${req.params.id}`, 'COURSE_NOT_FOUND');
-    return { course };
-  });
+  app.post(
+    P.queueSnapshot,
+    { schema: { body: DataQueueSnapshotRequest, response: ok(DataQueueSnapshotResponse) } },
+    async (req) => ({
+      positions: queue.positions(req.body.tickets),
+    }),
+  );
+  app.get(
+    '/courses/:id',
+    { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: ok(CourseResponse) } },
+    async (req) => {
+      const course = courses.find(req.params.id);
+      if (!course) throw notFound(`no course with id ${req.params.id}`, 'COURSE_NOT_FOUND');
+      return { course };
+    },
+  );
 }

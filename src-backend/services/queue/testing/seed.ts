@@ -27,11 +27,19 @@ export interface SeededUser {
   readonly group: string | null;
 }
 
-export async function seedUsers(client: ServiceClient, users: ReadonlyArray<Omit<DataNewUser, 'passwordHash'>>): Promise<SeededUser[]> {
+export async function seedUsers(
+  client: ServiceClient,
+  users: ReadonlyArray<Omit<DataNewUser, 'passwordHash'>>,
+): Promise<SeededUser[]> {
   const out: SeededUser[] = [];
   for (let i = 0; i < users.length; i += 5000) {
     const chunk = users.slice(i, i + 5000).map((u) => ({ ...u, passwordHash: 'seeded-no-login' }));
-    const res = await client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, { users: chunk, atomic: true }, { timeoutMs: 60_000 });
+    const res = await client.post<DataBulkInsertResponse>(
+      'data_node',
+      IdentityPaths.usersBulk,
+      { users: chunk, atomic: true },
+      { timeoutMs: 60_000 },
+    );
     res.results.forEach((r, j) => out.push({ id: r.id!, username: r.username, group: chunk[j]!.group ?? null }));
   }
   return out;
@@ -78,10 +86,15 @@ export async function readBooks(client: ServiceClient, actor: Actor): Promise<Bo
   const enrollments = new Set<string>();
   let enrolledTotal = 0;
   for (const c of courses) {
-    const detail = await client.post<TeacherCourseDetailResponse>('data_node', D.get, { actor, courseId: c.id, withStudents: true });
+    const detail = await client.post<TeacherCourseDetailResponse>('data_node', D.get, {
+      actor,
+      courseId: c.id,
+      withStudents: true,
+    });
     const ids = detail.students.map((s) => s.id);
     if (new Set(ids).size !== ids.length) violations.push(`${c.code}: a student is enrolled twice`);
-    if (ids.length !== detail.course.enrolled) violations.push(`${c.code}: counter ${detail.course.enrolled} but ${ids.length} rows`);
+    if (ids.length !== detail.course.enrolled)
+      violations.push(`${c.code}: counter ${detail.course.enrolled} but ${ids.length} rows`);
     if (ids.length > c.capacity) violations.push(`${c.code}: ${ids.length} enrolled over capacity ${c.capacity}`);
     for (const id of ids) enrollments.add(`${id}:${c.id}`);
     enrolledTotal += ids.length;
@@ -99,7 +112,11 @@ export function httpCaller(baseUrl: string, token: string | null): Caller {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };

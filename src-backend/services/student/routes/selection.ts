@@ -31,7 +31,11 @@ const responses = { 200: SelectionDecided, 202: SelectionQueued, ...errorRespons
 export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Promise<void> {
   const preValidation = requireRole(opts.resolver, 'student');
 
-  const submit = async (req: FastifyRequest<{ Body: CourseIdRequest }>, reply: FastifyReply, action: SelectionAction) => {
+  const submit = async (
+    req: FastifyRequest<{ Body: CourseIdRequest }>,
+    reply: FastifyReply,
+    action: SelectionAction,
+  ) => {
     const student = studentOf(req);
     const result = await opts.forwarder.submit({
       requestId: randomUUID(),
@@ -43,11 +47,17 @@ export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Pr
     return answer(result, reply);
   };
 
-  app.post(P.select, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) => submit(req, reply, 'select'));
-  app.post(P.deselect, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) => submit(req, reply, 'deselect'));
+  app.post(P.select, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) =>
+    submit(req, reply, 'select'),
+  );
+  app.post(P.deselect, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) =>
+    submit(req, reply, 'deselect'),
+  );
 
-  app.get(P.queueStatus, { preValidation, schema: { response: { 200: QueueStatusResponse, ...errorResponses } } }, async (req) =>
-    opts.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: studentOf(req) }),
+  app.get(
+    P.queueStatus,
+    { preValidation, schema: { response: { 200: QueueStatusResponse, ...errorResponses } } },
+    async (req) => opts.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: studentOf(req) }),
   );
 }
 

@@ -30,20 +30,37 @@ export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOpti
   // preValidation, not preHandler: an anonymous caller is refused before the body is looked at.
   const preValidation = requireRole(opts.resolver, 'student');
 
-  app.post(P.available, { preValidation, schema: { body: AvailableCoursesRequest, response: ok(AvailableCoursesResponse) } }, async (req) =>
-    client.post<AvailableCoursesResponse>('data_node', D.available, { student: studentOf(req), filter: req.body }),
+  app.post(
+    P.available,
+    { preValidation, schema: { body: AvailableCoursesRequest, response: ok(AvailableCoursesResponse) } },
+    async (req) =>
+      client.post<AvailableCoursesResponse>('data_node', D.available, { student: studentOf(req), filter: req.body }),
   );
   app.get(P.selected, { preValidation, schema: { response: ok(SelectedCoursesResponse) } }, async (req) =>
     client.post<SelectedCoursesResponse>('data_node', D.selected, { student: studentOf(req) }),
   );
-  app.post(P.detail, { preValidation, schema: { body: CourseIdRequest, response: ok(StudentCourseDetailResponse) } }, async (req) => {
-    const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, { student: studentOf(req), courseId: req.body.courseId });
-    return { course: res.course };
-  });
-  app.post(P.check, { preValidation, schema: { body: CourseIdRequest, response: ok(CourseCheckResponse) } }, async (req) => {
-    const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, { student: studentOf(req), courseId: req.body.courseId });
-    return res.check;
-  });
+  app.post(
+    P.detail,
+    { preValidation, schema: { body: CourseIdRequest, response: ok(StudentCourseDetailResponse) } },
+    async (req) => {
+      const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, {
+        student: studentOf(req),
+        courseId: req.body.courseId,
+      });
+      return { course: res.course };
+    },
+  );
+  app.post(
+    P.check,
+    { preValidation, schema: { body: CourseIdRequest, response: ok(CourseCheckResponse) } },
+    async (req) => {
+      const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, {
+        student: studentOf(req),
+        courseId: req.body.courseId,
+      });
+      return res.check;
+    },
+  );
   app.get(P.schedule, { preValidation, schema: { response: ok(ScheduleResponse) } }, async (req) =>
     client.post<ScheduleResponse>('data_node', D.schedule, { student: studentOf(req) }),
   );

@@ -29,22 +29,36 @@ export async function adminWindowRoutes(app: App, opts: AdminWindowRouteOptions)
   app.get(P.window, { preValidation: anyStaff, schema: { response: ok(SelectionWindow) } }, async () =>
     client.get<SelectionWindow>('data_node', D.window),
   );
-  app.put(P.window, { preValidation: admin, schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } }, async (req) => {
-    const res = await client.put<SelectionWindow>('data_node', D.window, req.body);
-    req.log.info({ opensAt: res.opensAt, closesAt: res.closesAt, by: req.user?.username }, 'selection window set');
-    return res;
-  });
-  app.post(P.openWindow, { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async (req) => {
-    const res = await client.post<SelectionWindow>('data_node', D.windowOpen, {});
-    req.log.info({ by: req.user?.username }, 'selection window opened');
-    return res;
-  });
-  app.post(P.closeWindow, { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async (req) => {
-    const res = await client.post<SelectionWindow>('data_node', D.windowClose, {});
-    req.log.info({ by: req.user?.username }, 'selection window closed');
-    return res;
-  });
-  app.put(P.creditLimit, { preValidation: admin, schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } }, async (req) =>
-    client.put<CreditLimitResponse>('data_node', D.creditLimit, req.body),
+  app.put(
+    P.window,
+    { preValidation: admin, schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } },
+    async (req) => {
+      const res = await client.put<SelectionWindow>('data_node', D.window, req.body);
+      req.log.info({ opensAt: res.opensAt, closesAt: res.closesAt, by: req.user?.username }, 'selection window set');
+      return res;
+    },
+  );
+  app.post(
+    P.openWindow,
+    { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } },
+    async (req) => {
+      const res = await client.post<SelectionWindow>('data_node', D.windowOpen, {});
+      req.log.info({ by: req.user?.username }, 'selection window opened');
+      return res;
+    },
+  );
+  app.post(
+    P.closeWindow,
+    { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } },
+    async (req) => {
+      const res = await client.post<SelectionWindow>('data_node', D.windowClose, {});
+      req.log.info({ by: req.user?.username }, 'selection window closed');
+      return res;
+    },
+  );
+  app.put(
+    P.creditLimit,
+    { preValidation: admin, schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } },
+    async (req) => client.put<CreditLimitResponse>('data_node', D.creditLimit, req.body),
   );
 }

@@ -49,33 +49,62 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
     return client.get<CourseListResponse>('data_node', `${D.list}${query}`);
   });
 
-  app.post(P.detail, { preValidation, schema: { body: CourseIdRequest, response: ok(TeacherCourseDetailResponse) } }, async (req) =>
-    client.post<TeacherCourseDetailResponse>('data_node', D.get, { actor: actorOf(req), courseId: req.body.courseId, withStudents: true }),
+  app.post(
+    P.detail,
+    { preValidation, schema: { body: CourseIdRequest, response: ok(TeacherCourseDetailResponse) } },
+    async (req) =>
+      client.post<TeacherCourseDetailResponse>('data_node', D.get, {
+        actor: actorOf(req),
+        courseId: req.body.courseId,
+        withStudents: true,
+      }),
   );
 
-  app.post(P.create, { preValidation, schema: { body: CreateCourseRequest, response: { 201: CourseResponse, ...errorResponses } } }, async (req, reply) => {
-    const res = await client.post<CourseResponse>('data_node', D.create, { actor: actorOf(req), course: req.body });
-    req.log.info({ courseId: res.course.id, code: res.course.code, by: req.user?.username }, 'course created');
-    return reply.code(201).send(res);
-  });
+  app.post(
+    P.create,
+    { preValidation, schema: { body: CreateCourseRequest, response: { 201: CourseResponse, ...errorResponses } } },
+    async (req, reply) => {
+      const res = await client.post<CourseResponse>('data_node', D.create, { actor: actorOf(req), course: req.body });
+      req.log.info({ courseId: res.course.id, code: res.course.code, by: req.user?.username }, 'course created');
+      return reply.code(201).send(res);
+    },
+  );
 
-  app.put(P.update, { preValidation, schema: { body: UpdateCourseRequest, response: ok(CourseResponse) } }, async (req) => {
-    const res = await client.post<CourseResponse>('data_node', D.update, { actor: actorOf(req), update: req.body });
-    if (req.body.capacity !== undefined) seatsChanged(res.course);
-    return res;
-  });
+  app.put(
+    P.update,
+    { preValidation, schema: { body: UpdateCourseRequest, response: ok(CourseResponse) } },
+    async (req) => {
+      const res = await client.post<CourseResponse>('data_node', D.update, { actor: actorOf(req), update: req.body });
+      if (req.body.capacity !== undefined) seatsChanged(res.course);
+      return res;
+    },
+  );
 
-  app.delete(P.remove, { preValidation, schema: { body: DeleteCourseRequest, response: ok(DeleteCourseResponse) } }, async (req) => {
-    const res = await client.post<DeleteCourseResponse>('data_node', D.remove, { actor: actorOf(req), ...req.body });
-    req.log.info({ courseId: res.courseId, removedEnrollments: res.removedEnrollments, by: req.user?.username }, 'course deleted');
-    return res;
-  });
+  app.delete(
+    P.remove,
+    { preValidation, schema: { body: DeleteCourseRequest, response: ok(DeleteCourseResponse) } },
+    async (req) => {
+      const res = await client.post<DeleteCourseResponse>('data_node', D.remove, { actor: actorOf(req), ...req.body });
+      req.log.info(
+        { courseId: res.courseId, removedEnrollments: res.removedEnrollments, by: req.user?.username },
+        'course deleted',
+      );
+      return res;
+    },
+  );
 
-  app.post(P.removeStudent, { preValidation, schema: { body: RemoveStudentRequest, response: ok(RemoveStudentResponse) } }, async (req) => {
-    const res = await client.post<RemoveStudentResponse>('data_node', D.removeStudent, { actor: actorOf(req), ...req.body });
-    seatsChanged(res.course);
-    return res;
-  });
+  app.post(
+    P.removeStudent,
+    { preValidation, schema: { body: RemoveStudentRequest, response: ok(RemoveStudentResponse) } },
+    async (req) => {
+      const res = await client.post<RemoveStudentResponse>('data_node', D.removeStudent, {
+        actor: actorOf(req),
+        ...req.body,
+      });
+      seatsChanged(res.course);
+      return res;
+    },
+  );
 
   app.get(P.stats, { preValidation, schema: { response: ok(TeacherStats) } }, async (req) =>
     client.post<TeacherStats>('data_node', D.stats, { actor: actorOf(req) }),
