@@ -53,6 +53,15 @@ describe('admin routes refuse other roles', () => {
     }
   });
 
+  it('self-service: everyone has /me, TOTP enrolment is for admins (students and teachers get theirs at creation)', async () => {
+    for (const token of [student, teacher]) {
+      expect((await h.call('GET', AuthPaths.me, undefined, token)).status).toBe(200);
+      expect((await h.call('POST', AuthPaths.meTotpEnroll, undefined, token)).status).toBe(403);
+      expect((await h.call('POST', AuthPaths.meTotpConfirm, { totp: '123456' }, token)).status).toBe(403);
+    }
+    expect((await h.call('POST', AuthPaths.meTotpEnroll)).status).toBe(401);
+  });
+
   it('nothing was created by the refused calls', async () => {
     const res = await h.call('GET', `${AuthPaths.users}?search=sneaky`, undefined, admin);
     expect(res.body.total).toBe(0);
