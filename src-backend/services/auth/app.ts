@@ -31,7 +31,8 @@ export async function buildAuthApp(opts: AuthAppOptions): Promise<{ app: App; de
   const app = createBaseApp({ service: 'auth_node', logger: opts.logger });
   const store = new IdentityStore(opts.client);
   const passwords = new PasswordVerifier();
-  await passwords.warmUp();
+  // Hash the dummy in the background: start-up stays fast, and the first sign-in awaits it anyway.
+  passwords.warmUp().catch((err: unknown) => app.log.error({ err }, 'could not prepare the dummy password hash'));
   const deps: AuthDeps = {
     store,
     settings,

@@ -8,19 +8,14 @@ import { generatePassword, hashPassword } from './security/passwords.js';
  * printed once (stderr and the log) that must be changed at first sign-in. Never a default.
  */
 export async function ensureFirstAdmin(store: IdentityStore, adminPassword: string | undefined, logger: Logger): Promise<void> {
+  // The usual case is a database that already has an admin: skip the argon2 hash then.
+  if ((await retrying(() => store.listUsers({ role: 'admin', page: 1, pageSize: 1, sort: 'id', order: 'asc' }))).total > 0) return;
   const password = adminPassword ?? generatePassword();
   const passwordHash = await hashPassword(password);
-  let created = false;
-  // data_node is started first, but give it a moment if it is still settling after a restart.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      created = (await store.bootstrapAdmin({ username: 'admin', name: 'Administrator', passwordHash, mustChangePassword: !adminPassword })).created;
-      break;
-    } catch (err) {
-      if (!(err instanceof ServiceCallError) || err.statusCode < 500 || attempt >= 20) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  // bootstrapAdmin re-checks inside one transaction, so two racing starts create one admin.
+  const { created } = await retrying(() =>
+    store.bootstrapAdmin({ username: 'admin', name: 'Administrator', passwordHash, mustChangePassword: !adminPassword }),
+  );
   if (!created) return;
   if (adminPassword) {
     logger.info('created the first admin account "admin" with the password from ADMIN_PASSWORD');
@@ -38,4 +33,16 @@ export async function ensureFirstAdmin(store: IdentityStore, adminPassword: stri
   ].join('\n');
   process.stderr.write(`${banner}\n`);
   logger.warn(`first start: created admin account "admin" with one-time password ${password} (change it at first sign-in)`);
+}
+
+/** data_node is started first, but give it a moment if it is still settling after a restart. */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ServiceCallError) || err.statusCode < 500 || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
