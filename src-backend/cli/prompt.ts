@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { usageError } from './cli-error.js';
+import { CliError, ExitCode, usageError } from './cli-error.js';
 
 export interface PromptIo {
   readonly stdin: NodeJS.ReadStream;
@@ -38,7 +38,7 @@ export async function promptSecret(question: string, io: PromptIo): Promise<stri
           if (value === '') return done(usageError('password required: pass --password or type it at the prompt'));
           return done(null);
         }
-        if (ch === '\u0003') return done(usageError('cancelled'));
+        if (ch === '\u0003') return done(new CliError('cancelled', ExitCode.interrupted));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }

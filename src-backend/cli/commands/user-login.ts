@@ -33,6 +33,7 @@ export function registerLogin(user: Command, ctx: CliContext): void {
 
 async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   if (opts.totp !== undefined && !/^[0-9]{6}$/.test(opts.totp)) throw usageError('--totp must be the 6 digits your authenticator shows');
+  warnIfPlainHttp(ctx);
   const password = opts.password ?? (await promptSecret('Password: ', { stdin: ctx.io.stdin, stderr: ctx.io.stderr }));
   const body: AdminLoginRequest = { username: opts.username, password, ...(opts.totp ? { totp: opts.totp } : {}) };
   const res = await ctx.send<LoginResponse>('POST', 'auth_node', AuthPaths.loginAdmin, body);
@@ -64,4 +65,13 @@ async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   if (res.body.user.mustChangePassword) {
     ctx.note(c.yellow('! this admin must change the initial password before anything else: do it in the console'));
   }
+}
+
+/** A password and a bearer token over plain HTTP are readable on the wire unless it is this machine. */
+function warnIfPlainHttp(ctx: CliContext): void {
+  const target = ctx.api.target;
+  if (target === 'local' || !target.startsWith('http:')) return;
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return;
+  ctx.note(ctx.colors.yellow(`! ${target} is plain HTTP: the password and session token cross the network unencrypted; prefer https://`));
 }
