@@ -105,6 +105,15 @@ export const TOTP_ISSUER = 'Course Selection';
 
 // ─── auth_node: login, session, self-service ───────────────────────────────────────────────
 
+/*
+ * POST /internal/sessions/resolve (internal token; shapes in session.ts) answers 200 {user,
+ * expiresAt}; 401 INVALID_SESSION for an unknown or expired token or a disabled account; and
+ * 403 PASSWORD_CHANGE_REQUIRED / MFA_SETUP_REQUIRED while the account must finish set-up
+ * (generated initial password not yet changed; admin without TOTP under REQUIRE_ADMIN_2FA).
+ * Sessions last 30 min idle (slid at most once a minute) and 12 h at most, unless
+ * SESSION_IDLE_MINUTES / SESSION_ABSOLUTE_HOURS say otherwise.
+ */
+
 /** POST /login/admin → 200 LoginResponse. `totp` is required once the admin has enrolled TOTP. */
 export const AdminLoginRequest = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64 }), password: LoginPassword, totp: Type.Optional(TotpCode) },
