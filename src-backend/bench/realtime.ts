@@ -58,6 +58,12 @@ async function makeEnv(): Promise<Record<string, string>> {
   };
 }
 
+/** user+system CPU seconds a process has used so far (Linux clock ticks are 1/100 s) */
+function cpuSeconds(pid: number | 'self'): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
@@ -155,6 +161,7 @@ async function main(): Promise<void> {
       const tickMs = 10;
       const total = TARGETED_RATE * TARGETED_SECONDS;
       const started = performance.now();
+      const cpu0 = { server: cpuSeconds(pid), bench: cpuSeconds('self') };
       const pending: Promise<unknown>[] = [];
       while (seq < total) {
         const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * TARGETED_RATE) + 1);
@@ -173,10 +180,13 @@ async function main(): Promise<void> {
       const deadline = performance.now() + 15_000;
       while (targetedLat.length < total - failed && performance.now() < deadline) await sleep(20);
       const lat = summarize(targetedLat);
+      const wall = (performance.now() - started) / 1000;
+      // where the time went: share of one core each process used over the phase
+      const cpu = { realtime: round((cpuSeconds(pid) - cpu0.server) / wall, 2), benchClients: round((cpuSeconds('self') - cpu0.bench) / wall, 2) };
       const achievedRate = Math.round(total / sendSeconds);
       console.log(`  sent ${total} in ${sendSeconds.toFixed(2)} s (${achievedRate}/s, ${failed} failed); delivered ${lat.count}`);
-      console.log(`  p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms`);
-      return { requestedRate: TARGETED_RATE, achievedRate, sent: total, failed, delivered: lat.count, latencyMs: lat, targetP99Ms: 50 };
+      console.log(`  p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; CPU cores used: realtime ${cpu.realtime}, bench ${cpu.benchClients}`);
+      return { requestedRate: TARGETED_RATE, achievedRate, sent: total, failed, delivered: lat.count, latencyMs: lat, targetP99Ms: 50, cpuCores: cpu };
     };
     const viaApi = await runTargeted('via POST /api/notify', (n, userId) =>
       client.post('realtime', '/api/notify', { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata: { seq: n } }, { timeoutMs: 30_000 }),
@@ -189,11 +199,13 @@ async function main(): Promise<void> {
       () => publisher.flush(),
     );
 
+    const rssEnd = rssBytes(pid);
     const result = {
       machine: machineInfo(),
       connections: M,
       connectSeconds: round(connectSeconds, 2),
-      memory: { rssBeforeBytes: rssBefore, rssAfterBytes: rssAfter, perConnectionKB: round(perConn / 1024, 2), targetKB: 25 },
+      memory: { rssBeforeBytes: rssBefore, rssAfterBytes: rssAfter, rssAtEndBytes: rssEnd, perConnectionKB: round(perConn / 1024, 2), targetKB: 25 },
+      loadAverage: os.loadavg().map((l) => round(l, 2)),
       broadcast: { rounds: ROUNDS, incompleteRounds: incomplete, latencyMs: broadcast, targetP99Ms: 250, path: 'POST /api/broadcast → data_node insert → emit to group room' },
       targeted: {
         api: { ...viaApi, path: 'POST /api/notify per notification → batched data_node insert → emit to user room' },

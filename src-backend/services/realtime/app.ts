@@ -68,8 +68,8 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     serveClient: false,
     maxHttpBufferSize: rc.maxMessageBytes,
     cors: { origin: [...rc.allowedOrigins] },
-    // a short drop (wifi, laptop lid) resumes with missed events; the handshake guard still runs
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // a short drop (wifi blip) resumes with missed events; the handshake guard still runs
+    ...(rc.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: rc.recoveryMs, skipMiddlewares: false } } : {}),
   });
 
   const redis: Redis = createRedis(rc.redisUrl, rc.redisPrefix);

@@ -16,6 +16,8 @@ export interface RealtimeConfig {
   readonly socketRate: number;
   readonly socketBurst: number;
   readonly logBacklog: number;
+  /** connection-state recovery window; 0 turns recovery off */
+  readonly recoveryMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -42,5 +44,9 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv, gatewayPort: number):
     socketRate: int(env, 'REALTIME_SOCKET_RATE', 20, 1, 100_000),
     socketBurst: int(env, 'REALTIME_SOCKET_BURST', 60, 1, 100_000),
     logBacklog: int(env, 'REALTIME_LOG_BACKLOG', 5000, 0, 1_000_000),
+    // Recovery keeps every broadcast packet for this long to replay it; during a rush that is
+    // thousands a second, so the window stays short. State that matters (unread counts, chat
+    // history) is in the database and clients re-fetch it anyway.
+    recoveryMs: int(env, 'REALTIME_RECOVERY_MS', 10_000, 0, 600_000),
   });
 }
