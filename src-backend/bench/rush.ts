@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       [plans[i], plans[j]] = [plans[j]!, plans[i]!];
     }
     const total = plans.length * PICKS;
-    await openSelection(client);
+    await openSelection(client, actor);
 
     pool =
       TRANSPORT === 'unix'

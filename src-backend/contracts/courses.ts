@@ -528,6 +528,10 @@ export type DataDeleteCourseRequest = Static<typeof DataDeleteCourseRequest>;
 export const DataRemoveStudentRequest = Type.Object({ actor: Actor, courseId: Id, studentId: Id }, strict);
 export type DataRemoveStudentRequest = Static<typeof DataRemoveStudentRequest>;
 export const DataStatsRequest = Type.Object({ actor: Actor }, strict);
+/** window and credit-limit changes carry the admin for the audit log */
+export const DataSetWindowRequest = Type.Object({ actor: Actor, window: SetSelectionWindowRequest }, strict);
+export const DataWindowActionRequest = Type.Object({ actor: Actor }, strict);
+export const DataSetCreditLimitRequest = Type.Object({ actor: Actor, limit: SetCreditLimitRequest }, strict);
 
 /** The student a student-side data call is about. */
 export const StudentRef = Type.Object({ studentId: Id, group: NullableString({ maxLength: 64 }) }, strict);

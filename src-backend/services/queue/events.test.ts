@@ -24,7 +24,7 @@ beforeAll(async () => {
   const actor: Actor = { userId: admin!.id, role: 'admin' };
   course = await createCourse(stack.client, actor, { code: 'EV1', name: 'Events', capacity: 3, credits: 2, slots: [] });
   student = { id: s!.id, token: (await mintSessions(stack.client, [s!.id]))[0]! };
-  await openSelection(stack.client);
+  await openSelection(stack.client, actor);
 }, 60_000);
 afterAll(async () => {
   for (const s of sockets) s.close();

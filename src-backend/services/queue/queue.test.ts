@@ -44,7 +44,7 @@ async function seedRush(s: TestStack) {
       group: 'cs',
     })),
   );
-  await openSelection(s.client);
+  await openSelection(s.client, actor);
   return { actor, courses, students };
 }
 
@@ -182,7 +182,7 @@ describe('queue_node: the registration rush (real processes, real database)', ()
         group: null,
       })),
     );
-    await openSelection(s.client);
+    await openSelection(s.client, actor);
     const res = await s.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
       requests: students.map((st) => ({
         requestId: randomUUID(),

@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
   const [admin] = await seedUsers(stack.client, [{ role: 'admin', username: 'rushadm', name: 'Admin' }]);
   actor = { userId: admin!.id, role: 'admin' };
-  await openSelection(stack.client);
+  await openSelection(stack.client, actor);
   pool = new Pool(stack.httpUrl('student_node'), { connections: 500 });
 }, 60_000);
 afterAll(async () => {

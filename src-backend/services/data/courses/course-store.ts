@@ -9,6 +9,7 @@ import type {
   UpdateCourseRequest,
 } from '../../../contracts/courses.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../shared/app-error.js';
+import type { CourseAudit } from './audit.js';
 import { COURSE_COLUMNS, COURSE_FROM, likePattern, toCourse, type CourseRow } from './course-row.js';
 import { sortSlots, validateSlots } from './slots.js';
 
@@ -16,7 +17,10 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 
 
 /** The teacher-side course operations. Ownership is checked inside the same transaction as the write. */
 export class CourseStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly audit: CourseAudit,
+  ) {}
 
   list(q: CourseListQuery = {}): Course[] {
     const where: string[] = [];
@@ -84,7 +88,12 @@ export class CourseStore {
               req.description ?? '',
               JSON.stringify(uniqueGroups(req.allowedGroups ?? [])),
             ).lastInsertRowid;
-          return this.find(Number(id))!;
+          const created = this.find(Number(id))!;
+          this.audit.record(actor, 'course.create', `course:${created.id}`, {
+            code: created.code,
+            capacity: created.capacity,
+          });
+          return created;
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(`course code ${req.code} is taken`, 'COURSE_CODE_TAKEN');
           throw err;
@@ -127,6 +136,8 @@ export class CourseStore {
           if (isUniqueViolation(err)) throw conflict(`course code ${req.code} is taken`, 'COURSE_CODE_TAKEN');
           throw err;
         }
+        const { courseId: _id, ...changes } = req;
+        this.audit.record(actor, 'course.update', `course:${course.id}`, changes);
         return this.find(course.id)!;
       })
       .immediate();
@@ -143,6 +154,10 @@ export class CourseStore {
           );
         }
         this.db.prepare('DELETE FROM courses WHERE id = ?').run(courseId);
+        this.audit.record(actor, 'course.delete', `course:${courseId}`, {
+          code: course.code,
+          removedEnrollments: course.enrolled,
+        });
         return course.enrolled;
       })
       .immediate();
@@ -157,6 +172,7 @@ export class CourseStore {
           .run(courseId, studentId);
         if (res.changes === 0)
           throw notFound(`student ${studentId} is not enrolled in course ${courseId}`, 'NOT_ENROLLED');
+        this.audit.record(actor, 'course.remove_student', `course:${courseId}`, { studentId });
         return this.find(courseId)!;
       })
       .immediate();

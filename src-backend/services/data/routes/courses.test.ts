@@ -98,6 +98,11 @@ describe('course storage', () => {
     const byAdmin = await post(P.update, { actor: admin(), update: { courseId: c.id, name: 'Renamed' } });
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.course.name).toBe('Renamed');
+    const actions = built.db.prepare('SELECT actor, action, target FROM audit_log ORDER BY id').all();
+    expect(actions).toEqual([
+      { actor: 't1', action: 'course.create', target: `course:${c.id}` },
+      { actor: expect.stringMatching(/^adm/), action: 'course.update', target: `course:${c.id}` },
+    ]);
     const assign = await post(P.create, { actor: t1, course: course({ teacherId: t2.userId }) });
     expect(assign.status).toBe(403);
     expect((await post(P.get, { actor: t2, courseId: c.id })).status).toBe(403);
@@ -135,7 +140,7 @@ describe('course storage', () => {
   it('refuses capacity below enrollment and deletes a course with students only when forced', async () => {
     const a = admin();
     const c = await create(a, { capacity: 3 });
-    await post(P.windowOpen, {});
+    await post(P.windowOpen, { actor: admin() });
     const s1 = user('student', 's1');
     const s2 = user('student', 's2');
     await post(P.queueSubmit, { requests: [req(s1, c.id), req(s2, c.id)], maxDecide: 100 });
@@ -175,7 +180,7 @@ describe('course storage', () => {
       slots: [{ day: 3, start: '09:30', end: '11:00' }],
     });
     await create(a, { code: 'MATH', allowedGroups: ['math'] });
-    await post(P.windowOpen, {});
+    await post(P.windowOpen, { actor: admin() });
     const sid = user('student', 'g1', 'cs');
     const student = { studentId: sid, group: 'cs' };
     await post(P.queueSubmit, { requests: [req(sid, open.id, 'select', 'cs')], maxDecide: 10 });
@@ -205,7 +210,7 @@ describe('course storage', () => {
 describe('queue decisions (group commit)', () => {
   it('decides FIFO: exactly capacity selected, the rest full, duplicates already_selected', async () => {
     const c = await create(admin(), { capacity: 3 });
-    await post(P.windowOpen, {});
+    await post(P.windowOpen, { actor: admin() });
     const students = Array.from({ length: 6 }, (_, i) => user('student', `q${i}`));
     const requests = [...students.map((s) => req(s, c.id)), req(students[0]!, c.id)];
     const res = await post(P.queueSubmit, { requests, maxDecide: 100 });
@@ -218,7 +223,7 @@ describe('queue decisions (group commit)', () => {
 
   it('answers a retried requestId with its first decision, never twice', async () => {
     const c = await create(admin(), { capacity: 5 });
-    await post(P.windowOpen, {});
+    await post(P.windowOpen, { actor: admin() });
     const s = user('student', 'retry');
     const r = req(s, c.id);
     const first = await post(P.queueSubmit, { requests: [r], maxDecide: 10 });
@@ -240,8 +245,10 @@ describe('queue decisions (group commit)', () => {
     const s = user('student', 'rules', 'cs');
     const shut = await post(P.queueSubmit, { requests: [req(s, c1.id, 'select', 'cs')], maxDecide: 10 });
     expect(shut.body.decided[0].status).toBe('window_closed');
-    await post(P.windowOpen, {});
-    expect((await call('PUT', P.creditLimit, { studentId: s, creditLimit: 6 })).body).toEqual({
+    await post(P.windowOpen, { actor: admin() });
+    expect(
+      (await call('PUT', P.creditLimit, { actor: admin(), limit: { studentId: s, creditLimit: 6 } })).body,
+    ).toEqual({
       studentId: s,
       creditLimit: 6,
       isDefault: false,
@@ -277,27 +284,38 @@ describe('queue decisions (group commit)', () => {
       'deselected',
       'selected',
     ]);
-    await post(P.windowClose, {});
+    await post(P.windowClose, { actor: admin() });
     expect((await call('GET', P.window)).body.open).toBe(false);
+    const boss = admin();
     const reopened = await call('PUT', P.window, {
-      opensAt: new Date(Date.now() - 1000).toISOString(),
-      closesAt: null,
+      actor: boss,
+      window: { opensAt: new Date(Date.now() - 1000).toISOString(), closesAt: null },
     });
     expect(reopened.body).toMatchObject({ open: true, closesAt: null });
     const backwards = await call('PUT', P.window, {
-      opensAt: '2030-01-02T00:00:00Z',
-      closesAt: '2030-01-01T00:00:00Z',
+      actor: boss,
+      window: { opensAt: '2030-01-02T00:00:00Z', closesAt: '2030-01-01T00:00:00Z' },
     });
     expect(backwards.status).toBe(400);
-    expect((await call('PUT', P.window, { opensAt: 'tomorrow', closesAt: null })).status).toBe(400);
-    await post(P.windowClose, {});
+    expect((await call('PUT', P.window, { actor: boss, window: { opensAt: 'tomorrow', closesAt: null } })).status).toBe(
+      400,
+    );
+    expect((await call('PUT', P.window, { opensAt: null, closesAt: null })).status).toBe(400); // no actor
+    // the change that succeeded is in the audit log with its admin; the refused ones are not
+    const log = built.db
+      .prepare(`SELECT actor_id, actor, action FROM audit_log WHERE action = 'selection_window.set'`)
+      .all();
+    expect(log).toEqual([
+      { actor_id: boss.userId, actor: expect.stringMatching(/^adm/), action: 'selection_window.set' },
+    ]);
+    await post(P.windowClose, { actor: admin() });
     const late = await post(P.queueSubmit, { requests: [req(s, heavy.id, 'deselect', 'cs')], maxDecide: 10 });
     expect(late.body.decided[0].status).toBe('window_closed');
   });
 
   it('keeps tickets beyond one transaction undecided, with positions, and decides them in order later', async () => {
     const c = await create(admin(), { capacity: 2 });
-    await post(P.windowOpen, {});
+    await post(P.windowOpen, { actor: admin() });
     const students = Array.from({ length: 4 }, (_, i) => user('student', `b${i}`));
     const res = await post(P.queueSubmit, { requests: students.map((s) => req(s, c.id)), maxDecide: 1 });
     expect(res.body.decided).toHaveLength(1);

@@ -24,20 +24,22 @@ import {
   DataStudentRequest,
   DataUpdateCourseRequest,
   DeleteCourseResponse,
-  EmptyRequest,
+  DataSetCreditLimitRequest,
+  DataSetWindowRequest,
+  DataWindowActionRequest,
+  type Actor,
   QueueStatusResponse,
   RemoveStudentResponse,
   ScheduleResponse,
   SelectedCoursesResponse,
   SelectionWindow,
-  SetCreditLimitRequest,
-  SetSelectionWindowRequest,
   StudentStats,
   TeacherCourseDetailResponse,
   TeacherStats,
 } from '../../../contracts/courses.js';
 import { errorResponses } from '../../../contracts/errors.js';
 import type { App } from '../../../shared/create-app.js';
+import { CourseAudit } from '../courses/audit.js';
 import { CourseStore } from '../courses/course-store.js';
 import { QueueDecider } from '../courses/queue-decider.js';
 import { SelectionSettings } from '../courses/selection-settings.js';
@@ -56,7 +58,8 @@ const ok = <T>(schema: T) => ({ 200: schema, ...errorResponses });
  */
 export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<void> {
   const { db } = opts;
-  const courses = new CourseStore(db);
+  const audit = new CourseAudit(db);
+  const courses = new CourseStore(db, audit);
   const settings = new SelectionSettings(db);
   const students = new StudentView(db, settings);
   const queue = new QueueDecider(db, settings);
@@ -131,17 +134,39 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
 
   // Selection window and credit limits ------------------------------------------------------------
   app.get(P.window, { schema: { response: ok(SelectionWindow) } }, async () => settings.window());
-  app.put(P.window, { schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } }, async (req) =>
-    settings.setWindow(req.body),
+  // Each change and its audit entry commit together.
+  const audited = <T>(actor: Actor, action: string, change: () => T, detail: (r: T) => Record<string, unknown>) =>
+    db
+      .transaction(() => {
+        const result = change();
+        audit.record(actor, action, 'selection', detail(result));
+        return result;
+      })
+      .immediate();
+  const windowDetail = (w: SelectionWindow) => ({
+    opensAt: w.opensAt,
+    closesAt: w.closesAt,
+    defaultCreditLimit: w.defaultCreditLimit,
+  });
+  app.put(P.window, { schema: { body: DataSetWindowRequest, response: ok(SelectionWindow) } }, async (req) =>
+    audited(req.body.actor, 'selection_window.set', () => settings.setWindow(req.body.window), windowDetail),
   );
-  app.post(P.windowOpen, { schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async () =>
-    settings.openNow(),
+  app.post(P.windowOpen, { schema: { body: DataWindowActionRequest, response: ok(SelectionWindow) } }, async (req) =>
+    audited(req.body.actor, 'selection_window.open', () => settings.openNow(), windowDetail),
   );
-  app.post(P.windowClose, { schema: { body: EmptyRequest, response: ok(SelectionWindow) } }, async () =>
-    settings.closeNow(),
+  app.post(P.windowClose, { schema: { body: DataWindowActionRequest, response: ok(SelectionWindow) } }, async (req) =>
+    audited(req.body.actor, 'selection_window.close', () => settings.closeNow(), windowDetail),
   );
-  app.put(P.creditLimit, { schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } }, async (req) =>
-    settings.setCreditLimit(req.body),
+  app.put(
+    P.creditLimit,
+    { schema: { body: DataSetCreditLimitRequest, response: ok(CreditLimitResponse) } },
+    async (req) =>
+      audited(
+        req.body.actor,
+        'credit_limit.set',
+        () => settings.setCreditLimit(req.body.limit),
+        (r) => ({ ...r }),
+      ),
   );
 
   // The queue's group commit ---------------------------------------------------------------------

@@ -64,8 +64,8 @@ export async function createCourse(client: ServiceClient, actor: Actor, course: 
   return (await client.post<CourseResponse>('data_node', D.create, { actor, course })).course;
 }
 
-export async function openSelection(client: ServiceClient): Promise<void> {
-  await client.post('data_node', D.windowOpen, {});
+export async function openSelection(client: ServiceClient, actor: Actor): Promise<void> {
+  await client.post('data_node', D.windowOpen, { actor });
 }
 
 export interface Books {

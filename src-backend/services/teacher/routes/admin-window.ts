@@ -11,6 +11,7 @@ import { errorResponses } from '../../../contracts/errors.js';
 import type { App } from '../../../shared/create-app.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
 import { requireRole, type SessionResolver } from '../../../shared/session-auth.js';
+import { actorOf } from './actor.js';
 
 export interface AdminWindowRouteOptions {
   readonly client: ServiceClient;
@@ -33,7 +34,7 @@ export async function adminWindowRoutes(app: App, opts: AdminWindowRouteOptions)
     P.window,
     { preValidation: admin, schema: { body: SetSelectionWindowRequest, response: ok(SelectionWindow) } },
     async (req) => {
-      const res = await client.put<SelectionWindow>('data_node', D.window, req.body);
+      const res = await client.put<SelectionWindow>('data_node', D.window, { actor: actorOf(req), window: req.body });
       req.log.info({ opensAt: res.opensAt, closesAt: res.closesAt, by: req.user?.username }, 'selection window set');
       return res;
     },
@@ -42,7 +43,7 @@ export async function adminWindowRoutes(app: App, opts: AdminWindowRouteOptions)
     P.openWindow,
     { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } },
     async (req) => {
-      const res = await client.post<SelectionWindow>('data_node', D.windowOpen, {});
+      const res = await client.post<SelectionWindow>('data_node', D.windowOpen, { actor: actorOf(req) });
       req.log.info({ by: req.user?.username }, 'selection window opened');
       return res;
     },
@@ -51,7 +52,7 @@ export async function adminWindowRoutes(app: App, opts: AdminWindowRouteOptions)
     P.closeWindow,
     { preValidation: admin, schema: { body: EmptyRequest, response: ok(SelectionWindow) } },
     async (req) => {
-      const res = await client.post<SelectionWindow>('data_node', D.windowClose, {});
+      const res = await client.post<SelectionWindow>('data_node', D.windowClose, { actor: actorOf(req) });
       req.log.info({ by: req.user?.username }, 'selection window closed');
       return res;
     },
@@ -59,6 +60,7 @@ export async function adminWindowRoutes(app: App, opts: AdminWindowRouteOptions)
   app.put(
     P.creditLimit,
     { preValidation: admin, schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) } },
-    async (req) => client.put<CreditLimitResponse>('data_node', D.creditLimit, req.body),
+    async (req) =>
+      client.put<CreditLimitResponse>('data_node', D.creditLimit, { actor: actorOf(req), limit: req.body }),
   );
 }
