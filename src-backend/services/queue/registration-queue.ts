@@ -44,7 +44,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class RegistrationQueue {
   private incoming: Waiter[] = [];
-  private readonly byTicket = new Map<number, Waiter>();
+  /** a list: a re-sent request (same requestId, same ticket) may wait beside the original */
+  private readonly byTicket = new Map<number, Waiter[]>();
   private readonly needPosition = new Set<Waiter>();
   /** undecided tickets on the data side; unknown (1) at start so a restart re-decides them */
   private pendingOnData = 1;
@@ -169,7 +170,9 @@ export class RegistrationQueue {
         });
       } else {
         w.ticket = t.ticket!;
-        this.byTicket.set(w.ticket, w);
+        const list = this.byTicket.get(w.ticket);
+        if (list) list.push(w);
+        else this.byTicket.set(w.ticket, [w]);
       }
     });
     this.applyDecisions(res.decided, res.seats);
@@ -194,16 +197,17 @@ export class RegistrationQueue {
     this.stats.decided += decided.length;
     for (const d of decided) {
       this.events.outcome(d);
-      const w = this.byTicket.get(d.ticket);
-      if (w)
-        this.finish(w, {
+      for (const w of [...(this.byTicket.get(d.ticket) ?? [])]) {
+        const r: QueueResult = {
           requestId: w.item.requestId,
           outcome: 'decided',
           courseId: d.courseId,
           action: d.action,
           status: d.status,
           ticket: d.ticket,
-        });
+        };
+        this.finish(w, r);
+      }
     }
     for (const s of seats) this.events.seats(s);
   }
@@ -260,7 +264,11 @@ export class RegistrationQueue {
   }
 
   private finish(w: Waiter, result: QueueResult | Error): void {
-    if (w.ticket !== null) this.byTicket.delete(w.ticket);
+    if (w.ticket !== null) {
+      const rest = (this.byTicket.get(w.ticket) ?? []).filter((x) => x !== w);
+      if (rest.length > 0) this.byTicket.set(w.ticket, rest);
+      else this.byTicket.delete(w.ticket);
+    }
     if (w.done) return;
     w.done = true;
     if (result instanceof Error) w.reject(result);
