@@ -487,6 +487,21 @@ export type DataBulkSessionsResponse = Static<typeof DataBulkSessionsResponse>;
 export const DataResolveSessionResponse = Type.Object({ user: AuthUser, expiresAt: Type.String() });
 export type DataResolveSessionResponse = Static<typeof DataResolveSessionResponse>;
 
+/**
+ * POST /identity/sessions/resolve-batch {tokens} → 200 {results}: one answer per token, in
+ * order, null where resolve would say 401. auth_node coalesces concurrent resolves into one
+ * call, so a rush of first requests costs one data hop (and one touch transaction) per batch.
+ */
+export const DataResolveBatchRequest = Type.Object(
+  { tokens: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export type DataResolveBatchRequest = Static<typeof DataResolveBatchRequest>;
+export const DataResolveBatchResponse = Type.Object({
+  results: Type.Array(Type.Union([DataResolveSessionResponse, Type.Null()])),
+});
+export type DataResolveBatchResponse = Static<typeof DataResolveBatchResponse>;
+
 /** POST /identity/sessions/revoke {token} | {userId, exceptToken?} → 200 {revoked: n}. */
 export const DataRevokeSessionsRequest = Type.Union([
   Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
@@ -629,6 +644,7 @@ export const IdentityPaths = {
   sessions: '/identity/sessions',
   sessionsBulk: '/identity/sessions/bulk',
   sessionsResolve: '/identity/sessions/resolve',
+  sessionsResolveBatch: '/identity/sessions/resolve-batch',
   sessionsRevoke: '/identity/sessions/revoke',
   registrationCodes: '/identity/codes/registration',
   resetCodes: '/identity/codes/reset',

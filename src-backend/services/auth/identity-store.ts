@@ -13,6 +13,7 @@ import {
   type DataNewUser,
   type DataRegisterRequest,
   type DataResetTotpRequest,
+  type DataResolveBatchResponse,
   type DataResolveSessionResponse,
   type DataUpdateUserRequest,
   type ListCodesQuery,
@@ -22,6 +23,7 @@ import {
 } from '../../contracts/auth.js';
 import type { ErrorBody } from '../../contracts/errors.js';
 import { ServiceCallError, type RawResponse, type ServiceClient } from '../../shared/service-client.js';
+import { Batcher } from './resolve-batcher.js';
 
 /** Query strings from plain objects; undefined values are left out. */
 function qs(params: Record<string, string | number | boolean | undefined>): string {
@@ -36,7 +38,14 @@ function qs(params: Record<string, string | number | boolean | undefined>): stri
  * ServiceCallError and pass through the error handler with their code and status.
  */
 export class IdentityStore {
-  constructor(private readonly client: ServiceClient) {}
+  private readonly resolver: Batcher<DataResolveSessionResponse>;
+
+  constructor(private readonly client: ServiceClient) {
+    this.resolver = new Batcher(async (tokens) => {
+      const res = await this.client.post<DataResolveBatchResponse>('data_node', IdentityPaths.sessionsResolveBatch, { tokens });
+      return res.results;
+    });
+  }
 
   async credentials(username: string): Promise<DataCredentials | null> {
     try {
@@ -81,12 +90,9 @@ export class IdentityStore {
     return this.client.post<SessionGrant>('data_node', IdentityPaths.sessions, { userId, ...ttl });
   }
 
-  async resolveSession(token: string): Promise<DataResolveSessionResponse | null> {
-    const res = await this.client.request<DataResolveSessionResponse>('POST', 'data_node', IdentityPaths.sessionsResolve, { token });
-    if (res.statusCode === 200) return res.body;
-    if (res.statusCode === 401 || res.statusCode === 400) return null;
-    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ServiceCallError('data_node', res.statusCode, err?.code ?? `HTTP_${res.statusCode}`, err?.message ?? 'session lookup failed');
+  /** The session's user, or null (unknown, expired, disabled). Batched with concurrent lookups. */
+  resolveSession(token: string): Promise<DataResolveSessionResponse | null> {
+    return this.resolver.load(token);
   }
 
   async revokeToken(token: string): Promise<number> {

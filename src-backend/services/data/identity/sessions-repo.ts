@@ -74,6 +74,11 @@ export class SessionsRepo {
     return { user: toAuthUser(row), expiresAt: iso(idleExpires) };
   }
 
+  /** Many lookups in one transaction, so their idle-expiry touches share one commit. */
+  resolveMany(tokens: readonly string[]): ({ user: AuthUser; expiresAt: string } | null)[] {
+    return this.db.transaction(() => tokens.map((t) => this.resolve(t))).immediate();
+  }
+
   revokeToken(token: string): number {
     return this.deleteStmt.run(hashToken(token)).changes;
   }

@@ -139,6 +139,19 @@ describe('sessions', () => {
     expect((await post(IdentityPaths.sessions, { userId: ids[0] })).body.error.code).toBe('ACCOUNT_DISABLED');
   });
 
+  it('resolves a batch in order, null for the dead ones, touching in one transaction', async () => {
+    const [a, b] = await seed('batch1', 'batch2');
+    const ta = (await post(IdentityPaths.sessions, { userId: a })).body.token;
+    const tb = (await post(IdentityPaths.sessions, { userId: b })).body.token;
+    built.db.prepare('UPDATE sessions SET last_seen_at = last_seen_at - 61000').run();
+    const res = await post(IdentityPaths.sessionsResolveBatch, { tokens: [tb, 'unknown-token', ta, tb] });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { user: { username: string } } | null) => r?.user.username ?? null)).toEqual(['batch2', null, 'batch1', 'batch2']);
+    const seen = built.db.prepare('SELECT last_seen_at FROM sessions').pluck().all() as number[];
+    for (const t of seen) expect(t).toBeGreaterThan(Date.now() - 5000);
+    expect((await post(IdentityPaths.sessionsResolveBatch, { tokens: [] })).status).toBe(400);
+  });
+
   it('revokes all of a user\'s sessions but one', async () => {
     const [id] = await seed('stu1');
     const keep = (await post(IdentityPaths.sessions, { userId: id })).body.token;

@@ -21,6 +21,8 @@ import {
   DataCredentialsResponse,
   DataRegisterRequest,
   DataResetTotpRequest,
+  DataResolveBatchRequest,
+  DataResolveBatchResponse,
   DataResolveSessionResponse,
   DataRevokeSessionsRequest,
   DataRevokeSessionsResponse,
@@ -119,6 +121,10 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
     if (!found) throw unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
     return found;
   });
+
+  app.post(IdentityPaths.sessionsResolveBatch, {
+    schema: { body: DataResolveBatchRequest, response: { 200: DataResolveBatchResponse, ...errorResponses } },
+  }, async (req) => ({ results: sessions.resolveMany(req.body.tokens) }));
 
   app.post(IdentityPaths.sessionsRevoke, {
     schema: { body: DataRevokeSessionsRequest, response: { 200: DataRevokeSessionsResponse, ...errorResponses } },
