@@ -6,6 +6,9 @@
  * and that every "selected" answer is an enrollment, and writes bench/results/rush.json.
  *
  * Options: --students 10000 --courses 50 --picks 3 --concurrency 512 --transport http|unix --realtime
+ *   --warm (every student loads GET /student/stats first, filling student_node's session cache)
+ *   --session-cache-ms N (student_node's SESSION_CACHE_MS; its default is 3000)
+ * By default every student's first request resolves its session through auth_node, in the rush.
  * Latency is per request, from the moment it is written to a connection to its answer; the
  * client keeps `concurrency` requests in flight (a closed loop), since 30,000 requests cannot
  * all be on the wire at once from one machine.
@@ -53,6 +56,8 @@ const TRANSPORT = (opt('transport') ?? 'http') as 'http' | 'unix';
 const WITH_REALTIME = argv.includes('--realtime');
 /** students load their page (GET /student/stats) before the window opens, as they would */
 const WARM = argv.includes('--warm');
+/** student_node's SESSION_CACHE_MS for this run (its default, 3000, when not given) */
+const SESSION_CACHE_MS = opt('session-cache-ms');
 if (TRANSPORT !== 'http' && TRANSPORT !== 'unix') throw new Error('--transport is http or unix');
 
 /** Deterministic, so two runs rush for the same seats. */
@@ -86,6 +91,7 @@ async function makeEnv(): Promise<Record<string, string>> {
     GATEWAY_PORT: String(ports[6]),
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     LOG_LEVEL: 'warn',
+    ...(SESSION_CACHE_MS ? { SESSION_CACHE_MS } : {}),
   };
 }
 
@@ -313,6 +319,8 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       transport: TRANSPORT,
       realtime: WITH_REALTIME,
+      warm: WARM,
+      sessionCacheMs: SESSION_CACHE_MS ? Number(SESSION_CACHE_MS) : 3000,
       machine: { ...machineInfo(), cpus: os.cpus().length },
       selections: total,
       wallMs: round(wallMs, 1),

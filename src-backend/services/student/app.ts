@@ -11,12 +11,14 @@ export interface StudentAppOptions {
   readonly logger?: FastifyBaseLogger;
   readonly resolver?: SessionResolver;
   readonly forwarder?: QueueForwarderOptions;
+  /** how long a resolved session is trusted before auth_node is asked again (logout takes effect within it) */
+  readonly sessionCacheMs?: number;
 }
 
 /** student_node: seed 000's student endpoints. Selections go through queue_node. */
 export async function buildStudentApp(opts: StudentAppOptions): Promise<App> {
   const app = createBaseApp({ service: 'student_node', logger: opts.logger });
-  const resolver = opts.resolver ?? createSessionResolver(opts.client);
+  const resolver = opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? 3000 });
   const forwarder = new QueueForwarder(opts.client, opts.forwarder);
   await app.register(studentCourseRoutes, { client: opts.client, resolver });
   await app.register(selectionRoutes, { client: opts.client, resolver, forwarder });
