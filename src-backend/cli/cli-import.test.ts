@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { IdentityPaths, type UserPage } from '../contracts/auth.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthUser } from '../contracts/auth.js';
+import { waitFor } from '../testing/wait-for.js';
 import { startStack, type TestStack } from '../testing/stack.js';
 import { cliEnvFor, makeHome, oneErrorLine, runCli, type CliRun } from './testing/run-cli.js';
 
@@ -201,5 +203,37 @@ describe('import csv', () => {
     expect(rows.every((r) => r[4] === 'created' && r[1]!.length >= 12 && /^[A-Z2-7]{16,}$/.test(r[2]!))).toBe(true);
     expect(new Set(rows.map((r) => r[2])).size).toBe(10_000); // a secret per person
     expect((await usernames('student', 'bulk')).length).toBe(10_000);
+  });
+
+  it('auth_node dying mid-import keeps what was created: results say which rows exist, which did not, which are unknown', async () => {
+    const lines = ['username,name,email,group'];
+    for (let i = 1; i <= 6000; i++) lines.push(`crash${i},Crash ${i},crash${i}@example.com,g`);
+    const file = csvFile('crash.csv', lines.join('\n') + '\n');
+    const out = path.join(work, 'crash-results.csv');
+    const running = cli(['import', 'csv', file, '--user-type', 'student', '--generate-passwords', '--output', out]);
+    // Kill auth_node once the second chunk is in the database (seen directly on data_node): chunks
+    // go one after another, so by then the CLI has the first chunk's answer.
+    const count = async () =>
+      (await stack.client.get<UserPage>('data_node', `${IdentityPaths.users}?role=student&search=crash&pageSize=1`)).total;
+    await waitFor(async () => (await count()) > 1000, 60_000, 20);
+    process.kill(stack.pid('auth_node'), 'SIGKILL');
+    const run = await running;
+    expect(run.code).toBe(1);
+    const error = run.stderr.split('\n').filter(Boolean).at(-1)!;
+    expect(error).toMatch(/^error: stopped after \d+ rows: /);
+    const rows = readResults(out).slice(1);
+    expect(rows).toHaveLength(6000);
+    const created = rows.filter((r) => r[4] === 'created');
+    const unknown = rows.filter((r) => r[4]!.startsWith('unknown: '));
+    const notImported = rows.filter((r) => r[4]!.startsWith('not imported: '));
+    expect(created.length).toBeGreaterThanOrEqual(1000);
+    expect(created.length + unknown.length + notImported.length).toBe(6000);
+    expect(created.every((r) => r[1] && r[2] && r[3])).toBe(true); // their secrets were kept
+    // Every row called created exists; the database holds those plus at most the unknown chunk.
+    const inDb = await count();
+    expect(inDb).toBeGreaterThanOrEqual(created.length);
+    expect(inDb).toBeLessThanOrEqual(created.length + unknown.length);
+    // The supervisor brings auth_node back; the CLI works again.
+    await waitFor(async () => (await cli(['user', 'list', '--user-type', 'admin', '--json'])).code === 0, 30_000, 250);
   });
 });

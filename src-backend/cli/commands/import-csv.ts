@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BULK_MAX_ROWS } from '../../contracts/auth.js';
+import { AuthPaths, BULK_MAX_ROWS } from '../../contracts/auth.js';
 import { failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
@@ -47,6 +47,8 @@ async function importCsv(ctx: CliContext, file: string, opts: ImportOptions): Pr
     throw usageError('--generate-passwords needs --output: generated passwords are shown only once, in that file');
   }
   const session = ctx.requireSession();
+  // Fail fast, before reading a big file: the session must be alive and auth_node reachable.
+  await ctx.call('GET', 'auth_node', AuthPaths.me);
   const parsed = readUsersCsv(file, { userType: opts.userType, generatePasswords: opts.generatePasswords === true });
   const c = ctx.colors;
   const total = parsed.rows.length + parsed.bad.length;

@@ -1,6 +1,5 @@
 import { AuthErrorCode, AuthPaths, BULK_MAX_ROWS, type BulkCreateRequest, type BulkCreateResponse, type BulkRowResult, type BulkUserRow } from '../../contracts/auth.js';
-import { CliError } from '../cli-error.js';
-import { responseError, serverMessage } from '../connection/describe-error.js';
+import { responseError, serverMessage, transportError } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
 import type { ResultRow } from './results-csv.js';
 import type { CsvBadRow, CsvUserRow, ImportUserType } from './user-rows.js';
@@ -43,10 +42,16 @@ export async function importUsers(
     const body: BulkCreateRequest = { users: chunk.map((r) => toBulkRow(userType, r)), atomic };
     let res;
     try {
-      res = await ctx.send<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, { token, timeoutMs: CHUNK_TIMEOUT_MS });
+      res = await ctx.api.request<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, { token, timeoutMs: CHUNK_TIMEOUT_MS });
     } catch (err) {
-      if (!(err instanceof CliError)) throw err;
-      aborted = err.message;
+      const described = transportError(err, ctx.api.target);
+      if (!described) throw err;
+      // The request may have left before the connection broke (the shared client also retries
+      // a reset socket over TCP, which hides it), so the server may or may not have these rows.
+      for (const row of chunk) {
+        resultsByLine.set(row.line, emptyResult(row.username, 'unknown: no answer from the server; check with user list'));
+      }
+      aborted = `stopped after ${start} rows: ${described.message}`;
       break;
     }
     if (atomic && res.statusCode === 409) {
@@ -65,8 +70,10 @@ export async function importUsers(
       break;
     }
     if (res.statusCode !== 200) {
-      if (res.statusCode === 401 || res.statusCode === 403 || start === 0) throw responseError('auth_node', res.statusCode, res.body);
-      aborted = responseError('auth_node', res.statusCode, res.body).message;
+      // Before anything exists, fail plainly; after that, stop but keep what was created so
+      // its passwords and secrets still reach the results file.
+      if (start === 0) throw responseError('auth_node', res.statusCode, res.body);
+      aborted = `stopped after ${start} rows: ${responseError('auth_node', res.statusCode, res.body).message}`;
       break;
     }
     for (const r of res.body.results) {
