@@ -20,17 +20,19 @@ interface Queued {
 const reader = (u: SessionUser) => ({ userId: u.id, role: u.role, group: u.group });
 
 /**
- * Chat and notifications persist in the data service. New notifications are batched for a few
- * ms, so 5,000 a second are a few dozen transactions a second instead of 5,000 commits.
+ * Chat and notifications persist in the data service. New notifications are group-committed:
+ * one batch is in flight at a time and whatever arrives meanwhile forms the next one, so batches
+ * grow with the commit latency (an fsync each) instead of the commit rate capping throughput.
  */
 export class MessagingStore {
   private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private writing = false;
 
   constructor(
     private readonly client: ServiceClient,
     private readonly batchMs = 5,
-    private readonly maxBatch = 500,
+    private readonly maxBatch = 1000,
   ) {}
 
   sendChat(senderId: number, receiverId: number, message: string): Promise<ChatMessage> {
@@ -57,13 +59,18 @@ export class MessagingStore {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.writing) return; // the batch in flight picks these up when it is done
     const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length > 0) this.timer = setTimeout(() => this.flush(), 0);
     if (batch.length === 0) return;
+    this.writing = true;
     this.client
       .post<NotificationListResponse>('data_node', MessagingPaths.notifications, { notifications: batch.map((q) => q.req) })
       .then((res) => batch.forEach((q, i) => q.resolve(res.notifications[i]!)))
-      .catch((err: unknown) => batch.forEach((q) => q.reject(err)));
+      .catch((err: unknown) => batch.forEach((q) => q.reject(err)))
+      .finally(() => {
+        this.writing = false;
+        if (this.queue.length > 0) this.flush();
+      });
   }
 
   async unread(user: SessionUser, limit?: number): Promise<Notification[]> {
