@@ -175,6 +175,32 @@ describe('services down', () => {
   });
 });
 
+describe('SOCKET_DIR', () => {
+  it('is refused when other users can reach into it, before any credential is sent', async () => {
+    const open = shortTempDir('csc-s-');
+    try {
+      fs.chmodSync(open, 0o755);
+      const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], { home: home(), env: { ...downEnv, SOCKET_DIR: open } });
+      expect(run.code).toBe(1);
+      expect(oneErrorLine(run)).toBe(`error: SOCKET_DIR ${open} is open to other users (mode 755); refusing to send credentials there: run chmod 700 on it`);
+    } finally {
+      fs.rmSync(open, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused when it is a symlink', async () => {
+    const link = `${socketDir}-link`;
+    fs.symlinkSync(socketDir, link);
+    try {
+      const run = await runCli(['status'], { home: home(), env: { ...downEnv, SOCKET_DIR: link } });
+      expect(run.code).toBe(1);
+      expect(oneErrorLine(run)).toBe(`error: SOCKET_DIR ${link} is not a plain folder (symlink?); refusing to send credentials there`);
+    } finally {
+      fs.rmSync(link, { force: true });
+    }
+  });
+});
+
 describe('the session file', () => {
   it('is refused when others can read it', async () => {
     const h = home();

@@ -4,6 +4,7 @@ import { Pool } from 'undici';
 import type { ServiceName } from '../../contracts/services.js';
 import type { SupervisorStatus } from '../../contracts/supervisor.js';
 import { socketPathFor, type RuntimeConfig } from '../../shared/config.js';
+import { failure } from '../cli-error.js';
 import { ServiceCallError, ServiceClient } from '../../shared/service-client.js';
 import {
   HEALTH_TIMEOUT_MS,
@@ -28,6 +29,7 @@ export class LocalApi implements Api {
   private gatewayPool: Pool | null = null;
 
   constructor(private readonly config: RuntimeConfig) {
+    if (config.useSockets) checkSocketDir(config.socketDir);
     this.client = new ServiceClient({ config, timeoutMs: REQUEST_TIMEOUT_MS, connections: 8 });
   }
 
@@ -91,6 +93,26 @@ export class LocalApi implements Api {
       ? new Pool('http://localhost', { socketPath, connections: 1 })
       : new Pool(`http://127.0.0.1:${config.gatewayPort}`, { connections: 1 });
     return this.gatewayPool;
+  }
+}
+
+/**
+ * The admin's password and token go into these sockets, so the folder must be ours and private,
+ * as the services require when they create it. A missing folder just means nothing runs.
+ */
+export function checkSocketDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  if (st.isSymbolicLink() || !st.isDirectory()) throw failure(`SOCKET_DIR ${dir} is not a plain folder (symlink?); refusing to send credentials there`);
+  if (uid !== undefined && st.uid !== uid) throw failure(`SOCKET_DIR ${dir} belongs to uid ${st.uid}, not to you; refusing to send credentials there`);
+  if ((st.mode & 0o077) !== 0) {
+    throw failure(`SOCKET_DIR ${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)}); refusing to send credentials there: run chmod 700 on it`);
   }
 }
 
