@@ -45,8 +45,9 @@ async function signIn(
     throw forbidden('this account has no two-factor secret; ask an admin for a 2FA reset code', AuthErrorCode.MFA_SETUP_REQUIRED);
   }
   if (secret) {
-    if (!body.totp) fail(unauthorized('enter the 6-digit code from your authenticator app', AuthErrorCode.TOTP_REQUIRED));
-    const step = matchTotpStep(secret, body.totp!, deps.settings.now());
+    // Not a failed attempt: the password was right and the client now asks for the code.
+    if (!body.totp) throw unauthorized('enter the 6-digit code from your authenticator app', AuthErrorCode.TOTP_REQUIRED);
+    const step = matchTotpStep(secret, body.totp, deps.settings.now());
     if (step === null) fail(unauthorized('wrong or expired authenticator code', AuthErrorCode.INVALID_TOTP));
     // The step is spent atomically on the data side: of two concurrent uses only one wins.
     if (!(await deps.store.consumeTotpStep(user.id, step!))) {
