@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../shared/config.js';
 import type { ServiceName } from '../contracts/services.js';
-import { CliError, failure } from './cli-error.js';
+import { failure } from './cli-error.js';
 import type { Api, HttpMethod, RequestOptions } from './connection/api.js';
 import { NOT_LOGGED_IN, SESSION_EXPIRED, responseError, transportError } from './connection/describe-error.js';
 import { LocalApi } from './connection/local-api.js';
@@ -91,4 +91,3 @@ export class CliContext {
   }
 }
 
-export { CliError };

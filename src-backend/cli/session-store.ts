@@ -172,10 +172,3 @@ function isSavedSession(v: unknown): v is SavedSession {
     typeof o.target === 'string'
   );
 }
-
-/** A session's expiry as the CLI enforces it: the server's, capped at 24 h from now. */
-export function cappedExpiry(serverExpiresAt: string | undefined, now = Date.now()): string {
-  const cap = now + SESSION_MAX_MS;
-  const server = serverExpiresAt ? Date.parse(serverExpiresAt) : NaN;
-  return new Date(Number.isNaN(server) ? cap : Math.min(server, cap)).toISOString();
-}
