@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthPaths, type AuthUser } from '../contracts/auth.js';
 import { startStack, type TestStack } from '../testing/stack.js';
@@ -115,6 +116,30 @@ describe('user login / logout', () => {
     const reused = await cli(h, ['user', 'list', '--user-type', 'admin']);
     expect(reused.code).toBe(1);
     expect(oneErrorLine(reused)).toBe('error: session expired: run course-cli user login');
+  });
+
+  it('an admin with 2FA needs --totp, and signs in with it', async () => {
+    // A second admin, so the main one stays without 2FA for the other tests.
+    const h = await loggedIn();
+    const token = (JSON.parse(fs.readFileSync(sessionPath(h), 'utf8')) as { token: string }).token;
+    const call = (method: 'POST', p: string, body: unknown, t = token) => stack.client.request<Record<string, unknown>>(method, 'auth_node', p, body, { token: t, internal: false });
+    expect((await call('POST', AuthPaths.addAdmin, { username: 'admin2fa', name: 'Second Admin', password: 'second-Admin-Passw0rd' })).statusCode).toBe(201);
+    const h2 = home();
+    expect((await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd'])).code).toBe(0);
+    const token2 = (JSON.parse(fs.readFileSync(sessionPath(h2), 'utf8')) as { token: string }).token;
+    const enrol = await call('POST', AuthPaths.meTotpEnroll, {}, token2);
+    expect(enrol.statusCode).toBe(200);
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrol.body.totpSecret as string), period: 30, digits: 6 });
+    expect((await call('POST', AuthPaths.meTotpConfirm, { totp: totp.generate() }, token2)).statusCode).toBe(200);
+
+    const without = await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd']);
+    expect(without.code).toBe(1);
+    expect(oneErrorLine(without)).toBe('error: this admin has 2FA turned on: pass --totp with the current 6-digit code');
+    // the next step's code: the confirming step is spent, and ±1 step of skew is allowed
+    const next = totp.generate({ timestamp: Date.now() + 30_000 });
+    const ok = await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd', '--totp', next]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('Logged in as admin2fa');
   });
 
   it('refuses a session file that others can read', async () => {
