@@ -15,7 +15,7 @@ import { LogStream } from './core/log-stream.js';
 import { MessagingStore } from './core/messaging-store.js';
 import { Notifier } from './core/notifier.js';
 import { PendingStore } from './core/pending-store.js';
-import { Presence } from './core/presence.js';
+import { LocalPresence, RedisPresence } from './core/presence.js';
 import { createAdapterClients, createRedis } from './core/redis.js';
 import { Throttler } from './core/throttler.js';
 import { realtimeRoutes } from './http/routes.js';
@@ -79,7 +79,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
   const events = new EventManager(io);
   const onError = (err: unknown) => logger?.error({ err }, 'realtime store error');
   const throttler = new Throttler(
-    new PendingStore(redis),
+    new PendingStore(redis, rc.redisPrefix),
     events.emitNow,
     throttlerDefaults(rc),
     (flushed, reason) => {
@@ -88,7 +88,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     onError,
   );
   events.throttler = throttler;
-  const presence = new Presence(redis);
+  const presence = rc.redisUrl ? new RedisPresence(redis) : new LocalPresence();
   const store = new MessagingStore(opts.client);
   const notifier = new Notifier(store, events, presence);
   const logs = new LogStream(io.of('/logs'), rc.logBacklog);

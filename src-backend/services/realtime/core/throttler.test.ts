@@ -6,6 +6,7 @@ import { Throttler, type Emission } from './throttler.js';
 
 // the code API of seed 002's throttler, in-process; the HTTP API and real clients are in ../throttler.test.ts
 let redis: Redis;
+let prefix: string;
 let emitted: Emission[];
 let flushes: Array<[number, string]>;
 let t: Throttler;
@@ -14,11 +15,12 @@ const seats = (room: string, n: number): Emission => ({ namespace: '/courses', e
 
 beforeEach(() => {
   // each test its own key space: ioredis-mock instances share data per host
-  redis = new (RedisMock as unknown as typeof Redis)({ keyPrefix: `t${Math.random()}:` });
+  prefix = `t${Math.random()}:`;
+  redis = new (RedisMock as unknown as typeof Redis)({ keyPrefix: prefix });
   emitted = [];
   flushes = [];
   t = new Throttler(
-    new PendingStore(redis),
+    new PendingStore(redis, prefix),
     (e) => emitted.push(e),
     { defaultWindowMs: 40, flushIntervalMs: 60_000, events: { 'course:seats': { windowMs: 40, mode: 'latest' }, 'course:stats': { windowMs: 40, mode: 'merge' } } },
     (n, reason) => flushes.push([n, reason]),
@@ -87,7 +89,7 @@ describe('Throttler', () => {
   });
 
   it('the periodic flush picks up entries left in the store by an instance that died', async () => {
-    await new PendingStore(redis).put(PendingStore.key('/courses', 'course:seats', 'course:7'), {
+    await new PendingStore(redis, prefix).put(PendingStore.key('/courses', 'course:seats', 'course:7'), {
       namespace: '/courses',
       event: 'course:seats',
       room: 'course:7',

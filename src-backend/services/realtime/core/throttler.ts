@@ -99,7 +99,7 @@ export class Throttler {
         firstAt: new Date(entry.firstAt).toISOString(),
         dueAt: new Date(entry.dueAt).toISOString(),
       }))
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
   }
 
   /** Emit everything pending now, this instance's and any left in the store. */
