@@ -211,7 +211,10 @@ export type GeneratedCode = Static<typeof GeneratedCode>;
 
 /** POST /generate/reset-code (admin) → 201 GeneratedCode; replaces the user's unused reset codes. Default expiry 24 h. */
 export const GenerateResetCodeRequest = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), expiresInHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 })) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    expiresInHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 })),
+  },
   { additionalProperties: false },
 );
 export type GenerateResetCodeRequest = Static<typeof GenerateResetCodeRequest>;
@@ -325,7 +328,10 @@ export const BulkUserRow = Type.Object(
 );
 export type BulkUserRow = Static<typeof BulkUserRow>;
 export const BulkCreateRequest = Type.Object(
-  { users: Type.Array(BulkUserRow, { minItems: 1, maxItems: BULK_MAX_ROWS }), atomic: Type.Boolean({ default: false }) },
+  {
+    users: Type.Array(BulkUserRow, { minItems: 1, maxItems: BULK_MAX_ROWS }),
+    atomic: Type.Boolean({ default: false }),
+  },
   { additionalProperties: false },
 );
 export type BulkCreateRequest = Static<typeof BulkCreateRequest>;
@@ -514,7 +520,10 @@ export type DataRevokeSessionsRequest = Static<typeof DataRevokeSessionsRequest>
 export const DataRevokeSessionsResponse = Type.Object({ revoked: Type.Integer() });
 
 /** POST /identity/credentials {username} → 200 {user: DataCredentials} | 404. auth_node only. */
-export const DataCredentialsRequest = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+export const DataCredentialsRequest = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 export const DataCredentials = Type.Object({
   user: AuthUser,
   passwordHash: Type.String(),
@@ -555,7 +564,10 @@ export type DataUpdateUserRequest = Static<typeof DataUpdateUserRequest>;
  * POST /identity/users/:id/totp/consume {step} → 200 {accepted}. Atomic: of two concurrent
  * calls with the same step exactly one is accepted (last step only moves forward).
  */
-export const DataTotpConsumeRequest = Type.Object({ step: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export const DataTotpConsumeRequest = Type.Object(
+  { step: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
 export const DataTotpConsumeResponse = Type.Object({ accepted: Type.Boolean() });
 
 /** POST /identity/codes/registration → 201 {code: CodeInfo}. */
@@ -615,11 +627,19 @@ export type DataResetTotpRequest = Static<typeof DataResetTotpRequest>;
 
 /** POST /identity/bootstrap-admin → 200 {created, user}: creates the admin only when no admin exists. */
 export const DataBootstrapAdminRequest = Type.Object(
-  { username: Username, name: PersonName, passwordHash: Type.String({ minLength: 1, maxLength: 512 }), mustChangePassword: Type.Boolean() },
+  {
+    username: Username,
+    name: PersonName,
+    passwordHash: Type.String({ minLength: 1, maxLength: 512 }),
+    mustChangePassword: Type.Boolean(),
+  },
   { additionalProperties: false },
 );
 export type DataBootstrapAdminRequest = Static<typeof DataBootstrapAdminRequest>;
-export const DataBootstrapAdminResponse = Type.Object({ created: Type.Boolean(), user: Type.Union([AuthUser, Type.Null()]) });
+export const DataBootstrapAdminResponse = Type.Object({
+  created: Type.Boolean(),
+  user: Type.Union([AuthUser, Type.Null()]),
+});
 
 /** POST /identity/audit → 201 {id}; GET /identity/audit (AuditQuery) → AuditList. */
 export const DataAuditRequest = Type.Object(

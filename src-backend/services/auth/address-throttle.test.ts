@@ -11,7 +11,11 @@ let app: App;
 
 beforeAll(async () => {
   stack = await startStack({ services: ['data_node'] });
-  ({ app } = await buildAuthApp({ config: stack.config, client: stack.client, settings: { throttle: { addressLimit: 3, freeFailures: 100 } } }));
+  ({ app } = await buildAuthApp({
+    config: stack.config,
+    client: stack.client,
+    settings: { throttle: { addressLimit: 3, freeFailures: 100 } },
+  }));
 });
 afterAll(async () => {
   await app?.close();
@@ -19,7 +23,13 @@ afterAll(async () => {
 });
 
 const attempt = (username: string, remoteAddress: string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: AuthPaths.loginAdmin, remoteAddress, headers, payload: { username, password: 'wrong-password' } });
+  app.inject({
+    method: 'POST',
+    url: AuthPaths.loginAdmin,
+    remoteAddress,
+    headers,
+    payload: { username, password: 'wrong-password' },
+  });
 
 describe('per-address throttle', () => {
   it('caps failures from one address across many usernames', async () => {

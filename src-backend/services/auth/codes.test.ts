@@ -13,16 +13,33 @@ afterAll(async () => {
   await h?.stack.stop();
 });
 
-const generate = (body: Record<string, unknown>) => h.call<GeneratedCode>('POST', AuthPaths.generateRegistrationCode, body, admin);
+const generate = (body: Record<string, unknown>) =>
+  h.call<GeneratedCode>('POST', AuthPaths.generateRegistrationCode, body, admin);
 const register = (code: string, username: string, extra: Record<string, unknown> = {}) =>
-  h.call<RegisterResponse>('POST', AuthPaths.register, { code, username, name: `N ${username}`, email: `${username}@example.org`, password: 'register-pass-1', ...extra });
+  h.call<RegisterResponse>('POST', AuthPaths.register, {
+    code,
+    username,
+    name: `N ${username}`,
+    email: `${username}@example.org`,
+    password: 'register-pass-1',
+    ...extra,
+  });
 
 describe('registration codes', () => {
   it('are 50-bit codes in readable groups, stored hashed, and create accounts of their type and group', async () => {
     const gen = await generate({ userType: 'student', maxUses: 2, group: 'math-2025' });
     expect(gen.status).toBe(201);
     expect(gen.body.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
-    expect(gen.body.info).toMatchObject({ kind: 'registration', userType: 'student', group: 'math-2025', maxUses: 2, uses: 0, usesLeft: 2, active: true, createdBy: 'admin' });
+    expect(gen.body.info).toMatchObject({
+      kind: 'registration',
+      userType: 'student',
+      group: 'math-2025',
+      maxUses: 2,
+      uses: 0,
+      usesLeft: 2,
+      active: true,
+      createdBy: 'admin',
+    });
     const hours = (Date.parse(gen.body.info.expiresAt) - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(71.9);
     expect(hours).toBeLessThanOrEqual(72);
@@ -30,9 +47,20 @@ describe('registration codes', () => {
     // Typed loosely (lower case, no dash) it still works.
     const reg = await register(gen.body.code.toLowerCase().replace('-', ''), 'new-student');
     expect(reg.status).toBe(201);
-    expect(reg.body.user).toMatchObject({ role: 'student', group: 'math-2025', totpEnabled: true, mustChangePassword: false });
-    expect(reg.body.otpauthUri).toBe(`otpauth://totp/Course%20Selection:new-student?issuer=Course%20Selection&secret=${reg.body.totpSecret}&algorithm=SHA1&digits=6&period=30`);
-    const login = await h.call<LoginResponse>('POST', AuthPaths.login, { username: 'new-student', password: 'register-pass-1', totp: totpCode(reg.body.totpSecret) });
+    expect(reg.body.user).toMatchObject({
+      role: 'student',
+      group: 'math-2025',
+      totpEnabled: true,
+      mustChangePassword: false,
+    });
+    expect(reg.body.otpauthUri).toBe(
+      `otpauth://totp/Course%20Selection:new-student?issuer=Course%20Selection&secret=${reg.body.totpSecret}&algorithm=SHA1&digits=6&period=30`,
+    );
+    const login = await h.call<LoginResponse>('POST', AuthPaths.login, {
+      username: 'new-student',
+      password: 'register-pass-1',
+      totp: totpCode(reg.body.totpSecret),
+    });
     expect(login.status).toBe(200);
 
     const dup = await register(gen.body.code, 'NEW-STUDENT');
@@ -103,12 +131,23 @@ describe('registration codes', () => {
 
 describe('2FA reset', () => {
   it('admin issues a code; the user proves the password, gets a new secret, the old one stops working', async () => {
-    const created = await h.call('POST', AuthPaths.users, { role: 'student', username: 'lost-phone', name: 'L', password: 'lost-phone-pw' }, admin);
+    const created = await h.call(
+      'POST',
+      AuthPaths.users,
+      { role: 'student', username: 'lost-phone', name: 'L', password: 'lost-phone-pw' },
+      admin,
+    );
     const oldSecret = created.body.totpSecret as string;
     const gen = await h.call<GeneratedCode>('POST', AuthPaths.generateResetCode, { username: 'lost-phone' }, admin);
     expect(gen.status).toBe(201);
     expect(gen.body.info).toMatchObject({ kind: 'reset', username: 'lost-phone', usesLeft: 1, active: true });
-    const reset = (body: Record<string, unknown>) => h.call('POST', AuthPaths.resetTotp, { username: 'lost-phone', code: gen.body.code, password: 'lost-phone-pw', ...body });
+    const reset = (body: Record<string, unknown>) =>
+      h.call('POST', AuthPaths.resetTotp, {
+        username: 'lost-phone',
+        code: gen.body.code,
+        password: 'lost-phone-pw',
+        ...body,
+      });
 
     const wrongPw = await reset({ password: 'not-the-password' });
     expect(wrongPw.status).toBe(401);
@@ -120,19 +159,41 @@ describe('2FA reset', () => {
     expect(ok.body.otpauthUri).toContain(`secret=${ok.body.totpSecret}`);
     expect((await reset({})).body.error.code).toBe('CODE_USED_UP');
 
-    const oldCode = await h.call('POST', AuthPaths.login, { username: 'lost-phone', password: 'lost-phone-pw', totp: totpCode(oldSecret) });
+    const oldCode = await h.call('POST', AuthPaths.login, {
+      username: 'lost-phone',
+      password: 'lost-phone-pw',
+      totp: totpCode(oldSecret),
+    });
     expect(oldCode.body.error.code).toBe('INVALID_TOTP');
-    const newCode = await h.call('POST', AuthPaths.login, { username: 'lost-phone', password: 'lost-phone-pw', totp: totpCode(ok.body.totpSecret) });
+    const newCode = await h.call('POST', AuthPaths.login, {
+      username: 'lost-phone',
+      password: 'lost-phone-pw',
+      totp: totpCode(ok.body.totpSecret),
+    });
     expect(newCode.status).toBe(200);
   });
 
   it('a reset code only works for its own user, and unknown users get 404 from the admin route', async () => {
-    await h.call('POST', AuthPaths.users, { role: 'teacher', username: 'owner-a', name: 'A', password: 'owner-a-pass' }, admin);
-    await h.call('POST', AuthPaths.users, { role: 'teacher', username: 'owner-b', name: 'B', password: 'owner-b-pass' }, admin);
-    const code = (await h.call<GeneratedCode>('POST', AuthPaths.generateResetCode, { username: 'owner-a' }, admin)).body.code;
+    await h.call(
+      'POST',
+      AuthPaths.users,
+      { role: 'teacher', username: 'owner-a', name: 'A', password: 'owner-a-pass' },
+      admin,
+    );
+    await h.call(
+      'POST',
+      AuthPaths.users,
+      { role: 'teacher', username: 'owner-b', name: 'B', password: 'owner-b-pass' },
+      admin,
+    );
+    const code = (await h.call<GeneratedCode>('POST', AuthPaths.generateResetCode, { username: 'owner-a' }, admin)).body
+      .code;
     const other = await h.call('POST', AuthPaths.resetTotp, { username: 'owner-b', code, password: 'owner-b-pass' });
     expect(other.body.error.code).toBe('CODE_INVALID');
     expect((await h.call('POST', AuthPaths.generateResetCode, { username: 'nobody-here' }, admin)).status).toBe(404);
-    expect((await h.call('POST', AuthPaths.resetTotp, { username: 'owner-a', code, password: 'owner-a-pass', extra: 1 })).status).toBe(400);
+    expect(
+      (await h.call('POST', AuthPaths.resetTotp, { username: 'owner-a', code, password: 'owner-a-pass', extra: 1 }))
+        .status,
+    ).toBe(400);
   });
 });

@@ -44,7 +44,13 @@ export async function audit(
 ): Promise<void> {
   const actor = request.auth?.user;
   try {
-    await deps.store.audit({ actorId: actor?.id ?? null, actor: actor?.username ?? null, action, target: target ?? null, detail: detail ?? null });
+    await deps.store.audit({
+      actorId: actor?.id ?? null,
+      actor: actor?.username ?? null,
+      action,
+      target: target ?? null,
+      detail: detail ?? null,
+    });
   } catch (err) {
     deps.log.warn({ err: (err as Error).message, action }, 'audit entry not written');
   }

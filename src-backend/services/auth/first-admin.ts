@@ -7,14 +7,26 @@ import { generatePassword, hashPassword } from './security/passwords.js';
  * On an empty database, create `admin`. Its password is ADMIN_PASSWORD, or else a random one
  * printed once (stderr and the log) that must be changed at first sign-in. Never a default.
  */
-export async function ensureFirstAdmin(store: IdentityStore, adminPassword: string | undefined, logger: Logger): Promise<void> {
+export async function ensureFirstAdmin(
+  store: IdentityStore,
+  adminPassword: string | undefined,
+  logger: Logger,
+): Promise<void> {
   // The usual case is a database that already has an admin: skip the argon2 hash then.
-  if ((await retrying(() => store.listUsers({ role: 'admin', page: 1, pageSize: 1, sort: 'id', order: 'asc' }))).total > 0) return;
+  if (
+    (await retrying(() => store.listUsers({ role: 'admin', page: 1, pageSize: 1, sort: 'id', order: 'asc' }))).total > 0
+  )
+    return;
   const password = adminPassword ?? generatePassword();
   const passwordHash = await hashPassword(password);
   // bootstrapAdmin re-checks inside one transaction, so two racing starts create one admin.
   const { created } = await retrying(() =>
-    store.bootstrapAdmin({ username: 'admin', name: 'Administrator', passwordHash, mustChangePassword: !adminPassword }),
+    store.bootstrapAdmin({
+      username: 'admin',
+      name: 'Administrator',
+      passwordHash,
+      mustChangePassword: !adminPassword,
+    }),
   );
   if (!created) return;
   if (adminPassword) {
@@ -32,7 +44,9 @@ export async function ensureFirstAdmin(store: IdentityStore, adminPassword: stri
     '',
   ].join('\n');
   process.stderr.write(`${banner}\n`);
-  logger.warn(`first start: created admin account "admin" with one-time password ${password} (change it at first sign-in)`);
+  logger.warn(
+    `first start: created admin account "admin" with one-time password ${password} (change it at first sign-in)`,
+  );
 }
 
 /** data_node is started first, but give it a moment if it is still settling after a restart. */

@@ -24,7 +24,9 @@ describe('first start without ADMIN_PASSWORD, admin 2FA required', () => {
   it('walks the whole first-run path: printed password → change it → enrol TOTP → sign in with TOTP', async () => {
     const printed = printedPasswords();
     expect(printed).toHaveLength(1);
-    const logLine = h.stack.supervisor.recentLogs(5000, { service: 'auth_node' }).find((r) => r.msg.includes('one-time password'));
+    const logLine = h.stack.supervisor
+      .recentLogs(5000, { service: 'auth_node' })
+      .find((r) => r.msg.includes('one-time password'));
     expect(logLine?.msg).toContain(printed[0]);
     const password = printed[0]!;
 
@@ -43,33 +45,59 @@ describe('first start without ADMIN_PASSWORD, admin 2FA required', () => {
     const blocked = await h.call('GET', AuthPaths.users, undefined, token);
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
-    const resolve = await h.stack.client.request<{ error: { code: string } }>('POST', 'auth_node', SESSION_RESOLVE_PATH, { token });
+    const resolve = await h.stack.client.request<{ error: { code: string } }>(
+      'POST',
+      'auth_node',
+      SESSION_RESOLVE_PATH,
+      { token },
+    );
     expect(resolve.statusCode).toBe(403);
     expect(resolve.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
 
-    const wrongCurrent = await h.call('POST', AuthPaths.mePassword, { currentPassword: 'nope', newPassword: 'a-new-password' }, token);
+    const wrongCurrent = await h.call(
+      'POST',
+      AuthPaths.mePassword,
+      { currentPassword: 'nope', newPassword: 'a-new-password' },
+      token,
+    );
     expect(wrongCurrent.status).toBe(401);
-    const tooShort = await h.call('POST', AuthPaths.mePassword, { currentPassword: password, newPassword: 'short' }, token);
+    const tooShort = await h.call(
+      'POST',
+      AuthPaths.mePassword,
+      { currentPassword: password, newPassword: 'short' },
+      token,
+    );
     expect(tooShort.status).toBe(400);
-    const changed = await h.call('POST', AuthPaths.mePassword, { currentPassword: password, newPassword: 'a-new-password' }, token);
+    const changed = await h.call(
+      'POST',
+      AuthPaths.mePassword,
+      { currentPassword: password, newPassword: 'a-new-password' },
+      token,
+    );
     expect(changed.status).toBe(200);
     expect(changed.body.user.mustChangePassword).toBe(false);
 
     const stillBlocked = await h.call('GET', AuthPaths.users, undefined, token);
     expect(stillBlocked.body.error.code).toBe('MFA_SETUP_REQUIRED');
 
-    expect((await h.call('POST', AuthPaths.meTotpConfirm, { totp: '123456' }, token)).body.error.code).toBe('NO_PENDING_TOTP');
+    expect((await h.call('POST', AuthPaths.meTotpConfirm, { totp: '123456' }, token)).body.error.code).toBe(
+      'NO_PENDING_TOTP',
+    );
     const enrol = await h.call('POST', AuthPaths.meTotpEnroll, undefined, token);
     expect(enrol.status).toBe(200);
     expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/Course%20Selection:admin\?/);
     expect(enrol.body.otpauthUri).toContain(`secret=${enrol.body.totpSecret}`);
     expect(enrol.body.otpauthUri).toContain('issuer=Course%20Selection');
     const secret = enrol.body.totpSecret as string;
-    expect((await h.call('POST', AuthPaths.meTotpConfirm, { totp: totpCode(secret, 3) }, token)).body.error.code).toBe('INVALID_TOTP');
+    expect((await h.call('POST', AuthPaths.meTotpConfirm, { totp: totpCode(secret, 3) }, token)).body.error.code).toBe(
+      'INVALID_TOTP',
+    );
     const confirmed = await h.call('POST', AuthPaths.meTotpConfirm, { totp: totpCode(secret) }, token);
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.user.totpEnabled).toBe(true);
-    expect((await h.call('POST', AuthPaths.meTotpEnroll, undefined, token)).body.error.code).toBe('TOTP_ALREADY_ENABLED');
+    expect((await h.call('POST', AuthPaths.meTotpEnroll, undefined, token)).body.error.code).toBe(
+      'TOTP_ALREADY_ENABLED',
+    );
     expect((await h.call('GET', AuthPaths.users, undefined, token)).status).toBe(200);
 
     // From now on the admin signs in with the new password and a TOTP code.
@@ -77,11 +105,21 @@ describe('first start without ADMIN_PASSWORD, admin 2FA required', () => {
     expect(noCode.body.error.code).toBe('TOTP_REQUIRED');
     // asking for the code is not a failed attempt: the throttle does not count it
     for (let i = 0; i < 5; i++) {
-      expect((await h.call('POST', AuthPaths.loginAdmin, { username: 'admin', password: 'a-new-password' })).status).toBe(401);
+      expect(
+        (await h.call('POST', AuthPaths.loginAdmin, { username: 'admin', password: 'a-new-password' })).status,
+      ).toBe(401);
     }
-    const replay = await h.call('POST', AuthPaths.loginAdmin, { username: 'admin', password: 'a-new-password', totp: totpCode(secret) });
+    const replay = await h.call('POST', AuthPaths.loginAdmin, {
+      username: 'admin',
+      password: 'a-new-password',
+      totp: totpCode(secret),
+    });
     expect(replay.body.error.code).toBe('TOTP_REPLAYED'); // the confirming code's step is spent
-    const ok = await h.call<LoginResponse>('POST', AuthPaths.loginAdmin, { username: 'admin', password: 'a-new-password', totp: totpCode(secret, 1) });
+    const ok = await h.call<LoginResponse>('POST', AuthPaths.loginAdmin, {
+      username: 'admin',
+      password: 'a-new-password',
+      totp: totpCode(secret, 1),
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.mfaSetupRequired).toBe(false);
   });

@@ -42,14 +42,18 @@ export class IdentityStore {
 
   constructor(private readonly client: ServiceClient) {
     this.resolver = new Batcher(async (tokens) => {
-      const res = await this.client.post<DataResolveBatchResponse>('data_node', IdentityPaths.sessionsResolveBatch, { tokens });
+      const res = await this.client.post<DataResolveBatchResponse>('data_node', IdentityPaths.sessionsResolveBatch, {
+        tokens,
+      });
       return res.results;
     });
   }
 
   async credentials(username: string): Promise<DataCredentials | null> {
     try {
-      return (await this.client.post<{ credentials: DataCredentials }>('data_node', IdentityPaths.credentials, { username })).credentials;
+      return (
+        await this.client.post<{ credentials: DataCredentials }>('data_node', IdentityPaths.credentials, { username })
+      ).credentials;
     } catch (err) {
       if (err instanceof ServiceCallError && err.statusCode === 404) return null;
       throw err;
@@ -79,7 +83,8 @@ export class IdentityStore {
   }
 
   async consumeTotpStep(userId: number, step: number): Promise<boolean> {
-    return (await this.client.post<{ accepted: boolean }>('data_node', IdentityPaths.totpConsume(userId), { step })).accepted;
+    return (await this.client.post<{ accepted: boolean }>('data_node', IdentityPaths.totpConsume(userId), { step }))
+      .accepted;
   }
 
   bootstrapAdmin(req: DataBootstrapAdminRequest): Promise<{ created: boolean; user: AuthUser | null }> {
@@ -117,7 +122,8 @@ export class IdentityStore {
   }
 
   async revokeCode(kind: 'registration' | 'reset', id: number): Promise<CodeInfo> {
-    return (await this.client.post<{ code: CodeInfo }>('data_node', `${IdentityPaths.codeRevoke(id)}?kind=${kind}`, {})).code;
+    return (await this.client.post<{ code: CodeInfo }>('data_node', `${IdentityPaths.codeRevoke(id)}?kind=${kind}`, {}))
+      .code;
   }
 
   async register(req: DataRegisterRequest): Promise<AuthUser> {

@@ -16,18 +16,33 @@ afterAll(async () => {
   await h?.stack.stop();
 });
 
-async function createMember(username: string, role: 'student' | 'teacher' = 'student', password = 'member-password-1'): Promise<CreatedUser> {
-  const res = await h.call<CreatedUser>('POST', AuthPaths.users, { role, username, name: username, password, ...(role === 'student' ? { group: 'cs-2024' } : {}) }, admin);
+async function createMember(
+  username: string,
+  role: 'student' | 'teacher' = 'student',
+  password = 'member-password-1',
+): Promise<CreatedUser> {
+  const res = await h.call<CreatedUser>(
+    'POST',
+    AuthPaths.users,
+    { role, username, name: username, password, ...(role === 'student' ? { group: 'cs-2024' } : {}) },
+    admin,
+  );
   expect(res.status).toBe(201);
   return res.body;
 }
-const login = (username: string, password: string, totp: string) => h.call<LoginResponse>('POST', AuthPaths.login, { username, password, totp });
+const login = (username: string, password: string, totp: string) =>
+  h.call<LoginResponse>('POST', AuthPaths.login, { username, password, totp });
 
 describe('first start', () => {
   it('created admin from ADMIN_PASSWORD, without a forced password change', async () => {
     const me = await h.call('GET', AuthPaths.me, undefined, admin);
     expect(me.status).toBe(200);
-    expect(me.body.user).toMatchObject({ username: 'admin', role: 'admin', mustChangePassword: false, totpEnabled: false });
+    expect(me.body.user).toMatchObject({
+      username: 'admin',
+      role: 'admin',
+      mustChangePassword: false,
+      totpEnabled: false,
+    });
     expect(me.body.mfaSetupRequired).toBe(false);
   });
 });
@@ -39,8 +54,16 @@ describe('student and teacher sign-in with TOTP', () => {
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'login-ok', role: 'student', group: 'cs-2024' });
     expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
-    const resolved = await h.stack.client.post<{ user: { username: string } }>('auth_node', SESSION_RESOLVE_PATH, { token: res.body.token });
-    expect(resolved.user).toEqual({ id: s.user.id, username: 'login-ok', name: 'login-ok', role: 'student', group: 'cs-2024' });
+    const resolved = await h.stack.client.post<{ user: { username: string } }>('auth_node', SESSION_RESOLVE_PATH, {
+      token: res.body.token,
+    });
+    expect(resolved.user).toEqual({
+      id: s.user.id,
+      username: 'login-ok',
+      name: 'login-ok',
+      role: 'student',
+      group: 'cs-2024',
+    });
   });
 
   it('accepts the previous and next step (±1) but refuses codes further off', async () => {
@@ -91,7 +114,11 @@ describe('student and teacher sign-in with TOTP', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     expect((await h.call('POST', AuthPaths.login, '{"username":')).body.error.code).toBe('INVALID_JSON');
-    const big = await h.call('POST', AuthPaths.login, { username: 'a', password: 'p'.repeat(2 * 1024 * 1024), totp: '123456' });
+    const big = await h.call('POST', AuthPaths.login, {
+      username: 'a',
+      password: 'p'.repeat(2 * 1024 * 1024),
+      totp: '123456',
+    });
     expect(big.status).toBe(413);
   });
 });
@@ -159,7 +186,9 @@ describe('sessions', () => {
     const after = await h.call('GET', AuthPaths.me, undefined, token);
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('INVALID_SESSION');
-    await expect(h.stack.client.post('auth_node', SESSION_RESOLVE_PATH, { token })).rejects.toMatchObject({ statusCode: 401 });
+    await expect(h.stack.client.post('auth_node', SESSION_RESOLVE_PATH, { token })).rejects.toMatchObject({
+      statusCode: 401,
+    });
   });
 
   it('the resolve route is internal only', async () => {
@@ -191,7 +220,9 @@ describe('sessions', () => {
 
 describe('service errors', () => {
   it('ServiceCallError names the service on a refused internal call', async () => {
-    const err = await h.stack.client.post('auth_node', SESSION_RESOLVE_PATH, { token: 'x', extra: 1 }).catch((e: unknown) => e);
+    const err = await h.stack.client
+      .post('auth_node', SESSION_RESOLVE_PATH, { token: 'x', extra: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceCallError);
     expect(err).toMatchObject({ service: 'auth_node', statusCode: 400 });
   });

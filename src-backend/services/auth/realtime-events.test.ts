@@ -13,10 +13,18 @@ let admin: string;
 let adminSocket: Socket;
 const open: Socket[] = [];
 
-async function call<T = any>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+async function call<T = any>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
   const res = await request(stack.httpUrl('auth_node') + path, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.statusCode, body: (await res.body.json()) as T };
@@ -40,8 +48,17 @@ function adminEvent(type: string, timeoutMs = 5000): Promise<{ type: string; dat
 }
 
 async function signedInStudent(username: string): Promise<{ id: number; token: string; socket: Socket }> {
-  const created = await call<CreatedUser>('POST', AuthPaths.users, { role: 'student', username, name: username, password: 'student-password' }, admin);
-  const login = await call<LoginResponse>('POST', AuthPaths.login, { username, password: 'student-password', totp: totpCode(created.body.totpSecret) });
+  const created = await call<CreatedUser>(
+    'POST',
+    AuthPaths.users,
+    { role: 'student', username, name: username, password: 'student-password' },
+    admin,
+  );
+  const login = await call<LoginResponse>('POST', AuthPaths.login, {
+    username,
+    password: 'student-password',
+    totp: totpCode(created.body.totpSecret),
+  });
   const socket = await connect(stack.httpUrl('realtime'), '/', login.body.token);
   open.push(socket);
   return { id: created.body.user.id, token: login.body.token, socket };
@@ -49,7 +66,8 @@ async function signedInStudent(username: string): Promise<{ id: number; token: s
 
 beforeAll(async () => {
   stack = await startStack({ services: ['data_node', 'auth_node', 'realtime'], env: { ADMIN_PASSWORD } });
-  admin = (await call<LoginResponse>('POST', AuthPaths.loginAdmin, { username: 'admin', password: ADMIN_PASSWORD })).body.token;
+  admin = (await call<LoginResponse>('POST', AuthPaths.loginAdmin, { username: 'admin', password: ADMIN_PASSWORD }))
+    .body.token;
   adminSocket = await connect(stack.httpUrl('realtime'), '/admin', admin);
   open.push(adminSocket);
 }, 120_000);
@@ -61,7 +79,12 @@ afterAll(async () => {
 describe('auth_node → realtime', () => {
   it('publishes user_created and code_generated (never the code itself) to /admin', async () => {
     const created = adminEvent('user_created');
-    await call('POST', AuthPaths.users, { role: 'teacher', username: 'evt-teacher', name: 'T', password: 'teacher-password' }, admin);
+    await call(
+      'POST',
+      AuthPaths.users,
+      { role: 'teacher', username: 'evt-teacher', name: 'T', password: 'teacher-password' },
+      admin,
+    );
     expect((await created).data).toMatchObject({ username: 'evt-teacher', role: 'teacher' });
 
     const generated = adminEvent('code_generated');
@@ -71,7 +94,7 @@ describe('auth_node → realtime', () => {
     expect(JSON.stringify(event)).not.toContain(res.body.code);
   });
 
-  it('logout closes the user\'s live sockets', async () => {
+  it("logout closes the user's live sockets", async () => {
     const s = await signedInStudent('evt-logout');
     const gone = next(s.socket, 'disconnect');
     expect((await call('POST', AuthPaths.logout, undefined, s.token)).status).toBe(200);

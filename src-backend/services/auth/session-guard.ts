@@ -30,7 +30,8 @@ export interface GuardOptions {
  * TOTP first. Shared by auth's own routes and the resolve route the other services use.
  */
 export function setupBlock(user: AuthUser, requireAdmin2fa: boolean): Error | null {
-  if (user.mustChangePassword) return forbidden('set a new password first (POST /me/password)', AuthErrorCode.PASSWORD_CHANGE_REQUIRED);
+  if (user.mustChangePassword)
+    return forbidden('set a new password first (POST /me/password)', AuthErrorCode.PASSWORD_CHANGE_REQUIRED);
   if (requireAdmin2fa && user.role === 'admin' && !user.totpEnabled) {
     return forbidden('enrol two-factor authentication first (POST /me/2fa/enroll)', AuthErrorCode.MFA_SETUP_REQUIRED);
   }
@@ -53,7 +54,8 @@ export function createSessionGuard(store: IdentityStore, requireAdmin2fa: boolea
         const block = setupBlock(user, requireAdmin2fa);
         if (block) throw block;
       }
-      if (opts.roles && !opts.roles.includes(user.role)) throw forbidden(`this route is for ${opts.roles.join(' or ')} accounts`);
+      if (opts.roles && !opts.roles.includes(user.role))
+        throw forbidden(`this route is for ${opts.roles.join(' or ')} accounts`);
       request.auth = {
         user,
         token,

@@ -18,7 +18,10 @@ describe('auth settings', () => {
   });
 
   it('session lifetimes default to 30 min idle / 12 h absolute and follow the environment', () => {
-    expect(loadAuthSettings({}, '127.0.0.1')).toMatchObject({ sessionIdleSeconds: 1800, sessionAbsoluteSeconds: 43_200 });
+    expect(loadAuthSettings({}, '127.0.0.1')).toMatchObject({
+      sessionIdleSeconds: 1800,
+      sessionAbsoluteSeconds: 43_200,
+    });
     expect(loadAuthSettings({ SESSION_IDLE_MINUTES: '120', SESSION_ABSOLUTE_HOURS: '24' }, '127.0.0.1')).toMatchObject({
       sessionIdleSeconds: 7200,
       sessionAbsoluteSeconds: 86_400,

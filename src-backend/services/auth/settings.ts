@@ -48,7 +48,10 @@ export function loadAuthSettings(env: NodeJS.ProcessEnv, host: string): AuthSett
     bulkHashConcurrency: Math.max(1, intEnv(env, 'BULK_HASH_CONCURRENCY') ?? 2),
     sessionIdleSeconds: Math.min(7 * 24 * 3600, Math.max(60, (intEnv(env, 'SESSION_IDLE_MINUTES') ?? 30) * 60)),
     // clamped to what data_node accepts (7 days idle, 30 days absolute)
-    sessionAbsoluteSeconds: Math.min(30 * 24 * 3600, Math.max(60, (intEnv(env, 'SESSION_ABSOLUTE_HOURS') ?? 12) * 3600)),
+    sessionAbsoluteSeconds: Math.min(
+      30 * 24 * 3600,
+      Math.max(60, (intEnv(env, 'SESSION_ABSOLUTE_HOURS') ?? 12) * 3600),
+    ),
     now: Date.now,
   };
 }

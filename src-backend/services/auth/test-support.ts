@@ -9,7 +9,13 @@ type MaybeError = { error: { code: string; message: string; details?: any } };
 /** Test helpers: a real data_node + auth_node, called over real HTTP like the CLI does. */
 export interface AuthHarness {
   readonly stack: TestStack;
-  call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: T & MaybeError; headers: Record<string, string | string[] | undefined> }>;
+  call<T = any>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T & MaybeError; headers: Record<string, string | string[] | undefined> }>;
   adminToken(): Promise<string>;
 }
 
@@ -37,7 +43,10 @@ export async function startAuthHarness(env: Record<string, string> = {}): Promis
     call,
     async adminToken() {
       if (!cachedAdmin) {
-        const res = await call<LoginResponse>('POST', AuthPaths.loginAdmin, { username: 'admin', password: ADMIN_PASSWORD });
+        const res = await call<LoginResponse>('POST', AuthPaths.loginAdmin, {
+          username: 'admin',
+          password: ADMIN_PASSWORD,
+        });
         if (res.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`);
         cachedAdmin = res.body.token;
       }

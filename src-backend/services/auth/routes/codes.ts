@@ -22,7 +22,8 @@ import { newTotpEnrollment } from '../security/totp.js';
 import { createAccounts } from '../users/create-accounts.js';
 
 const HOUR_MS = 3600_000;
-const isCodeError = (err: unknown) => err instanceof ServiceCallError && err.statusCode === 400 && err.code.startsWith('CODE_');
+const isCodeError = (err: unknown) =>
+  err instanceof ServiceCallError && err.statusCode === 400 && err.code.startsWith('CODE_');
 /** Only a code that does not exist looks like guessing; a used-up class code is an honest mistake. */
 const isUnknownCode = (err: unknown) => err instanceof ServiceCallError && err.code === AuthErrorCode.CODE_INVALID;
 
@@ -30,108 +31,150 @@ const isUnknownCode = (err: unknown) => err instanceof ServiceCallError && err.c
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
   const adminOnly = deps.guard({ roles: ['admin'] });
 
-  app.post(AuthPaths.register, {
-    schema: { body: RegisterRequest, response: { 201: RegisterResponse, ...errorResponses } },
-  }, async (request, reply) => {
-    const { code, username, name, email, password } = request.body;
-    // Wrong codes count against the address, so codes cannot be guessed at speed.
-    const address = clientAddress(request, deps.internalToken);
-    const key = `register@${address ?? 'local'}`;
-    deps.throttle.check(key, address);
-    const enrollment = newTotpEnrollment(username);
-    try {
-      const user = await deps.store.register({
+  app.post(
+    AuthPaths.register,
+    {
+      schema: { body: RegisterRequest, response: { 201: RegisterResponse, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { code, username, name, email, password } = request.body;
+      // Wrong codes count against the address, so codes cannot be guessed at speed.
+      const address = clientAddress(request, deps.internalToken);
+      const key = `register@${address ?? 'local'}`;
+      deps.throttle.check(key, address);
+      const enrollment = newTotpEnrollment(username);
+      try {
+        const user = await deps.store.register({
+          codeHash: hashCode(code),
+          username,
+          name,
+          email,
+          passwordHash: await hashPassword(password),
+          totpSecret: enrollment.totpSecret,
+        });
+        await audit(deps, request, 'registered', user.username, `${user.role}${user.group ? ` in ${user.group}` : ''}`);
+        adminEvent(deps, 'user_created', {
+          id: user.id,
+          username: user.username,
+          role: user.role,
+          via: 'registration',
+        });
+        return reply.code(201).send({ user, ...enrollment });
+      } catch (err) {
+        if (isUnknownCode(err)) deps.throttle.fail(key, address);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    AuthPaths.generateRegistrationCode,
+    {
+      preHandler: adminOnly,
+      schema: { body: GenerateRegistrationCodeRequest, response: { 201: GeneratedCode, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { userType, maxUses, expiresInHours = 72, group } = request.body;
+      if (group && userType !== 'student') throw badRequest('only student codes carry a group');
+      const code = generateCode();
+      const info = await deps.store.createRegistrationCode({
         codeHash: hashCode(code),
-        username,
-        name,
-        email,
-        passwordHash: await hashPassword(password),
-        totpSecret: enrollment.totpSecret,
+        userType,
+        group: group ?? null,
+        maxUses,
+        expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
+        createdBy: request.auth!.user.id,
       });
-      await audit(deps, request, 'registered', user.username, `${user.role}${user.group ? ` in ${user.group}` : ''}`);
-      adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: user.role, via: 'registration' });
-      return reply.code(201).send({ user, ...enrollment });
-    } catch (err) {
-      if (isUnknownCode(err)) deps.throttle.fail(key, address);
-      throw err;
-    }
-  });
+      await audit(deps, request, 'registration_code_generated', `code #${info.id}`, `${userType} × ${maxUses}`);
+      // The event names the code's id, never the code itself.
+      adminEvent(deps, 'code_generated', {
+        id: info.id,
+        kind: 'registration',
+        userType,
+        maxUses,
+        expiresAt: info.expiresAt,
+      });
+      return reply.code(201).send({ code, info });
+    },
+  );
 
-  app.post(AuthPaths.generateRegistrationCode, {
-    preHandler: adminOnly,
-    schema: { body: GenerateRegistrationCodeRequest, response: { 201: GeneratedCode, ...errorResponses } },
-  }, async (request, reply) => {
-    const { userType, maxUses, expiresInHours = 72, group } = request.body;
-    if (group && userType !== 'student') throw badRequest('only student codes carry a group');
-    const code = generateCode();
-    const info = await deps.store.createRegistrationCode({
-      codeHash: hashCode(code),
-      userType,
-      group: group ?? null,
-      maxUses,
-      expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-      createdBy: request.auth!.user.id,
-    });
-    await audit(deps, request, 'registration_code_generated', `code #${info.id}`, `${userType} × ${maxUses}`);
-    // The event names the code's id, never the code itself.
-    adminEvent(deps, 'code_generated', { id: info.id, kind: 'registration', userType, maxUses, expiresAt: info.expiresAt });
-    return reply.code(201).send({ code, info });
-  });
+  app.post(
+    AuthPaths.generateResetCode,
+    {
+      preHandler: adminOnly,
+      schema: { body: GenerateResetCodeRequest, response: { 201: GeneratedCode, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { username, expiresInHours = 24 } = request.body;
+      const cred = await deps.store.credentials(username);
+      if (!cred) throw notFound(`no user named ${username}`, AuthErrorCode.USER_NOT_FOUND);
+      const code = generateCode();
+      const info = await deps.store.createResetCode({
+        codeHash: hashCode(code),
+        userId: cred.user.id,
+        expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
+        createdBy: request.auth!.user.id,
+      });
+      await audit(deps, request, 'reset_code_generated', cred.user.username);
+      adminEvent(deps, 'code_generated', {
+        id: info.id,
+        kind: 'reset',
+        username: cred.user.username,
+        expiresAt: info.expiresAt,
+      });
+      return reply.code(201).send({ code, info });
+    },
+  );
 
-  app.post(AuthPaths.generateResetCode, {
-    preHandler: adminOnly,
-    schema: { body: GenerateResetCodeRequest, response: { 201: GeneratedCode, ...errorResponses } },
-  }, async (request, reply) => {
-    const { username, expiresInHours = 24 } = request.body;
-    const cred = await deps.store.credentials(username);
-    if (!cred) throw notFound(`no user named ${username}`, AuthErrorCode.USER_NOT_FOUND);
-    const code = generateCode();
-    const info = await deps.store.createResetCode({
-      codeHash: hashCode(code),
-      userId: cred.user.id,
-      expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-      createdBy: request.auth!.user.id,
-    });
-    await audit(deps, request, 'reset_code_generated', cred.user.username);
-    adminEvent(deps, 'code_generated', { id: info.id, kind: 'reset', username: cred.user.username, expiresAt: info.expiresAt });
-    return reply.code(201).send({ code, info });
-  });
+  app.post(
+    AuthPaths.resetTotp,
+    {
+      schema: { body: ResetTotpRequest, response: { 200: TotpEnrollment, ...errorResponses } },
+    },
+    async (request) => {
+      const { username, code, password } = request.body;
+      const address = clientAddress(request, deps.internalToken);
+      deps.throttle.check(username, address);
+      const cred = await deps.store.credentials(username);
+      const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
+      if (!cred || !ok) {
+        deps.throttle.fail(username, address);
+        throw unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS);
+      }
+      if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
+      const enrollment = newTotpEnrollment(cred.user.username);
+      try {
+        await deps.store.resetTotp({
+          userId: cred.user.id,
+          codeHash: hashCode(code),
+          totpSecret: enrollment.totpSecret,
+        });
+      } catch (err) {
+        if (isCodeError(err)) deps.throttle.fail(username, address);
+        throw err;
+      }
+      deps.throttle.succeed(username);
+      await audit(deps, request, 'totp_reset', cred.user.username);
+      void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
+      return enrollment;
+    },
+  );
 
-  app.post(AuthPaths.resetTotp, {
-    schema: { body: ResetTotpRequest, response: { 200: TotpEnrollment, ...errorResponses } },
-  }, async (request) => {
-    const { username, code, password } = request.body;
-    const address = clientAddress(request, deps.internalToken);
-    deps.throttle.check(username, address);
-    const cred = await deps.store.credentials(username);
-    const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
-    if (!cred || !ok) {
-      deps.throttle.fail(username, address);
-      throw unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS);
-    }
-    if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
-    const enrollment = newTotpEnrollment(cred.user.username);
-    try {
-      await deps.store.resetTotp({ userId: cred.user.id, codeHash: hashCode(code), totpSecret: enrollment.totpSecret });
-    } catch (err) {
-      if (isCodeError(err)) deps.throttle.fail(username, address);
-      throw err;
-    }
-    deps.throttle.succeed(username);
-    await audit(deps, request, 'totp_reset', cred.user.username);
-    void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
-    return enrollment;
-  });
-
-  app.post(AuthPaths.addAdmin, {
-    preHandler: adminOnly,
-    schema: { body: AddAdminRequest, response: { 201: UserResponse, ...errorResponses } },
-  }, async (request, reply) => {
-    const { username, name, email, password } = request.body;
-    const { results } = await createAccounts(deps, [{ role: 'admin', username, name, email, password }], true, { allowAdmin: true });
-    const user = await deps.store.user(results[0]!.id!);
-    await audit(deps, request, 'admin_added', user.username);
-    adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: 'admin' });
-    return reply.code(201).send({ user });
-  });
+  app.post(
+    AuthPaths.addAdmin,
+    {
+      preHandler: adminOnly,
+      schema: { body: AddAdminRequest, response: { 201: UserResponse, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { username, name, email, password } = request.body;
+      const { results } = await createAccounts(deps, [{ role: 'admin', username, name, email, password }], true, {
+        allowAdmin: true,
+      });
+      const user = await deps.store.user(results[0]!.id!);
+      await audit(deps, request, 'admin_added', user.username);
+      adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: 'admin' });
+      return reply.code(201).send({ user });
+    },
+  );
 }

@@ -12,15 +12,19 @@ import { setupBlock } from '../session-guard.js';
  * data_node (a SHA-256 and an indexed lookup); callers cache the answer for a few seconds.
  */
 export async function internalRoutes(app: App, deps: AuthDeps): Promise<void> {
-  app.post(SESSION_RESOLVE_PATH, {
-    preHandler: requireInternal(deps.internalToken),
-    schema: { body: SessionResolveRequest, response: { 200: SessionResolveResponse, ...errorResponses } },
-  }, async (request) => {
-    const found = await deps.store.resolveSession(request.body.token);
-    if (!found) throw unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
-    const block = setupBlock(found.user, deps.settings.requireAdmin2fa);
-    if (block) throw block;
-    const { id, username, name, role, group } = found.user;
-    return { user: { id, username, name, role, group }, expiresAt: found.expiresAt };
-  });
+  app.post(
+    SESSION_RESOLVE_PATH,
+    {
+      preHandler: requireInternal(deps.internalToken),
+      schema: { body: SessionResolveRequest, response: { 200: SessionResolveResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const found = await deps.store.resolveSession(request.body.token);
+      if (!found) throw unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
+      const block = setupBlock(found.user, deps.settings.requireAdmin2fa);
+      if (block) throw block;
+      const { id, username, name, role, group } = found.user;
+      return { user: { id, username, name, role, group }, expiresAt: found.expiresAt };
+    },
+  );
 }

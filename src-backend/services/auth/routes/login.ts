@@ -36,22 +36,30 @@ async function signIn(
   const passwordOk = await deps.passwords.verify(cred?.passwordHash ?? null, body.password);
   if (!cred || !passwordOk) fail(unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS));
   const { user } = cred!;
-  if (mode === 'admin' && user.role !== 'admin') throw forbidden('students and teachers sign in at POST /login', AuthErrorCode.WRONG_LOGIN_ROUTE);
-  if (mode === 'member' && user.role === 'admin') throw forbidden('admins sign in at POST /login/admin', AuthErrorCode.WRONG_LOGIN_ROUTE);
+  if (mode === 'admin' && user.role !== 'admin')
+    throw forbidden('students and teachers sign in at POST /login', AuthErrorCode.WRONG_LOGIN_ROUTE);
+  if (mode === 'member' && user.role === 'admin')
+    throw forbidden('admins sign in at POST /login/admin', AuthErrorCode.WRONG_LOGIN_ROUTE);
   if (user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
 
   const secret = cred!.totpSecret;
   if (mode === 'member' && !secret) {
-    throw forbidden('this account has no two-factor secret; ask an admin for a 2FA reset code', AuthErrorCode.MFA_SETUP_REQUIRED);
+    throw forbidden(
+      'this account has no two-factor secret; ask an admin for a 2FA reset code',
+      AuthErrorCode.MFA_SETUP_REQUIRED,
+    );
   }
   if (secret) {
     // Not a failed attempt: the password was right and the client now asks for the code.
-    if (!body.totp) throw unauthorized('enter the 6-digit code from your authenticator app', AuthErrorCode.TOTP_REQUIRED);
+    if (!body.totp)
+      throw unauthorized('enter the 6-digit code from your authenticator app', AuthErrorCode.TOTP_REQUIRED);
     const step = matchTotpStep(secret, body.totp, deps.settings.now());
     if (step === null) fail(unauthorized('wrong or expired authenticator code', AuthErrorCode.INVALID_TOTP));
     // The step is spent atomically on the data side: of two concurrent uses only one wins.
     if (!(await deps.store.consumeTotpStep(user.id, step!))) {
-      fail(unauthorized('this authenticator code was already used; wait for the next one', AuthErrorCode.TOTP_REPLAYED));
+      fail(
+        unauthorized('this authenticator code was already used; wait for the next one', AuthErrorCode.TOTP_REPLAYED),
+      );
     }
   }
 
@@ -69,22 +77,34 @@ async function signIn(
 }
 
 export async function loginRoutes(app: App, deps: AuthDeps): Promise<void> {
-  app.post(AuthPaths.loginAdmin, {
-    schema: { body: AdminLoginRequest, response: { 200: LoginResponse, ...errorResponses } },
-  }, async (request) => signIn(deps, request, 'admin', request.body));
+  app.post(
+    AuthPaths.loginAdmin,
+    {
+      schema: { body: AdminLoginRequest, response: { 200: LoginResponse, ...errorResponses } },
+    },
+    async (request) => signIn(deps, request, 'admin', request.body),
+  );
 
-  app.post(AuthPaths.login, {
-    schema: { body: LoginRequest, response: { 200: LoginResponse, ...errorResponses } },
-  }, async (request) => signIn(deps, request, 'member', request.body));
+  app.post(
+    AuthPaths.login,
+    {
+      schema: { body: LoginRequest, response: { 200: LoginResponse, ...errorResponses } },
+    },
+    async (request) => signIn(deps, request, 'member', request.body),
+  );
 
-  app.post(AuthPaths.logout, {
-    preHandler: deps.guard({ allowUnfinishedSetup: true }),
-    schema: { response: { 200: LogoutResponse, ...errorResponses } },
-  }, async (request) => {
-    const { token, user } = request.auth!;
-    await deps.store.revokeToken(token);
-    // Live sockets opened with this session close too; fire-and-forget like every realtime call.
-    void deps.publisher.disconnectUser(user.id, 'logout');
-    return { loggedOut: true as const };
-  });
+  app.post(
+    AuthPaths.logout,
+    {
+      preHandler: deps.guard({ allowUnfinishedSetup: true }),
+      schema: { response: { 200: LogoutResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { token, user } = request.auth!;
+      await deps.store.revokeToken(token);
+      // Live sockets opened with this session close too; fire-and-forget like every realtime call.
+      void deps.publisher.disconnectUser(user.id, 'logout');
+      return { loggedOut: true as const };
+    },
+  );
 }

@@ -18,63 +18,85 @@ import { matchTotpStep, newTotpEnrollment } from '../security/totp.js';
 export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
   const firstRun = deps.guard({ allowUnfinishedSetup: true });
 
-  app.get(AuthPaths.me, {
-    preHandler: firstRun,
-    schema: { response: { 200: MeResponse, ...errorResponses } },
-  }, async (request) => {
-    const { user, expiresAt, mfaSetupRequired } = request.auth!;
-    return { user, expiresAt, mfaSetupRequired };
-  });
+  app.get(
+    AuthPaths.me,
+    {
+      preHandler: firstRun,
+      schema: { response: { 200: MeResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { user, expiresAt, mfaSetupRequired } = request.auth!;
+      return { user, expiresAt, mfaSetupRequired };
+    },
+  );
 
-  app.post(AuthPaths.mePassword, {
-    preHandler: firstRun,
-    schema: { body: ChangePasswordRequest, response: { 200: UserResponse, ...errorResponses } },
-  }, async (request) => {
-    const { user, token } = request.auth!;
-    const { currentPassword, newPassword } = request.body;
-    const address = clientAddress(request, deps.internalToken);
-    deps.throttle.check(user.username, address);
-    const cred = await deps.store.credentials(user.username);
-    if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
-      deps.throttle.fail(user.username, address);
-      throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
-    }
-    if (newPassword === currentPassword) throw badRequest('the new password must differ from the current one');
-    // Other sessions end (someone may know the old password); this one stays signed in.
-    const updated = await deps.store.updateUser(user.id, {
-      passwordHash: await hashPassword(newPassword),
-      mustChangePassword: false,
-      keepSessionToken: token,
-    });
-    await audit(deps, request, 'password_changed', user.username);
-    return { user: updated };
-  });
+  app.post(
+    AuthPaths.mePassword,
+    {
+      preHandler: firstRun,
+      schema: { body: ChangePasswordRequest, response: { 200: UserResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { user, token } = request.auth!;
+      const { currentPassword, newPassword } = request.body;
+      const address = clientAddress(request, deps.internalToken);
+      deps.throttle.check(user.username, address);
+      const cred = await deps.store.credentials(user.username);
+      if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
+        deps.throttle.fail(user.username, address);
+        throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
+      }
+      if (newPassword === currentPassword) throw badRequest('the new password must differ from the current one');
+      // Other sessions end (someone may know the old password); this one stays signed in.
+      const updated = await deps.store.updateUser(user.id, {
+        passwordHash: await hashPassword(newPassword),
+        mustChangePassword: false,
+        keepSessionToken: token,
+      });
+      await audit(deps, request, 'password_changed', user.username);
+      return { user: updated };
+    },
+  );
 
-  app.post(AuthPaths.meTotpEnroll, {
-    preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }),
-    schema: { response: { 200: TotpEnrollment, ...errorResponses } },
-  }, async (request) => {
-    const { user } = request.auth!;
-    if (user.totpEnabled) throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
-    const enrollment = newTotpEnrollment(user.username);
-    await deps.store.updateUser(user.id, { totpPendingSecret: enrollment.totpSecret });
-    return enrollment;
-  });
+  app.post(
+    AuthPaths.meTotpEnroll,
+    {
+      preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }),
+      schema: { response: { 200: TotpEnrollment, ...errorResponses } },
+    },
+    async (request) => {
+      const { user } = request.auth!;
+      if (user.totpEnabled)
+        throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
+      const enrollment = newTotpEnrollment(user.username);
+      await deps.store.updateUser(user.id, { totpPendingSecret: enrollment.totpSecret });
+      return enrollment;
+    },
+  );
 
-  app.post(AuthPaths.meTotpConfirm, {
-    preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }),
-    schema: { body: ConfirmTotpRequest, response: { 200: UserResponse, ...errorResponses } },
-  }, async (request) => {
-    const { user } = request.auth!;
-    if (user.totpEnabled) throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
-    const cred = await deps.store.credentials(user.username);
-    const pending = cred?.totpPendingSecret;
-    if (!pending) throw conflict('start with POST /me/2fa/enroll', AuthErrorCode.NO_PENDING_TOTP);
-    const step = matchTotpStep(pending, request.body.totp, deps.settings.now());
-    if (step === null) throw badRequest('wrong or expired authenticator code', AuthErrorCode.INVALID_TOTP);
-    // The confirming code's step counts as used, so it cannot sign in a second time.
-    const updated = await deps.store.updateUser(user.id, { totpSecret: pending, totpPendingSecret: null, totpLastStep: step });
-    await audit(deps, request, 'totp_enabled', user.username);
-    return { user: updated };
-  });
+  app.post(
+    AuthPaths.meTotpConfirm,
+    {
+      preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }),
+      schema: { body: ConfirmTotpRequest, response: { 200: UserResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { user } = request.auth!;
+      if (user.totpEnabled)
+        throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
+      const cred = await deps.store.credentials(user.username);
+      const pending = cred?.totpPendingSecret;
+      if (!pending) throw conflict('start with POST /me/2fa/enroll', AuthErrorCode.NO_PENDING_TOTP);
+      const step = matchTotpStep(pending, request.body.totp, deps.settings.now());
+      if (step === null) throw badRequest('wrong or expired authenticator code', AuthErrorCode.INVALID_TOTP);
+      // The confirming code's step counts as used, so it cannot sign in a second time.
+      const updated = await deps.store.updateUser(user.id, {
+        totpSecret: pending,
+        totpPendingSecret: null,
+        totpLastStep: step,
+      });
+      await audit(deps, request, 'totp_enabled', user.username);
+      return { user: updated };
+    },
+  );
 }

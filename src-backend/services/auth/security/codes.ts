@@ -13,11 +13,7 @@ export function generateCode(): string {
 
 /** What the user typed, reduced to the canonical symbols: case, dashes and spaces don't matter. */
 export function normalizeCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  return input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 }
 
 /**
@@ -26,5 +22,7 @@ export function normalizeCode(input: string): string {
  * is throttled.
  */
 export function hashCode(input: string): string {
-  return createHash('sha256').update(`csc-code:${normalizeCode(input)}`).digest('hex');
+  return createHash('sha256')
+    .update(`csc-code:${normalizeCode(input)}`)
+    .digest('hex');
 }

@@ -74,7 +74,11 @@ export class PasswordVerifier {
 }
 
 /** Runs async jobs with at most `n` in flight, in order of submission. */
-export async function mapLimited<T, R>(items: readonly T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  n: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

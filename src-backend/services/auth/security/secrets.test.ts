@@ -2,7 +2,14 @@ import argon2 from 'argon2';
 import { Secret, TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { generateCode, hashCode, normalizeCode } from './codes.js';
-import { ARGON2_OPTIONS, PasswordVerifier, generatePassword, hashGeneratedPassword, hashPassword, mapLimited } from './passwords.js';
+import {
+  ARGON2_OPTIONS,
+  PasswordVerifier,
+  generatePassword,
+  hashGeneratedPassword,
+  hashPassword,
+  mapLimited,
+} from './passwords.js';
 import { matchTotpStep, newTotpEnrollment } from './totp.js';
 
 describe('codes', () => {
@@ -26,7 +33,12 @@ describe('passwords', () => {
   it('are argon2id with t ≥ 2 and ≥ 19 MiB', async () => {
     const encoded = await hashPassword('correct horse');
     expect(encoded).toMatch(/^\$argon2id\$v=19\$/);
-    const params = Object.fromEntries(encoded.split('$')[3]!.split(',').map((kv) => kv.split('=')));
+    const params = Object.fromEntries(
+      encoded
+        .split('$')[3]!
+        .split(',')
+        .map((kv) => kv.split('=')),
+    );
     expect(Number(params.t)).toBeGreaterThanOrEqual(2);
     expect(Number(params.m)).toBeGreaterThanOrEqual(19 * 1024);
     expect(ARGON2_OPTIONS.memoryCost).toBeGreaterThanOrEqual(19 * 1024);
@@ -81,7 +93,9 @@ describe('passwords', () => {
 
 describe('TOTP', () => {
   const at = (secret: string, ms: number) =>
-    new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: ms });
+    new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+      timestamp: ms,
+    });
 
   it('matches RFC 6238 test vector (SHA1, T = 59 s)', () => {
     // RFC 6238 appendix B: secret "12345678901234567890", 8 digits 94287082 → 6 digits 287082

@@ -51,7 +51,10 @@ export class LoginThrottle {
     const now = this.opts.now();
     const state = this.accounts.get(account.toLowerCase());
     if (state && state.lockedUntil > now) {
-      throw tooManyRequests('too many failed sign-ins for this account; try again later', (state.lockedUntil - now) / 1000);
+      throw tooManyRequests(
+        'too many failed sign-ins for this account; try again later',
+        (state.lockedUntil - now) / 1000,
+      );
     }
     if (address) {
       const recent = this.recentFailures(address, now);
@@ -66,11 +69,13 @@ export class LoginThrottle {
     const now = this.opts.now();
     const key = account.toLowerCase();
     let state = this.accounts.get(key);
-    if (!state || now - state.lastFailure > this.opts.forgetAfterMs) state = { failures: 0, lastFailure: now, lockedUntil: 0 };
+    if (!state || now - state.lastFailure > this.opts.forgetAfterMs)
+      state = { failures: 0, lastFailure: now, lockedUntil: 0 };
     state.failures++;
     state.lastFailure = now;
     const over = state.failures - this.opts.freeFailures;
-    if (over > 0) state.lockedUntil = now + Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(over - 1, 30));
+    if (over > 0)
+      state.lockedUntil = now + Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(over - 1, 30));
     this.put(this.accounts, key, state);
     if (address) {
       const recent = this.recentFailures(address, now);

@@ -63,41 +63,59 @@ export async function createAccounts(
   if (single && failedEarly.length) throw badRequest(failedEarly[0]!.error!.message);
   if (atomic && failedEarly.length) throw rejected(failedEarly);
 
-  const prepared = await mapLimited(valid, deps.settings.bulkHashConcurrency, async ({ index, row }): Promise<Prepared> => {
-    const generated = row.password === null ? generatePassword() : undefined;
-    const passwordHash = generated ? hashGeneratedPassword(generated) : await hashPassword(row.password!);
-    const totp = row.role === 'admin' ? undefined : newTotpEnrollment(row.username);
-    return {
-      index,
-      row,
-      initialPassword: generated,
-      totpSecret: totp?.totpSecret,
-      otpauthUri: totp?.otpauthUri,
-      record: {
-        role: row.role,
-        username: row.username,
-        name: row.name,
-        email: row.email,
-        group: row.group,
-        passwordHash,
-        totpSecret: totp?.totpSecret ?? null,
-        mustChangePassword: generated !== undefined,
-      },
-    };
-  });
+  const prepared = await mapLimited(
+    valid,
+    deps.settings.bulkHashConcurrency,
+    async ({ index, row }): Promise<Prepared> => {
+      const generated = row.password === null ? generatePassword() : undefined;
+      const passwordHash = generated ? hashGeneratedPassword(generated) : await hashPassword(row.password!);
+      const totp = row.role === 'admin' ? undefined : newTotpEnrollment(row.username);
+      return {
+        index,
+        row,
+        initialPassword: generated,
+        totpSecret: totp?.totpSecret,
+        otpauthUri: totp?.otpauthUri,
+        record: {
+          role: row.role,
+          username: row.username,
+          name: row.name,
+          email: row.email,
+          group: row.group,
+          passwordHash,
+          totpSecret: totp?.totpSecret ?? null,
+          mustChangePassword: generated !== undefined,
+        },
+      };
+    },
+  );
 
   let inserted: DataBulkRowResult[] = [];
   if (prepared.length) {
-    const res = await deps.store.insertUsersRaw(prepared.map((p) => p.record), atomic);
+    const res = await deps.store.insertUsersRaw(
+      prepared.map((p) => p.record),
+      atomic,
+    );
     if (res.statusCode === 409 && atomic) {
-      const dataRows = ((res.body as { error?: { details?: { results?: DataBulkRowResult[] } } }).error?.details?.results ?? []);
-      const failures = dataRows.map((r) => ({ row: prepared[r.row]!.index, username: r.username, ok: false, error: r.error }));
+      const dataRows =
+        (res.body as { error?: { details?: { results?: DataBulkRowResult[] } } }).error?.details?.results ?? [];
+      const failures = dataRows.map((r) => ({
+        row: prepared[r.row]!.index,
+        username: r.username,
+        ok: false,
+        error: r.error,
+      }));
       if (single && failures[0]?.error) throw conflict(failures[0].error.message, failures[0].error.code);
       throw rejected(failures);
     }
     if (res.statusCode !== 200) {
       const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ServiceCallError('data_node', res.statusCode, err?.code ?? `HTTP_${res.statusCode}`, err?.message ?? 'bulk insert failed');
+      throw new ServiceCallError(
+        'data_node',
+        res.statusCode,
+        err?.code ?? `HTTP_${res.statusCode}`,
+        err?.message ?? 'bulk insert failed',
+      );
     }
     inserted = (res.body as DataBulkInsertResponse).results;
   }
@@ -126,4 +144,3 @@ function rejected(failures: BulkRowResult[]): AppError {
     results: failures.sort((a, b) => a.row - b.row),
   });
 }
-

@@ -24,8 +24,12 @@ const USERNAME_RE = new RegExp(USERNAME_PATTERN);
 const EMAIL_RE = new RegExp(EMAIL_PATTERN);
 const GROUP_RE = new RegExp(GROUP_PATTERN);
 
-const bad = (message: string, code: string = ErrorCode.VALIDATION_FAILED): RowCheck => ({ ok: false, error: { code, message } });
-const blankToNull = (v: string | null | undefined): string | null => (v === undefined || v === null || v.trim() === '' ? null : v.trim());
+const bad = (message: string, code: string = ErrorCode.VALIDATION_FAILED): RowCheck => ({
+  ok: false,
+  error: { code, message },
+});
+const blankToNull = (v: string | null | undefined): string | null =>
+  v === undefined || v === null || v.trim() === '' ? null : v.trim();
 
 /**
  * One import row checked the way the single-user routes' schemas check a body, but reported
@@ -45,10 +49,13 @@ export function validateRow(input: BulkUserRow, allowAdmin = false): RowCheck {
   const email = blankToNull(input.email);
   if (email !== null && (email.length > 254 || !EMAIL_RE.test(email))) return bad(`"${email}" is not an email address`);
   const group = blankToNull(input.group);
-  if (group !== null && (group.length > 64 || !GROUP_RE.test(group))) return bad(`"${group}" is not a valid group name`);
+  if (group !== null && (group.length > 64 || !GROUP_RE.test(group)))
+    return bad(`"${group}" is not a valid group name`);
   if (group !== null && role !== 'student') return bad('only students belong to a group');
-  const password = input.password === undefined || input.password === null || input.password === '' ? null : input.password;
-  if (password !== null && (password.length < 8 || password.length > 256)) return bad('password must be 8-256 characters');
+  const password =
+    input.password === undefined || input.password === null || input.password === '' ? null : input.password;
+  if (password !== null && (password.length < 8 || password.length > 256))
+    return bad('password must be 8-256 characters');
   return { ok: true, row: { role: role as Role, username, name, email, group, password } };
 }
 

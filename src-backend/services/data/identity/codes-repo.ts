@@ -70,8 +70,10 @@ export class CodesRepo {
 
   createRegistration(req: DataCreateRegistrationCodeRequest): CodeInfo {
     const info = this.db
-      .prepare(`INSERT INTO registration_codes (code_hash, user_type, user_group, max_uses, expires_at, created_by, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO registration_codes (code_hash, user_type, user_group, max_uses, expires_at, created_by, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(req.codeHash, req.userType, req.group ?? null, req.maxUses, req.expiresAtMs, req.createdBy, Date.now());
     return this.get('registration', Number(info.lastInsertRowid));
   }
@@ -81,9 +83,13 @@ export class CodesRepo {
     return this.db
       .transaction(() => {
         if (!this.users.byId(req.userId)) throw notFound(`no user with id ${req.userId}`, AuthErrorCode.USER_NOT_FOUND);
-        this.db.prepare('UPDATE reset_codes SET revoked = 1 WHERE user_id = ? AND used_at IS NULL AND revoked = 0').run(req.userId);
+        this.db
+          .prepare('UPDATE reset_codes SET revoked = 1 WHERE user_id = ? AND used_at IS NULL AND revoked = 0')
+          .run(req.userId);
         const info = this.db
-          .prepare('INSERT INTO reset_codes (code_hash, user_id, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO reset_codes (code_hash, user_id, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
           .run(req.codeHash, req.userId, req.expiresAtMs, req.createdBy, Date.now());
         return this.get('reset', Number(info.lastInsertRowid));
       })
@@ -91,7 +97,9 @@ export class CodesRepo {
   }
 
   get(kind: 'registration' | 'reset', id: number): CodeInfo {
-    const row = this.db.prepare(`${kind === 'registration' ? REGISTRATION_SELECT : RESET_SELECT} WHERE c.id = ?`).get(id) as CodeRow | undefined;
+    const row = this.db
+      .prepare(`${kind === 'registration' ? REGISTRATION_SELECT : RESET_SELECT} WHERE c.id = ?`)
+      .get(id) as CodeRow | undefined;
     if (!row) throw notFound(`no ${kind} code with id ${id}`, AuthErrorCode.CODE_NOT_FOUND);
     return toCodeInfo(row);
   }
@@ -122,7 +130,15 @@ export class CodesRepo {
       .transaction(() => {
         const now = Date.now();
         const code = this.db.prepare('SELECT * FROM registration_codes WHERE code_hash = ?').get(req.codeHash) as
-          | { id: number; user_type: 'student' | 'teacher'; user_group: string | null; revoked: number; expires_at: number; uses: number; max_uses: number }
+          | {
+              id: number;
+              user_type: 'student' | 'teacher';
+              user_group: string | null;
+              revoked: number;
+              expires_at: number;
+              uses: number;
+              max_uses: number;
+            }
           | undefined;
         if (!code) throw badRequest('unknown registration code', AuthErrorCode.CODE_INVALID);
         assertUsable(code, now);
@@ -150,9 +166,10 @@ export class CodesRepo {
     return this.db
       .transaction(() => {
         const now = Date.now();
-        const code = this.db.prepare('SELECT * FROM reset_codes WHERE code_hash = ? AND user_id = ?').get(req.codeHash, req.userId) as
-          | { id: number; revoked: number; expires_at: number; used_at: number | null }
-          | undefined;
+        const code = this.db
+          .prepare('SELECT * FROM reset_codes WHERE code_hash = ? AND user_id = ?')
+          .get(req.codeHash, req.userId) as
+          { id: number; revoked: number; expires_at: number; used_at: number | null } | undefined;
         if (!code) throw badRequest('unknown reset code for this account', AuthErrorCode.CODE_INVALID);
         assertUsable({ ...code, uses: code.used_at === null ? 0 : 1, max_uses: 1 }, now);
         this.db.prepare('UPDATE reset_codes SET used_at = ? WHERE id = ?').run(now, code.id);

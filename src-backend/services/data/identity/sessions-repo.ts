@@ -85,7 +85,9 @@ export class SessionsRepo {
 
   revokeUser(userId: number, exceptToken?: string): number {
     if (exceptToken) {
-      return this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(userId, hashToken(exceptToken)).changes;
+      return this.db
+        .prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?')
+        .run(userId, hashToken(exceptToken)).changes;
     }
     return this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
   }

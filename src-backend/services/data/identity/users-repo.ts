@@ -86,13 +86,21 @@ export class UsersRepo {
         users.forEach((u, row) => {
           const key = u.username.toLowerCase();
           if (seen.has(key)) {
-            results.push({ row, username: u.username, error: { code: AuthErrorCode.USERNAME_TAKEN, message: 'username appears twice in this batch' } });
+            results.push({
+              row,
+              username: u.username,
+              error: { code: AuthErrorCode.USERNAME_TAKEN, message: 'username appears twice in this batch' },
+            });
             return;
           }
           seen.add(key);
           const id = this.insertOne(u, now);
           if (id === null) {
-            results.push({ row, username: u.username, error: { code: AuthErrorCode.USERNAME_TAKEN, message: `username ${u.username} is taken` } });
+            results.push({
+              row,
+              username: u.username,
+              error: { code: AuthErrorCode.USERNAME_TAKEN, message: `username ${u.username} is taken` },
+            });
           } else {
             created++;
             results.push({ row, username: u.username, id });
@@ -135,7 +143,9 @@ export class UsersRepo {
       params.disabled = q.disabled ? 1 : 0;
     }
     if (q.search) {
-      where.push("(username LIKE @search ESCAPE '\\' OR name LIKE @search ESCAPE '\\' OR email LIKE @search ESCAPE '\\')");
+      where.push(
+        "(username LIKE @search ESCAPE '\\' OR name LIKE @search ESCAPE '\\' OR email LIKE @search ESCAPE '\\')",
+      );
       params.search = `%${escapeLike(q.search)}%`;
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -165,7 +175,8 @@ export class UsersRepo {
         if (patch.group !== undefined) put('user_group', 'grp', patch.group);
         if (patch.disabled !== undefined) put('disabled', 'disabled', patch.disabled ? 1 : 0);
         if (patch.passwordHash !== undefined) put('password_hash', 'passwordHash', patch.passwordHash);
-        if (patch.mustChangePassword !== undefined) put('must_change_password', 'mcp', patch.mustChangePassword ? 1 : 0);
+        if (patch.mustChangePassword !== undefined)
+          put('must_change_password', 'mcp', patch.mustChangePassword ? 1 : 0);
         if (patch.totpSecret !== undefined) put('totp_secret', 'totpSecret', patch.totpSecret);
         if (patch.totpPendingSecret !== undefined) put('totp_pending_secret', 'totpPending', patch.totpPendingSecret);
         if (patch.totpLastStep !== undefined) put('totp_last_step', 'totpLastStep', patch.totpLastStep);
@@ -174,7 +185,9 @@ export class UsersRepo {
         if (patch.disabled === true) this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
         if (patch.passwordHash !== undefined) {
           if (patch.keepSessionToken) {
-            this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(id, hashToken(patch.keepSessionToken));
+            this.db
+              .prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?')
+              .run(id, hashToken(patch.keepSessionToken));
           } else {
             this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(id);
           }
@@ -194,7 +207,10 @@ export class UsersRepo {
           this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
         } catch (err) {
           if (isForeignKeyViolation(err)) {
-            throw conflict(`${row.username} still has courses or enrollments; disable the account instead`, AuthErrorCode.USER_IN_USE);
+            throw conflict(
+              `${row.username} still has courses or enrollments; disable the account instead`,
+              AuthErrorCode.USER_IN_USE,
+            );
           }
           throw err;
         }
@@ -214,7 +230,8 @@ export class UsersRepo {
         const n = (this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
         if (n > 0) return null;
         const id = this.insertOne(u);
-        if (id === null) throw conflict(`username ${u.username} is taken by a non-admin account`, AuthErrorCode.USERNAME_TAKEN);
+        if (id === null)
+          throw conflict(`username ${u.username} is taken by a non-admin account`, AuthErrorCode.USERNAME_TAKEN);
         return this.get(id);
       })
       .immediate();

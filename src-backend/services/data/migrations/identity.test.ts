@@ -36,7 +36,10 @@ describe('identity migrations', () => {
   });
 
   it('100 creates users and sessions: case-insensitive unique usernames, sessions cascade with their user', () => {
-    migrate(db, identityMigrations.filter((m) => m.id === 100));
+    migrate(
+      db,
+      identityMigrations.filter((m) => m.id === 100),
+    );
     expect(tables()).toEqual(['schema_migrations', 'sessions', 'users']);
     insertUser('Alice');
     expect(() => insertUser('alice')).toThrow(/UNIQUE/);
@@ -48,12 +51,23 @@ describe('identity migrations', () => {
   });
 
   it('101 creates code tables whose use count can never pass max_uses', () => {
-    migrate(db, identityMigrations.filter((m) => m.id <= 101));
+    migrate(
+      db,
+      identityMigrations.filter((m) => m.id <= 101),
+    );
     const id = Number(insertUser('admin', 'admin').lastInsertRowid);
-    db.prepare("INSERT INTO registration_codes (code_hash, user_type, max_uses, expires_at, created_by, created_at) VALUES ('h1', 'student', 1, 9e12, ?, 0)").run(id);
+    db.prepare(
+      "INSERT INTO registration_codes (code_hash, user_type, max_uses, expires_at, created_by, created_at) VALUES ('h1', 'student', 1, 9e12, ?, 0)",
+    ).run(id);
     db.prepare("UPDATE registration_codes SET uses = 1 WHERE code_hash = 'h1'").run();
     expect(() => db.prepare("UPDATE registration_codes SET uses = 2 WHERE code_hash = 'h1'").run()).toThrow(/CHECK/);
-    expect(() => db.prepare("INSERT INTO registration_codes (code_hash, user_type, max_uses, expires_at, created_at) VALUES ('h2', 'admin', 1, 0, 0)").run()).toThrow(/CHECK/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO registration_codes (code_hash, user_type, max_uses, expires_at, created_at) VALUES ('h2', 'admin', 1, 0, 0)",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
     db.prepare("INSERT INTO reset_codes (code_hash, user_id, expires_at, created_at) VALUES ('r1', ?, 0, 0)").run(id);
     db.prepare('DELETE FROM users WHERE id = ?').run(id);
     expect(db.prepare('SELECT created_by FROM registration_codes').pluck().get()).toBeNull();
@@ -70,7 +84,14 @@ describe('identity migrations', () => {
     expect(migrate(db, identityMigrations)).toEqual([100, 101, 102]);
     insertUser('dave');
     expect(migrate(db, identityMigrations)).toEqual([]);
-    expect(tables()).toEqual(['audit_log', 'registration_codes', 'reset_codes', 'schema_migrations', 'sessions', 'users']);
+    expect(tables()).toEqual([
+      'audit_log',
+      'registration_codes',
+      'reset_codes',
+      'schema_migrations',
+      'sessions',
+      'users',
+    ]);
     expect(db.prepare('SELECT COUNT(*) FROM users').pluck().get()).toBe(1);
   });
 });

@@ -54,7 +54,9 @@ describe('identity storage is internal', () => {
 describe('bulk user insert', () => {
   it('reports taken and duplicate usernames per row and keeps the rest', async () => {
     await seed('taken');
-    const res = await post(IdentityPaths.usersBulk, { users: [student('new1'), student('TAKEN'), student('new2'), student('NEW1')] });
+    const res = await post(IdentityPaths.usersBulk, {
+      users: [student('new1'), student('TAKEN'), student('new2'), student('NEW1')],
+    });
     expect(res.status).toBe(200);
     expect(res.body.created).toBe(2);
     expect(res.body.results.map((r: { error?: { code: string } }) => r.error?.code ?? 'ok')).toEqual([
@@ -67,15 +69,24 @@ describe('bulk user insert', () => {
 
   it('atomic: one bad row rolls the whole batch back with 409 and per-row details', async () => {
     await seed('taken');
-    const res = await post(IdentityPaths.usersBulk, { atomic: true, users: [student('aa1'), student('taken'), student('aa2')] });
+    const res = await post(IdentityPaths.usersBulk, {
+      atomic: true,
+      users: [student('aa1'), student('taken'), student('aa2')],
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('BULK_REJECTED');
-    expect(res.body.error.details.results).toEqual([{ row: 1, username: 'taken', error: expect.objectContaining({ code: 'USERNAME_TAKEN' }) }]);
+    expect(res.body.error.details.results).toEqual([
+      { row: 1, username: 'taken', error: expect.objectContaining({ code: 'USERNAME_TAKEN' }) },
+    ]);
     expect(built.db.prepare('SELECT COUNT(*) FROM users').pluck().get()).toBe(1);
   });
 
   it('rejects unknown fields, bad roles and bad usernames for the whole request', async () => {
-    for (const users of [[{ ...student('xx1'), evil: true }], [student('xx2', { role: 'root' as 'admin' })], [student("x'; DROP TABLE users;--")]]) {
+    for (const users of [
+      [{ ...student('xx1'), evil: true }],
+      [student('xx2', { role: 'root' as 'admin' })],
+      [student("x'; DROP TABLE users;--")],
+    ]) {
       const res = await post(IdentityPaths.usersBulk, { users });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -112,7 +123,8 @@ describe('sessions', () => {
     built.db.prepare('UPDATE sessions SET idle_expires_at = ? WHERE user_id = ?').run(Date.now() - 1, a);
     built.db.prepare('UPDATE sessions SET absolute_expires_at = ? WHERE user_id = ?').run(Date.now() - 1, b);
     expect((await call('PUT', `/identity/users/${c}`, { disabled: true })).status).toBe(200);
-    for (const token of [idle, abs, dis]) expect((await post(IdentityPaths.sessionsResolve, { token })).status).toBe(401);
+    for (const token of [idle, abs, dis])
+      expect((await post(IdentityPaths.sessionsResolve, { token })).status).toBe(401);
     // disabling deleted the session; expired ones are deleted as they are found
     expect(built.db.prepare('SELECT COUNT(*) FROM sessions').pluck().get()).toBe(0);
   });
@@ -146,13 +158,18 @@ describe('sessions', () => {
     built.db.prepare('UPDATE sessions SET last_seen_at = last_seen_at - 61000').run();
     const res = await post(IdentityPaths.sessionsResolveBatch, { tokens: [tb, 'unknown-token', ta, tb] });
     expect(res.status).toBe(200);
-    expect(res.body.results.map((r: { user: { username: string } } | null) => r?.user.username ?? null)).toEqual(['batch2', null, 'batch1', 'batch2']);
+    expect(res.body.results.map((r: { user: { username: string } } | null) => r?.user.username ?? null)).toEqual([
+      'batch2',
+      null,
+      'batch1',
+      'batch2',
+    ]);
     const seen = built.db.prepare('SELECT last_seen_at FROM sessions').pluck().all() as number[];
     for (const t of seen) expect(t).toBeGreaterThan(Date.now() - 5000);
     expect((await post(IdentityPaths.sessionsResolveBatch, { tokens: [] })).status).toBe(400);
   });
 
-  it('revokes all of a user\'s sessions but one', async () => {
+  it("revokes all of a user's sessions but one", async () => {
     const [id] = await seed('stu1');
     const keep = (await post(IdentityPaths.sessions, { userId: id })).body.token;
     await post(IdentityPaths.sessions, { userId: id });
@@ -177,7 +194,13 @@ describe('TOTP steps', () => {
 describe('users', () => {
   it('lists with search (LIKE wildcards literal), role, paging and an allow-listed sort', async () => {
     await post(IdentityPaths.usersBulk, {
-      users: [student('amy'), student('bob_x'), student('bobby'), student('carl', { role: 'teacher', group: null }), student('pct', { name: '100% sure' })],
+      users: [
+        student('amy'),
+        student('bob_x'),
+        student('bobby'),
+        student('carl', { role: 'teacher', group: null }),
+        student('pct', { name: '100% sure' }),
+      ],
     });
     const all = await call('GET', '/identity/users?role=student&sort=username&order=desc&pageSize=2&page=1');
     expect(all.body.total).toBe(4);
@@ -193,14 +216,31 @@ describe('users', () => {
   });
 
   it('updates, refuses to disable or delete the last admin, deletes others', async () => {
-    const res = await post(IdentityPaths.bootstrapAdmin, { username: 'admin', name: 'Admin', passwordHash: 'h', mustChangePassword: true });
+    const res = await post(IdentityPaths.bootstrapAdmin, {
+      username: 'admin',
+      name: 'Admin',
+      passwordHash: 'h',
+      mustChangePassword: true,
+    });
     expect(res.body.created).toBe(true);
-    expect((await post(IdentityPaths.bootstrapAdmin, { username: 'admin2', name: 'A', passwordHash: 'h', mustChangePassword: false })).body).toEqual({ created: false, user: null });
+    expect(
+      (
+        await post(IdentityPaths.bootstrapAdmin, {
+          username: 'admin2',
+          name: 'A',
+          passwordHash: 'h',
+          mustChangePassword: false,
+        })
+      ).body,
+    ).toEqual({ created: false, user: null });
     const adminId = res.body.user.id;
     expect((await call('PUT', `/identity/users/${adminId}`, { disabled: true })).body.error.code).toBe('LAST_ADMIN');
     expect((await call('DELETE', `/identity/users/${adminId}`)).body.error.code).toBe('LAST_ADMIN');
     const [sid] = await seed('stu1');
-    expect((await call('PUT', `/identity/users/${sid}`, { name: 'Renamed', group: null })).body.user).toMatchObject({ name: 'Renamed', group: null });
+    expect((await call('PUT', `/identity/users/${sid}`, { name: 'Renamed', group: null })).body.user).toMatchObject({
+      name: 'Renamed',
+      group: null,
+    });
     expect((await call('PUT', `/identity/users/${sid}`, {})).status).toBe(400);
     expect((await call('DELETE', `/identity/users/${sid}`)).body).toEqual({ deleted: true, id: sid });
     expect((await call('GET', `/identity/users/${sid}`)).status).toBe(404);
@@ -217,22 +257,54 @@ describe('users', () => {
 describe('codes', () => {
   const hash = (n: number) => `h${String(n).padStart(20, '0')}`;
   const register = (codeHash: string, username: string) =>
-    post(IdentityPaths.register, { codeHash, username, name: 'N', email: 'n@example.org', passwordHash: 'p', totpSecret: 'JBSWY3DPEHPK3PXPJBSW' });
+    post(IdentityPaths.register, {
+      codeHash,
+      username,
+      name: 'N',
+      email: 'n@example.org',
+      passwordHash: 'p',
+      totpSecret: 'JBSWY3DPEHPK3PXPJBSW',
+    });
 
   it('registration counts uses atomically and refuses used-up, expired, revoked and unknown codes', async () => {
     const future = Date.now() + 3600_000;
-    const c1 = await post(IdentityPaths.registrationCodes, { codeHash: hash(1), userType: 'student', group: 'g1', maxUses: 2, expiresAtMs: future, createdBy: null });
+    const c1 = await post(IdentityPaths.registrationCodes, {
+      codeHash: hash(1),
+      userType: 'student',
+      group: 'g1',
+      maxUses: 2,
+      expiresAtMs: future,
+      createdBy: null,
+    });
     expect(c1.status).toBe(201);
     expect(c1.body.code).toMatchObject({ kind: 'registration', usesLeft: 2, active: true });
-    expect((await register(hash(1), 'reg1')).body.user).toMatchObject({ role: 'student', group: 'g1', totpEnabled: true });
+    expect((await register(hash(1), 'reg1')).body.user).toMatchObject({
+      role: 'student',
+      group: 'g1',
+      totpEnabled: true,
+    });
     expect((await register(hash(1), 'REG1')).body.error.code).toBe('USERNAME_TAKEN');
     expect((await register(hash(1), 'reg2')).status).toBe(201);
     expect((await register(hash(1), 'reg3')).body.error.code).toBe('CODE_USED_UP');
 
-    await post(IdentityPaths.registrationCodes, { codeHash: hash(2), userType: 'teacher', maxUses: 5, expiresAtMs: Date.now() - 1, createdBy: null });
+    await post(IdentityPaths.registrationCodes, {
+      codeHash: hash(2),
+      userType: 'teacher',
+      maxUses: 5,
+      expiresAtMs: Date.now() - 1,
+      createdBy: null,
+    });
     expect((await register(hash(2), 'reg4')).body.error.code).toBe('CODE_EXPIRED');
-    const c3 = await post(IdentityPaths.registrationCodes, { codeHash: hash(3), userType: 'teacher', maxUses: 5, expiresAtMs: future, createdBy: null });
-    expect((await post(IdentityPaths.codeRevoke(c3.body.code.id) + '?kind=registration', {})).body.code.revoked).toBe(true);
+    const c3 = await post(IdentityPaths.registrationCodes, {
+      codeHash: hash(3),
+      userType: 'teacher',
+      maxUses: 5,
+      expiresAtMs: future,
+      createdBy: null,
+    });
+    expect((await post(IdentityPaths.codeRevoke(c3.body.code.id) + '?kind=registration', {})).body.code.revoked).toBe(
+      true,
+    );
     expect((await register(hash(3), 'reg5')).body.error.code).toBe('CODE_REVOKED');
     expect((await register(hash(9), 'reg6')).body.error.code).toBe('CODE_INVALID');
 
@@ -249,7 +321,8 @@ describe('codes', () => {
     await post(IdentityPaths.resetCodes, { codeHash: hash(10), userId: a, expiresAtMs: future, createdBy: null });
     await post(IdentityPaths.resetCodes, { codeHash: hash(11), userId: a, expiresAtMs: future, createdBy: null });
     const session = (await post(IdentityPaths.sessions, { userId: a })).body.token;
-    const reset = (userId: number, codeHash: string) => post(IdentityPaths.resetTotp, { userId, codeHash, totpSecret: 'NEWSECRETNEWSECRET' });
+    const reset = (userId: number, codeHash: string) =>
+      post(IdentityPaths.resetTotp, { userId, codeHash, totpSecret: 'NEWSECRETNEWSECRET' });
     expect((await reset(a, hash(10))).body.error.code).toBe('CODE_REVOKED');
     expect((await reset(b, hash(11))).body.error.code).toBe('CODE_INVALID');
     const ok = await reset(a, hash(11));
@@ -262,7 +335,8 @@ describe('codes', () => {
 
 describe('audit log', () => {
   it('appends and lists newest first with paging', async () => {
-    for (const action of ['a', 'b', 'c']) expect((await post(IdentityPaths.audit, { actorId: 1, actor: 'admin', action })).status).toBe(201);
+    for (const action of ['a', 'b', 'c'])
+      expect((await post(IdentityPaths.audit, { actorId: 1, actor: 'admin', action })).status).toBe(201);
     const page = await call('GET', '/identity/audit?limit=2');
     expect(page.body.items.map((e: { action: string }) => e.action)).toEqual(['c', 'b']);
     const next = await call('GET', `/identity/audit?limit=2&beforeId=${page.body.items[1].id}`);
@@ -274,7 +348,8 @@ describe('audit log', () => {
     const [entry] = (await call('GET', '/identity/audit?limit=1')).body.items;
     expect(entry).toMatchObject({ actorId: null, actor: null, target: null, detail: null });
     const [id] = await seed('nully');
-    const user = (await call('PUT', `/identity/users/${id}`, { email: null, group: null, totpLastStep: null })).body.user;
+    const user = (await call('PUT', `/identity/users/${id}`, { email: null, group: null, totpLastStep: null })).body
+      .user;
     expect(user).toMatchObject({ email: null, group: null });
     expect(built.db.prepare('SELECT totp_last_step FROM users WHERE id = ?').pluck().get(id)).toBeNull();
   });
