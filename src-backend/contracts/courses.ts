@@ -489,6 +489,8 @@ export const DATA_COURSE_PATHS = {
   queueDecide: '/queue/decide',
   queueTickets: '/queue/tickets',
   queueSnapshot: '/queue/snapshot',
+  /** GET → {count}: undecided tickets */
+  queuePending: '/queue/pending',
 } as const;
 
 /** GET /courses?teacherId=&search=&day=: every course, with seats. */

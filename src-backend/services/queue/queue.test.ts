@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DATA_COURSE_PATHS as D,
-  QUEUE_PATHS,
-  type Actor,
-  type QueueResult,
-  type QueueStatusResponse,
-  type QueueSubmitResponse,
-} from '../../contracts/courses.js';
+import { QUEUE_PATHS, type Actor, type QueueResult, type QueueSubmitResponse } from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { QueueForwarder } from '../student/queue-forwarder.js';
-import { createCourse, openSelection, readBooks, seedUsers } from './testing/seed.js';
+import {
+  createCourse,
+  finalStatus,
+  pendingTickets,
+  ticketsOf,
+  openSelection,
+  readBooks,
+  seedUsers,
+} from './testing/seed.js';
 
 let stack: TestStack | undefined;
 afterEach(async () => {
@@ -56,22 +57,32 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     const answers = await Promise.all(
       students.map((st, i) =>
         s.client
-          .post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
-            requests: [
-              {
-                requestId: randomUUID(),
-                studentId: st.id,
-                group: 'cs',
-                courseId: courses[i % 5]!.id,
-                action: 'select',
-              },
-            ],
-          })
+          .post<QueueSubmitResponse>(
+            'queue_node',
+            QUEUE_PATHS.submit,
+            {
+              requests: [
+                {
+                  requestId: randomUUID(),
+                  studentId: st.id,
+                  group: 'cs',
+                  courseId: courses[i % 5]!.id,
+                  action: 'select',
+                },
+              ],
+            },
+            { timeoutMs: 60_000 },
+          )
           .then((r) => r.results[0]!),
       ),
     );
     expect(answers).toHaveLength(2000);
-    expect(answers.every((a) => a.outcome === 'decided')).toBe(true);
+    // Decided at once, or (on a loaded machine) accepted as "queued" with a ticket and decided later.
+    expect(answers.every((a) => a.outcome === 'decided' || (a.outcome === 'queued' && a.ticket! > 0))).toBe(true);
+    for (const [i, a] of answers.entries()) {
+      if (a.outcome === 'queued')
+        a.status = (await finalStatus(s.client, students[i]!.id, a.ticket!)) as QueueResult['status'];
+    }
     const selected = answers.filter((a) => a.status === 'selected');
     expect(selected).toHaveLength(100);
     expect(answers.filter((a) => a.status === 'full')).toHaveLength(1900);
@@ -133,19 +144,10 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     expect(results.every((r) => r.outcome === 'decided' || (r.outcome === 'queued' && r.ticket! > 0))).toBe(true);
 
     // The restarted queue re-decides whatever was accepted but undecided.
-    const tickets = await waitFor(
-      async () => {
-        const all = await Promise.all(
-          students.map((st) =>
-            s.client.post<QueueStatusResponse>('data_node', D.queueTickets, {
-              student: { studentId: st.id, group: 'cs' },
-            }),
-          ),
-        );
-        return all.every((t) => t.pending === 0) ? all : null;
-      },
-      20_000,
-      250,
+    await waitFor(async () => (await pendingTickets(s.client)) === 0, 30_000, 200);
+    const tickets = await ticketsOf(
+      s.client,
+      students.map((x) => x.id),
     );
 
     const books = await readBooks(s.client, actor);
@@ -201,20 +203,13 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     // positions follow ticket order (FIFO)
     const byTicket = [...queued].sort((a, b) => a.ticket! - b.ticket!);
     expect(byTicket.map((q) => q.position)).toEqual([...byTicket.map((q) => q.position)].sort((a, b) => a! - b!));
-    const statuses = await waitFor(
-      async () => {
-        const all = await Promise.all(
-          students.map((st) =>
-            s.client.post<QueueStatusResponse>('data_node', D.queueTickets, {
-              student: { studentId: st.id, group: null },
-            }),
-          ),
-        );
-        return all.every((t) => t.pending === 0) ? all.map((t) => t.tickets[0]!) : null;
-      },
-      30_000,
-      200,
-    );
+    await waitFor(async () => (await pendingTickets(s.client)) === 0, 30_000, 200);
+    const statuses = (
+      await ticketsOf(
+        s.client,
+        students.map((x) => x.id),
+      )
+    ).map((t) => t.tickets[0]!);
     // FIFO: the 10 seats went to the 10 lowest tickets.
     const ordered = statuses.sort((a, b) => a.ticket - b.ticket);
     expect(ordered.slice(0, 10).every((t) => t.status === 'selected')).toBe(true);

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
-import {
-  DATA_COURSE_PATHS as D,
-  STUDENT_PATHS as P,
-  type Actor,
-  type Course,
-  type QueueStatusResponse,
-} from '../../contracts/courses.js';
+import { STUDENT_PATHS as P, type Actor, type Course } from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { createCourse, mintSessions, openSelection, readBooks, seedUsers } from '../queue/testing/seed.js';
+import {
+  createCourse,
+  finalStatus,
+  pendingTickets,
+  ticketsOf,
+  mintSessions,
+  openSelection,
+  readBooks,
+  seedUsers,
+} from '../queue/testing/seed.js';
 
 /**
  * The rush through the front door: 2,000 students with sessions hit POST /student/course/select
@@ -95,7 +98,11 @@ describe('the registration rush through student_node', () => {
   it('2,000 concurrent students for 100 seats over 5 courses: exactly capacity, no duplicates, everyone answered', async () => {
     const { courses, students, tokens } = await setUpRound();
     const answers = await Promise.all(tokens.map((t, i) => select(t, courses[i % 5]!.id)));
-    expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
+    // 200 decided, or 202 accepted with a ticket (a loaded machine may not decide within ~2 s)
+    expect(answers.map((a) => a.status).filter((s) => s !== 200 && s !== 202)).toEqual([]);
+    for (const [i, a] of answers.entries()) {
+      if (a.status === 202) a.body.status = await finalStatus(stack.client, students[i]!.id, a.body.ticket!);
+    }
     const selected = answers.filter((a) => a.body.status === 'selected');
     expect(selected).toHaveLength(100);
     expect(answers.filter((a) => a.body.status === 'full')).toHaveLength(1900);
@@ -133,19 +140,10 @@ describe('the registration rush through student_node', () => {
     expect(answers.every((a) => (a.body.ticket ?? 0) > 0)).toBe(true);
 
     // Accepted-but-undecided tickets are decided by the restarted queue.
-    const tickets = await waitFor(
-      async () => {
-        const all = await Promise.all(
-          students.map((s) =>
-            stack.client.post<QueueStatusResponse>('data_node', D.queueTickets, {
-              student: { studentId: s.id, group: 'cs' },
-            }),
-          ),
-        );
-        return all.every((t) => t.pending === 0) ? all : null;
-      },
-      30_000,
-      250,
+    await waitFor(async () => (await pendingTickets(stack.client)) === 0, 30_000, 200);
+    const tickets = await ticketsOf(
+      stack.client,
+      students.map((x) => x.id),
     );
     const books = await roundBooks(courses);
     expect(books.violations).toEqual([]);

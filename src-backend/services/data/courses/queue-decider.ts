@@ -203,6 +203,10 @@ export class QueueDecider {
       .immediate();
   }
 
+  pendingCount(): number {
+    return this.st.pendingCount.get()!.n;
+  }
+
   /** Where undecided tickets stand in their course's line (1 = next); null once decided. */
   positions(tickets: readonly number[]): Array<{ ticket: number; position: number | null }> {
     const st = this.db.prepare(

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { Type } from 'typebox';
 import {
   AvailableCoursesResponse,
+  CountResponse,
   CourseListQuery,
   CourseListResponse,
   CourseResponse,
@@ -187,6 +188,7 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
       positions: queue.positions(req.body.tickets),
     }),
   );
+  app.get(P.queuePending, { schema: { response: ok(CountResponse) } }, async () => ({ count: queue.pendingCount() }));
   app.get(
     '/courses/:id',
     { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: ok(CourseResponse) } },

@@ -11,6 +11,7 @@ import {
   type CourseListResponse,
   type CourseResponse,
   type CreateCourseRequest,
+  type QueueStatusResponse,
   type TeacherCourseDetailResponse,
 } from '../../../contracts/courses.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
@@ -120,4 +121,52 @@ export function httpCaller(baseUrl: string, token: string | null): Caller {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
+}
+
+/**
+ * The final status of a ticket: a request answered "queued" (not decided within the answer
+ * window, which a loaded machine can cause) is decided later; poll until it is.
+ */
+export async function finalStatus(
+  client: ServiceClient,
+  studentId: number,
+  ticket: number,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client.post<QueueStatusResponse>('data_node', D.queueTickets, {
+      student: { studentId, group: null },
+    });
+    const t = res.tickets.find((x) => x.ticket === ticket);
+    if (t?.status) return t.status;
+    if (Date.now() > deadline) throw new Error(`ticket ${ticket} still undecided after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Undecided tickets on the data service. */
+export async function pendingTickets(client: ServiceClient): Promise<number> {
+  return (await client.get<{ count: number }>('data_node', D.queuePending)).count;
+}
+
+/** Every student's tickets, a few calls at a time (a loaded machine times out 2,000 at once). */
+export async function ticketsOf(client: ServiceClient, studentIds: readonly number[]): Promise<QueueStatusResponse[]> {
+  const out: QueueStatusResponse[] = [];
+  for (let i = 0; i < studentIds.length; i += 50) {
+    const chunk = studentIds.slice(i, i + 50);
+    out.push(
+      ...(await Promise.all(
+        chunk.map((studentId) =>
+          client.post<QueueStatusResponse>(
+            'data_node',
+            D.queueTickets,
+            { student: { studentId, group: null } },
+            { timeoutMs: 30_000 },
+          ),
+        ),
+      )),
+    );
+  }
+  return out;
 }
