@@ -64,7 +64,8 @@ export function buildGatewayApp(opts: GatewayOptions): App {
         token: bearerToken(request) ?? undefined,
       };
       if (request.body !== undefined && request.body !== null) req.body = request.body;
-      const res = await opts.dispatcher.dispatch(req);
+      // Only the socket's peer address is passed on; a client's own x-forwarded-for is not believed.
+      const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress);
       return reply.code(res.status).send(res.body);
     },
   });

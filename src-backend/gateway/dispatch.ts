@@ -27,7 +27,11 @@ const OP_PATH = /^\/(data_node|auth_node|teacher_node|student_node|queue_node|re
 export class ConsoleDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async dispatch(raw: unknown): Promise<ConsoleResponse> {
+  /**
+   * @param clientAddress the caller's own address (the gateway's peer), passed on as
+   * x-forwarded-for so auth_node can throttle sign-ins per address. IPC calls have none.
+   */
+  async dispatch(raw: unknown, clientAddress?: string): Promise<ConsoleResponse> {
     try {
       if (!Value.Check(ConsoleRequest, raw)) {
         throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'malformed console request');
@@ -37,6 +41,7 @@ export class ConsoleDispatcher {
       const res = await this.deps.client.request(req.method, req.target, req.path, req.body, {
         internal: false, // the console acts with the signed-in user's rights, never the internal token
         token: req.token,
+        headers: clientAddress ? { 'x-forwarded-for': clientAddress } : undefined,
         timeoutMs: 30_000,
       });
       return { status: res.statusCode, body: res.body };
