@@ -142,6 +142,8 @@ async function main(): Promise<void> {
     }
     console.log(`broadcast: ${ROUNDS} rounds to ${M} clients…`);
     let incomplete = 0;
+    const bt0 = performance.now();
+    const bcpu0 = { server: cpuSeconds(pid), bench: cpuSeconds('self') };
     for (let r = 0; r < ROUNDS; r++) {
       sentAt.set(r, performance.now());
       await client.post('realtime', '/api/broadcast', { groupId: 'bench', type: 'bench', title: `round ${r}`, message: 'x', metadata: { round: r } });
@@ -150,8 +152,10 @@ async function main(): Promise<void> {
       if ((received.get(r) ?? 0) < M) incomplete += 1;
       await sleep(100);
     }
+    const bwall = (performance.now() - bt0) / 1000;
+    const broadcastCpu = { realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2), benchClients: round((cpuSeconds('self') - bcpu0.bench) / bwall, 2) };
     const broadcast = summarize(broadcastLat);
-    console.log(`  p50 ${broadcast.p50} ms, p99 ${broadcast.p99} ms, max ${broadcast.max} ms (${broadcast.count} deliveries, ${incomplete} incomplete rounds)`);
+    console.log(`  p50 ${broadcast.p50} ms, p99 ${broadcast.p99} ms, max ${broadcast.max} ms (${broadcast.count} deliveries, ${incomplete} incomplete rounds); CPU cores used: realtime ${broadcastCpu.realtime}, bench ${broadcastCpu.benchClients}`);
 
     // ---- targeted, twice: (a) one POST /api/notify per notification (persisted, then pushed);
     // (b) the path services use for per-user events: the realtime publisher, batched every 10 ms
@@ -213,7 +217,7 @@ async function main(): Promise<void> {
       connectSeconds: round(connectSeconds, 2),
       memory: { rssBeforeBytes: rssBefore, rssAfterBytes: rssAfter, rssAtEndBytes: rssEnd, perConnectionKB: round(perConn / 1024, 2), targetKB: 25 },
       loadAverage: os.loadavg().map((l) => round(l, 2)),
-      broadcast: { rounds: ROUNDS, incompleteRounds: incomplete, latencyMs: broadcast, targetP99Ms: 250, path: 'POST /api/broadcast → data_node insert → emit to group room' },
+      broadcast: { rounds: ROUNDS, incompleteRounds: incomplete, latencyMs: broadcast, targetP99Ms: 250, cpuCores: broadcastCpu, path: 'POST /api/broadcast → data_node insert → emit to group room' },
       targeted: {
         api: { ...viaApi, path: 'POST /api/notify per notification → batched data_node insert → emit to user room' },
         publisher: { ...viaPublisher, path: 'createRealtimePublisher (10 ms batches) → POST /internal/emit → emit to user room' },
