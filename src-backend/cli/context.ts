@@ -3,8 +3,7 @@ import type { ServiceName } from '../contracts/services.js';
 import { failure } from './cli-error.js';
 import type { Api, HttpMethod, RequestOptions } from './connection/api.js';
 import { NOT_LOGGED_IN, SESSION_EXPIRED, responseError, transportError } from './connection/describe-error.js';
-import { LocalApi } from './connection/local-api.js';
-import { RemoteApi, normaliseBaseUrl } from './connection/remote-api.js';
+import { normaliseBaseUrl } from './connection/target.js';
 import { colorsEnabled, createColors, type Colors } from './output/colors.js';
 import { SessionStore, type SavedSession } from './session-store.js';
 
@@ -32,20 +31,33 @@ export class CliContext {
     this.urlOption = url;
   }
 
-  /** --url beats COURSE_CLI_URL; neither means the local sockets. */
-  get api(): Api {
-    if (this.apiInstance) return this.apiInstance;
+  /** 'local', or the --url / COURSE_CLI_URL base (--url wins): where sessions belong. */
+  get target(): string {
     const raw = this.urlOption ?? (this.io.env.COURSE_CLI_URL || undefined);
-    if (raw) {
-      this.apiInstance = new RemoteApi(normaliseBaseUrl(raw));
-    } else {
-      try {
-        this.apiInstance = new LocalApi(loadConfig(this.io.env));
-      } catch (err) {
-        if (err instanceof ConfigError) throw failure(err.message);
-        throw err;
-      }
+    return raw ? normaliseBaseUrl(raw) : 'local';
+  }
+
+  /**
+   * The connection, loaded on first use: undici and the contracts are most of the start-up
+   * time, and --help or a usage error needs neither.
+   */
+  async api(): Promise<Api> {
+    if (this.apiInstance) return this.apiInstance;
+    const target = this.target;
+    if (target !== 'local') {
+      const { RemoteApi } = await import('./connection/remote-api.js');
+      this.apiInstance = new RemoteApi(target);
+      return this.apiInstance;
     }
+    let config;
+    try {
+      config = loadConfig(this.io.env);
+    } catch (err) {
+      if (err instanceof ConfigError) throw failure(err.message);
+      throw err;
+    }
+    const { LocalApi } = await import('./connection/local-api.js');
+    this.apiInstance = new LocalApi(config);
     return this.apiInstance;
   }
 
@@ -63,8 +75,8 @@ export class CliContext {
     const session = this.store.read();
     if (!session) throw failure(NOT_LOGGED_IN);
     if (Date.parse(session.expiresAt) <= Date.now()) throw failure(SESSION_EXPIRED);
-    if (session.target !== this.api.target) {
-      throw failure(`the saved session is for ${session.target}, not ${this.api.target}: run course-cli user login`);
+    if (session.target !== this.target) {
+      throw failure(`the saved session is for ${session.target}, not ${this.target}: run course-cli user login`);
     }
     return session;
   }
@@ -80,9 +92,9 @@ export class CliContext {
   /** A request whose error answers the caller handles (login, bulk import). */
   async send<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts?: RequestOptions) {
     try {
-      return await this.api.request<T>(method, service, path, body, opts);
+      return await (await this.api()).request<T>(method, service, path, body, opts);
     } catch (err) {
-      throw transportError(err, this.api.target) ?? err;
+      throw transportError(err, this.target) ?? err;
     }
   }
 

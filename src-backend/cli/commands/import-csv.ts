@@ -1,22 +1,14 @@
 import { Option, type Command } from 'commander';
-import { AuthPaths, BULK_MAX_ROWS } from '../../contracts/auth.js';
-import { failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
-import { emptyResult, importUsers } from '../csv/import-users.js';
-import { readUsersCsv } from '../csv/read-users-csv.js';
-import { writeResultsCsv, type ResultRow } from '../csv/results-csv.js';
-import type { CsvBadRow, ImportUserType } from '../csv/user-rows.js';
+import type { ImportUserType } from '../csv/user-rows.js';
 import { USER_TYPES, examples } from './help-text.js';
 
-interface ImportOptions {
+export interface ImportOptions {
   userType: ImportUserType;
   generatePasswords?: boolean;
   output?: string;
   atomic?: boolean;
 }
-
-/** Bad rows listed one per line on stderr; beyond this the results CSV has the rest. */
-const MAX_LISTED = 50;
 
 export function registerImport(program: Command, ctx: CliContext): void {
   const imp = program.command('import').description('bulk operations from files');
@@ -28,7 +20,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .addOption(new Option('--user-type <type>', 'what every row creates').choices(USER_TYPES).makeOptionMandatory())
     .option('--generate-passwords', 'generate a password for rows whose password cell is empty (needs --output)')
     .option('--output <file>', 'write username, generated password, 2FA secret, otpauth URI and status per row (mode 0600)')
-    .option('--atomic', `all or nothing: any bad row imports nothing (at most ${BULK_MAX_ROWS} rows)`)
+    .option('--atomic', 'all or nothing: any bad row imports nothing (at most 10,000 rows, auth_node\'s bulk limit)')
     .addHelpText(
       'after',
       examples(
@@ -39,65 +31,5 @@ export function registerImport(program: Command, ctx: CliContext): void {
         '\nA bad row is reported with its line number and skipped; the good rows are still imported\n' +
         '(unless --atomic). Exit status is 1 when any row was not imported.\n',
     )
-    .action(async (file: string, opts: ImportOptions) => importCsv(ctx, file, opts));
-}
-
-async function importCsv(ctx: CliContext, file: string, opts: ImportOptions): Promise<void> {
-  if (opts.generatePasswords && !opts.output) {
-    throw usageError('--generate-passwords needs --output: generated passwords are shown only once, in that file');
-  }
-  const session = ctx.requireSession();
-  // Fail fast, before reading a big file: the session must be alive and auth_node reachable.
-  await ctx.call('GET', 'auth_node', AuthPaths.me);
-  const parsed = readUsersCsv(file, { userType: opts.userType, generatePasswords: opts.generatePasswords === true });
-  const c = ctx.colors;
-  const total = parsed.rows.length + parsed.bad.length;
-  if (total === 0) throw failure(`${file} has a header but no rows`);
-  if (opts.atomic && parsed.rows.length > BULK_MAX_ROWS) {
-    throw usageError(`--atomic imports at most ${BULK_MAX_ROWS} rows at once; ${file} has ${parsed.rows.length}`);
-  }
-  listBad(ctx, parsed.bad, opts.atomic ? 'rejected' : 'skipped', opts.output);
-
-  const results = new Map<number, ResultRow>();
-  for (const b of parsed.bad) results.set(b.line, emptyResult(b.username, `skipped: ${b.problem}`));
-  const finish = (): void => {
-    if (opts.output) writeResultsCsv(opts.output, [...results.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r));
-  };
-
-  if (opts.atomic && parsed.bad.length > 0) {
-    for (const r of parsed.rows) results.set(r.line, emptyResult(r.username, 'not imported: --atomic and other rows are bad'));
-    finish();
-    throw failure(`nothing imported: ${parsed.bad.length} bad row${parsed.bad.length === 1 ? '' : 's'} and --atomic`);
-  }
-  if (parsed.rows.length === 0) {
-    finish();
-    throw failure(`nothing imported: all ${parsed.bad.length} rows are bad`);
-  }
-
-  const progress = ctx.io.stderr.isTTY
-    ? (done: number, all: number) => ctx.io.stderr.write(`\rimporting ${done}/${all}…`)
-    : undefined;
-  const outcome = await importUsers(ctx, session.token, opts.userType, parsed.rows, opts.atomic === true, progress);
-  if (progress) ctx.io.stderr.write('\r\x1b[K');
-  for (const [line, r] of outcome.results) results.set(line, r);
-  listBad(ctx, [...outcome.failed].sort((a, b) => a.line - b.line), 'failed', opts.output);
-  finish();
-
-  const notImported = total - outcome.created;
-  const noun = `${opts.userType}${outcome.created === 1 ? '' : 's'}`;
-  ctx.out(`${outcome.created > 0 ? c.green('✔') : c.red('✘')} Imported ${outcome.created} of ${total} ${noun} from ${file}${opts.output ? `; results in ${opts.output}` : ''}`);
-  if (!opts.output && outcome.created > 0) {
-    ctx.note(c.yellow('! no --output: the new accounts’ 2FA secrets were not saved; use user reset-2fa per user to hand them out'));
-  }
-  if (outcome.aborted) throw failure(outcome.aborted);
-  if (notImported > 0) throw failure(`${notImported} of ${total} rows were not imported (listed above)`);
-}
-
-function listBad(ctx: CliContext, bad: readonly CsvBadRow[], verb: string, output: string | undefined): void {
-  for (const b of bad.slice(0, MAX_LISTED)) {
-    ctx.note(`line ${b.line}${b.username ? ` (${b.username})` : ''}: ${b.problem} — ${verb}`);
-  }
-  if (bad.length > MAX_LISTED) {
-    ctx.note(`… and ${bad.length - MAX_LISTED} more ${verb} rows (${output ? `${output} lists every row` : 'pass --output to see every row'})`);
-  }
+    .action(async (file: string, opts: ImportOptions) => (await import('../actions/import-csv.js')).importCsv(ctx, file, opts));
 }

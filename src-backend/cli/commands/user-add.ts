@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { Value } from 'typebox/value';
-import { AuthPaths, Email, Group, Password, PersonName, Username, type CreateUserRequest, type CreatedUser, type UserType } from '../../contracts/auth.js';
-import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
-import { renderQr } from '../output/qr.js';
 import { examples } from './help-text.js';
 
-interface AddOptions {
+export interface AddOptions {
   username: string;
   name: string;
   email: string;
@@ -30,7 +26,7 @@ export function registerAddUser(user: Command, ctx: CliContext): void {
         'course-cli user add-student --username bob --name "Bob Li" --email bob@example.com --group cs-2024 --password "s3cret-pass"',
       ),
     )
-    .action(async (opts: AddOptions) => addUser(ctx, 'student', opts));
+    .action(async (opts: AddOptions) => (await import('../actions/user-add.js')).addUser(ctx, 'student', opts));
 
   user
     .command('add-teacher')
@@ -40,40 +36,7 @@ export function registerAddUser(user: Command, ctx: CliContext): void {
     .requiredOption('--email <address>', 'email address')
     .option('--password <password>', 'initial password (8+ characters); generated when left out')
     .addHelpText('after', examples('course-cli user add-teacher --username bob --name "Bob Smith" --email bob@example.com'))
-    .action(async (opts: AddOptions) => addUser(ctx, 'teacher', opts));
+    .action(async (opts: AddOptions) => (await import('../actions/user-add.js')).addUser(ctx, 'teacher', opts));
 }
 
 /** Check the flags with the contract's own schemas, so a typo is a usage error, not a 400. */
-function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
-  const name = opts.name.trim();
-  const email = opts.email.trim();
-  if (!Value.Check(Username, opts.username)) throw usageError(`--username ${JSON.stringify(opts.username)} is not valid: 3-64 letters, digits, . _ - starting with a letter or digit`);
-  if (!Value.Check(PersonName, name)) throw usageError('--name must be 1 to 200 characters');
-  if (!Value.Check(Email, email)) throw usageError(`--email ${JSON.stringify(opts.email)} is not an email address`);
-  const req: CreateUserRequest = { role, username: opts.username, name, email };
-  if (role === 'student') {
-    const group = (opts.group ?? '').trim();
-    if (!Value.Check(Group, group)) throw usageError(`--group ${JSON.stringify(opts.group)} is not valid: up to 64 letters, digits, space . _ -`);
-    req.group = group;
-  }
-  if (opts.password !== undefined) {
-    if (!Value.Check(Password, opts.password)) throw usageError('--password must be 8 to 256 characters');
-    req.password = opts.password;
-  }
-  return req;
-}
-
-async function addUser(ctx: CliContext, role: UserType, opts: AddOptions): Promise<void> {
-  const req = buildRequest(role, opts);
-  const created = await ctx.call<CreatedUser>('POST', 'auth_node', AuthPaths.users, req);
-  const c = ctx.colors;
-  ctx.out(`${c.green('✔')} Created ${role} ${c.bold(created.user.username)} (id ${created.user.id})`);
-  if (created.initialPassword !== undefined) {
-    ctx.out(`Initial password: ${created.initialPassword}  ${c.dim('(shown once; must be changed at first login)')}`);
-  }
-  ctx.out(`2FA secret:       ${created.totpSecret}`);
-  ctx.out(`otpauth URI:      ${created.otpauthUri}`);
-  ctx.out('');
-  ctx.out('Scan with an authenticator app:');
-  ctx.out(await renderQr(created.otpauthUri, c.isColorSupported));
-}

@@ -1,12 +1,8 @@
 import { Option, type Command } from 'commander';
-import { AuthPaths, type UserResponse } from '../../contracts/auth.js';
-import { failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
-import { confirm } from '../prompt.js';
-import { parsePositiveInt } from '../duration.js';
 import { LIST_USER_TYPES, examples } from './help-text.js';
 
-interface DeleteOptions {
+export interface DeleteOptions {
   userType: 'student' | 'teacher' | 'admin';
   yes?: boolean;
 }
@@ -19,25 +15,5 @@ export function registerDelete(user: Command, ctx: CliContext): void {
     .addOption(new Option('--user-type <type>', 'what the user must be; a mismatch deletes nothing').choices(LIST_USER_TYPES).makeOptionMandatory())
     .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
     .addHelpText('after', examples('course-cli user delete 5 --user-type student', 'course-cli user delete 5 --user-type student --yes'))
-    .action(async (rawId: string, opts: DeleteOptions) => remove(ctx, rawId, opts));
-}
-
-async function remove(ctx: CliContext, rawId: string, opts: DeleteOptions): Promise<void> {
-  const id = parsePositiveInt(rawId, 'ID', 2 ** 31 - 1);
-  // Refuse before any network call: a script without --yes must not hang on a prompt.
-  if (!opts.yes && !ctx.io.stdin.isTTY) {
-    throw usageError('refusing to delete without confirmation: stdin is not a terminal, pass --yes');
-  }
-  const { user } = await ctx.call<UserResponse>('GET', 'auth_node', AuthPaths.user(id));
-  // --user-type guards against deleting the wrong kind of account by a mistyped id.
-  if (user.role !== opts.userType) throw failure(`user ${id} (${user.username}) is a ${user.role}, not a ${opts.userType}; nothing deleted`);
-  if (!opts.yes) {
-    const ok = await confirm(`Delete ${user.role} ${id} ${user.username} (${user.name})? This cannot be undone. [y/N] `, {
-      stdin: ctx.io.stdin,
-      stderr: ctx.io.stderr,
-    });
-    if (!ok) throw failure('cancelled; nothing deleted');
-  }
-  await ctx.call('DELETE', 'auth_node', AuthPaths.user(id));
-  ctx.out(`${ctx.colors.green('✔')} Deleted ${user.role} ${id} ${user.username}`);
+    .action(async (rawId: string, opts: DeleteOptions) => (await import('../actions/user-delete.js')).remove(ctx, rawId, opts));
 }

@@ -62,3 +62,15 @@ export const NOT_BEHIND_URL = 'not behind this URL';
 /** Every request a command makes waits at most this long; a bulk import chunk gets longer. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEALTH_TIMEOUT_MS = 2_000;
+
+/** --url points at one service and the command needs another. */
+export class NotHereError extends Error {
+  override name = 'NotHereError';
+  constructor(
+    readonly wanted: ServiceName,
+    readonly present: ServiceName,
+    readonly url: string,
+  ) {
+    super(`${url} is ${present} only; this command needs ${wanted}: point --url at the gateway (port 8000) or at ${wanted}`);
+  }
+}

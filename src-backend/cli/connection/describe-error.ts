@@ -1,7 +1,6 @@
 import type { ServiceName } from '../../contracts/services.js';
 import { CliError, failure, oneLine } from '../cli-error.js';
-import { NotHereError } from './remote-api.js';
-import { UnreachableError } from './api.js';
+import { NotHereError, UnreachableError } from './api.js';
 
 export const NOT_RUNNING = 'services not running: start them with npm run server';
 export const SESSION_EXPIRED = 'session expired: run course-cli user login';

@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { isServiceName, type ServiceName } from '../../contracts/services.js';
 import type { SupervisorStatus } from '../../contracts/supervisor.js';
-import { usageError } from '../cli-error.js';
 import {
   HEALTH_TIMEOUT_MS,
   NOT_BEHIND_URL,
+  NotHereError,
   REQUEST_TIMEOUT_MS,
   UnreachableError,
   type Api,
@@ -19,20 +19,6 @@ import {
 /** What sits behind the URL: the gateway (all services under /api/<name>) or one service. */
 type Shape = { kind: 'gateway' } | { kind: 'service'; service: ServiceName };
 
-/** Validate --url / COURSE_CLI_URL and drop a trailing slash. */
-export function normaliseBaseUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw usageError(`--url ${JSON.stringify(raw)} is not a URL (example: http://127.0.0.1:8000)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`--url must be http:// or https://, not ${url.protocol}`);
-  }
-  if (url.search || url.hash) throw usageError('--url must not have a query or fragment');
-  return url.toString().replace(/\/+$/, '');
-}
 
 /**
  * One HTTP base URL. Its /health says what it is: the gateway answers `service: "gateway"`,
@@ -125,17 +111,5 @@ export class RemoteApi implements Api {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
       throw new UnreachableError(service, `${this.target}: ${code}`, timedOut);
     }
-  }
-}
-
-/** --url points at one service and the command needs another. */
-export class NotHereError extends Error {
-  override name = 'NotHereError';
-  constructor(
-    readonly wanted: ServiceName,
-    readonly present: ServiceName,
-    readonly url: string,
-  ) {
-    super(`${url} is ${present} only; this command needs ${wanted}: point --url at the gateway (port 8000) or at ${wanted}`);
   }
 }

@@ -42,9 +42,9 @@ export async function importUsers(
     const body: BulkCreateRequest = { users: chunk.map((r) => toBulkRow(userType, r)), atomic };
     let res;
     try {
-      res = await ctx.api.request<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, { token, timeoutMs: CHUNK_TIMEOUT_MS });
+      res = await (await ctx.api()).request<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, { token, timeoutMs: CHUNK_TIMEOUT_MS });
     } catch (err) {
-      const described = transportError(err, ctx.api.target);
+      const described = transportError(err, ctx.target);
       if (!described) throw err;
       // The request may have left before the connection broke (the shared client also retries
       // a reset socket over TCP, which hides it), so the server may or may not have these rows.

@@ -1,0 +1,40 @@
+import { Value } from 'typebox/value';
+import { AuthPaths, Email, Group, Password, PersonName, Username, type CreateUserRequest, type CreatedUser, type UserType } from '../../contracts/auth.js';
+import { usageError } from '../cli-error.js';
+import type { CliContext } from '../context.js';
+import { renderQr } from '../output/qr.js';
+import type { AddOptions } from '../commands/user-add.js';
+
+function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
+  const name = opts.name.trim();
+  const email = opts.email.trim();
+  if (!Value.Check(Username, opts.username)) throw usageError(`--username ${JSON.stringify(opts.username)} is not valid: 3-64 letters, digits, . _ - starting with a letter or digit`);
+  if (!Value.Check(PersonName, name)) throw usageError('--name must be 1 to 200 characters');
+  if (!Value.Check(Email, email)) throw usageError(`--email ${JSON.stringify(opts.email)} is not an email address`);
+  const req: CreateUserRequest = { role, username: opts.username, name, email };
+  if (role === 'student') {
+    const group = (opts.group ?? '').trim();
+    if (!Value.Check(Group, group)) throw usageError(`--group ${JSON.stringify(opts.group)} is not valid: up to 64 letters, digits, space . _ -`);
+    req.group = group;
+  }
+  if (opts.password !== undefined) {
+    if (!Value.Check(Password, opts.password)) throw usageError('--password must be 8 to 256 characters');
+    req.password = opts.password;
+  }
+  return req;
+}
+
+export async function addUser(ctx: CliContext, role: UserType, opts: AddOptions): Promise<void> {
+  const req = buildRequest(role, opts);
+  const created = await ctx.call<CreatedUser>('POST', 'auth_node', AuthPaths.users, req);
+  const c = ctx.colors;
+  ctx.out(`${c.green('✔')} Created ${role} ${c.bold(created.user.username)} (id ${created.user.id})`);
+  if (created.initialPassword !== undefined) {
+    ctx.out(`Initial password: ${created.initialPassword}  ${c.dim('(shown once; must be changed at first login)')}`);
+  }
+  ctx.out(`2FA secret:       ${created.totpSecret}`);
+  ctx.out(`otpauth URI:      ${created.otpauthUri}`);
+  ctx.out('');
+  ctx.out('Scan with an authenticator app:');
+  ctx.out(await renderQr(created.otpauthUri, c.isColorSupported));
+}

@@ -1,0 +1,37 @@
+import { AuthPaths, type AuthUser, type UserPage } from '../../contracts/auth.js';
+import { usageError } from '../cli-error.js';
+import type { CliContext } from '../context.js';
+import { renderTable } from '../output/table.js';
+import type { ListOptions } from '../commands/user-list.js';
+
+/** The server's page size cap; the CLI walks the pages to show everyone. */
+const PAGE_SIZE = 500;
+
+export async function list(ctx: CliContext, opts: ListOptions): Promise<void> {
+  if (opts.search !== undefined && opts.search.length > 100) throw usageError('--search is limited to 100 characters');
+  const users: AuthUser[] = [];
+  for (let page = 1; ; page++) {
+    const q = new URLSearchParams({ role: opts.userType, page: String(page), pageSize: String(PAGE_SIZE), sort: 'id', order: 'asc' });
+    if (opts.search) q.set('search', opts.search);
+    const res = await ctx.call<UserPage>('GET', 'auth_node', `${AuthPaths.users}?${q}`);
+    users.push(...res.items);
+    if (res.items.length < PAGE_SIZE || users.length >= res.total) break;
+  }
+  if (opts.json) {
+    ctx.out(JSON.stringify(users, null, 2));
+    return;
+  }
+  const withGroup = opts.userType === 'student';
+  const head = ['ID', 'Username', 'Name', 'Email', ...(withGroup ? ['Group'] : []), 'Status'];
+  const rows = users.map((u) => [
+    u.id,
+    u.username,
+    u.name,
+    u.email ?? '',
+    ...(withGroup ? [u.group ?? ''] : []),
+    u.disabled ? 'disabled' : 'active',
+  ]);
+  ctx.out(renderTable(head, rows));
+  const noun = users.length === 1 ? opts.userType : `${opts.userType}s`;
+  ctx.out(`${users.length} ${noun}${opts.search ? ` matching ${JSON.stringify(opts.search)}` : ''}`);
+}
