@@ -13,6 +13,11 @@ export interface QueueForwarderOptions {
   readonly maxBatch?: number;
   /** keep retrying an unreachable queue this long (a crashed queue_node is restarted meanwhile) */
   readonly retryForMs?: number;
+  /**
+   * calls to the queue at once; while they are all out, new requests wait and go in the next
+   * batch, so batches grow with the load instead of staying a few requests each
+   */
+  readonly maxInFlight?: number;
 }
 
 interface Pending {
@@ -41,6 +46,8 @@ export class QueueForwarder {
   private readonly batchMs: number;
   private readonly maxBatch: number;
   private readonly retryForMs: number;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
 
   constructor(
     private readonly client: ServiceClient,
@@ -49,6 +56,7 @@ export class QueueForwarder {
     this.batchMs = opts.batchMs ?? 2;
     this.maxBatch = opts.maxBatch ?? 1000;
     this.retryForMs = opts.retryForMs ?? 8000;
+    this.maxInFlight = opts.maxInFlight ?? 4;
   }
 
   submit(item: QueueRequestItem): Promise<QueueResult> {
@@ -62,9 +70,13 @@ export class QueueForwarder {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.buffer;
-    this.buffer = [];
-    if (batch.length > 0) void this.send(batch);
+    if (this.buffer.length === 0 || this.inFlight >= this.maxInFlight) return; // sent when a call returns
+    const batch = this.buffer.splice(0, this.maxBatch);
+    this.inFlight++;
+    void this.send(batch).finally(() => {
+      this.inFlight--;
+      if (this.buffer.length > 0) this.flush();
+    });
   }
 
   private async send(batch: Pending[]): Promise<void> {
