@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_PATHS, type Actor, type QueueResult, type QueueSubmitResponse } from '../../contracts/courses.js';
+import {
+  QUEUE_PATHS,
+  type Actor,
+  type QueueResult,
+  type QueueStats,
+  type QueueSubmitResponse,
+} from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { QueueForwarder } from '../student/queue-forwarder.js';
@@ -94,6 +100,15 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     selected.forEach((a, i) =>
       expect(books.enrollments.has(`${students[answers.indexOf(a)]!.id}:${a.courseId}`), `answer ${i}`).toBe(true),
     );
+    // Group commit: far fewer data transactions than requests.
+    const stats = await s.client.get<QueueStats>('queue_node', QUEUE_PATHS.stats);
+    expect(stats.decided).toBeGreaterThanOrEqual(2000);
+    expect(stats.batches).toBeGreaterThan(0);
+    expect(stats.batches).toBeLessThan(1000);
+    expect(stats.waiting).toBe(0);
+    expect(
+      (await s.client.request('GET', 'queue_node', QUEUE_PATHS.stats, undefined, { internal: false })).statusCode,
+    ).toBe(401);
   }, 60_000);
 
   it('SIGKILL of queue_node mid-rush loses no accepted selection, and the books balance', async () => {
