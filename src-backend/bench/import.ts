@@ -25,7 +25,11 @@ const arg = (name: string, def: number) => {
 const ROWS = arg('rows', 10_000);
 const TARGET_SECONDS = 10;
 
-function run(args: string[], env: Record<string, string>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [cliJs, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -41,7 +45,8 @@ function run(args: string[], env: Record<string, string>, input = ''): Promise<{
 
 function makeCsv(file: string, rows: number): void {
   const lines = ['username,name,email,group'];
-  for (let i = 1; i <= rows; i++) lines.push(`bench${i},"Student ${i}, Bench",bench${i}@example.com,cs-${2020 + (i % 6)}`);
+  for (let i = 1; i <= rows; i++)
+    lines.push(`bench${i},"Student ${i}, Bench",bench${i}@example.com,cs-${2020 + (i % 6)}`);
   fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
 }
 
@@ -49,12 +54,16 @@ async function main(): Promise<void> {
   if (!fs.existsSync(cliJs)) throw new Error(`${cliJs} is missing: run npm run build`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-bi-'));
   const adminPassword = `bench-${randomBytes(9).toString('hex')}`;
-  const stack = await startStack({ services: ['data_node', 'auth_node'], env: { ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'warn' } });
+  const stack = await startStack({
+    services: ['data_node', 'auth_node'],
+    env: { ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'warn' },
+  });
   try {
     const home = path.join(work, 'home');
     fs.mkdirSync(home, { mode: 0o700 });
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' };
-    for (const [k, v] of Object.entries(stack.env)) if (/^(HOST|SOCKET_DIR|USE_SOCKETS|[A-Z_]+_PORT)$/.test(k)) env[k] = v;
+    for (const [k, v] of Object.entries(stack.env))
+      if (/^(HOST|SOCKET_DIR|USE_SOCKETS|[A-Z_]+_PORT)$/.test(k)) env[k] = v;
 
     const csv = path.join(work, 'users.csv');
     makeCsv(csv, ROWS);
@@ -68,13 +77,20 @@ async function main(): Promise<void> {
     if (login.code !== 0) throw new Error(`login failed: ${login.stderr.trim()}`);
 
     const results = path.join(work, 'results.csv');
-    console.log(`importing ${ROWS} students (${(bytes / 1024).toFixed(0)} KiB CSV) through course-cli over ${stack.client.transportFor('auth_node')}…`);
-    const imp = await run(['import', 'csv', csv, '--user-type', 'student', '--generate-passwords', '--output', results], env);
+    console.log(
+      `importing ${ROWS} students (${(bytes / 1024).toFixed(0)} KiB CSV) through course-cli over ${stack.client.transportFor('auth_node')}…`,
+    );
+    const imp = await run(
+      ['import', 'csv', csv, '--user-type', 'student', '--generate-passwords', '--output', results],
+      env,
+    );
     if (imp.code !== 0) throw new Error(`import failed (exit ${imp.code}): ${imp.stderr.trim()}`);
 
     // Check the outcome, so a fast wrong answer cannot pass as a result.
     const out = parse(fs.readFileSync(results)) as string[][];
-    const created = out.slice(1).filter((r) => r[4] === 'created' && r[1] && r[2] && r[3]?.startsWith('otpauth://')).length;
+    const created = out
+      .slice(1)
+      .filter((r) => r[4] === 'created' && r[1] && r[2] && r[3]?.startsWith('otpauth://')).length;
     const list = await run(['user', 'list', '--user-type', 'student', '--search', 'bench', '--json'], env);
     const listed = list.code === 0 ? (JSON.parse(list.stdout) as unknown[]).length : -1;
 
@@ -92,7 +108,9 @@ async function main(): Promise<void> {
       transport: stack.client.transportFor('auth_node'),
       machine: { ...machineInfo(), cpus: os.cpus().length, loadAvg: os.loadavg().map((n) => round(n, 2)) },
     };
-    console.log(`  import end to end:   ${result.importSeconds} s  (${result.rowsPerSecond} rows/s; target < ${TARGET_SECONDS} s)`);
+    console.log(
+      `  import end to end:   ${result.importSeconds} s  (${result.rowsPerSecond} rows/s; target < ${TARGET_SECONDS} s)`,
+    );
     console.log(`  CLI parse+validate:  ${result.cliParseValidateMs} ms`);
     console.log(`  results file:        ${created}/${ROWS} created with password, 2FA secret and URI`);
     console.log(`  students listed:     ${listed}`);

@@ -1,5 +1,10 @@
 /** Exit codes the issue fixes: 0 success, 1 failure, 2 wrong usage. */
-export const ExitCode = { ok: 0, failure: 1, usage: 2, /** Ctrl-C at a prompt, as shells report SIGINT */ interrupted: 130 } as const;
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  /** Ctrl-C at a prompt, as shells report SIGINT */ interrupted: 130,
+} as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**

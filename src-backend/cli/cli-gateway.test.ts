@@ -73,11 +73,14 @@ describe('course-cli with npm run server', () => {
 
   it('status signed in shows the supervisor’s view through gateway.sock: state, pid, transport, latency', async () => {
     const h = home();
-    expect((await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code).toBe(0);
+    expect(
+      (await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code,
+    ).toBe(0);
     const run = await runCli(['status'], { home: h, env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^System Status \(supervisor, local sockets\):\n/);
-    for (const label of LABELS) expect(run.stdout).toMatch(new RegExp(`● ${label} +running +unix +[\\d.]+ ms +pid \\d+`));
+    for (const label of LABELS)
+      expect(run.stdout).toMatch(new RegExp(`● ${label} +running +unix +[\\d.]+ ms +pid \\d+`));
     const json = JSON.parse((await runCli(['status', '--json'], { home: h, env })).stdout) as {
       source: string;
       processes: { name: string; state: string; pid: number }[];
@@ -91,9 +94,16 @@ describe('course-cli with npm run server', () => {
   it('--url at the gateway works through /api/<service>/…: login, add, list, status', async () => {
     const h = home();
     const remote = { ...env, COURSE_CLI_URL: gatewayUrl, SOCKET_DIR: '/nonexistent' };
-    const login = await runCli(['user', 'login', '--username', 'admin'], { home: h, env: remote, input: `${ADMIN_PASSWORD}\n` });
+    const login = await runCli(['user', 'login', '--username', 'admin'], {
+      home: h,
+      env: remote,
+      input: `${ADMIN_PASSWORD}\n`,
+    });
     expect(login.code, login.stderr).toBe(0);
-    const add = await runCli(['user', 'add-teacher', '--username', 'gwteach', '--name', 'Gate Way', '--email', 'gw@example.com'], { home: h, env: remote });
+    const add = await runCli(
+      ['user', 'add-teacher', '--username', 'gwteach', '--name', 'Gate Way', '--email', 'gw@example.com'],
+      { home: h, env: remote },
+    );
     expect(add.code, add.stderr).toBe(0);
     const list = await runCli(['user', 'list', '--user-type', 'teacher', '--json'], { home: h, env: remote });
     expect((JSON.parse(list.stdout) as AuthUser[]).map((u) => u.username)).toContain('gwteach');
@@ -105,7 +115,9 @@ describe('course-cli with npm run server', () => {
 
   it('once the server stops, the same commands say the services are not running', async () => {
     const h = home();
-    expect((await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code).toBe(0);
+    expect(
+      (await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code,
+    ).toBe(0);
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     await exited;
@@ -114,6 +126,8 @@ describe('course-cli with npm run server', () => {
     expect(oneErrorLine(status)).toBe('error: services not running: start them with npm run server');
     const list = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env });
     expect(list.code).toBe(1);
-    expect(oneErrorLine(list)).toBe('error: services not running: start them with npm run server (auth_node did not answer)');
+    expect(oneErrorLine(list)).toBe(
+      'error: services not running: start them with npm run server (auth_node did not answer)',
+    );
   });
 });

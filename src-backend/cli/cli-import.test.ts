@@ -83,7 +83,10 @@ describe('import csv', () => {
       ['mxa1', 'created'],
       ['mxb2', 'created'],
       ['mxc3', 'created'],
-      ["'=cmd()", 'skipped: username "=cmd()" is not valid (3-64 letters, digits, . _ -, starting with a letter or digit)'],
+      [
+        "'=cmd()",
+        'skipped: username "=cmd()" is not valid (3-64 letters, digits, . _ -, starting with a letter or digit)',
+      ],
       ['mxd4', 'skipped: email "not-an-email" is not an email address'],
       ['mxe5', 'skipped: has 3 fields, the header has 5'],
       ['mxa1', 'skipped: username mxa1 already appears on line 2'],
@@ -99,8 +102,24 @@ describe('import csv', () => {
 
   it('reports rows the server refuses (a username that exists) by line, and imports the rest', async () => {
     const file = csvFile('taken.csv', 'username,name,email\ntk1,T One,tk1@example.com\ntk2,T Two,tk2@example.com\n');
-    expect((await cli(['import', 'csv', file, '--user-type', 'teacher', '--generate-passwords', '--output', path.join(work, 'tk-a.csv')])).code).toBe(0);
-    const again = csvFile('taken2.csv', 'username,name,email\ntk3,T Three,tk3@example.com\ntk1,T One,tk1@example.com\n');
+    expect(
+      (
+        await cli([
+          'import',
+          'csv',
+          file,
+          '--user-type',
+          'teacher',
+          '--generate-passwords',
+          '--output',
+          path.join(work, 'tk-a.csv'),
+        ])
+      ).code,
+    ).toBe(0);
+    const again = csvFile(
+      'taken2.csv',
+      'username,name,email\ntk3,T Three,tk3@example.com\ntk1,T One,tk1@example.com\n',
+    );
     const out = path.join(work, 'tk-b.csv');
     const run = await cli(['import', 'csv', again, '--user-type', 'teacher', '--generate-passwords', '--output', out]);
     expect(run.code).toBe(1);
@@ -117,13 +136,32 @@ describe('import csv', () => {
   it('--atomic imports nothing when a row is bad, and everything when all are good', async () => {
     const bad = csvFile('atomic-bad.csv', 'username,name,email,group\nat1,A,at1@example.com,g\nat2,B,broken,g\n');
     const out = path.join(work, 'atomic-bad-results.csv');
-    const run = await cli(['import', 'csv', bad, '--user-type', 'student', '--atomic', '--generate-passwords', '--output', out]);
+    const run = await cli([
+      'import',
+      'csv',
+      bad,
+      '--user-type',
+      'student',
+      '--atomic',
+      '--generate-passwords',
+      '--output',
+      out,
+    ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('line 3 (at2): email "broken" is not an email address — rejected\nerror: nothing imported: 1 bad row and --atomic\n');
+    expect(run.stderr).toBe(
+      'line 3 (at2): email "broken" is not an email address — rejected\nerror: nothing imported: 1 bad row and --atomic\n',
+    );
     expect(await usernames('student', 'at')).toEqual([]);
-    expect(readResults(out).slice(1).map((r) => r[4])).toEqual(['not imported: --atomic and other rows are bad', 'skipped: email "broken" is not an email address']);
+    expect(
+      readResults(out)
+        .slice(1)
+        .map((r) => r[4]),
+    ).toEqual(['not imported: --atomic and other rows are bad', 'skipped: email "broken" is not an email address']);
 
-    const good = csvFile('atomic-good.csv', 'username,name,email,group,password\nat1,A,at1@example.com,g,pass-word-1\nat2,B,at2@example.com,g,pass-word-2\n');
+    const good = csvFile(
+      'atomic-good.csv',
+      'username,name,email,group,password\nat1,A,at1@example.com,g,pass-word-1\nat2,B,at2@example.com,g,pass-word-2\n',
+    );
     const ok = await cli(['import', 'csv', good, '--user-type', 'student', '--atomic']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toBe(`✔ Imported 2 of 2 students from ${good}\n`);
@@ -133,7 +171,10 @@ describe('import csv', () => {
 
   it('--atomic: a row the server refuses rolls back the whole file', async () => {
     // at1 exists from the previous test; at3 and at4 are new and must not be created either.
-    const file = csvFile('atomic-conflict.csv', 'username,name,email,group,password\nat3,C,at3@example.com,g,pass-word-3\nat1,A,at1@example.com,g,pass-word-1\nat4,D,at4@example.com,g,pass-word-4\n');
+    const file = csvFile(
+      'atomic-conflict.csv',
+      'username,name,email,group,password\nat3,C,at3@example.com,g,pass-word-3\nat1,A,at1@example.com,g,pass-word-1\nat4,D,at4@example.com,g,pass-word-4\n',
+    );
     const run = await cli(['import', 'csv', file, '--user-type', 'student', '--atomic']);
     expect(run.code).toBe(1);
     const lines = run.stderr.split('\n').filter(Boolean);
@@ -143,22 +184,48 @@ describe('import csv', () => {
   });
 
   it('a malformed CSV is one clear line and imports nothing', async () => {
-    const file = csvFile('broken.csv', 'username,name,email,group\nmf1,"Unclosed,mf1@example.com,g\nmf2,B,mf2@example.com,g\n');
-    const run = await cli(['import', 'csv', file, '--user-type', 'student', '--generate-passwords', '--output', path.join(work, 'mf.csv')]);
+    const file = csvFile(
+      'broken.csv',
+      'username,name,email,group\nmf1,"Unclosed,mf1@example.com,g\nmf2,B,mf2@example.com,g\n',
+    );
+    const run = await cli([
+      'import',
+      'csv',
+      file,
+      '--user-type',
+      'student',
+      '--generate-passwords',
+      '--output',
+      path.join(work, 'mf.csv'),
+    ]);
     expect(run.code).toBe(1);
-    expect(oneErrorLine(run)).toMatch(/^error: .*broken\.csv is malformed: a quoted field is never closed at line \d+$/);
+    expect(oneErrorLine(run)).toMatch(
+      /^error: .*broken\.csv is malformed: a quoted field is never closed at line \d+$/,
+    );
     expect(await usernames('student', 'mf')).toEqual([]);
     expect(fs.existsSync(path.join(work, 'mf.csv'))).toBe(false);
   });
 
   it('a file without passwords needs --generate-passwords', async () => {
-    const run = await cli(['import', 'csv', csvFile('nopw.csv', 'username,name,email,group\nnp1,N,np1@example.com,g\n'), '--user-type', 'student']);
+    const run = await cli([
+      'import',
+      'csv',
+      csvFile('nopw.csv', 'username,name,email,group\nnp1,N,np1@example.com,g\n'),
+      '--user-type',
+      'student',
+    ]);
     expect(run.code).toBe(2);
     expect(oneErrorLine(run)).toMatch(/has no password column: add one or pass --generate-passwords/);
   });
 
   it('a wrong header, a missing file, or a file over the caps is one clear line', async () => {
-    const header = await cli(['import', 'csv', csvFile('hdr.csv', 'user,name,email,group\n'), '--user-type', 'student']);
+    const header = await cli([
+      'import',
+      'csv',
+      csvFile('hdr.csv', 'user,name,email,group\n'),
+      '--user-type',
+      'student',
+    ]);
     expect(header.code).toBe(1);
     expect(oneErrorLine(header)).toMatch(/unknown column "user"; expected username, name, email, group, password$/);
 
@@ -169,20 +236,27 @@ describe('import csv', () => {
     const big = csvFile('big.csv', Buffer.alloc(10 * 1024 * 1024 + 1, 'a'));
     const tooBig = await cli(['import', 'csv', big, '--user-type', 'student']);
     expect(tooBig.code).toBe(1);
-    expect(oneErrorLine(tooBig)).toBe(`error: ${big} is 10.0 MiB, over the 10.0 MiB limit: split it into smaller files`);
+    expect(oneErrorLine(tooBig)).toBe(
+      `error: ${big} is 10.0 MiB, over the 10.0 MiB limit: split it into smaller files`,
+    );
 
     const rows = ['username,name,email,group'];
     for (let i = 0; i < 50_001; i++) rows.push(`r${i},N,r@x.io,g`);
     const many = csvFile('many.csv', rows.join('\n'));
     const tooMany = await cli(['import', 'csv', many, '--user-type', 'student']);
     expect(tooMany.code).toBe(1);
-    expect(oneErrorLine(tooMany)).toBe(`error: ${many} has 50001 rows, over the 50000-row limit: split it into smaller files`);
+    expect(oneErrorLine(tooMany)).toBe(
+      `error: ${many} has 50001 rows, over the 50000-row limit: split it into smaller files`,
+    );
   });
 
   it('without a session it asks for a login before reading anything', async () => {
     const other = makeHome();
     try {
-      const run = await runCli(['import', 'csv', csvFile('x.csv', 'username,name,email,group\n'), '--user-type', 'student'], { home: other, env });
+      const run = await runCli(
+        ['import', 'csv', csvFile('x.csv', 'username,name,email,group\n'), '--user-type', 'student'],
+        { home: other, env },
+      );
       expect(run.code).toBe(1);
       expect(oneErrorLine(run)).toBe('error: not logged in: run course-cli user login');
     } finally {
@@ -192,7 +266,8 @@ describe('import csv', () => {
 
   it('imports 10,000 rows, every one accounted for', async () => {
     const lines = ['username,name,email,group'];
-    for (let i = 1; i <= 10_000; i++) lines.push(`bulk${i},"Student ${i}, Bulk",bulk${i}@example.com,cs-${2020 + (i % 5)}`);
+    for (let i = 1; i <= 10_000; i++)
+      lines.push(`bulk${i},"Student ${i}, Bulk",bulk${i}@example.com,cs-${2020 + (i % 5)}`);
     const file = csvFile('ten-thousand.csv', lines.join('\r\n') + '\r\n');
     const out = path.join(work, 'ten-thousand-results.csv');
     const run = await cli(['import', 'csv', file, '--user-type', 'student', '--generate-passwords', '--output', out]);
@@ -214,7 +289,8 @@ describe('import csv', () => {
     // Kill auth_node once the second chunk is in the database (seen directly on data_node): chunks
     // go one after another, so by then the CLI has the first chunk's answer.
     const count = async () =>
-      (await stack.client.get<UserPage>('data_node', `${IdentityPaths.users}?role=student&search=crash&pageSize=1`)).total;
+      (await stack.client.get<UserPage>('data_node', `${IdentityPaths.users}?role=student&search=crash&pageSize=1`))
+        .total;
     await waitFor(async () => (await count()) > 1000, 60_000, 20);
     process.kill(stack.pid('auth_node'), 'SIGKILL');
     const run = await running;

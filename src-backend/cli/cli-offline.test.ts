@@ -92,17 +92,49 @@ describe('wrong usage exits 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown command', ['stat'], /^error: unknown command 'stat' \(Did you mean status\?\)/],
     ['missing required option', ['user', 'list'], /required option '--user-type <type>' not specified/],
-    ['bad choice', ['user', 'list', '--user-type', 'janitor'], /argument 'janitor' is invalid\. Allowed choices are student, teacher, admin/],
-    ['bad --max-uses', ['code', 'generate', '--user-type', 'student', '--max-uses', 'lots'], /^error: --max-uses "lots" is not a whole number$/],
-    ['bad --expires-in', ['code', 'generate', '--user-type', 'student', '--max-uses', '1', '--expires-in', 'soon'], /--expires-in "soon" is not a duration/],
-    ['group on a teacher code', ['code', 'generate', '--user-type', 'teacher', '--max-uses', '1', '--group', 'g'], /--group only applies to --user-type student/],
-    ['bad username', ['user', 'add-teacher', '--username', 'a b', '--name', 'A', '--email', 'a@example.com'], /--username "a b" is not valid/],
-    ['bad email', ['user', 'add-student', '--username', 'alice', '--name', 'A', '--email', 'nope', '--group', 'g'], /--email "nope" is not an email address/],
-    ['bad --totp', ['user', 'login', '--username', 'admin', '--password', 'x', '--totp', '12'], /--totp must be the 6 digits/],
+    [
+      'bad choice',
+      ['user', 'list', '--user-type', 'janitor'],
+      /argument 'janitor' is invalid\. Allowed choices are student, teacher, admin/,
+    ],
+    [
+      'bad --max-uses',
+      ['code', 'generate', '--user-type', 'student', '--max-uses', 'lots'],
+      /^error: --max-uses "lots" is not a whole number$/,
+    ],
+    [
+      'bad --expires-in',
+      ['code', 'generate', '--user-type', 'student', '--max-uses', '1', '--expires-in', 'soon'],
+      /--expires-in "soon" is not a duration/,
+    ],
+    [
+      'group on a teacher code',
+      ['code', 'generate', '--user-type', 'teacher', '--max-uses', '1', '--group', 'g'],
+      /--group only applies to --user-type student/,
+    ],
+    [
+      'bad username',
+      ['user', 'add-teacher', '--username', 'a b', '--name', 'A', '--email', 'a@example.com'],
+      /--username "a b" is not valid/,
+    ],
+    [
+      'bad email',
+      ['user', 'add-student', '--username', 'alice', '--name', 'A', '--email', 'nope', '--group', 'g'],
+      /--email "nope" is not an email address/,
+    ],
+    [
+      'bad --totp',
+      ['user', 'login', '--username', 'admin', '--password', 'x', '--totp', '12'],
+      /--totp must be the 6 digits/,
+    ],
     ['bad id', ['user', 'delete', 'five', '--user-type', 'student', '--yes'], /ID "five" is not a whole number/],
     ['extra argument', ['status', 'now'], /too many arguments/],
     ['bad --url', ['--url', 'ftp://x', 'status'], /--url must be http:\/\/ or https:\/\//],
-    ['generate without output', ['import', 'csv', 'x.csv', '--user-type', 'student', '--generate-passwords'], /--generate-passwords needs --output/],
+    [
+      'generate without output',
+      ['import', 'csv', 'x.csv', '--user-type', 'student', '--generate-passwords'],
+      /--generate-passwords needs --output/,
+    ],
   ];
   it.each(cases)('%s', async (_label, args, message) => {
     const run = await runCli(args, { home: home(), env: downEnv });
@@ -116,7 +148,9 @@ describe('wrong usage exits 2 with one line', () => {
     saveSession(h);
     const run = await runCli(['user', 'delete', '5', '--user-type', 'student'], { home: h, env: downEnv });
     expect(run.code).toBe(2);
-    expect(oneErrorLine(run)).toBe('error: refusing to delete without confirmation: stdin is not a terminal, pass --yes');
+    expect(oneErrorLine(run)).toBe(
+      'error: refusing to delete without confirmation: stdin is not a terminal, pass --yes',
+    );
   });
 });
 
@@ -151,9 +185,14 @@ describe('services down', () => {
   });
 
   it('login says the services are not running', async () => {
-    const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], { home: home(), env: downEnv });
+    const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], {
+      home: home(),
+      env: downEnv,
+    });
     expect(run.code).toBe(1);
-    expect(oneErrorLine(run)).toBe('error: services not running: start them with npm run server (auth_node did not answer)');
+    expect(oneErrorLine(run)).toBe(
+      'error: services not running: start them with npm run server (auth_node did not answer)',
+    );
   });
 
   it('a command with a session says the services are not running', async () => {
@@ -180,9 +219,14 @@ describe('SOCKET_DIR', () => {
     const open = shortTempDir('csc-s-');
     try {
       fs.chmodSync(open, 0o755);
-      const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], { home: home(), env: { ...downEnv, SOCKET_DIR: open } });
+      const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], {
+        home: home(),
+        env: { ...downEnv, SOCKET_DIR: open },
+      });
       expect(run.code).toBe(1);
-      expect(oneErrorLine(run)).toBe(`error: SOCKET_DIR ${open} is open to other users (mode 755); refusing to send credentials there: run chmod 700 on it`);
+      expect(oneErrorLine(run)).toBe(
+        `error: SOCKET_DIR ${open} is open to other users (mode 755); refusing to send credentials there: run chmod 700 on it`,
+      );
     } finally {
       fs.rmSync(open, { recursive: true, force: true });
     }
@@ -194,7 +238,9 @@ describe('SOCKET_DIR', () => {
     try {
       const run = await runCli(['status'], { home: home(), env: { ...downEnv, SOCKET_DIR: link } });
       expect(run.code).toBe(1);
-      expect(oneErrorLine(run)).toBe(`error: SOCKET_DIR ${link} is not a plain folder (symlink?); refusing to send credentials there`);
+      expect(oneErrorLine(run)).toBe(
+        `error: SOCKET_DIR ${link} is not a plain folder (symlink?); refusing to send credentials there`,
+      );
     } finally {
       fs.rmSync(link, { force: true });
     }
@@ -215,7 +261,10 @@ describe('the session file', () => {
   it('past its expiry says the session expired, without calling anything', async () => {
     const h = home();
     saveSession(h, { expiresAt: new Date(Date.now() - 1000).toISOString() });
-    const run = await runCli(['code', 'generate', '--user-type', 'student', '--max-uses', '1'], { home: h, env: downEnv });
+    const run = await runCli(['code', 'generate', '--user-type', 'student', '--max-uses', '1'], {
+      home: h,
+      env: downEnv,
+    });
     expect(run.code).toBe(1);
     expect(oneErrorLine(run)).toBe('error: session expired: run course-cli user login');
   });
@@ -224,7 +273,9 @@ describe('the session file', () => {
     const h = home();
     saveSession(h, { target: 'http://example.invalid:8000' });
     const run = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env: downEnv });
-    expect(oneErrorLine(run)).toBe('error: the saved session is for http://example.invalid:8000, not local: run course-cli user login');
+    expect(oneErrorLine(run)).toBe(
+      'error: the saved session is for http://example.invalid:8000, not local: run course-cli user login',
+    );
   });
 
   it('without one, commands say to log in, and logout has nothing to do', async () => {
@@ -261,13 +312,19 @@ describe('bin/course-cli.js', () => {
   }
 
   it('runs the built CLI', () => {
-    const res = spawnSync(process.execPath, [launcherIn(true), '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home() } });
+    const res = spawnSync(process.execPath, [launcherIn(true), '--version'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: home() },
+    });
     expect(res.stdout).toBe('0.1.0\n');
     expect(res.status).toBe(0);
   });
 
   it('says to build when the build is missing', () => {
-    const res = spawnSync(process.execPath, [launcherIn(false), 'status'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home() } });
+    const res = spawnSync(process.execPath, [launcherIn(false), 'status'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: home() },
+    });
     expect(res.status).toBe(1);
     expect(res.stderr).toBe('error: course-cli is not built yet: run npm run build\n');
   });

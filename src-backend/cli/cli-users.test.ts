@@ -68,14 +68,22 @@ describe('user login / logout', () => {
     expect(run.stdout).toBe('✔ Logged in as admin; session saved to ~/.course_selection/config.json (valid 24 h)\n');
     expect(fs.statSync(path.dirname(sessionPath(h))).mode & 0o777).toBe(0o700);
     expect(fs.statSync(sessionPath(h)).mode & 0o777).toBe(0o600);
-    const saved = JSON.parse(fs.readFileSync(sessionPath(h), 'utf8')) as { token: string; username: string; expiresAt: string; target: string };
+    const saved = JSON.parse(fs.readFileSync(sessionPath(h), 'utf8')) as {
+      token: string;
+      username: string;
+      expiresAt: string;
+      target: string;
+    };
     expect(saved).toMatchObject({ username: 'admin', target: 'local' });
     expect(saved.token.length).toBeGreaterThanOrEqual(32);
     const expires = Date.parse(saved.expiresAt);
     expect(expires).toBeGreaterThanOrEqual(before + 24 * 3600_000 - 1000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3600_000 + 1000);
     // the token is real: auth_node resolves it to the admin
-    const me = await stack.client.request('GET', 'auth_node', AuthPaths.me, undefined, { token: saved.token, internal: false });
+    const me = await stack.client.request('GET', 'auth_node', AuthPaths.me, undefined, {
+      token: saved.token,
+      internal: false,
+    });
     expect(me.statusCode).toBe(200);
   });
 
@@ -110,7 +118,9 @@ describe('user login / logout', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(fs.existsSync(sessionPath(h))).toBe(false);
-    expect((await cli(h, ['user', 'list', '--user-type', 'admin'])).stderr).toBe('error: not logged in: run course-cli user login\n');
+    expect((await cli(h, ['user', 'list', '--user-type', 'admin'])).stderr).toBe(
+      'error: not logged in: run course-cli user login\n',
+    );
     // A copy of the old file is useless: the server killed the token.
     fs.writeFileSync(sessionPath(h), copy, { mode: 0o600 });
     const reused = await cli(h, ['user', 'list', '--user-type', 'admin']);
@@ -122,22 +132,48 @@ describe('user login / logout', () => {
     // A second admin, so the main one stays without 2FA for the other tests.
     const h = await loggedIn();
     const token = (JSON.parse(fs.readFileSync(sessionPath(h), 'utf8')) as { token: string }).token;
-    const call = (method: 'POST', p: string, body: unknown, t = token) => stack.client.request<Record<string, unknown>>(method, 'auth_node', p, body, { token: t, internal: false });
-    expect((await call('POST', AuthPaths.addAdmin, { username: 'admin2fa', name: 'Second Admin', password: 'second-Admin-Passw0rd' })).statusCode).toBe(201);
+    const call = (method: 'POST', p: string, body: unknown, t = token) =>
+      stack.client.request<Record<string, unknown>>(method, 'auth_node', p, body, { token: t, internal: false });
+    expect(
+      (
+        await call('POST', AuthPaths.addAdmin, {
+          username: 'admin2fa',
+          name: 'Second Admin',
+          password: 'second-Admin-Passw0rd',
+        })
+      ).statusCode,
+    ).toBe(201);
     const h2 = home();
-    expect((await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd'])).code).toBe(0);
+    expect(
+      (await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd'])).code,
+    ).toBe(0);
     const token2 = (JSON.parse(fs.readFileSync(sessionPath(h2), 'utf8')) as { token: string }).token;
     const enrol = await call('POST', AuthPaths.meTotpEnroll, {}, token2);
     expect(enrol.statusCode).toBe(200);
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enrol.body.totpSecret as string), period: 30, digits: 6 });
+    const totp = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(enrol.body.totpSecret as string),
+      period: 30,
+      digits: 6,
+    });
     expect((await call('POST', AuthPaths.meTotpConfirm, { totp: totp.generate() }, token2)).statusCode).toBe(200);
 
     const without = await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd']);
     expect(without.code).toBe(1);
-    expect(oneErrorLine(without)).toBe('error: this admin has 2FA turned on: pass --totp with the current 6-digit code');
+    expect(oneErrorLine(without)).toBe(
+      'error: this admin has 2FA turned on: pass --totp with the current 6-digit code',
+    );
     // the next step's code: the confirming step is spent, and ±1 step of skew is allowed
     const next = totp.generate({ timestamp: Date.now() + 30_000 });
-    const ok = await cli(h2, ['user', 'login', '--username', 'admin2fa', '--password', 'second-Admin-Passw0rd', '--totp', next]);
+    const ok = await cli(h2, [
+      'user',
+      'login',
+      '--username',
+      'admin2fa',
+      '--password',
+      'second-Admin-Passw0rd',
+      '--totp',
+      next,
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('Logged in as admin2fa');
   });
@@ -147,7 +183,9 @@ describe('user login / logout', () => {
     fs.chmodSync(sessionPath(h), 0o604);
     const run = await cli(h, ['user', 'list', '--user-type', 'admin']);
     expect(run.code).toBe(1);
-    expect(oneErrorLine(run)).toMatch(/^error: ~\/\.course_selection\/config\.json is readable by other users \(mode 604\); refusing to use it/);
+    expect(oneErrorLine(run)).toMatch(
+      /^error: ~\/\.course_selection\/config\.json is readable by other users \(mode 604\); refusing to use it/,
+    );
   });
 });
 
@@ -158,7 +196,18 @@ describe('user add-student / add-teacher / list', () => {
   });
 
   it('add-student prints the generated password, the 2FA secret, the URI and a QR code that scans to it', async () => {
-    const run = await cli(h, ['user', 'add-student', '--username', 'alice', '--name', 'Alice Johnson', '--email', 'alice@example.com', '--group', 'cs-2024']);
+    const run = await cli(h, [
+      'user',
+      'add-student',
+      '--username',
+      'alice',
+      '--name',
+      'Alice Johnson',
+      '--email',
+      'alice@example.com',
+      '--group',
+      'cs-2024',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^✔ Created student alice \(id \d+\)\n/);
     const password = /^Initial password: (\S+) {2}\(shown once/m.exec(run.stdout)?.[1];
@@ -170,11 +219,29 @@ describe('user add-student / add-teacher / list', () => {
     expect(uri).toContain('alice');
     expect(scanBlockQr(run.stdout)).toBe(uri);
     const [alice] = await listUsers(h, 'student', 'alice');
-    expect(alice).toMatchObject({ username: 'alice', name: 'Alice Johnson', email: 'alice@example.com', group: 'cs-2024', role: 'student', mustChangePassword: true });
+    expect(alice).toMatchObject({
+      username: 'alice',
+      name: 'Alice Johnson',
+      email: 'alice@example.com',
+      group: 'cs-2024',
+      role: 'student',
+      mustChangePassword: true,
+    });
   });
 
   it('add-teacher with a given password prints no password', async () => {
-    const run = await cli(h, ['user', 'add-teacher', '--username', 'bsmith', '--name', 'Bob Smith', '--email', 'bob@example.com', '--password', 'teacher-Passw0rd']);
+    const run = await cli(h, [
+      'user',
+      'add-teacher',
+      '--username',
+      'bsmith',
+      '--name',
+      'Bob Smith',
+      '--email',
+      'bob@example.com',
+      '--password',
+      'teacher-Passw0rd',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^✔ Created teacher bsmith \(id \d+\)\n/);
     expect(run.stdout).not.toContain('Initial password');
@@ -186,14 +253,37 @@ describe('user add-student / add-teacher / list', () => {
 
   it('a taken username fails with one line', async () => {
     await cli(h, ['user', 'add-teacher', '--username', 'taken1', '--name', 'T', '--email', 't@example.com']);
-    const run = await cli(h, ['user', 'add-teacher', '--username', 'taken1', '--name', 'T', '--email', 't@example.com']);
+    const run = await cli(h, [
+      'user',
+      'add-teacher',
+      '--username',
+      'taken1',
+      '--name',
+      'T',
+      '--email',
+      't@example.com',
+    ]);
     expect(run.code).toBe(1);
     expect(oneErrorLine(run)).toMatch(/^error: .*taken1.*/i);
   });
 
   it('list draws a unicode table, filters with --search, and --json is the same people', async () => {
-    for (const [username, name, group] of [['lamy', 'Amy Lister', 'cs-2024'], ['lben', 'Ben Lister', 'cs-2025']]) {
-      const add = await cli(h, ['user', 'add-student', '--username', username!, '--name', name!, '--email', `${username}@example.com`, '--group', group!]);
+    for (const [username, name, group] of [
+      ['lamy', 'Amy Lister', 'cs-2024'],
+      ['lben', 'Ben Lister', 'cs-2025'],
+    ]) {
+      const add = await cli(h, [
+        'user',
+        'add-student',
+        '--username',
+        username!,
+        '--name',
+        name!,
+        '--email',
+        `${username}@example.com`,
+        '--group',
+        group!,
+      ]);
       expect(add.code, add.stderr).toBe(0);
     }
     const table = await cli(h, ['user', 'list', '--user-type', 'student', '--search', 'lister']);
@@ -225,32 +315,68 @@ describe('code generate / user reset-2fa', () => {
   });
 
   it('generates a registration code that really registers a student, with the expiry asked for', async () => {
-    const run = await cli(h, ['code', 'generate', '--user-type', 'student', '--max-uses', '2', '--expires-in', '48h', '--group', 'cs-2026']);
+    const run = await cli(h, [
+      'code',
+      'generate',
+      '--user-type',
+      'student',
+      '--max-uses',
+      '2',
+      '--expires-in',
+      '48h',
+      '--group',
+      'cs-2026',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const code = /^✔ Registration code: (\S+)$/m.exec(run.stdout)?.[1];
     expect(code).toBeTruthy();
     const until = Date.parse(/valid until (\S+)$/m.exec(run.stdout)?.[1] ?? '');
     expect(Math.abs(until - (Date.now() + 48 * 3600_000))).toBeLessThan(120_000);
     expect(run.stdout).toMatch(/For students in group cs-2026, 2 uses/);
-    const reg = await stack.client.request('POST', 'auth_node', AuthPaths.register, {
-      code,
-      username: 'dave',
-      name: 'Dave',
-      email: 'dave@example.com',
-      password: 'dave-Passw0rd!',
-    }, { internal: false });
+    const reg = await stack.client.request(
+      'POST',
+      'auth_node',
+      AuthPaths.register,
+      {
+        code,
+        username: 'dave',
+        name: 'Dave',
+        email: 'dave@example.com',
+        password: 'dave-Passw0rd!',
+      },
+      { internal: false },
+    );
     expect(reg.statusCode).toBe(201);
     expect((await listUsers(h, 'student', 'dave'))[0]?.group).toBe('cs-2026');
   });
 
   it('reset-2fa prints a one-time code; an unknown user is one line', async () => {
-    await cli(h, ['user', 'add-student', '--username', 'erin', '--name', 'Erin', '--email', 'erin@example.com', '--group', 'g1', '--password', 'erin-Passw0rd!']);
+    await cli(h, [
+      'user',
+      'add-student',
+      '--username',
+      'erin',
+      '--name',
+      'Erin',
+      '--email',
+      'erin@example.com',
+      '--group',
+      'g1',
+      '--password',
+      'erin-Passw0rd!',
+    ]);
     const run = await cli(h, ['user', 'reset-2fa', 'erin']);
     expect(run.code, run.stderr).toBe(0);
     const code = /^✔ 2FA reset code for erin: (\S+)$/m.exec(run.stdout)?.[1];
     expect(code).toBeTruthy();
     // the code works: with erin's password it hands out a new secret
-    const reset = await stack.client.request<{ totpSecret: string }>('POST', 'auth_node', AuthPaths.resetTotp, { username: 'erin', code, password: 'erin-Passw0rd!' }, { internal: false });
+    const reset = await stack.client.request<{ totpSecret: string }>(
+      'POST',
+      'auth_node',
+      AuthPaths.resetTotp,
+      { username: 'erin', code, password: 'erin-Passw0rd!' },
+      { internal: false },
+    );
     expect(reset.statusCode).toBe(200);
     expect(reset.body.totpSecret.length).toBeGreaterThanOrEqual(16);
     const missing = await cli(h, ['user', 'reset-2fa', 'nobody-here']);
@@ -267,7 +393,18 @@ describe('user delete', () => {
   });
 
   async function newStudent(username: string): Promise<number> {
-    const run = await cli(h, ['user', 'add-student', '--username', username, '--name', 'To Delete', '--email', `${username}@example.com`, '--group', 'g']);
+    const run = await cli(h, [
+      'user',
+      'add-student',
+      '--username',
+      username,
+      '--name',
+      'To Delete',
+      '--email',
+      `${username}@example.com`,
+      '--group',
+      'g',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     return Number(/\(id (\d+)\)/.exec(run.stdout)![1]);
   }
@@ -294,12 +431,20 @@ describe('user delete', () => {
 
   it('asks at a terminal: "n" keeps the user, "y" deletes', async () => {
     const gid = await newStudent('grace');
-    const no = await runCliInTty(['user', 'delete', String(gid), '--user-type', 'student'], { home: h, env, steps: [{ when: /\[y\/N\] /, send: 'n\r' }] });
+    const no = await runCliInTty(['user', 'delete', String(gid), '--user-type', 'student'], {
+      home: h,
+      env,
+      steps: [{ when: /\[y\/N\] /, send: 'n\r' }],
+    });
     expect(no.code).toBe(1);
     expect(no.stdout).toContain(`Delete student ${gid} grace (To Delete)? This cannot be undone. [y/N]`);
     expect(no.stdout).toContain('error: cancelled; nothing deleted');
     expect((await listUsers(h, 'student', 'grace')).length).toBe(1);
-    const yes = await runCliInTty(['user', 'delete', String(gid), '--user-type', 'student'], { home: h, env, steps: [{ when: /\[y\/N\] /, send: 'y\r' }] });
+    const yes = await runCliInTty(['user', 'delete', String(gid), '--user-type', 'student'], {
+      home: h,
+      env,
+      steps: [{ when: /\[y\/N\] /, send: 'y\r' }],
+    });
     expect(yes.code, yes.stdout).toBe(0);
     expect(await listUsers(h, 'student', 'grace')).toEqual([]);
   });
@@ -325,14 +470,23 @@ describe('status and --url', () => {
   it('--url to one service speaks HTTP to it: login, commands and status', async () => {
     const h = home();
     const url = stack.httpUrl('auth_node');
-    const login = await runCli(['--url', url, 'user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` });
+    const login = await runCli(['--url', url, 'user', 'login', '--username', 'admin'], {
+      home: h,
+      env,
+      input: `${ADMIN_PASSWORD}\n`,
+    });
     expect(login.code, login.stderr).toBe(0);
     expect(JSON.parse(fs.readFileSync(sessionPath(h), 'utf8')).target).toBe(url);
-    const list = await runCli(['user', 'list', '--user-type', 'admin', '--json'], { home: h, env: { ...env, COURSE_CLI_URL: url } });
+    const list = await runCli(['user', 'list', '--user-type', 'admin', '--json'], {
+      home: h,
+      env: { ...env, COURSE_CLI_URL: url },
+    });
     expect(list.code, list.stderr).toBe(0);
     expect((JSON.parse(list.stdout) as AuthUser[]).map((u) => u.username)).toContain('admin');
     // the local session is not the remote one
-    expect((await cli(h, ['user', 'list', '--user-type', 'admin'])).stderr).toMatch(/the saved session is for http:\/\/127\.0\.0\.1:\d+, not local/);
+    expect((await cli(h, ['user', 'list', '--user-type', 'admin'])).stderr).toMatch(
+      /the saved session is for http:\/\/127\.0\.0\.1:\d+, not local/,
+    );
     const status = await runCli(['--url', url, 'status'], { home: h, env });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/● Auth Node +online +http +[\d.]+ ms/);

@@ -102,4 +102,3 @@ export class CliContext {
     await this.apiInstance?.close();
   }
 }
-

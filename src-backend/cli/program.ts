@@ -19,7 +19,10 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('course-cli')
     .description('Manage the course-selection system: users, registration codes, CSV imports and service status.')
     .version(CLI_VERSION, '-V, --version')
-    .option('--url <url>', 'talk HTTP to this base URL (the gateway, or one service) instead of the local sockets; or set COURSE_CLI_URL')
+    .option(
+      '--url <url>',
+      'talk HTTP to this base URL (the gateway, or one service) instead of the local sockets; or set COURSE_CLI_URL',
+    )
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -34,7 +37,14 @@ export function buildProgram(ctx: CliContext): Command {
     );
 
   const user = program.command('user').description('sign in and manage students, teachers and admins');
-  user.addHelpText('after', examples('course-cli user login --username admin', 'course-cli user list --user-type student', 'course-cli user delete 5 --user-type student'));
+  user.addHelpText(
+    'after',
+    examples(
+      'course-cli user login --username admin',
+      'course-cli user list --user-type student',
+      'course-cli user delete 5 --user-type student',
+    ),
+  );
   registerLogin(user, ctx);
   registerLogout(user, ctx);
   registerAddUser(user, ctx);

@@ -87,7 +87,9 @@ export class SessionStore {
     } catch (err) {
       if (fd !== undefined) fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
-      throw failure(`cannot save the session in ${displayPath(file, this.env)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw failure(
+        `cannot save the session in ${displayPath(file, this.env)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
 
@@ -119,11 +121,15 @@ export class SessionStore {
       return;
     }
     if (st.isSymbolicLink() || !st.isDirectory()) {
-      throw failure(`${displayPath(dir, this.env)} is not a plain folder (symlink or file); remove it and log in again`);
+      throw failure(
+        `${displayPath(dir, this.env)} is not a plain folder (symlink or file); remove it and log in again`,
+      );
     }
     const uid = process.getuid?.();
     if (uid !== undefined && st.uid !== uid) {
-      throw failure(`${displayPath(dir, this.env)} belongs to another user (uid ${st.uid}); refusing to keep a session there`);
+      throw failure(
+        `${displayPath(dir, this.env)} belongs to another user (uid ${st.uid}); refusing to keep a session there`,
+      );
     }
     // Our own folder with loose rights: tighten it rather than refuse, nothing secret is in it yet.
     if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);

@@ -29,11 +29,16 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   const results = new Map<number, ResultRow>();
   for (const b of parsed.bad) results.set(b.line, emptyResult(b.username, `skipped: ${b.problem}`));
   const finish = (): void => {
-    if (opts.output) writeResultsCsv(opts.output, [...results.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r));
+    if (opts.output)
+      writeResultsCsv(
+        opts.output,
+        [...results.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+      );
   };
 
   if (opts.atomic && parsed.bad.length > 0) {
-    for (const r of parsed.rows) results.set(r.line, emptyResult(r.username, 'not imported: --atomic and other rows are bad'));
+    for (const r of parsed.rows)
+      results.set(r.line, emptyResult(r.username, 'not imported: --atomic and other rows are bad'));
     finish();
     throw failure(`nothing imported: ${parsed.bad.length} bad row${parsed.bad.length === 1 ? '' : 's'} and --atomic`);
   }
@@ -48,14 +53,25 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   const outcome = await importUsers(ctx, session.token, opts.userType, parsed.rows, opts.atomic === true, progress);
   if (progress) ctx.io.stderr.write('\r\x1b[K');
   for (const [line, r] of outcome.results) results.set(line, r);
-  listBad(ctx, [...outcome.failed].sort((a, b) => a.line - b.line), 'failed', opts.output);
+  listBad(
+    ctx,
+    [...outcome.failed].sort((a, b) => a.line - b.line),
+    'failed',
+    opts.output,
+  );
   finish();
 
   const notImported = total - outcome.created;
   const noun = `${opts.userType}${outcome.created === 1 ? '' : 's'}`;
-  ctx.out(`${outcome.created > 0 ? c.green('✔') : c.red('✘')} Imported ${outcome.created} of ${total} ${noun} from ${file}${opts.output ? `; results in ${opts.output}` : ''}`);
+  ctx.out(
+    `${outcome.created > 0 ? c.green('✔') : c.red('✘')} Imported ${outcome.created} of ${total} ${noun} from ${file}${opts.output ? `; results in ${opts.output}` : ''}`,
+  );
   if (!opts.output && outcome.created > 0) {
-    ctx.note(c.yellow('! no --output: the new accounts’ 2FA secrets were not saved; use user reset-2fa per user to hand them out'));
+    ctx.note(
+      c.yellow(
+        '! no --output: the new accounts’ 2FA secrets were not saved; use user reset-2fa per user to hand them out',
+      ),
+    );
   }
   if (outcome.aborted) throw failure(outcome.aborted);
   if (notImported > 0) throw failure(`${notImported} of ${total} rows were not imported (listed above)`);
@@ -66,6 +82,8 @@ function listBad(ctx: CliContext, bad: readonly CsvBadRow[], verb: string, outpu
     ctx.note(`line ${b.line}${b.username ? ` (${b.username})` : ''}: ${b.problem} — ${verb}`);
   }
   if (bad.length > MAX_LISTED) {
-    ctx.note(`… and ${bad.length - MAX_LISTED} more ${verb} rows (${output ? `${output} lists every row` : 'pass --output to see every row'})`);
+    ctx.note(
+      `… and ${bad.length - MAX_LISTED} more ${verb} rows (${output ? `${output} lists every row` : 'pass --output to see every row'})`,
+    );
   }
 }

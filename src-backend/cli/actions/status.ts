@@ -28,7 +28,9 @@ export async function status(ctx: CliContext, opts: StatusOptions): Promise<void
     sup.kind === 'status'
       ? fromSupervisor(sup.status)
       : // a --url that is one service only shows that one
-        fromProbes((await Promise.all(SERVICE_NAMES.map((s) => api.health(s)))).filter((p) => p.problem !== NOT_BEHIND_URL));
+        fromProbes(
+          (await Promise.all(SERVICE_NAMES.map((s) => api.health(s)))).filter((p) => p.problem !== NOT_BEHIND_URL),
+        );
   const up = lines.filter((l) => l.state === 'running' || l.state === 'online').length;
 
   if (opts.json) {
@@ -38,8 +40,11 @@ export async function status(ctx: CliContext, opts: StatusOptions): Promise<void
     ctx.out(`System Status ${c.dim(`(${source}, ${ctx.target === 'local' ? 'local sockets' : ctx.target})`)}:`);
     const width = Math.max(...lines.map((l) => l.label.length));
     for (const l of lines) {
-      const latency = l.latencyMs === null ? '—' : `${l.latencyMs < 10 ? l.latencyMs.toFixed(1) : Math.round(l.latencyMs)} ms`;
-      const extra = [l.pid ? `pid ${l.pid}` : null, l.restarts ? `${l.restarts} restarts` : null, l.note].filter(Boolean).join(', ');
+      const latency =
+        l.latencyMs === null ? '—' : `${l.latencyMs < 10 ? l.latencyMs.toFixed(1) : Math.round(l.latencyMs)} ms`;
+      const extra = [l.pid ? `pid ${l.pid}` : null, l.restarts ? `${l.restarts} restarts` : null, l.note]
+        .filter(Boolean)
+        .join(', ');
       ctx.out(
         `  ${dot(c, l.state)} ${l.label.padEnd(width)}  ${l.state.padEnd(10)} ${(l.transport ?? '—').padEnd(5)} ${latency.padStart(8)}${extra ? `  ${c.dim(extra)}` : ''}`,
       );

@@ -1,20 +1,35 @@
 import { Value } from 'typebox/value';
-import { AuthPaths, Email, Group, Password, PersonName, Username, type CreateUserRequest, type CreatedUser, type UserType } from '../../contracts/auth.js';
+import {
+  AuthPaths,
+  Email,
+  Group,
+  Password,
+  PersonName,
+  Username,
+  type CreateUserRequest,
+  type CreatedUser,
+  type UserType,
+} from '../../contracts/auth.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { renderQr } from '../output/qr.js';
 import type { AddOptions } from '../commands/user-add.js';
 
+/** Check the flags with the contract's own schemas, so a typo is a usage error, not a 400. */
 function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
   const name = opts.name.trim();
   const email = opts.email.trim();
-  if (!Value.Check(Username, opts.username)) throw usageError(`--username ${JSON.stringify(opts.username)} is not valid: 3-64 letters, digits, . _ - starting with a letter or digit`);
+  if (!Value.Check(Username, opts.username))
+    throw usageError(
+      `--username ${JSON.stringify(opts.username)} is not valid: 3-64 letters, digits, . _ - starting with a letter or digit`,
+    );
   if (!Value.Check(PersonName, name)) throw usageError('--name must be 1 to 200 characters');
   if (!Value.Check(Email, email)) throw usageError(`--email ${JSON.stringify(opts.email)} is not an email address`);
   const req: CreateUserRequest = { role, username: opts.username, name, email };
   if (role === 'student') {
     const group = (opts.group ?? '').trim();
-    if (!Value.Check(Group, group)) throw usageError(`--group ${JSON.stringify(opts.group)} is not valid: up to 64 letters, digits, space . _ -`);
+    if (!Value.Check(Group, group))
+      throw usageError(`--group ${JSON.stringify(opts.group)} is not valid: up to 64 letters, digits, space . _ -`);
     req.group = group;
   }
   if (opts.password !== undefined) {

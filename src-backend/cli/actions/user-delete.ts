@@ -13,12 +13,16 @@ export async function remove(ctx: CliContext, rawId: string, opts: DeleteOptions
   }
   const { user } = await ctx.call<UserResponse>('GET', 'auth_node', AuthPaths.user(id));
   // --user-type guards against deleting the wrong kind of account by a mistyped id.
-  if (user.role !== opts.userType) throw failure(`user ${id} (${user.username}) is a ${user.role}, not a ${opts.userType}; nothing deleted`);
+  if (user.role !== opts.userType)
+    throw failure(`user ${id} (${user.username}) is a ${user.role}, not a ${opts.userType}; nothing deleted`);
   if (!opts.yes) {
-    const ok = await confirm(`Delete ${user.role} ${id} ${user.username} (${user.name})? This cannot be undone. [y/N] `, {
-      stdin: ctx.io.stdin,
-      stderr: ctx.io.stderr,
-    });
+    const ok = await confirm(
+      `Delete ${user.role} ${id} ${user.username} (${user.name})? This cannot be undone. [y/N] `,
+      {
+        stdin: ctx.io.stdin,
+        stderr: ctx.io.stderr,
+      },
+    );
     if (!ok) throw failure('cancelled; nothing deleted');
   }
   await ctx.call('DELETE', 'auth_node', AuthPaths.user(id));

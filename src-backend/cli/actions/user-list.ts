@@ -11,7 +11,13 @@ export async function list(ctx: CliContext, opts: ListOptions): Promise<void> {
   if (opts.search !== undefined && opts.search.length > 100) throw usageError('--search is limited to 100 characters');
   const users: AuthUser[] = [];
   for (let page = 1; ; page++) {
-    const q = new URLSearchParams({ role: opts.userType, page: String(page), pageSize: String(PAGE_SIZE), sort: 'id', order: 'asc' });
+    const q = new URLSearchParams({
+      role: opts.userType,
+      page: String(page),
+      pageSize: String(PAGE_SIZE),
+      sort: 'id',
+      order: 'asc',
+    });
     if (opts.search) q.set('search', opts.search);
     const res = await ctx.call<UserPage>('GET', 'auth_node', `${AuthPaths.users}?${q}`);
     users.push(...res.items);

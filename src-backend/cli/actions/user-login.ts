@@ -7,15 +7,18 @@ import { SESSION_MAX_MS, displayPath } from '../session-store.js';
 import type { LoginOptions } from '../commands/user-login.js';
 
 export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
-  if (opts.totp !== undefined && !/^[0-9]{6}$/.test(opts.totp)) throw usageError('--totp must be the 6 digits your authenticator shows');
+  if (opts.totp !== undefined && !/^[0-9]{6}$/.test(opts.totp))
+    throw usageError('--totp must be the 6 digits your authenticator shows');
   warnIfPlainHttp(ctx);
   const password = opts.password ?? (await promptSecret('Password: ', { stdin: ctx.io.stdin, stderr: ctx.io.stderr }));
   const body: AdminLoginRequest = { username: opts.username, password, ...(opts.totp ? { totp: opts.totp } : {}) };
   const res = await ctx.send<LoginResponse>('POST', 'auth_node', AuthPaths.loginAdmin, body);
   if (res.statusCode !== 200) {
     const { code, message } = serverMessage(res.body, '');
-    if (res.statusCode === 401 && code === AuthErrorCode.TOTP_REQUIRED) throw failure('this admin has 2FA turned on: pass --totp with the current 6-digit code');
-    if (res.statusCode === 401 && (code === AuthErrorCode.INVALID_TOTP || code === AuthErrorCode.TOTP_REPLAYED)) throw failure(`login failed: ${message || 'wrong 2FA code'}`);
+    if (res.statusCode === 401 && code === AuthErrorCode.TOTP_REQUIRED)
+      throw failure('this admin has 2FA turned on: pass --totp with the current 6-digit code');
+    if (res.statusCode === 401 && (code === AuthErrorCode.INVALID_TOTP || code === AuthErrorCode.TOTP_REPLAYED))
+      throw failure(`login failed: ${message || 'wrong 2FA code'}`);
     if (res.statusCode === 401) throw failure('login failed: wrong username or password');
     if (code === AuthErrorCode.WRONG_LOGIN_ROUTE) throw failure(`login failed: course-cli is for admins (${message})`);
     if (res.statusCode === 403) throw failure(`login failed: ${message}`);
@@ -33,7 +36,9 @@ export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> 
     target: ctx.target,
   });
   const c = ctx.colors;
-  ctx.out(`${c.green('✔')} Logged in as ${c.bold(res.body.user.username)}; session saved to ${displayPath(ctx.store.file, ctx.io.env)} (valid 24 h)`);
+  ctx.out(
+    `${c.green('✔')} Logged in as ${c.bold(res.body.user.username)}; session saved to ${displayPath(ctx.store.file, ctx.io.env)} (valid 24 h)`,
+  );
   if (res.body.mfaSetupRequired) {
     ctx.note(c.yellow('! this admin must enrol 2FA before anything else (REQUIRE_ADMIN_2FA): do it in the console'));
   }
@@ -48,5 +53,9 @@ function warnIfPlainHttp(ctx: CliContext): void {
   if (target === 'local' || !target.startsWith('http:')) return;
   const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return;
-  ctx.note(ctx.colors.yellow(`! ${target} is plain HTTP: the password and session token cross the network unencrypted; prefer https://`));
+  ctx.note(
+    ctx.colors.yellow(
+      `! ${target} is plain HTTP: the password and session token cross the network unencrypted; prefer https://`,
+    ),
+  );
 }

@@ -24,6 +24,8 @@ export async function logout(ctx: CliContext): Promise<void> {
   ctx.store.clear();
   ctx.out(`Logged out; removed ${displayPath(ctx.store.file, ctx.io.env)}.`);
   if (serverWarning) {
-    ctx.note(ctx.colors.yellow(`! the server was not told (${serverWarning}); the token stays valid there until it expires`));
+    ctx.note(
+      ctx.colors.yellow(`! the server was not told (${serverWarning}); the token stays valid there until it expires`),
+    );
   }
 }

@@ -8,5 +8,7 @@ export async function reset(ctx: CliContext, username: string): Promise<void> {
   const res = await ctx.call<GeneratedCode>('POST', 'auth_node', AuthPaths.generateResetCode, body);
   const c = ctx.colors;
   ctx.out(`${c.green('✔')} 2FA reset code for ${c.bold(username)}: ${c.bold(res.code)}`);
-  ctx.out(`Valid until ${res.info.expiresAt}, ${res.info.maxUses === 1 ? 'one use' : `${res.info.maxUses} uses`}. The user redeems it with their password at POST /reset/2fa.`);
+  ctx.out(
+    `Valid until ${res.info.expiresAt}, ${res.info.maxUses === 1 ? 'one use' : `${res.info.maxUses} uses`}. The user redeems it with their password at POST /reset/2fa.`,
+  );
 }

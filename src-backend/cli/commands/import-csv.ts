@@ -12,15 +12,21 @@ export interface ImportOptions {
 
 export function registerImport(program: Command, ctx: CliContext): void {
   const imp = program.command('import').description('bulk operations from files');
-  imp.addHelpText('after', examples('course-cli import csv users.csv --user-type student --generate-passwords --output results.csv'));
+  imp.addHelpText(
+    'after',
+    examples('course-cli import csv users.csv --user-type student --generate-passwords --output results.csv'),
+  );
   imp
     .command('csv')
     .description('create students or teachers from a CSV file (header row: username,name,email[,group][,password])')
     .argument('<file>', 'UTF-8 CSV, with or without BOM, LF or CRLF')
     .addOption(new Option('--user-type <type>', 'what every row creates').choices(USER_TYPES).makeOptionMandatory())
     .option('--generate-passwords', 'generate a password for rows whose password cell is empty (needs --output)')
-    .option('--output <file>', 'write username, generated password, 2FA secret, otpauth URI and status per row (mode 0600)')
-    .option('--atomic', 'all or nothing: any bad row imports nothing (at most 10,000 rows, auth_node\'s bulk limit)')
+    .option(
+      '--output <file>',
+      'write username, generated password, 2FA secret, otpauth URI and status per row (mode 0600)',
+    )
+    .option('--atomic', "all or nothing: any bad row imports nothing (at most 10,000 rows, auth_node's bulk limit)")
     .addHelpText(
       'after',
       examples(
@@ -31,5 +37,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
         '\nA bad row is reported with its line number and skipped; the good rows are still imported\n' +
         '(unless --atomic). Exit status is 1 when any row was not imported.\n',
     )
-    .action(async (file: string, opts: ImportOptions) => (await import('../actions/import-csv.js')).importCsv(ctx, file, opts));
+    .action(async (file: string, opts: ImportOptions) =>
+      (await import('../actions/import-csv.js')).importCsv(ctx, file, opts),
+    );
 }

@@ -6,11 +6,10 @@ export interface StatusOptions {
   json?: boolean;
 }
 
-
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description("show each process: a coloured dot, its state, transport and health latency")
+    .description('show each process: a coloured dot, its state, transport and health latency')
     .option('--json', 'print the status as JSON')
     .addHelpText(
       'after',

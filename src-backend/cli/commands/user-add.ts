@@ -13,7 +13,9 @@ export interface AddOptions {
 export function registerAddUser(user: Command, ctx: CliContext): void {
   user
     .command('add-student')
-    .description('create a student with a 2FA secret; prints the initial password (when generated), the secret and a QR code')
+    .description(
+      'create a student with a 2FA secret; prints the initial password (when generated), the secret and a QR code',
+    )
     .requiredOption('--username <name>', 'login name (3-64 letters, digits, . _ -)')
     .requiredOption('--name <full name>', 'full name')
     .requiredOption('--email <address>', 'email address')
@@ -30,13 +32,16 @@ export function registerAddUser(user: Command, ctx: CliContext): void {
 
   user
     .command('add-teacher')
-    .description('create a teacher with a 2FA secret; prints the initial password (when generated), the secret and a QR code')
+    .description(
+      'create a teacher with a 2FA secret; prints the initial password (when generated), the secret and a QR code',
+    )
     .requiredOption('--username <name>', 'login name (3-64 letters, digits, . _ -)')
     .requiredOption('--name <full name>', 'full name')
     .requiredOption('--email <address>', 'email address')
     .option('--password <password>', 'initial password (8+ characters); generated when left out')
-    .addHelpText('after', examples('course-cli user add-teacher --username bob --name "Bob Smith" --email bob@example.com'))
+    .addHelpText(
+      'after',
+      examples('course-cli user add-teacher --username bob --name "Bob Smith" --email bob@example.com'),
+    )
     .action(async (opts: AddOptions) => (await import('../actions/user-add.js')).addUser(ctx, 'teacher', opts));
 }
-
-/** Check the flags with the contract's own schemas, so a typo is a usage error, not a 400. */

@@ -19,7 +19,7 @@ export function registerLogin(user: Command, ctx: CliContext): void {
       'after',
       examples(
         'course-cli user login --username admin',
-        "printf '%s\\n' \"$ADMIN_PASSWORD\" | course-cli user login --username admin",
+        'printf \'%s\\n\' "$ADMIN_PASSWORD" | course-cli user login --username admin',
         'course-cli --url http://127.0.0.1:8000 user login --username admin --totp 123456',
       ),
     )

@@ -32,7 +32,13 @@ export interface Api {
   /** 'local' or the base URL; sessions remember it so a token is only sent where it came from */
   readonly target: string;
   /** Send one request with the user's token (never the internal token). Unreachable → UnreachableError. */
-  request<T = unknown>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts?: RequestOptions): Promise<ApiResponse<T>>;
+  request<T = unknown>(
+    method: HttpMethod,
+    service: ServiceName,
+    path: string,
+    body?: unknown,
+    opts?: RequestOptions,
+  ): Promise<ApiResponse<T>>;
   health(service: ServiceName): Promise<HealthProbe>;
   supervisorStatus(token: string | undefined): Promise<SupervisorAnswer>;
   close(): Promise<void>;
@@ -71,6 +77,8 @@ export class NotHereError extends Error {
     readonly present: ServiceName,
     readonly url: string,
   ) {
-    super(`${url} is ${present} only; this command needs ${wanted}: point --url at the gateway (port 8000) or at ${wanted}`);
+    super(
+      `${url} is ${present} only; this command needs ${wanted}: point --url at the gateway (port 8000) or at ${wanted}`,
+    );
   }
 }

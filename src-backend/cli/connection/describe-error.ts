@@ -27,7 +27,9 @@ export function responseError(service: ServiceName, statusCode: number, body: un
   if (statusCode === 403) return failure(`not allowed: ${message}`);
   if (statusCode === 429) {
     const retry = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    return failure(`too many attempts: ${message}${typeof retry === 'number' ? ` (try again in ${Math.ceil(retry)} s)` : ''}`);
+    return failure(
+      `too many attempts: ${message}${typeof retry === 'number' ? ` (try again in ${Math.ceil(retry)} s)` : ''}`,
+    );
   }
   if (statusCode === 503) return failure(`${service} is unavailable: ${message}`);
   if (statusCode >= 500) return failure(`${service} failed: ${message}`);

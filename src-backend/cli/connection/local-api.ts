@@ -33,9 +33,19 @@ export class LocalApi implements Api {
     this.client = new ServiceClient({ config, timeoutMs: REQUEST_TIMEOUT_MS, connections: 8 });
   }
 
-  async request<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T>(
+    method: HttpMethod,
+    service: ServiceName,
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     try {
-      return await this.client.request<T>(method, service, path, body, { internal: false, token: opts.token, timeoutMs: opts.timeoutMs });
+      return await this.client.request<T>(method, service, path, body, {
+        internal: false,
+        token: opts.token,
+        timeoutMs: opts.timeoutMs,
+      });
     } catch (err) {
       throw toUnreachable(service, err);
     }
@@ -44,7 +54,10 @@ export class LocalApi implements Api {
   async health(service: ServiceName): Promise<HealthProbe> {
     const started = performance.now();
     try {
-      const res = await this.client.request('GET', service, '/health', undefined, { internal: false, timeoutMs: HEALTH_TIMEOUT_MS });
+      const res = await this.client.request('GET', service, '/health', undefined, {
+        internal: false,
+        timeoutMs: HEALTH_TIMEOUT_MS,
+      });
       const latencyMs = performance.now() - started;
       const ok = res.statusCode === 200;
       return { service, ok, latencyMs, transport: res.transport, problem: ok ? null : `HTTP ${res.statusCode}` };
@@ -109,10 +122,14 @@ export function checkSocketDir(dir: string): void {
     return;
   }
   const uid = process.getuid?.();
-  if (st.isSymbolicLink() || !st.isDirectory()) throw failure(`SOCKET_DIR ${dir} is not a plain folder (symlink?); refusing to send credentials there`);
-  if (uid !== undefined && st.uid !== uid) throw failure(`SOCKET_DIR ${dir} belongs to uid ${st.uid}, not to you; refusing to send credentials there`);
+  if (st.isSymbolicLink() || !st.isDirectory())
+    throw failure(`SOCKET_DIR ${dir} is not a plain folder (symlink?); refusing to send credentials there`);
+  if (uid !== undefined && st.uid !== uid)
+    throw failure(`SOCKET_DIR ${dir} belongs to uid ${st.uid}, not to you; refusing to send credentials there`);
   if ((st.mode & 0o077) !== 0) {
-    throw failure(`SOCKET_DIR ${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)}); refusing to send credentials there: run chmod 700 on it`);
+    throw failure(
+      `SOCKET_DIR ${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)}); refusing to send credentials there: run chmod 700 on it`,
+    );
   }
 }
 

@@ -19,7 +19,6 @@ import {
 /** What sits behind the URL: the gateway (all services under /api/<name>) or one service. */
 type Shape = { kind: 'gateway' } | { kind: 'service'; service: ServiceName };
 
-
 /**
  * One HTTP base URL. Its /health says what it is: the gateway answers `service: "gateway"`,
  * a course service answers its own name; then paths are mapped to match.
@@ -30,7 +29,13 @@ export class RemoteApi implements Api {
 
   constructor(readonly target: string) {}
 
-  async request<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T>(
+    method: HttpMethod,
+    service: ServiceName,
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const url = await this.urlFor(service, path);
     return this.send<T>(service, method, url, body, opts.token, opts.timeoutMs ?? REQUEST_TIMEOUT_MS);
   }
@@ -41,11 +46,23 @@ export class RemoteApi implements Api {
       const url = await this.urlFor(service, '/health');
       const res = await this.send(service, 'GET', url, undefined, undefined, HEALTH_TIMEOUT_MS);
       const ok = res.statusCode === 200;
-      return { service, ok, latencyMs: performance.now() - started, transport: 'http', problem: ok ? null : `HTTP ${res.statusCode}` };
+      return {
+        service,
+        ok,
+        latencyMs: performance.now() - started,
+        transport: 'http',
+        problem: ok ? null : `HTTP ${res.statusCode}`,
+      };
     } catch (err) {
       const timedOut = err instanceof UnreachableError && err.timedOut;
       const elsewhere = err instanceof NotHereError;
-      return { service, ok: false, latencyMs: null, transport: null, problem: elsewhere ? NOT_BEHIND_URL : timedOut ? 'timeout' : 'unreachable' };
+      return {
+        service,
+        ok: false,
+        latencyMs: null,
+        transport: null,
+        problem: elsewhere ? NOT_BEHIND_URL : timedOut ? 'timeout' : 'unreachable',
+      };
     }
   }
 
@@ -57,7 +74,14 @@ export class RemoteApi implements Api {
     }
     if (!token) return { kind: 'unavailable', reason: 'unauthorized' };
     try {
-      const res = await this.send<SupervisorStatus>('auth_node', 'GET', `${this.target}/api/supervisor/status`, undefined, token, HEALTH_TIMEOUT_MS);
+      const res = await this.send<SupervisorStatus>(
+        'auth_node',
+        'GET',
+        `${this.target}/api/supervisor/status`,
+        undefined,
+        token,
+        HEALTH_TIMEOUT_MS,
+      );
       if (res.statusCode === 401 || res.statusCode === 403) return { kind: 'unavailable', reason: 'unauthorized' };
       if (res.statusCode !== 200) return { kind: 'unavailable', reason: 'error' };
       return { kind: 'status', status: res.body };
@@ -79,7 +103,14 @@ export class RemoteApi implements Api {
 
   private detect(service: ServiceName = 'auth_node'): Promise<Shape> {
     this.shape ??= (async (): Promise<Shape> => {
-      const res = await this.send<{ service?: unknown }>(service, 'GET', `${this.target}/health`, undefined, undefined, HEALTH_TIMEOUT_MS);
+      const res = await this.send<{ service?: unknown }>(
+        service,
+        'GET',
+        `${this.target}/health`,
+        undefined,
+        undefined,
+        HEALTH_TIMEOUT_MS,
+      );
       const name = res.statusCode === 200 ? res.body?.service : undefined;
       if (isServiceName(name)) return { kind: 'service', service: name };
       return { kind: 'gateway' };
@@ -89,13 +120,27 @@ export class RemoteApi implements Api {
     return this.shape;
   }
 
-  private async send<T>(service: ServiceName, method: HttpMethod, url: string, body: unknown, token: string | undefined, timeoutMs: number): Promise<ApiResponse<T>> {
+  private async send<T>(
+    service: ServiceName,
+    method: HttpMethod,
+    url: string,
+    body: unknown,
+    token: string | undefined,
+    timeoutMs: number,
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await request(url, { method, headers, body: payload, dispatcher: this.agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const res = await request(url, {
+        method,
+        headers,
+        body: payload,
+        dispatcher: this.agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
       const text = await res.body.text();
       let parsed: unknown = null;
       if (text) {

@@ -1,4 +1,12 @@
-import { AuthErrorCode, AuthPaths, BULK_MAX_ROWS, type BulkCreateRequest, type BulkCreateResponse, type BulkRowResult, type BulkUserRow } from '../../contracts/auth.js';
+import {
+  AuthErrorCode,
+  AuthPaths,
+  BULK_MAX_ROWS,
+  type BulkCreateRequest,
+  type BulkCreateResponse,
+  type BulkRowResult,
+  type BulkUserRow,
+} from '../../contracts/auth.js';
 import { responseError, serverMessage, transportError } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
 import type { ResultRow } from './results-csv.js';
@@ -42,14 +50,22 @@ export async function importUsers(
     const body: BulkCreateRequest = { users: chunk.map((r) => toBulkRow(userType, r)), atomic };
     let res;
     try {
-      res = await (await ctx.api()).request<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, { token, timeoutMs: CHUNK_TIMEOUT_MS });
+      res = await (
+        await ctx.api()
+      ).request<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, {
+        token,
+        timeoutMs: CHUNK_TIMEOUT_MS,
+      });
     } catch (err) {
       const described = transportError(err, ctx.target);
       if (!described) throw err;
       // The request may have left before the connection broke (the shared client also retries
       // a reset socket over TCP, which hides it), so the server may or may not have these rows.
       for (const row of chunk) {
-        resultsByLine.set(row.line, emptyResult(row.username, 'unknown: no answer from the server; check with user list'));
+        resultsByLine.set(
+          row.line,
+          emptyResult(row.username, 'unknown: no answer from the server; check with user list'),
+        );
       }
       aborted = `stopped after ${start} rows: ${described.message}`;
       break;
@@ -98,7 +114,8 @@ export async function importUsers(
   }
 
   for (const row of rows) {
-    if (!resultsByLine.has(row.line)) resultsByLine.set(row.line, emptyResult(row.username, aborted ? `not imported: ${aborted}` : 'not imported'));
+    if (!resultsByLine.has(row.line))
+      resultsByLine.set(row.line, emptyResult(row.username, aborted ? `not imported: ${aborted}` : 'not imported'));
   }
   return { created, failed, results: resultsByLine, aborted };
 }

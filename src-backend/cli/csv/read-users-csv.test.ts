@@ -87,38 +87,58 @@ describe('parseUsersCsv', () => {
   it('needs a password per row unless passwords are generated', () => {
     const teacher = { userType: 'teacher' as const, generatePasswords: false };
     const { bad } = parseUsersCsv('username,name,email,password\ntea1,Teacher,t@example.com,\n', teacher);
-    expect(bad).toEqual([{ line: 2, username: 'tea1', problem: 'password is empty (pass --generate-passwords to generate one)' }]);
+    expect(bad).toEqual([
+      { line: 2, username: 'tea1', problem: 'password is empty (pass --generate-passwords to generate one)' },
+    ]);
     const err = thrown(() => parseUsersCsv('username,name,email\ntea1,Teacher,t@example.com\n', teacher));
     expect(err.exitCode).toBe(ExitCode.usage);
     expect(err.message).toBe('CSV has no password column: add one or pass --generate-passwords (with --output)');
   });
 
   it('refuses a header with a missing, unknown or repeated column', () => {
-    expect(thrown(() => parseUsersCsv('username,name\nx,y\n', student)).message).toBe('CSV: missing columns email, group in the header row');
-    expect(thrown(() => parseUsersCsv('username,name,emial,group\n', student)).message).toMatch(/unknown column "emial"/);
-    expect(thrown(() => parseUsersCsv('username,name,email,group\n', { userType: 'teacher', generatePasswords: true })).message).toMatch(
-      /group is for --user-type student/,
+    expect(thrown(() => parseUsersCsv('username,name\nx,y\n', student)).message).toBe(
+      'CSV: missing columns email, group in the header row',
     );
-    expect(thrown(() => parseUsersCsv('username,name,email,group,name\n', student)).message).toBe('CSV: column name appears twice in the header');
+    expect(thrown(() => parseUsersCsv('username,name,emial,group\n', student)).message).toMatch(
+      /unknown column "emial"/,
+    );
+    expect(
+      thrown(() => parseUsersCsv('username,name,email,group\n', { userType: 'teacher', generatePasswords: true }))
+        .message,
+    ).toMatch(/group is for --user-type student/);
+    expect(thrown(() => parseUsersCsv('username,name,email,group,name\n', student)).message).toBe(
+      'CSV: column name appears twice in the header',
+    );
   });
 
   it('turns malformed CSV into one clear line, not a crash', () => {
-    const err = thrown(() => parseUsersCsv('username,name,email,group\nalice,"never closed,a@example.com,g\nbob,B,b@example.com,g\n', student, 'users.csv'));
+    const err = thrown(() =>
+      parseUsersCsv(
+        'username,name,email,group\nalice,"never closed,a@example.com,g\nbob,B,b@example.com,g\n',
+        student,
+        'users.csv',
+      ),
+    );
     expect(err.exitCode).toBe(ExitCode.failure);
     expect(err.message).toMatch(/^users\.csv is malformed: a quoted field is never closed at line \d+$/);
-    expect(thrown(() => parseUsersCsv('username,name,email,group\nal"ice,A,a@example.com,g\n', student)).message).toMatch(/a quote in the middle/);
+    expect(
+      thrown(() => parseUsersCsv('username,name,email,group\nal"ice,A,a@example.com,g\n', student)).message,
+    ).toMatch(/a quote in the middle/);
   });
 
   it('refuses text that is not UTF-8, and an empty file', () => {
-    expect(thrown(() => parseUsersCsv(Buffer.from([0x75, 0x73, 0xff, 0xfe, 0x0a]), student)).message).toMatch(/not UTF-8/);
+    expect(thrown(() => parseUsersCsv(Buffer.from([0x75, 0x73, 0xff, 0xfe, 0x0a]), student)).message).toMatch(
+      /not UTF-8/,
+    );
     expect(thrown(() => parseUsersCsv('', student)).message).toMatch(/is empty/);
   });
 
   it('caps the row count and the record size', () => {
     const rows = Array.from({ length: 11 }, (_, i) => `u${i}00,N,u${i}@example.com,g`).join('\n');
-    expect(thrown(() => parseUsersCsv(`username,name,email,group\n${rows}\n`, { ...student, limits: { maxRows: 10 } })).message).toBe(
-      'CSV has 11 rows, over the 10-row limit: split it into smaller files',
-    );
+    expect(
+      thrown(() => parseUsersCsv(`username,name,email,group\n${rows}\n`, { ...student, limits: { maxRows: 10 } }))
+        .message,
+    ).toBe('CSV has 11 rows, over the 10-row limit: split it into smaller files');
     const huge = `username,name,email,group\nbig,"${'x'.repeat(70 * 1024)}",b@example.com,g\n`;
     expect(thrown(() => parseUsersCsv(huge, student)).message).toMatch(/longer than 64 KiB/);
   });
@@ -127,7 +147,9 @@ describe('parseUsersCsv', () => {
 describe('readUsersCsv', () => {
   it('checks the file size before reading it', () => {
     const file = tmpFile('big.csv', 'username,name,email,group\n' + 'a'.repeat(2048));
-    expect(thrown(() => readUsersCsv(file, { ...student, limits: { maxBytes: 1024 } })).message).toMatch(/over the 1 KiB limit/);
+    expect(thrown(() => readUsersCsv(file, { ...student, limits: { maxBytes: 1024 } })).message).toMatch(
+      /over the 1 KiB limit/,
+    );
   });
 
   it('names a missing file as a usage error', () => {

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
 import { failure, usageError } from '../cli-error.js';
 import { CSV_LIMITS, type CsvLimits } from './limits.js';
-import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, type CsvBadRow, type CsvUserRow, type ImportUserType, type ParsedUsersCsv } from './user-rows.js';
+import {
+  OPTIONAL_COLUMNS,
+  REQUIRED_COLUMNS,
+  type CsvBadRow,
+  type CsvUserRow,
+  type ImportUserType,
+  type ParsedUsersCsv,
+} from './user-rows.js';
 import { validateRow } from './validate-row.js';
 
 export interface ReadOptions {
@@ -23,7 +30,9 @@ export function readUsersCsv(file: string, opts: ReadOptions): ParsedUsersCsv {
   }
   if (!st.isFile()) throw usageError(`${file} is not a file`);
   if (st.size > limits.maxBytes) {
-    throw failure(`${file} is ${formatBytes(st.size)}, over the ${formatBytes(limits.maxBytes)} limit: split it into smaller files`);
+    throw failure(
+      `${file} is ${formatBytes(st.size)}, over the ${formatBytes(limits.maxBytes)} limit: split it into smaller files`,
+    );
   }
   let buf: Buffer;
   try {
@@ -63,7 +72,8 @@ export function parseUsersCsv(input: Buffer | string, opts: ReadOptions, label =
     if (err instanceof CsvError) throw failure(`${label} is malformed: ${describeCsvError(err)}`);
     throw err;
   }
-  if (records.length === 0) throw failure(`${label} is empty: it needs a header row (${REQUIRED_COLUMNS[opts.userType].join(',')})`);
+  if (records.length === 0)
+    throw failure(`${label} is empty: it needs a header row (${REQUIRED_COLUMNS[opts.userType].join(',')})`);
   const rowCount = records.length - 1;
   if (rowCount > limits.maxRows) {
     throw failure(`${label} has ${rowCount} rows, over the ${limits.maxRows}-row limit: split it into smaller files`);
@@ -114,13 +124,16 @@ function headerColumns(header: readonly string[], userType: ImportUserType, labe
   for (const col of cols) {
     if (!allowed.has(col)) {
       const hint = col === 'group' ? ' (group is for --user-type student)' : '';
-      throw failure(`${label}: unknown column ${JSON.stringify(col)}${hint}; expected ${[...required, ...OPTIONAL_COLUMNS].join(', ')}`);
+      throw failure(
+        `${label}: unknown column ${JSON.stringify(col)}${hint}; expected ${[...required, ...OPTIONAL_COLUMNS].join(', ')}`,
+      );
     }
     if (seen.has(col)) throw failure(`${label}: column ${col} appears twice in the header`);
     seen.add(col);
   }
   const missing = required.filter((c) => !seen.has(c));
-  if (missing.length) throw failure(`${label}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header row`);
+  if (missing.length)
+    throw failure(`${label}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header row`);
   return cols;
 }
 

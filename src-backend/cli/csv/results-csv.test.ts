@@ -16,8 +16,20 @@ describe('neutraliseCell', () => {
 describe('results CSV', () => {
   it('has the fixed columns, round-trips quotes and commas, and neutralises formulas', () => {
     const text = renderResultsCsv([
-      { username: 'alice', generatedPassword: '=HYPERLINK("x")', totpSecret: 'ABC', otpauthUri: 'otpauth://totp/a', status: 'created' },
-      { username: '@bob', generatedPassword: '', totpSecret: '', otpauthUri: '', status: 'skipped: name is "odd", really' },
+      {
+        username: 'alice',
+        generatedPassword: '=HYPERLINK("x")',
+        totpSecret: 'ABC',
+        otpauthUri: 'otpauth://totp/a',
+        status: 'created',
+      },
+      {
+        username: '@bob',
+        generatedPassword: '',
+        totpSecret: '',
+        otpauthUri: '',
+        status: 'skipped: name is "odd", really',
+      },
     ]);
     const rows = parse(text) as string[][];
     expect(rows[0]).toEqual([...RESULT_COLUMNS]);
@@ -30,9 +42,13 @@ describe('results CSV', () => {
     try {
       const file = path.join(dir, 'results.csv');
       fs.writeFileSync(file, 'old', { mode: 0o644 });
-      writeResultsCsv(file, [{ username: 'a', generatedPassword: 'p', totpSecret: 's', otpauthUri: 'u', status: 'created' }]);
+      writeResultsCsv(file, [
+        { username: 'a', generatedPassword: 'p', totpSecret: 's', otpauthUri: 'u', status: 'created' },
+      ]);
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-      expect(fs.readFileSync(file, 'utf8')).toMatch(/^username,generated password,2FA secret,otpauth URI,status\r\na,p,s,u,created\r\n$/);
+      expect(fs.readFileSync(file, 'utf8')).toMatch(
+        /^username,generated password,2FA secret,otpauth URI,status\r\na,p,s,u,created\r\n$/,
+      );
       expect(fs.readdirSync(dir)).toEqual(['results.csv']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

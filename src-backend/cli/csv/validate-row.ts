@@ -35,7 +35,9 @@ export function validateRow(
 
   if (!username) return bad('username is empty');
   if (!check.username.Check(username)) {
-    return bad(`username ${JSON.stringify(username)} is not valid (3-64 letters, digits, . _ -, starting with a letter or digit)`);
+    return bad(
+      `username ${JSON.stringify(username)} is not valid (3-64 letters, digits, . _ -, starting with a letter or digit)`,
+    );
   }
   if (!name) return bad('name is empty');
   if (!check.name.Check(name)) return bad('name is longer than 200 characters');
@@ -43,7 +45,8 @@ export function validateRow(
   if (!check.email.Check(email)) return bad(`email ${JSON.stringify(email)} is not an email address`);
   if (userType === 'student') {
     if (!group) return bad('group is empty');
-    if (!check.group.Check(group)) return bad(`group ${JSON.stringify(group)} is not valid (up to 64 letters, digits, space . _ -)`);
+    if (!check.group.Check(group))
+      return bad(`group ${JSON.stringify(group)} is not valid (up to 64 letters, digits, space . _ -)`);
   }
   if (password === '') {
     if (!generatePasswords) return bad('password is empty (pass --generate-passwords to generate one)');

@@ -12,7 +12,10 @@ export interface TtyStep {
  * Run the built CLI on a real pseudo-terminal (util-linux `script`), typing answers only once
  * a prompt is showing, as a person would. stdout and stderr arrive merged, as on a screen.
  */
-export function runCliInTty(args: readonly string[], opts: { home: string; env?: Record<string, string>; steps: readonly TtyStep[]; timeoutMs?: number }): Promise<CliRun> {
+export function runCliInTty(
+  args: readonly string[],
+  opts: { home: string; env?: Record<string, string>; steps: readonly TtyStep[]; timeoutMs?: number },
+): Promise<CliRun> {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, cliJs(), ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {

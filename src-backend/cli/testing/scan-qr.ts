@@ -1,7 +1,12 @@
 import jsQRModule from 'jsqr';
 
 // jsqr is CommonJS with an ESM-style default in its typings; unwrap whichever shape loads.
-type JsQr = (data: Uint8ClampedArray, width: number, height: number, opts?: { inversionAttempts?: 'attemptBoth' }) => { data: string } | null;
+type JsQr = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  opts?: { inversionAttempts?: 'attemptBoth' },
+) => { data: string } | null;
 const jsQrExport = jsQRModule as unknown as JsQr | { default: JsQr };
 const jsQR: JsQr = typeof jsQrExport === 'function' ? jsQrExport : jsQrExport.default;
 
