@@ -6,10 +6,13 @@
  *      p50/p99 over all deliveries of all rounds;
  *   3. targeted notifications: POST /api/notify to random connected users at R/s (5,000 by
  *      default) for a few seconds; p50/p99 from send to the recipient's `notification:new`.
- * Figures, not assertions. All clients live in this one process, so their event loop is part of
- * every latency measured. More connections: raise `ulimit -n` (each client is one fd here and
- * one in the server), e.g. `ulimit -n 65536 && npm run bench:realtime -- --connections 10000`.
+ * Figures, not assertions. The clients run in `--client-procs` child processes (2 by default),
+ * each timestamping what it receives against the wall clock the sender stamped into the payload.
+ * More connections: raise `ulimit -n` (each client is one fd in a client process and one in the
+ * server), e.g. `ulimit -n 65536 && npm run bench:realtime -- --connections 10000`.
+ * Options: --connections M, --rounds N, --rate R, --seconds S, --client-procs P.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,6 +38,7 @@ const M = arg('connections', 2000);
 const ROUNDS = arg('rounds', 20);
 const TARGETED_RATE = arg('rate', 5000);
 const TARGETED_SECONDS = arg('seconds', 5);
+const CLIENT_PROCS = Math.max(1, arg('client-procs', 2));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function makeEnv(): Promise<Record<string, string>> {
@@ -88,12 +92,127 @@ async function seed(client: ServiceClient, n: number): Promise<Array<{ id: numbe
   return out;
 }
 
+/** Wall-clock ms with sub-ms precision, comparable between processes on one machine. */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+type Phase = 'broadcast' | 'api' | 'publisher';
+interface Meta {
+  phase?: Phase;
+  round?: number;
+  sentAt?: number;
+}
+type ToClient = { type: 'connect'; url: string; tokens: string[] } | { type: 'report'; phase: Phase } | { type: 'close' };
+type FromClient =
+  | { type: 'connected'; n: number }
+  | { type: 'error'; message: string }
+  | { type: 'progress'; rounds: Record<string, number>; targeted: number }
+  | { type: 'latencies'; phase: Phase; values: number[] };
+
 function connectOne(url: string, token: string): Promise<Socket> {
   const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token, presence: false }, timeout: 60_000 });
   return new Promise((resolve, reject) => {
     s.once('connect', () => resolve(s));
     s.once('connect_error', (e) => reject(e));
   });
+}
+
+
+/** A client process: connects its share of the users and reports what arrives, when. */
+async function clientMain(): Promise<void> {
+  const send = (m: FromClient) => process.send!(m);
+  const sockets: Socket[] = [];
+  const lat: Record<Phase, number[]> = { broadcast: [], api: [], publisher: [] };
+  let rounds: Record<string, number> = {};
+  let targeted = 0;
+  const onNote = (n: Notification) => {
+    const now = wallNow();
+    const meta = n.metadata as Meta;
+    if (!meta.phase || meta.sentAt === undefined) return;
+    lat[meta.phase].push(now - meta.sentAt);
+    if (meta.phase === 'broadcast') rounds[String(meta.round)] = (rounds[String(meta.round)] ?? 0) + 1;
+    else targeted += 1;
+  };
+  const progress = setInterval(() => {
+    if (targeted === 0 && Object.keys(rounds).length === 0) return;
+    send({ type: 'progress', rounds, targeted });
+    rounds = {};
+    targeted = 0;
+  }, 20);
+  process.on('message', (m: ToClient) => {
+    if (m.type === 'connect') {
+      void (async () => {
+        try {
+          for (let i = 0; i < m.tokens.length; i += 100) {
+            const batch = await Promise.all(m.tokens.slice(i, i + 100).map((t) => connectOne(m.url, t)));
+            for (const s of batch) s.on('notification:new', onNote);
+            sockets.push(...batch);
+          }
+          send({ type: 'connected', n: sockets.length });
+        } catch (err) {
+          send({ type: 'error', message: (err as Error).message });
+        }
+      })();
+    } else if (m.type === 'report') {
+      send({ type: 'latencies', phase: m.phase, values: lat[m.phase] });
+      lat[m.phase] = [];
+    } else {
+      clearInterval(progress);
+      for (const s of sockets) s.close();
+      process.disconnect();
+    }
+  });
+}
+
+/** The parent's handle on its client processes. */
+class ClientFleet {
+  readonly roundCounts = new Map<number, number>();
+  targeted = 0;
+  private readonly waiting = new Map<ChildProcess, (m: FromClient) => void>();
+
+  constructor(private readonly procs: ChildProcess[]) {
+    for (const p of procs) {
+      p.on('message', (m: FromClient) => {
+        if (m.type === 'progress') {
+          for (const [r, n] of Object.entries(m.rounds)) this.roundCounts.set(Number(r), (this.roundCounts.get(Number(r)) ?? 0) + n);
+          this.targeted += m.targeted;
+        } else this.waiting.get(p)?.(m);
+      });
+    }
+  }
+
+  static start(n: number): ClientFleet {
+    return new ClientFleet(Array.from({ length: n }, () => fork(fileURLToPath(import.meta.url), ['--client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
+  }
+
+  pids(): number[] {
+    return this.procs.map((p) => p.pid!);
+  }
+
+  private ask(p: ChildProcess, msg: ToClient): Promise<FromClient> {
+    return new Promise((resolve) => {
+      this.waiting.set(p, (m) => {
+        this.waiting.delete(p);
+        resolve(m);
+      });
+      p.send(msg);
+    });
+  }
+
+  async connect(url: string, tokens: string[]): Promise<void> {
+    const share = Math.ceil(tokens.length / this.procs.length);
+    const res = await Promise.all(this.procs.map((p, i) => this.ask(p, { type: 'connect', url, tokens: tokens.slice(i * share, (i + 1) * share) })));
+    const bad = res.find((r) => r.type === 'error');
+    if (bad && bad.type === 'error') throw new Error(`a client could not connect: ${bad.message}`);
+  }
+
+  async latencies(phase: Phase): Promise<number[]> {
+    const res = await Promise.all(this.procs.map((p) => this.ask(p, { type: 'report', phase })));
+    return res.flatMap((r) => (r.type === 'latencies' ? r.values : []));
+  }
+
+  close(): void {
+    for (const p of this.procs) if (p.connected) p.send({ type: 'close' } satisfies ToClient);
+  }
 }
 
 async function main(): Promise<void> {
@@ -103,7 +222,7 @@ async function main(): Promise<void> {
   // /api/notify waits for its group commit, so throughput is (requests in flight) / (commit time):
   // enough connections that a commit carries hundreds of notifications
   const client = new ServiceClient({ config, connections: 512 });
-  const sockets: Socket[] = [];
+  const fleet = ClientFleet.start(CLIENT_PROCS);
   try {
     await sup.startAll();
     const pid = sup.status().processes.find((p) => p.name === 'realtime')!.pid!;
@@ -116,9 +235,7 @@ async function main(): Promise<void> {
     const rssBefore = rssBytes(pid);
     console.log(`connecting ${M} clients (realtime RSS ${Math.round(rssBefore / 1e6)} MB)…`);
     const t0 = performance.now();
-    for (let i = 0; i < users.length; i += 200) {
-      sockets.push(...(await Promise.all(users.slice(i, i + 200).map((u) => connectOne(url, u.token)))));
-    }
+    await fleet.connect(url, users.map((u) => u.token));
     const connectSeconds = (performance.now() - t0) / 1000;
     await sleep(1000);
     const rssAfter = rssBytes(pid);
@@ -126,57 +243,43 @@ async function main(): Promise<void> {
     console.log(`connected in ${connectSeconds.toFixed(1)} s; RSS ${Math.round(rssAfter / 1e6)} MB, ${(perConn / 1024).toFixed(1)} KB per connection`);
 
     // ---- broadcast: every client must get each round
-    const sentAt = new Map<number, number>();
-    const broadcastLat: number[] = [];
-    const received = new Map<number, number>();
-    const targetedLat: number[] = [];
-    for (const s of sockets) {
-      s.on('notification:new', (n: Notification) => {
-        const now = performance.now();
-        const meta = n.metadata as { round?: number; seq?: number };
-        if (meta.round !== undefined) {
-          broadcastLat.push(now - sentAt.get(meta.round)!);
-          received.set(meta.round, (received.get(meta.round) ?? 0) + 1);
-        } else if (meta.seq !== undefined) targetedLat.push(now - sentAt.get(-meta.seq - 1)!);
-      });
-    }
+    const benchCpu = () => cpuSeconds('self') + fleet.pids().reduce((a, p) => a + cpuSeconds(p), 0);
     console.log(`broadcast: ${ROUNDS} rounds to ${M} clients…`);
     let incomplete = 0;
     const bt0 = performance.now();
-    const bcpu0 = { server: cpuSeconds(pid), bench: cpuSeconds('self') };
+    const bcpu0 = { server: cpuSeconds(pid), bench: benchCpu() };
     for (let r = 0; r < ROUNDS; r++) {
-      sentAt.set(r, performance.now());
-      await client.post('realtime', '/api/broadcast', { groupId: 'bench', type: 'bench', title: `round ${r}`, message: 'x', metadata: { round: r } });
+      const metadata: Meta = { phase: 'broadcast', round: r, sentAt: wallNow() };
+      await client.post('realtime', '/api/broadcast', { groupId: 'bench', type: 'bench', title: `round ${r}`, message: 'x', metadata });
       const deadline = performance.now() + 10_000;
-      while ((received.get(r) ?? 0) < M && performance.now() < deadline) await sleep(5);
-      if ((received.get(r) ?? 0) < M) incomplete += 1;
+      while ((fleet.roundCounts.get(r) ?? 0) < M && performance.now() < deadline) await sleep(5);
+      if ((fleet.roundCounts.get(r) ?? 0) < M) incomplete += 1;
       await sleep(100);
     }
     const bwall = (performance.now() - bt0) / 1000;
-    const broadcastCpu = { realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2), benchClients: round((cpuSeconds('self') - bcpu0.bench) / bwall, 2) };
-    const broadcast = summarize(broadcastLat);
+    const broadcastCpu = { realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2), benchClients: round((benchCpu() - bcpu0.bench) / bwall, 2) };
+    const broadcast = summarize(await fleet.latencies('broadcast'));
     console.log(`  p50 ${broadcast.p50} ms, p99 ${broadcast.p99} ms, max ${broadcast.max} ms (${broadcast.count} deliveries, ${incomplete} incomplete rounds); CPU cores used: realtime ${broadcastCpu.realtime}, bench ${broadcastCpu.benchClients}`);
 
     // ---- targeted, twice: (a) one POST /api/notify per notification (persisted, then pushed);
     // (b) the path services use for per-user events: the realtime publisher, batched every 10 ms
     // into POST /internal/emit (`notification:new` to room user:<id>, not persisted).
-    const runTargeted = async (label: string, send: (n: number, userId: number) => Promise<unknown> | void, flush?: () => Promise<void>) => {
-      targetedLat.length = 0;
+    const runTargeted = async (phase: Phase, label: string, send: (userId: number, metadata: Meta) => Promise<unknown> | void, flush?: () => Promise<void>) => {
+      fleet.targeted = 0;
       console.log(`targeted ${label}: ${TARGETED_RATE}/s for ${TARGETED_SECONDS} s…`);
       let seq = 0;
       let failed = 0;
       const tickMs = 10;
       const total = TARGETED_RATE * TARGETED_SECONDS;
       const started = performance.now();
-      const cpu0 = { server: cpuSeconds(pid), bench: cpuSeconds('self'), data: cpuSeconds(dataPid) };
+      const cpu0 = { server: cpuSeconds(pid), bench: benchCpu(), data: cpuSeconds(dataPid) };
       const pending: Promise<unknown>[] = [];
       while (seq < total) {
         const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * TARGETED_RATE) + 1);
         while (seq < due) {
           const n = seq++;
           const to = users[(n * 7919) % users.length]!;
-          sentAt.set(-n - 1, performance.now());
-          const p = send(n, to.id);
+          const p = send(to.id, { phase, sentAt: wallNow() });
           if (p) pending.push(p.catch(() => (failed += 1)));
         }
         await sleep(tickMs);
@@ -185,28 +288,29 @@ async function main(): Promise<void> {
       await Promise.all(pending);
       const sendSeconds = (performance.now() - started) / 1000;
       const deadline = performance.now() + 15_000;
-      while (targetedLat.length < total - failed && performance.now() < deadline) await sleep(20);
-      const lat = summarize(targetedLat);
+      while (fleet.targeted < total - failed && performance.now() < deadline) await sleep(20);
+      const lat = summarize(await fleet.latencies(phase));
       const wall = (performance.now() - started) / 1000;
       // where the time went: share of one core each process used over the phase
       const cpu = {
         realtime: round((cpuSeconds(pid) - cpu0.server) / wall, 2),
         dataNode: round((cpuSeconds(dataPid) - cpu0.data) / wall, 2),
-        benchClients: round((cpuSeconds('self') - cpu0.bench) / wall, 2),
+        benchClients: round((benchCpu() - cpu0.bench) / wall, 2),
       };
       const achievedRate = Math.round(total / sendSeconds);
       console.log(`  sent ${total} in ${sendSeconds.toFixed(2)} s (${achievedRate}/s, ${failed} failed); delivered ${lat.count}`);
       console.log(`  p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; CPU cores used: realtime ${cpu.realtime}, data_node ${cpu.dataNode}, bench ${cpu.benchClients}`);
       return { requestedRate: TARGETED_RATE, achievedRate, sent: total, failed, delivered: lat.count, latencyMs: lat, targetP99Ms: 50, cpuCores: cpu };
     };
-    const viaApi = await runTargeted('via POST /api/notify', (n, userId) =>
-      client.post('realtime', '/api/notify', { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata: { seq: n } }, { timeoutMs: 30_000 }),
+    const viaApi = await runTargeted('api', 'via POST /api/notify', (userId, metadata) =>
+      client.post('realtime', '/api/notify', { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata }, { timeoutMs: 30_000 }),
     );
     await sleep(1000);
     const publisher = createRealtimePublisher(client);
     const viaPublisher = await runTargeted(
+      'publisher',
       'via the realtime publisher',
-      (n, userId) => publisher.emit({ event: 'notification:new', room: `user:${userId}`, data: { metadata: { seq: n } }, throttle: false }),
+      (userId, metadata) => publisher.emit({ event: 'notification:new', room: `user:${userId}`, data: { metadata }, throttle: false }),
       () => publisher.flush(),
     );
 
@@ -222,11 +326,12 @@ async function main(): Promise<void> {
         api: { ...viaApi, path: 'POST /api/notify per notification → batched data_node insert → emit to user room' },
         publisher: { ...viaPublisher, path: 'createRealtimePublisher (10 ms batches) → POST /internal/emit → emit to user room' },
       },
-      notes: 'clients and server share this machine; all clients run in the bench process; presence events off for bench clients (auth.presence=false)',
+      clientProcesses: CLIENT_PROCS,
+      notes: 'clients and server share this machine; presence events off for bench clients (auth.presence=false)',
     };
     console.log(`wrote ${writeResult('realtime', result)}`);
   } finally {
-    for (const s of sockets) s.close();
+    fleet.close();
     await client.close();
     await sup.stopAll();
     fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
@@ -234,4 +339,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes('--client')) await clientMain();
+else await main();
