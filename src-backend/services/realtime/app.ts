@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { CourseEvents } from '../../contracts/realtime-internal.js';
-import type { ThrottlerConfig } from '../../contracts/realtime.js';
+import { Namespaces, type ThrottlerConfig } from '../../contracts/realtime.js';
 import type { RuntimeConfig } from '../../shared/config.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { ServiceClient } from '../../shared/service-client.js';
@@ -127,7 +127,8 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     },
     async drain() {
       await throttler.close();
-      for (const nsp of io._nsps.values()) nsp.local.disconnectSockets(true);
+      // `local`: with the Redis adapter a plain disconnectSockets would end every instance's clients
+      for (const name of Object.values(Namespaces)) io.of(name).local.disconnectSockets(true);
       io.engine?.close();
       // let the disconnect handlers clear presence before Redis goes away
       await new Promise((r) => setTimeout(r, 50));
