@@ -597,10 +597,18 @@ export const DataQueueDecideResponse = Type.Object({
 });
 export type DataQueueDecideResponse = Static<typeof DataQueueDecideResponse>;
 
-/** POST /queue/snapshot {tickets}: positions of still-undecided tickets (for 202 answers). */
+/** POST /queue/snapshot {tickets}: positions of still-undecided tickets (for 202 answers); null once decided; a ticket that no longer exists is left out. */
 export const DataQueueSnapshotRequest = Type.Object({ tickets: Type.Array(Id, { maxItems: 20_000 }) }, strict);
 export const DataQueueSnapshotResponse = Type.Object({
-  positions: Type.Array(Type.Object({ ticket: Type.Integer(), position: Type.Union([Type.Integer(), Type.Null()]) })),
+  positions: Type.Array(
+    Type.Object({
+      ticket: Type.Integer(),
+      position: Type.Union([Type.Integer(), Type.Null()]),
+      /** the decision, once there is one */
+      status: Type.Union([DecisionStatusSchema, Type.Null()]),
+      studentId: Type.Integer(),
+    }),
+  ),
 });
 export type DataQueueSnapshotResponse = Static<typeof DataQueueSnapshotResponse>;
 

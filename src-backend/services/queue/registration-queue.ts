@@ -239,26 +239,49 @@ export class RegistrationQueue {
     const waiters = [...this.needPosition].filter((w) => !w.done);
     this.needPosition.clear();
     if (waiters.length === 0) return;
-    let positions = new Map<number, number | null>();
+    let positions: Map<number, DataQueueSnapshotResponse['positions'][number]> | null = null;
     try {
       const res = await this.client.post<DataQueueSnapshotResponse>('data_node', D.queueSnapshot, {
         tickets: waiters.map((w) => w.ticket!),
       });
-      positions = new Map(res.positions.map((p) => [p.ticket, p.position]));
+      positions = new Map(res.positions.map((p) => [p.ticket, p]));
     } catch (err) {
       this.opts.logger?.warn({ err: (err as Error).message }, 'could not read queue positions');
     }
     for (const w of waiters) {
       if (w.done) continue; // decided while we asked
-      const position = positions.get(w.ticket!) ?? null;
-      if (position === null && positions.has(w.ticket!)) continue; // decided; its decision is on the way
+      if (positions && !positions.has(w.ticket!)) {
+        // the ticket went with its course (deleted while the request waited)
+        this.finish(w, {
+          requestId: w.item.requestId,
+          outcome: 'rejected',
+          reason: 'unknown_course',
+          courseId: w.item.courseId,
+          action: w.item.action,
+        });
+        continue;
+      }
+      const snap = positions?.get(w.ticket!);
+      if (snap?.status) {
+        // decided, and this answer may be the first we hear of it (its batch's reply was lost)
+        this.finish(w, {
+          requestId: w.item.requestId,
+          outcome: 'decided',
+          courseId: w.item.courseId,
+          action: w.item.action,
+          status: snap.status,
+          ticket: w.ticket!,
+        });
+        continue;
+      }
       this.finish(w, {
         requestId: w.item.requestId,
         outcome: 'queued',
         courseId: w.item.courseId,
         action: w.item.action,
         ticket: w.ticket!,
-        position: position ?? 1,
+        // 1 when the data service did not answer: GET /student/queue/status has the real place
+        position: snap?.position ?? 1,
       });
     }
   }

@@ -207,17 +207,21 @@ export class QueueDecider {
     return this.st.pendingCount.get()!.n;
   }
 
-  /** Where undecided tickets stand in their course's line (1 = next); null once decided. */
-  positions(tickets: readonly number[]): Array<{ ticket: number; position: number | null }> {
+  /** Where undecided tickets stand in their course's line (1 = next); the decision once made. */
+  positions(
+    tickets: readonly number[],
+  ): Array<{ ticket: number; position: number | null; status: DecisionStatus | null; studentId: number }> {
     const st = this.db.prepare(
-      `SELECT CASE WHEN q.status IS NULL THEN
+      `SELECT q.status, q.student_id AS studentId, CASE WHEN q.status IS NULL THEN
          (SELECT count(*) FROM queue_tickets p WHERE p.status IS NULL AND p.course_id = q.course_id AND p.id <= q.id) END AS position
        FROM queue_tickets q WHERE q.id = ?`,
     );
-    return tickets.map((ticket) => ({
-      ticket,
-      position: (st.get(ticket) as { position: number | null } | undefined)?.position ?? null,
-    }));
+    // A ticket that no longer exists (its course was deleted) is left out of the answer.
+    return tickets.flatMap((ticket) => {
+      const row = st.get(ticket) as
+        { position: number | null; status: DecisionStatus | null; studentId: number } | undefined;
+      return row ? [{ ticket, ...row }] : [];
+    });
   }
 
   private newBatch(): BatchState {

@@ -321,8 +321,15 @@ describe('queue decisions (group commit)', () => {
     expect(res.body.decided).toHaveLength(1);
     expect(res.body.pending).toBe(3);
     const tickets = res.body.tickets.map((t: { ticket: number }) => t.ticket);
-    const snap = await post(P.queueSnapshot, { tickets });
-    expect(snap.body.positions.map((p: { position: number | null }) => p.position)).toEqual([null, 1, 2, 3]);
+    const snap = await post(P.queueSnapshot, { tickets: [...tickets, 777777] });
+    expect(
+      snap.body.positions.map((p: { position: number | null; status: string | null }) => [p.position, p.status]),
+    ).toEqual([
+      [null, 'selected'],
+      [1, null],
+      [2, null],
+      [3, null],
+    ]); // the unknown ticket is left out
     const status = await post(P.queueTickets, { student: { studentId: students[3], group: null } });
     expect(status.body).toMatchObject({ pending: 1, tickets: [{ ticket: tickets[3], status: null, position: 3 }] });
     // a new request waits behind the backlog (FIFO), even with budget to spare
