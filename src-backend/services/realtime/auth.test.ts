@@ -81,14 +81,25 @@ describe('logout and disable', () => {
     await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
   });
 
-  it('refuses the disconnect route without the internal token', async () => {
-    const res = await fetch(`${url}${REALTIME_DISCONNECT_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-      body: JSON.stringify({ userId: student.id, reason: 'x' }),
-    });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INTERNAL_ONLY');
+  it('the disconnect route takes the internal token or an admin session, nothing else', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student' }]);
+    const call = (headers: Record<string, string>) =>
+      fetch(`${url}${REALTIME_DISCONNECT_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ userId: u!.id, reason: 'disabled' }),
+      });
+    const anonymous = await call({});
+    expect(anonymous.status).toBe(401);
+    const asStudent = await call({ authorization: `Bearer ${student.token}` });
+    expect(asStudent.status).toBe(403);
+    expect(((await asStudent.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    const s = track(await connect(url, '/', u!.token));
+    const gone = next(s, 'disconnect');
+    const asAdmin = await call({ authorization: `Bearer ${admin.token}` });
+    expect(asAdmin.status).toBe(200);
+    expect(await asAdmin.json()).toEqual({ disconnected: 1 });
+    await gone;
   });
 });
 

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestStack } from '../../testing/stack.js';
 import { connect, seedUsers, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
@@ -46,6 +48,34 @@ describe('Socket.IO on both transports', () => {
     expect(open.maxPayload).toBe(100_000);
     const health = await raw({ socketPath: stack.socketPath('realtime'), method: 'GET', path: '/health' });
     expect(JSON.parse(health.body)).toMatchObject({ service: 'socketio' });
+  });
+
+  it('upgrades to WebSocket on the Unix socket (what the gateway forwards)', async () => {
+    const head = await new Promise<string>((resolve, reject) => {
+      const c = net.connect(stack.socketPath('realtime'));
+      let got = '';
+      c.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        if (got.includes('\r\n\r\n')) {
+          c.destroy();
+          resolve(got.split('\r\n')[0]!);
+        }
+      });
+      c.on('error', reject);
+      c.write(
+        [
+          'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+          'Host: realtime',
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          'Sec-WebSocket-Version: 13',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
+    expect(head).toBe('HTTP/1.1 101 Switching Protocols');
   });
 });
 

@@ -31,7 +31,6 @@ import {
 } from '../../../contracts/realtime.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
-import { requireInternal } from '../../../shared/internal-auth.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import type { EventManager } from '../core/event-manager.js';
 import type { LogStream } from '../core/log-stream.js';
@@ -63,7 +62,7 @@ function localCount(io: Server, nsp: string): number {
 
 /** The realtime server's HTTP side: seed 003's /health and /stats, seed 004's /api, the internal API. */
 export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
-  const internal = requireInternal(d.internalToken);
+  // every POST (and the management reads) takes another service's internal token or an admin session
   const staff = requireInternalOrAdmin(d.internalToken, d.resolver);
 
   app.get('/health', { schema: { response: { 200: RealtimeHealthBody } } }, async () => {
@@ -103,7 +102,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
 
   app.post(
     REALTIME_EMIT_PATH,
-    { preHandler: internal, schema: { body: InternalEmitRequest, response: { 202: EmitResponse, ...errorResponses } } },
+    { preHandler: staff, schema: { body: InternalEmitRequest, response: { 202: EmitResponse, ...errorResponses } } },
     async (request, reply) => {
       let accepted = 0;
       for (const e of request.body.events) if (d.events.publish(e)) accepted += 1;
@@ -113,7 +112,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
 
   app.post(
     REALTIME_LOGS_PATH,
-    { preHandler: internal, schema: { body: InternalLogsRequest, response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses } } },
+    { preHandler: staff, schema: { body: InternalLogsRequest, response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses } } },
     async (request, reply) => {
       d.logs.ingest(request.body.lines);
       return reply.code(202).send({ accepted: request.body.lines.length });
@@ -122,7 +121,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
 
   app.post(
     REALTIME_DISCONNECT_PATH,
-    { preHandler: internal, schema: { body: InternalDisconnectRequest, response: { 200: DisconnectResponse, ...errorResponses } } },
+    { preHandler: staff, schema: { body: InternalDisconnectRequest, response: { 200: DisconnectResponse, ...errorResponses } } },
     async (request) => {
       const room = Rooms.user(request.body.userId);
       let disconnected = 0;
