@@ -290,8 +290,8 @@ describe('user add-student / add-teacher / list', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^┌─+┬/);
     expect(table.stdout).toMatch(/│ ID +│ Username +│ Name +│ Email +│ Group +│ Status +│/);
-    expect(table.stdout).toMatch(/│ \d+ +│ lamy +│ Amy Lister +│ lamy@example\.com +│ cs-2024 +│ active +│/);
-    expect(table.stdout).toMatch(/│ \d+ +│ lben +│ Ben Lister +│ lben@example\.com +│ cs-2025 +│ active +│/);
+    expect(table.stdout).toMatch(/│ +\d+ │ lamy +│ Amy Lister +│ lamy@example\.com +│ cs-2024 +│ active +│/);
+    expect(table.stdout).toMatch(/│ +\d+ │ lben +│ Ben Lister +│ lben@example\.com +│ cs-2025 +│ active +│/);
     expect(table.stdout).toMatch(/└─+┴.*\n2 students matching "lister"\n$/);
     const one = await cli(h, ['user', 'list', '--user-type', 'student', '--search', 'ben l']);
     expect(one.stdout).toContain('lben');

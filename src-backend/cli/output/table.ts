@@ -2,7 +2,11 @@ import Table from 'cli-table3';
 
 /** A unicode box table (cli-table3's default characters); no colour codes in the borders. */
 export function renderTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const table = new Table({ head: [...head], style: { head: [], border: [] } });
+  // Numbers read best right-aligned (the seed's ID column); a column is numeric if every cell is.
+  const colAligns = head.map((_, i) =>
+    rows.length > 0 && rows.every((r) => typeof r[i] === 'number') ? 'right' : 'left',
+  );
+  const table = new Table({ head: [...head], colAligns, style: { head: [], border: [] } });
   for (const row of rows) table.push(row.map((c) => String(c)));
   return table.toString();
 }
