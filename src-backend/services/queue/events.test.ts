@@ -55,7 +55,7 @@ function nextEvent<T>(socket: Socket, event: string, timeoutMs = 5000): Promise<
   });
 }
 
-describe('selection events', () => {
+describe('selection events', { timeout: 30_000 }, () => {
   it('sends the outcome to the student’s room and the new seat count to the course room', async () => {
     const socket = await connect(student.token);
     const watched = await socket.timeout(3000).emitWithAck('course:watch', { courseIds: [course.id] });

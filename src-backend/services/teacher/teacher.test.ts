@@ -55,7 +55,8 @@ async function create(who: Caller, over: Partial<CreateCourseRequest> = {}): Pro
   return res.body.course;
 }
 
-describe('teacher_node (real processes)', () => {
+// A loaded 2-core machine can stretch a handful of real HTTP round trips past vitest's 5 s default.
+describe('teacher_node (real processes)', { timeout: 30_000 }, () => {
   it('creates a course for the signed-in teacher; students and anonymous callers are refused', async () => {
     const c = await create(t1);
     expect(c).toMatchObject({

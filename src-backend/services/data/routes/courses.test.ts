@@ -68,13 +68,13 @@ const req = (
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-cr-'));
   built = await buildDataApp({ config: { dataDir: dir, internalToken: TOKEN } });
-});
+}, 20_000);
 afterEach(async () => {
   await built.app.close();
   fs.rmSync(dir, { recursive: true, force: true });
-});
+}, 20_000);
 
-describe('course storage', () => {
+describe('course storage', { timeout: 20_000 }, () => {
   it('serves GET /courses publicly and everything else only with the internal token', async () => {
     const a = admin();
     await create(a, { code: 'PUB1' });
@@ -207,7 +207,7 @@ describe('course storage', () => {
   });
 });
 
-describe('queue decisions (group commit)', () => {
+describe('queue decisions (group commit)', { timeout: 20_000 }, () => {
   it('decides FIFO: exactly capacity selected, the rest full, duplicates already_selected', async () => {
     const c = await create(admin(), { capacity: 3 });
     await post(P.windowOpen, { actor: admin() });
