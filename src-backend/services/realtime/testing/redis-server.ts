@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { freePort } from '../../../testing/ports.js';
 import { waitFor } from '../../../testing/wait-for.js';
 
-export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN || '/usr/bin/redis-server';
+/** REDIS_SERVER_BIN, else the first redis-server on PATH, else Debian's location. */
+export const REDIS_SERVER_BIN =
+  process.env.REDIS_SERVER_BIN ||
+  (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((d) => path.join(d, 'redis-server'))
+    .find((p) => fs.existsSync(p)) ||
+  '/usr/bin/redis-server';
 
 export interface RedisProcess {
   readonly url: string;
