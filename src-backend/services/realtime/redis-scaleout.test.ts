@@ -138,6 +138,18 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     expect(await gone).toBe('io server disconnect');
   });
 
+  it('a burst of 5,000 seat changes through A reaches a watcher on B as exactly one emit, the latest', async () => {
+    const w = track(await connect(urlB, '/courses', s2.token));
+    await ask(w, 'course:watch', { courseIds: [51] });
+    const got = collect<{ enrolled: number }>(w, 'course:seats');
+    const events = Array.from({ length: 5000 }, (_, i) => ({ event: 'course:seats', room: 'course:51', data: { courseId: 51, enrolled: i + 1, capacity: 9999, seatsLeft: 9998 - i } }));
+    const res = await post(urlA, REALTIME_EMIT_PATH, { events });
+    expect(res.body).toEqual({ accepted: 5000, ignored: 0 });
+    await waitFor(() => got.length >= 1, 3000);
+    await sleep(500);
+    expect(got).toEqual([{ courseId: 51, enrolled: 5000, capacity: 9999, seatsLeft: 4999 }]);
+  });
+
   it('pending throttled events live in Redis: both instances see them, either can flush them', async () => {
     const put = (url: string, body: unknown) =>
       fetch(`${url}${THROTTLER_PATHS.config}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': stack.env.INTERNAL_TOKEN! }, body: JSON.stringify(body) });
