@@ -245,6 +245,8 @@ async function main(): Promise<void> {
     // A closed loop over students: about CONCURRENCY requests in flight at any time.
     let next = 0;
     const cpuBefore = cpuSeconds(sup);
+    // The machine is shared: its load says how much of the 2 cores this run could have had.
+    const loadBefore = os.loadavg()[0]!;
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: Math.max(1, Math.round(CONCURRENCY / PICKS)) }, async () => {
@@ -253,6 +255,7 @@ async function main(): Promise<void> {
     );
     const wallMs = performance.now() - t0;
     const cpuAfter = cpuSeconds(sup);
+    const loadAfter = os.loadavg()[0]!;
     const cpuDuringRush = Object.fromEntries(
       Object.entries(cpuAfter).map(([k, v]) => [k, round(v - (cpuBefore[k] ?? 0), 2)]),
     );
@@ -293,6 +296,7 @@ async function main(): Promise<void> {
     console.log(
       `latency p50 ${lat.p50.toFixed(1)} ms   p99 ${lat.p99.toFixed(1)} ms   max ${lat.max.toFixed(1)} ms   (target p99 ≤ 1000 ms)`,
     );
+    console.log(`1-minute load average: ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (2 cores)`);
     console.log(
       `CPU seconds during the rush: ${Object.entries(cpuDuringRush)
         .map(([k, v]) => `${k} ${v}`)
@@ -321,7 +325,11 @@ async function main(): Promise<void> {
       realtime: WITH_REALTIME,
       warm: WARM,
       sessionCacheMs: SESSION_CACHE_MS ? Number(SESSION_CACHE_MS) : 3000,
-      machine: { ...machineInfo(), cpus: os.cpus().length },
+      machine: {
+        ...machineInfo(),
+        cpus: os.cpus().length,
+        loadAvg1m: { before: round(loadBefore, 2), after: round(loadAfter, 2) },
+      },
       selections: total,
       wallMs: round(wallMs, 1),
       decidedPerSec,
