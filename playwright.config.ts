@@ -30,5 +30,10 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
-  projects: [{ name: 'chromium', testIgnore: /electron\.spec\.ts/ }, { name: 'electron', testMatch: /electron\.spec\.ts/ }],
+  projects: [
+    { name: 'chromium', testIgnore: /electron\.spec\.ts/ },
+    { name: 'electron', testMatch: /electron\.spec\.ts/ },
+    // Benchmarks only when asked for (CSC_BENCH=1 npx playwright test --project bench), never in a test run.
+    ...(process.env.CSC_BENCH ? [{ name: 'bench', testMatch: /\.bench\.ts$/ }] : []),
+  ],
 });

@@ -12,14 +12,32 @@ export const LOG_BACKLOG = 1000;
 /** Safety valve: if frames stop (hidden window), at most this many lines wait for one. */
 const PENDING_CAP = LOG_BUFFER_CAP;
 
+/**
+ * At most this many list updates a second. Every update re-lays-out and repaints the list, and
+ * without a GPU a repaint of the window costs tens of milliseconds, so a flood is shown as ~10
+ * batched updates a second (each one frame-aligned), which reads as live and leaves frames for
+ * scrolling and typing.
+ */
+export const LOG_FLUSH_MIN_MS = 100;
+
 type Scheduler = (cb: () => void) => void;
-const nextFrame: Scheduler = (cb) =>
-  typeof requestAnimationFrame === 'function' && !document.hidden ? requestAnimationFrame(() => cb()) : setTimeout(cb, 50);
+let lastFlushAt = 0;
+const nextFrame: Scheduler = (cb) => {
+  const wait = Math.max(0, lastFlushAt + LOG_FLUSH_MIN_MS - performance.now());
+  const onFrame = () => {
+    lastFlushAt = performance.now();
+    cb();
+  };
+  // A hidden window gets no frames: fall back to a timer so the buffer still drains.
+  const frame = () => (typeof requestAnimationFrame === 'function' && !document.hidden ? requestAnimationFrame(onFrame) : onFrame());
+  if (wait > 0) setTimeout(frame, wait);
+  else frame();
+};
 
 /**
  * The live log stream. Thousands of lines a second arrive on /logs; they are queued and applied
- * once per animation frame as ONE array swap on shallow refs, so Vue does one update per frame,
- * not one per line, and the list is virtualised by the view.
+ * in one animation frame per batch (at most every LOG_FLUSH_MIN_MS) as ONE array swap on shallow
+ * refs, so Vue does one update per batch, not one per line, and the list is virtualised by the view.
  */
 export const useLogsStore = defineStore('logs', () => {
   const lines = shallowRef<LogLine[]>([]);
