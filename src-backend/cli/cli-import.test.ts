@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthUser } from '../contracts/auth.js';
 import { waitFor } from '../testing/wait-for.js';
 import { startStack, type TestStack } from '../testing/stack.js';
-import { cliEnvFor, makeHome, oneErrorLine, runCli, type CliRun } from './testing/run-cli.js';
+import { cliEnvFor, cliJs, makeHome, oneErrorLine, runCli, type CliRun } from './testing/run-cli.js';
 
 // Real processes on a shared 2-core machine; the 10,000-row case is a correctness check, not a timing.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
@@ -311,5 +312,40 @@ describe('import csv', () => {
     expect(inDb).toBeLessThanOrEqual(created.length + unknown.length);
     // The supervisor brings auth_node back; the CLI works again.
     await waitFor(async () => (await cli(['user', 'list', '--user-type', 'admin', '--json'])).code === 0, 30_000, 250);
+  });
+
+  it('Ctrl-C stops after the chunk in flight and still writes every row’s fate', async () => {
+    const lines = ['username,name,email,group'];
+    for (let i = 1; i <= 6000; i++) lines.push(`intr${i},Intr ${i},intr${i}@example.com,g`);
+    const file = csvFile('interrupt.csv', lines.join('\n') + '\n');
+    const out = path.join(work, 'interrupt-results.csv');
+    const child = spawn(
+      process.execPath,
+      [cliJs(), 'import', 'csv', file, '--user-type', 'student', '--generate-passwords', '--output', out],
+      { env: { PATH: process.env.PATH ?? '', HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const count = async () =>
+      (await stack.client.get<UserPage>('data_node', `${IdentityPaths.users}?role=student&search=intr&pageSize=1`))
+        .total;
+    await waitFor(async () => (await count()) >= 1000, 60_000, 20);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('stopping after the current chunk');
+    expect(stderr).toMatch(/error: interrupted after \d+ rows\n$/);
+    const rows = readResults(out).slice(1);
+    expect(rows).toHaveLength(6000);
+    const created = rows.filter((r) => r[4] === 'created');
+    expect(created.length).toBeGreaterThanOrEqual(1000);
+    expect(created.length).toBeLessThan(6000);
+    expect(
+      rows
+        .filter((r) => r[4] !== 'created')
+        .every((r) => r[4] === 'not imported: interrupted after ' + created.length + ' rows'),
+    ).toBe(true);
+    // a clean stop: the database holds exactly the rows called created
+    expect(await count()).toBe(created.length);
   });
 });

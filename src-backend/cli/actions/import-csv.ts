@@ -1,5 +1,5 @@
 import { AuthPaths, BULK_MAX_ROWS } from '../../contracts/auth.js';
-import { failure, usageError } from '../cli-error.js';
+import { CliError, ExitCode, failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
 import { readUsersCsv } from '../csv/read-users-csv.js';
@@ -50,7 +50,29 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   const progress = ctx.io.stderr.isTTY
     ? (done: number, all: number) => ctx.io.stderr.write(`\rimporting ${done}/${all}…`)
     : undefined;
-  const outcome = await importUsers(ctx, session.token, opts.userType, parsed.rows, opts.atomic === true, progress);
+  // Ctrl-C finishes the chunk in flight and writes the results, so no created account's
+  // password or secret is lost; a second Ctrl-C quits at once.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(ExitCode.interrupted);
+    interrupted = true;
+    ctx.note('\nstopping after the current chunk (Ctrl-C again to quit now)…');
+  };
+  process.on('SIGINT', onSigint);
+  let outcome;
+  try {
+    outcome = await importUsers(
+      ctx,
+      session.token,
+      opts.userType,
+      parsed.rows,
+      opts.atomic === true,
+      progress,
+      () => interrupted,
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   if (progress) ctx.io.stderr.write('\r\x1b[K');
   for (const [line, r] of outcome.results) results.set(line, r);
   listBad(
@@ -73,7 +95,7 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
       ),
     );
   }
-  if (outcome.aborted) throw failure(outcome.aborted);
+  if (outcome.aborted) throw new CliError(outcome.aborted, interrupted ? ExitCode.interrupted : ExitCode.failure);
   if (notImported > 0) throw failure(`${notImported} of ${total} rows were not imported (listed above)`);
 }
 

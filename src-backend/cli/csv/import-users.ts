@@ -48,7 +48,7 @@ export interface ImportOutcome {
   readonly failed: readonly CsvBadRow[];
   /** one per row sent, keyed by the line it starts on */
   readonly results: ReadonlyMap<number, ResultRow>;
-  /** set when the import stopped part-way (a service went away) */
+  /** set when the import stopped part-way (a service went away, or Ctrl-C) */
   readonly aborted: string | null;
 }
 
@@ -63,6 +63,8 @@ export async function importUsers(
   rows: readonly CsvUserRow[],
   atomic: boolean,
   onProgress: (done: number, total: number) => void = () => undefined,
+  /** asked between chunks: true stops cleanly (Ctrl-C), so every row's fate stays known */
+  shouldStop: () => boolean = () => false,
 ): Promise<ImportOutcome> {
   const resultsByLine = new Map<number, ResultRow>();
   const failed: CsvBadRow[] = [];
@@ -75,6 +77,10 @@ export async function importUsers(
   let start = 0;
 
   for (const chunk of chunks) {
+    if (shouldStop()) {
+      aborted = `interrupted after ${start} rows`;
+      break;
+    }
     const body: BulkCreateRequest = { users: chunk.map((r) => toBulkRow(userType, r)), atomic };
     let res;
     try {
