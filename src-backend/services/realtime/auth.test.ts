@@ -71,6 +71,16 @@ describe('logout and disable', () => {
     expect(bystander.connected).toBe(true);
   });
 
+  it('end to end: logging out through auth_node ends that user\'s sockets', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student' }]);
+    const s = track(await connect(url, '/', u!.token));
+    const gone = next<string>(s, 'disconnect', 5000);
+    const res = await stack.client.request('POST', 'auth_node', '/logout', {}, { token: u!.token, internal: false });
+    expect(res.statusCode).toBeLessThan(300);
+    expect(await gone).toBe('io server disconnect');
+    await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
+  });
+
   it('a revoked session cannot come back, even right away (the handshake cache is dropped)', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const s = track(await connect(url, '/', u!.token));
