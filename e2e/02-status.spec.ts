@@ -45,3 +45,21 @@ test('a process killed with SIGKILL goes restarting → running with a new pid',
   expect(after.restarts).toBeGreaterThan(before.restarts);
   await expect(row.locator('[data-col="pid"]')).toHaveText(String(after.pid));
 });
+
+test('stop and start a process from the console, with a confirmation before stopping', async ({ page }) => {
+  await openSignedIn(page, Backend.fromEnv(), '/status');
+  const row = page.getByTestId('process-table').locator('tr[data-process="student_node"]');
+  await expect(row).toHaveAttribute('data-state', 'running');
+
+  await row.getByRole('button', { name: 'Stop Student Node', exact: true }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Stop Student Node?' });
+  await expect(confirm).toBeVisible();
+  await page.getByTestId('confirm-ok').click();
+  await expect(row).toHaveAttribute('data-state', 'stopped', { timeout: 20_000 });
+  await expect(page.getByTestId('overall')).toContainText('Degraded');
+  await expect(page.getByTestId('running-count')).toHaveText('5 / 6');
+
+  await row.getByRole('button', { name: 'Start Student Node', exact: true }).click();
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
+  await expect(page.getByTestId('overall')).toContainText('Healthy');
+});

@@ -86,6 +86,13 @@ test('adding a student shows a QR code that decodes back to its otpauth URI', as
   await again.getByTestId('add-user-submit').click();
   await expect(again.locator('#au-username-err')).not.toBeEmpty();
   await page.keyboard.press('Escape');
+
+  // Reset 2FA: a confirmation, then a one-time reset code to hand over.
+  await page.getByRole('button', { name: 'Reset 2FA for alice.e2e' }).click();
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('reset-code')).toHaveText(/^[0-9A-Z]{4,}(-[0-9A-Z]+)*$/);
+  await page.keyboard.press('Escape');
+
   await page.getByTestId('users-search').fill('');
   await screenshot(page, 'users');
 });
