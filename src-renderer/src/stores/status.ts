@@ -83,12 +83,9 @@ export const useStatusStore = defineStore('status', () => {
   function start(): void {
     stop();
     useRealtimeStore().socket('/admin').on('admin_event', onAdminEvent);
-    // The Electron preload pushes status changes directly; use them when they exist.
-    unsubscribeIpc =
-      window.api?.onStatusChanged((s) => {
-        status.value = s;
-        updatedAt.value = Date.now();
-      }) ?? null;
+    // Inside Electron the main process pushes each process's changes directly, even while the
+    // realtime server itself is the one restarting.
+    unsubscribeIpc = window.api?.onStatusChanged((p) => applyProcess(p)) ?? null;
     void refresh();
     timer = setInterval(() => void refresh(), POLL_MS);
   }
