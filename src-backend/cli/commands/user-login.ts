@@ -13,7 +13,10 @@ export function registerLogin(user: Command, ctx: CliContext): void {
     .command('login')
     .description('sign in as an admin and keep the session for 24 h in ~/.course_selection/config.json')
     .requiredOption('--username <name>', 'admin username')
-    .option('--password <password>', 'password; asked without echo when left out (a flag shows in ps, the prompt or stdin does not)')
+    .option(
+      '--password <password>',
+      'password; asked without echo when left out (a flag shows in ps, the prompt or stdin does not)',
+    )
     .option('--totp <code>', "6-digit code from the admin's authenticator app, once 2FA is on")
     .addHelpText(
       'after',
