@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import { createPinia, setActivePinia } from 'pinia';
+import type { AuthUser, UserPage } from '@contracts/auth';
+import { ApiClient } from '../api/client';
+import { installApi } from '../api/instance';
+import { MemoryTransport } from '../testing/memory-transport';
+import { useUsersStore } from './users';
+
+const user = (id: number, username: string): AuthUser => ({
+  id,
+  username,
+  name: username,
+  email: `${username}@example.com`,
+  role: 'student',
+  group: 'g1',
+  disabled: false,
+  mustChangePassword: false,
+  totpEnabled: true,
+  createdAt: '2026-01-01T00:00:00Z',
+});
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) {
+    await nextTick();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+};
+
+describe('useUsersStore', () => {
+  let transport: MemoryTransport;
+  let delays: Record<string, number>;
+
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    delays = {};
+    transport = new MemoryTransport().on('GET', 'auth_node', /^\/admin\/users\?/, async (req) => {
+      const q = new URL(req.path, 'http://x').searchParams;
+      const search = q.get('search') ?? '';
+      await new Promise((r) => setTimeout(r, delays[search] ?? 0));
+      const page: UserPage = { items: [user(1, search || 'all')], total: 60, page: Number(q.get('page')), pageSize: Number(q.get('pageSize')) };
+      return { status: 200, body: page };
+    });
+    installApi(new ApiClient(transport)).setToken('t');
+  });
+
+  it('asks for role, search, page, size and sort from the allow-list', async () => {
+    const s = useUsersStore();
+    await s.load();
+    s.sortBy('username');
+    await flush();
+    s.sortBy('username');
+    await flush();
+    const last = new URL(transport.requests.at(-1)!.path, 'http://x').searchParams;
+    expect(Object.fromEntries(last)).toEqual({ role: 'student', page: '1', pageSize: '25', sort: 'username', order: 'desc' });
+    expect(s.pages).toBe(3);
+  });
+
+  it('goes back to page 1 when the filter changes', async () => {
+    const s = useUsersStore();
+    s.page = 3;
+    await flush();
+    s.role = 'teacher';
+    await flush();
+    expect(s.page).toBe(1);
+    const last = new URL(transport.requests.at(-1)!.path, 'http://x').searchParams;
+    expect(last.get('role')).toBe('teacher');
+    expect(last.get('page')).toBe('1');
+  });
+
+  it('ignores an older answer that arrives after a newer one (fast typing)', async () => {
+    const s = useUsersStore();
+    delays = { al: 60, alice: 0 };
+    s.search = 'al';
+    await flush();
+    s.search = 'alice';
+    await new Promise((r) => setTimeout(r, 120));
+    expect(s.items.map((u) => u.username)).toEqual(['alice']);
+    expect(s.loading).toBe(false);
+  });
+});
