@@ -53,6 +53,8 @@ export class ServiceClient {
   private readonly pools = new Map<string, Pool>();
   /** until when a service's socket is skipped after it failed */
   private readonly socketDownUntil = new Map<ServiceName, number>();
+  private readonly socketPaths = new Map<ServiceName, string>();
+  private readonly socketSeen = new Map<ServiceName, { present: boolean; until: number }>();
   private readonly timeoutMs: number;
   private closed = false;
 
@@ -98,6 +100,7 @@ export class ServiceClient {
       if (route.transport === 'unix' && isConnectFailure(err)) {
         // Socket gone or refusing: remember for a moment and go over TCP instead.
         this.socketDownUntil.set(service, Date.now() + SOCKET_RETRY_MS);
+        this.socketSeen.delete(service);
         const http = this.httpPool(service);
         try {
           return await this.send<T>(http, 'http', method, path, headers, payload, timeoutMs);
@@ -169,11 +172,28 @@ export class ServiceClient {
     if (config.urls[service] || !config.useSockets) return { pool: this.httpPool(service), transport: 'http' };
     const downUntil = this.socketDownUntil.get(service) ?? 0;
     if (downUntil > Date.now()) return { pool: this.httpPool(service), transport: 'http' };
-    const socketPath = socketPathFor(service, config.socketDir);
-    if (process.platform !== 'win32' && !fs.existsSync(socketPath)) {
-      return { pool: this.httpPool(service), transport: 'http' };
+    if (!this.socketPresent(service)) return { pool: this.httpPool(service), transport: 'http' };
+    return { pool: this.pool(`unix:${service}`, 'http://localhost', this.socketPath(service)), transport: 'unix' };
+  }
+
+  private socketPath(service: ServiceName): string {
+    let p = this.socketPaths.get(service);
+    if (p === undefined) {
+      p = socketPathFor(service, this.opts.config.socketDir);
+      this.socketPaths.set(service, p);
     }
-    return { pool: this.pool(`unix:${service}`, 'http://localhost', socketPath), transport: 'unix' };
+    return p;
+  }
+
+  /** Whether the socket file exists, looked up at most once a second: not a stat per call. */
+  private socketPresent(service: ServiceName): boolean {
+    if (process.platform === 'win32') return true;
+    const now = Date.now();
+    const seen = this.socketSeen.get(service);
+    if (seen && seen.until > now) return seen.present;
+    const present = fs.existsSync(this.socketPath(service));
+    this.socketSeen.set(service, { present, until: now + SOCKET_RETRY_MS });
+    return present;
   }
 
   private httpPool(service: ServiceName): Pool {

@@ -57,7 +57,11 @@ describe('supervisor over real processes', () => {
 
   it('falls back to HTTP when the socket file is removed', async () => {
     fs.rmSync(stack.socketPath('data_node'));
-    const res = await stack.client.request<{ transport: string }>('GET', 'data_node', '/health');
+    // The client looks at the socket file at most once a second (not a stat per call).
+    const res = await waitFor(async () => {
+      const r = await stack.client.request<{ transport: string }>('GET', 'data_node', '/health');
+      return r.transport === 'http' ? r : null;
+    }, 3000);
     expect(res.statusCode).toBe(200);
     expect(res.transport).toBe('http');
     expect(res.body.transport).toBe('http');
