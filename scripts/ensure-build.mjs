@@ -1,8 +1,28 @@
-// Build once if the bundle is missing, so `npm run server` and the benches work on a fresh clone.
-import { existsSync } from 'node:fs';
+// Build when the bundle is missing or older than the sources, so `npm run server` and the
+// benches never run stale code. Extra arguments name outputs that must exist.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 
-if (!existsSync('out/main/server.js') || !existsSync('out/renderer/index.html')) {
-  console.error('building (first run)…');
+const required = ['out/main/server.js', 'out/renderer/index.html', ...process.argv.slice(2)];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const missing = required.filter((f) => !existsSync(f));
+const built = missing.length ? 0 : Math.min(...required.map((f) => statSync(f).mtimeMs));
+const sources = Math.max(
+  ...['src-backend', 'src-main', 'src-renderer'].map(newestSource),
+  ...['package.json', 'electron.vite.config.ts'].map((f) => statSync(f).mtimeMs),
+);
+if (missing.length || sources > built) {
+  console.error(missing.length ? 'building (first run)…' : 'sources changed since the last build: rebuilding…');
   execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
 }
