@@ -108,6 +108,8 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   });
   // A forked child whose parent died must not linger as an orphan.
   process.on('disconnect', () => void shutdown('parent went away'));
+  // A parent that died while we were still starting sent its 'disconnect' before anyone listened.
+  if (typeof process.send === 'function' && !process.connected) void shutdown('parent went away during start-up');
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
     process.exit(1);
