@@ -113,6 +113,36 @@ describe('course-cli with npm run server', () => {
     expect(status.stdout.match(/● .* running /g)).toHaveLength(6);
   });
 
+  it('status shows a crashed process coming back, with its restart count', async () => {
+    const h = home();
+    expect(
+      (await runCli(['user', 'login', '--username', 'admin'], { home: h, env, input: `${ADMIN_PASSWORD}\n` })).code,
+    ).toBe(0);
+    type Status = { processes: { name: string; state: string; pid: number; restarts: number }[] };
+    const queue = async () =>
+      (JSON.parse((await runCli(['status', '--json'], { home: h, env })).stdout) as Status).processes.find(
+        (p) => p.name === 'queue_node',
+      )!;
+    const before = await queue();
+    process.kill(before.pid, 'SIGKILL');
+    const after = await waitFor(
+      async () => {
+        const q = await queue();
+        return q.state === 'running' && q.pid !== before.pid ? q : null;
+      },
+      30_000,
+      200,
+    );
+    expect(after.restarts).toBe(before.restarts + 1);
+    const table = await runCli(['status'], { home: h, env });
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `● Queue Node +running +unix +[\\d.]+ ms +pid ${after.pid}, ${after.restarts} restart${after.restarts === 1 ? '' : 's'}(,|$)`,
+        'm',
+      ),
+    );
+  });
+
   it('once the server stops, the same commands say the services are not running', async () => {
     const h = home();
     expect(

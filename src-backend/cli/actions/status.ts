@@ -42,7 +42,11 @@ export async function status(ctx: CliContext, opts: StatusOptions): Promise<void
     for (const l of lines) {
       const latency =
         l.latencyMs === null ? '—' : `${l.latencyMs < 10 ? l.latencyMs.toFixed(1) : Math.round(l.latencyMs)} ms`;
-      const extra = [l.pid ? `pid ${l.pid}` : null, l.restarts ? `${l.restarts} restarts` : null, l.note]
+      const extra = [
+        l.pid ? `pid ${l.pid}` : null,
+        l.restarts ? `${l.restarts} restart${l.restarts === 1 ? '' : 's'}` : null,
+        l.note,
+      ]
         .filter(Boolean)
         .join(', ');
       ctx.out(
