@@ -38,7 +38,9 @@ test('a process killed with SIGKILL goes restarting → running with a new pid',
 
   process.kill(before.pid!, 'SIGKILL');
 
-  await expect.poll(() => page.evaluate('window.__states.join(",")'), { timeout: 20_000 }).toMatch(/restarting.*running$/);
+  await expect
+    .poll(() => page.evaluate('window.__states.join(",")'), { timeout: 20_000 })
+    .toMatch(/restarting.*running$/);
   const after = (await backend.status(token)).processes.find((p) => p.name === 'teacher_node')!;
   expect(after.state).toBe('running');
   expect(after.pid).not.toBe(before.pid);

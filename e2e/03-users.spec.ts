@@ -20,7 +20,12 @@ interface PageCanvas {
   height: number;
   getContext(kind: '2d'): {
     drawImage(img: PageImage, x: number, y: number): void;
-    getImageData(x: number, y: number, w: number, h: number): { width: number; height: number; data: ArrayLike<number> };
+    getImageData(
+      x: number,
+      y: number,
+      w: number,
+      h: number,
+    ): { width: number; height: number; data: ArrayLike<number> };
   };
 }
 
@@ -120,7 +125,9 @@ test('deleting a user asks for confirmation first', async ({ page }) => {
   await expect(page.getByTestId('list-empty')).toBeVisible();
 });
 
-test('a CSV import previews a bad row with its line and reason, imports the rest, and offers the results CSV', async ({ page }) => {
+test('a CSV import previews a bad row with its line and reason, imports the rest, and offers the results CSV', async ({
+  page,
+}) => {
   await openSignedIn(page, Backend.fromEnv(), '/users');
   await page.getByTestId('import-csv').click();
   const dialog = page.getByRole('dialog', { name: 'Import students from CSV' });
@@ -129,7 +136,9 @@ test('a CSV import previews a bad row with its line and reason, imports the rest
     'csv.one,"One, Student",csv.one@example.com,cs-2024\r\n' +
     'x,Bad Row,not-an-email,cs-2024\r\n' +
     'csv.two,Two Student,csv.two@example.com,cs-2024\r\n';
-  await dialog.getByTestId('csv-file').setInputFiles({ name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await dialog
+    .getByTestId('csv-file')
+    .setInputFiles({ name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
 
   await expect(dialog.getByTestId('csv-summary')).toContainText('2 ready');
   await expect(dialog.getByTestId('csv-summary')).toContainText('1 with errors');

@@ -2,7 +2,8 @@ import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
 
-const kept = async (text: string | null) => Number((text ?? '').match(/of ([\d,]+) kept/)?.[1]?.replace(/,/g, '') ?? NaN);
+const kept = async (text: string | null) =>
+  Number((text ?? '').match(/of ([\d,]+) kept/)?.[1]?.replace(/,/g, '') ?? NaN);
 
 test('logs open with a backlog and stream new lines live; filters and pause work', async ({ page }) => {
   const backend = Backend.fromEnv();

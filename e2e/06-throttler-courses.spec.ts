@@ -9,7 +9,15 @@ async function scenario(backend: Backend, token: string, code: string) {
   const { course } = await backend.ok<{ course: Course }>(
     'POST',
     '/api/teacher_node/teacher/course/create',
-    { code, name: `E2E course ${code}`, capacity: 10, credits: 3, slots: [{ day: 2, start: '10:00', end: '11:30' }], location: 'Room 1', allowedGroups: [] },
+    {
+      code,
+      name: `E2E course ${code}`,
+      capacity: 10,
+      credits: 3,
+      slots: [{ day: 2, start: '10:00', end: '11:30' }],
+      location: 'Room 1',
+      allowedGroups: [],
+    },
     token,
   );
   await backend.ok('POST', '/api/teacher_node/admin/selection-window/open', {}, token);
@@ -19,7 +27,12 @@ async function scenario(backend: Backend, token: string, code: string) {
 async function studentSelects(backend: Backend, token: string, username: string, courseId: number): Promise<void> {
   const s = await backend.createStudent(token, username);
   const { token: st } = await backend.studentLogin(username, s.password, s.totpSecret);
-  const res = await backend.call<{ status: string }>('POST', '/api/student_node/student/course/select', { courseId }, st);
+  const res = await backend.call<{ status: string }>(
+    'POST',
+    '/api/student_node/student/course/select',
+    { courseId },
+    st,
+  );
   expect([200, 202]).toContain(res.status);
 }
 

@@ -9,7 +9,8 @@ function electronBinary(): { path: string | null; reason: string } {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve('electron/package.json'));
     const pathFile = path.join(pkgDir, 'path.txt');
-    if (!fs.existsSync(pathFile)) return { path: null, reason: `no Electron binary: ${pathFile} is missing (the download was blocked)` };
+    if (!fs.existsSync(pathFile))
+      return { path: null, reason: `no Electron binary: ${pathFile} is missing (the download was blocked)` };
     const bin = path.join(pkgDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
     if (!fs.existsSync(bin)) return { path: null, reason: `no Electron binary at ${bin}` };
     return { path: bin, reason: '' };
@@ -42,7 +43,9 @@ test.describe('desktop app (Electron)', () => {
       expect(await win.evaluate('typeof window.api === "object" && typeof window.require === "undefined"')).toBe(true);
       await win.getByLabel('Password').fill('electron-e2e-password');
       await win.getByLabel('Password').press('Enter');
-      await expect(win.getByTestId('process-table').locator('tr[data-state="running"]')).toHaveCount(6, { timeout: 60_000 });
+      await expect(win.getByTestId('process-table').locator('tr[data-state="running"]')).toHaveCount(6, {
+        timeout: 60_000,
+      });
     } finally {
       await Promise.race([app.close(), new Promise((r) => setTimeout(r, 15_000))]);
       app.process().kill('SIGKILL');

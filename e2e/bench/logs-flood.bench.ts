@@ -33,7 +33,8 @@ test('logs view under a flood of lines', async ({ page }) => {
   await openSignedIn(page, Backend.fromEnv(), '/logs');
   await expect(page.getByTestId('log-line').first()).toBeVisible();
   const counts = page.getByTestId('log-counts');
-  const kept = async () => Number(((await counts.textContent()) ?? '').match(/of ([\d,]+) kept/)?.[1]?.replace(/,/g, '') ?? 0);
+  const kept = async () =>
+    Number(((await counts.textContent()) ?? '').match(/of ([\d,]+) kept/)?.[1]?.replace(/,/g, '') ?? 0);
   const before = await kept();
 
   await page.evaluate(`(() => {
@@ -74,7 +75,11 @@ test('logs view under a flood of lines', async ({ page }) => {
   if (profile) {
     // Where the main thread went, by self time: for finding what to make cheaper.
     const { profile: prof } = (await profile.send('Profiler.stop')) as unknown as {
-      profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+      profile: {
+        nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+        samples: number[];
+        timeDeltas: number[];
+      };
     };
     const self = new Map<number, number>();
     prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
@@ -83,7 +88,8 @@ test('logs view under a flood of lines', async ({ page }) => {
       const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
       byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0));
     }
-    for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+    for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
   }
   // Every line reaches the buffer (capped at 20,000), i.e. nothing was dropped on the way.
   const expected = Math.min(CAP, before + total);
@@ -104,8 +110,17 @@ test('logs view under a flood of lines', async ({ page }) => {
     secondsUntilAllShown: Number(drainedSeconds.toFixed(2)),
     frames: frames.length,
     framesPerSecond: Number((frames.length / drainedSeconds).toFixed(1)),
-    frameMs: { p50: Number(pct(50).toFixed(1)), p95: Number(pct(95).toFixed(1)), p99: Number(pct(99).toFixed(1)), max: Number((frames.at(-1) ?? 0).toFixed(1)) },
-    longTasks: { count: m.longTasks.length, maxMs: Number(Math.max(0, ...m.longTasks).toFixed(1)), totalMs: Number(m.longTasks.reduce((a, b) => a + b, 0).toFixed(1)) },
+    frameMs: {
+      p50: Number(pct(50).toFixed(1)),
+      p95: Number(pct(95).toFixed(1)),
+      p99: Number(pct(99).toFixed(1)),
+      max: Number((frames.at(-1) ?? 0).toFixed(1)),
+    },
+    longTasks: {
+      count: m.longTasks.length,
+      maxMs: Number(Math.max(0, ...m.longTasks).toFixed(1)),
+      totalMs: Number(m.longTasks.reduce((a, b) => a + b, 0).toFixed(1)),
+    },
     bufferCap: CAP,
   };
   console.log(

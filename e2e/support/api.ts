@@ -16,7 +16,8 @@ export class Backend {
   static fromEnv(): Backend {
     const url = process.env.E2E_BASE_URL;
     const pw = process.env.E2E_ADMIN_PASSWORD;
-    if (!url || !pw) throw new Error('E2E_BASE_URL/E2E_ADMIN_PASSWORD missing: run through playwright.config.ts (global setup)');
+    if (!url || !pw)
+      throw new Error('E2E_BASE_URL/E2E_ADMIN_PASSWORD missing: run through playwright.config.ts (global setup)');
     return new Backend(url, pw);
   }
 
@@ -36,19 +37,27 @@ export class Backend {
 
   async ok<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
     const res = await this.call<T>(method, path, body, token);
-    if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status < 200 || res.status >= 300)
+      throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
   async adminLogin(): Promise<LoginResponse> {
-    return this.ok<LoginResponse>('POST', '/api/auth_node/login/admin', { username: 'admin', password: this.adminPassword });
+    return this.ok<LoginResponse>('POST', '/api/auth_node/login/admin', {
+      username: 'admin',
+      password: this.adminPassword,
+    });
   }
 
   async status(token: string): Promise<SupervisorStatus> {
     return this.ok<SupervisorStatus>('GET', '/api/supervisor/status', undefined, token);
   }
 
-  async createStudent(token: string, username: string, group = 'e2e-group'): Promise<CreatedUser & { password: string }> {
+  async createStudent(
+    token: string,
+    username: string,
+    group = 'e2e-group',
+  ): Promise<CreatedUser & { password: string }> {
     const password = `pw-${username}-123456`;
     const created = await this.ok<CreatedUser>(
       'POST',

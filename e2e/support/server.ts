@@ -23,7 +23,11 @@ export interface StartOptions {
 
 /** Build once when the bundle is missing, as `npm run server` does. */
 export function ensureBuilt(outDir: string): void {
-  if (fs.existsSync(path.join(outDir, 'main', 'server.js')) && fs.existsSync(path.join(outDir, 'renderer', 'index.html'))) return;
+  if (
+    fs.existsSync(path.join(outDir, 'main', 'server.js')) &&
+    fs.existsSync(path.join(outDir, 'renderer', 'index.html'))
+  )
+    return;
   execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], {
     stdio: 'inherit',
     env: { ...process.env, CSC_OUT: path.basename(outDir) },
@@ -80,7 +84,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (exited !== null || child.pid === undefined) return cleanup();
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const timedOut = await Promise.race([gone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 15_000))]);
+    const timedOut = await Promise.race([
+      gone.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), 15_000)),
+    ]);
     if (timedOut) {
       try {
         process.kill(-child.pid, 'SIGKILL');

@@ -8,7 +8,13 @@ export const NAV = [
   { name: 'codes', path: '/codes', label: 'Codes', key: '3', component: () => import('./views/CodesView.vue') },
   { name: 'courses', path: '/courses', label: 'Courses', key: '4', component: () => import('./views/CoursesView.vue') },
   { name: 'logs', path: '/logs', label: 'Logs', key: '5', component: () => import('./views/LogsView.vue') },
-  { name: 'throttler', path: '/throttler', label: 'Throttler', key: '6', component: () => import('./views/ThrottlerView.vue') },
+  {
+    name: 'throttler',
+    path: '/throttler',
+    label: 'Throttler',
+    key: '6',
+    component: () => import('./views/ThrottlerView.vue'),
+  },
   {
     name: 'notifications',
     path: '/notifications',

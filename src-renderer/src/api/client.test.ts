@@ -9,9 +9,15 @@ function gateway(status: number, body: unknown, contentType = 'application/json'
   const calls: { url: string; init: RequestInit }[] = [];
   const fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
     calls.push({ url: String(url), init: init ?? {} });
-    return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': contentType } });
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+      status,
+      headers: { 'content-type': contentType },
+    });
   });
-  return { calls, transport: httpTransport({ baseUrl: 'http://gw.test', fetch: fetch as unknown as typeof globalThis.fetch }) };
+  return {
+    calls,
+    transport: httpTransport({ baseUrl: 'http://gw.test', fetch: fetch as unknown as typeof globalThis.fetch }),
+  };
 }
 
 describe('ApiClient over the HTTP transport', () => {
@@ -36,7 +42,10 @@ describe('ApiClient over the HTTP transport', () => {
 
   it('gives a readable error for a body that is not ours', async () => {
     const gw = gateway(502, '<html>bad gateway</html>', 'text/html');
-    await expect(new ApiClient(gw.transport).get('data_node', '/courses')).rejects.toMatchObject({ status: 502, code: 'HTTP_502' });
+    await expect(new ApiClient(gw.transport).get('data_node', '/courses')).rejects.toMatchObject({
+      status: 502,
+      code: 'HTTP_502',
+    });
   });
 
   it('ends the session on a 401 for a call that carried a token, not for a failed sign-in', async () => {
@@ -64,7 +73,9 @@ describe('ApiClient over the HTTP transport', () => {
   });
 
   it('builds query strings leaving out empty values', () => {
-    expect(withQuery('/admin/users', { role: 'student', search: '', page: 2, x: undefined })).toBe('/admin/users?role=student&page=2');
+    expect(withQuery('/admin/users', { role: 'student', search: '', page: 2, x: undefined })).toBe(
+      '/admin/users?role=student&page=2',
+    );
     expect(withQuery('/a', {})).toBe('/a');
   });
 });

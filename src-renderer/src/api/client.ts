@@ -38,7 +38,10 @@ export class ApiClient {
     try {
       res = await this.transport.send(req);
     } catch (err) {
-      const why = err instanceof Error && err.name === 'TimeoutError' ? 'the request timed out' : 'cannot reach the console backend';
+      const why =
+        err instanceof Error && err.name === 'TimeoutError'
+          ? 'the request timed out'
+          : 'cannot reach the console backend';
       throw new ApiError(0, 'NETWORK', why);
     }
     if (res.status >= 200 && res.status < 300) return res.body as T;

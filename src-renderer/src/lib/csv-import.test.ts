@@ -11,11 +11,23 @@ describe('previewCsv', () => {
     expect(p.fileErrors).toEqual([]);
     expect(p.rows.map((r) => r.row.name)).toEqual(['Johnson, Alice', 'Bob "The Builder"\nSmith']);
     expect(p.validCount).toBe(2);
-    expect(p.rows[0]!.row).toEqual({ role: 'student', username: 'alice', name: 'Johnson, Alice', email: 'alice@example.com', group: 'cs-2024' });
+    expect(p.rows[0]!.row).toEqual({
+      role: 'student',
+      username: 'alice',
+      name: 'Johnson, Alice',
+      email: 'alice@example.com',
+      group: 'cs-2024',
+    });
   });
 
   it('reports each bad row with its line number and reason, and keeps the good ones', () => {
-    const text = ['username,name,email,group', 'ok1,One,one@example.com,g1', 'x,Too Short,bad-email,g1', 'ok1,Dup,dup@example.com,g1', 'nogroup,No Group,n@example.com,'].join('\n');
+    const text = [
+      'username,name,email,group',
+      'ok1,One,one@example.com,g1',
+      'x,Too Short,bad-email,g1',
+      'ok1,Dup,dup@example.com,g1',
+      'nogroup,No Group,n@example.com,',
+    ].join('\n');
     const p = previewCsv(text, 'student');
     expect(p.validCount).toBe(1);
     expect(p.invalidCount).toBe(3);
@@ -47,7 +59,15 @@ describe('resultsCsv', () => {
     expect(neutralise('alice')).toBe('alice');
     const csv = resultsCsv(
       [
-        { row: 0, username: 'alice', ok: true, id: 1, initialPassword: '-secret', totpSecret: 'ABC', otpauthUri: 'otpauth://totp/x' },
+        {
+          row: 0,
+          username: 'alice',
+          ok: true,
+          id: 1,
+          initialPassword: '-secret',
+          totpSecret: 'ABC',
+          otpauthUri: 'otpauth://totp/x',
+        },
         { row: 1, username: 'bob', ok: false, error: { code: 'USERNAME_TAKEN', message: 'taken' } },
       ],
       [{ line: 4, row: { role: 'student', username: '@evil', name: 'E' }, errors: ['bad'] }],

@@ -1,7 +1,16 @@
 import { parse } from 'csv-parse/browser/esm/sync';
 import { stringify } from 'csv-stringify/browser/esm/sync';
 import { Value } from 'typebox/value';
-import { BULK_MAX_ROWS, Email, Group, PersonName, Username, type BulkRowResult, type BulkUserRow, type UserType } from '@contracts/auth';
+import {
+  BULK_MAX_ROWS,
+  Email,
+  Group,
+  PersonName,
+  Username,
+  type BulkRowResult,
+  type BulkUserRow,
+  type UserType,
+} from '@contracts/auth';
 
 /** The largest file the console reads; the server has its own limit too. */
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
@@ -42,14 +51,24 @@ const ALIASES: Record<string, (typeof COLUMNS)[number]> = {
 export function previewCsv(text: string, userType: UserType): CsvPreview {
   const fileErrors: string[] = [];
   if (new Blob([text]).size > CSV_MAX_BYTES) {
-    return { rows: [], fileErrors: [`The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB.`], validCount: 0, invalidCount: 0 };
+    return {
+      rows: [],
+      fileErrors: [`The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB.`],
+      validCount: 0,
+      invalidCount: 0,
+    };
   }
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
   } catch (err) {
     const e = err as { message?: string; lines?: number };
-    return { rows: [], fileErrors: [`The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}: ${e.message ?? ''}`], validCount: 0, invalidCount: 0 };
+    return {
+      rows: [],
+      fileErrors: [`The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}: ${e.message ?? ''}`],
+      validCount: 0,
+      invalidCount: 0,
+    };
   }
   if (records.length === 0) return { rows: [], fileErrors: ['The file is empty.'], validCount: 0, invalidCount: 0 };
 
@@ -60,7 +79,9 @@ export function previewCsv(text: string, userType: UserType): CsvPreview {
     if (col && index[col] === undefined) index[col] = i;
   });
   if (index.username === undefined || index.name === undefined) {
-    fileErrors.push('The header row must name at least the columns "username" and "name" (also: email, group, password).');
+    fileErrors.push(
+      'The header row must name at least the columns "username" and "name" (also: email, group, password).',
+    );
     return { rows: [], fileErrors, validCount: 0, invalidCount: 0 };
   }
   const body = records.slice(1);
@@ -84,7 +105,10 @@ export function previewCsv(text: string, userType: UserType): CsvPreview {
     const errors: string[] = [];
     const fileRole = cell('role').toLowerCase();
     if (fileRole && fileRole !== userType) errors.push(`role is "${fileRole}" but this import creates ${userType}s`);
-    if (!Value.Check(Username, row.username)) errors.push(row.username ? `username "${row.username}" is not valid (3–64 letters, digits, . _ -)` : 'username is missing');
+    if (!Value.Check(Username, row.username))
+      errors.push(
+        row.username ? `username "${row.username}" is not valid (3–64 letters, digits, . _ -)` : 'username is missing',
+      );
     if (!Value.Check(PersonName, row.name)) errors.push(row.name ? 'name is too long' : 'name is missing');
     if (email && !Value.Check(Email, email)) errors.push(`email "${email}" is not valid`);
     if (group && !Value.Check(Group, group)) errors.push(`group "${group}" is not valid`);
@@ -117,5 +141,8 @@ export function resultsCsv(results: readonly BulkRowResult[], skipped: readonly 
     ]);
   }
   for (const s of skipped) rows.push([s.row.username, '', '', '', `skipped (line ${s.line}): ${s.errors.join('; ')}`]);
-  return stringify(rows.map((r) => r.map(neutralise)), { record_delimiter: '\r\n' });
+  return stringify(
+    rows.map((r) => r.map(neutralise)),
+    { record_delimiter: '\r\n' },
+  );
 }

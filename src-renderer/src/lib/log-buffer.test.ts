@@ -24,8 +24,12 @@ describe('log buffer helpers', () => {
       line(2, { level: 'warn', service: 'data_node', text: 'Slow query' }),
       line(3, { level: 'error', text: 'login FAILED' }),
     ];
-    expect(lines.filter(compileFilter({ services: [], minLevel: 'warn', search: '' })).map((l) => l.id)).toEqual([2, 3]);
-    expect(lines.filter(compileFilter({ services: ['data_node'], minLevel: '', search: '' })).map((l) => l.id)).toEqual([2]);
+    expect(lines.filter(compileFilter({ services: [], minLevel: 'warn', search: '' })).map((l) => l.id)).toEqual([
+      2, 3,
+    ]);
+    expect(lines.filter(compileFilter({ services: ['data_node'], minLevel: '', search: '' })).map((l) => l.id)).toEqual(
+      [2],
+    );
     expect(lines.filter(compileFilter({ services: [], minLevel: '', search: 'failed' })).map((l) => l.id)).toEqual([3]);
     expect(lines.filter(compileFilter({ services: [], minLevel: '', search: 'DATA_' })).map((l) => l.id)).toEqual([2]);
   });

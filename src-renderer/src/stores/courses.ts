@@ -58,7 +58,10 @@ export const useCoursesStore = defineStore('courses', () => {
   async function load(): Promise<void> {
     loading.value = true;
     try {
-      const res = await api().get<CourseListResponse>('data_node', withQuery(DATA_COURSE_PATHS.list, { search: search.value.trim() }));
+      const res = await api().get<CourseListResponse>(
+        'data_node',
+        withQuery(DATA_COURSE_PATHS.list, { search: search.value.trim() }),
+      );
       courses.value = res.courses;
       seats.clear();
       error.value = null;
@@ -99,7 +102,8 @@ export const useCoursesStore = defineStore('courses', () => {
 
   function sendWatch(s: Socket): void {
     const ids = courses.value.map((c) => c.id);
-    for (let i = 0; i < ids.length; i += WATCH_CHUNK) s.emit('course:watch', { courseIds: ids.slice(i, i + WATCH_CHUNK) });
+    for (let i = 0; i < ids.length; i += WATCH_CHUNK)
+      s.emit('course:watch', { courseIds: ids.slice(i, i + WATCH_CHUNK) });
   }
 
   /** Join every listed course's room; again after each reconnect, since rooms do not survive one. */

@@ -2,7 +2,14 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
 import type { LogLevel } from '@contracts/supervisor';
 import type { Ack, LogEvent } from '@contracts/realtime';
-import { appendCapped, compileFilter, lowerBoundById, normaliseLevel, type LogFilter, type LogLine } from '../lib/log-buffer';
+import {
+  appendCapped,
+  compileFilter,
+  lowerBoundById,
+  normaliseLevel,
+  type LogFilter,
+  type LogLine,
+} from '../lib/log-buffer';
 import { useRealtimeStore } from './realtime';
 
 /** Lines kept in memory; older ones fall off the top. */
@@ -29,7 +36,8 @@ const nextFrame: Scheduler = (cb) => {
     cb();
   };
   // A hidden window gets no frames: fall back to a timer so the buffer still drains.
-  const frame = () => (typeof requestAnimationFrame === 'function' && !document.hidden ? requestAnimationFrame(onFrame) : onFrame());
+  const frame = () =>
+    typeof requestAnimationFrame === 'function' && !document.hidden ? requestAnimationFrame(onFrame) : onFrame();
   if (wait > 0) setTimeout(frame, wait);
   else frame();
 };
@@ -107,7 +115,8 @@ export const useLogsStore = defineStore('logs', () => {
   function noteServices(batch: readonly LogLine[]): void {
     let added: string[] | null = null;
     for (const l of batch) {
-      if (!knownServices.value.includes(l.service) && !(added ?? []).includes(l.service)) (added ??= []).push(l.service);
+      if (!knownServices.value.includes(l.service) && !(added ?? []).includes(l.service))
+        (added ??= []).push(l.service);
     }
     if (added) knownServices.value = [...knownServices.value, ...added].sort();
   }
@@ -155,15 +164,19 @@ export const useLogsStore = defineStore('logs', () => {
   function requestBacklog(): void {
     const s = useRealtimeStore().socket('/logs');
     backlogLoading.value = true;
-    s.timeout(10_000).emit('logs:backlog', { limit: LOG_BACKLOG }, (err: Error | null, res: Ack<{ lines: LogEvent[] }>) => {
-      backlogLoading.value = false;
-      if (err) backlogError.value = 'the log backlog did not arrive in time';
-      else if (!res.success) backlogError.value = res.error;
-      else {
-        backlogError.value = null;
-        mergeBacklog(res.lines);
-      }
-    });
+    s.timeout(10_000).emit(
+      'logs:backlog',
+      { limit: LOG_BACKLOG },
+      (err: Error | null, res: Ack<{ lines: LogEvent[] }>) => {
+        backlogLoading.value = false;
+        if (err) backlogError.value = 'the log backlog did not arrive in time';
+        else if (!res.success) backlogError.value = res.error;
+        else {
+          backlogError.value = null;
+          mergeBacklog(res.lines);
+        }
+      },
+    );
   }
 
   function start(): void {

@@ -53,7 +53,10 @@ export const useNotificationsStore = defineStore('notifications', () => {
     }
   }
 
-  async function send(audience: Audience, body: { type: string; title: string; message: string; metadata?: Record<string, unknown> }): Promise<SentNotification> {
+  async function send(
+    audience: Audience,
+    body: { type: string; title: string; message: string; metadata?: Record<string, unknown> },
+  ): Promise<SentNotification> {
     let res: NotifyResponse;
     if (audience.kind === 'user') {
       const payload: NotifyPayload = { recipientId: audience.user.id, ...body };
@@ -80,7 +83,10 @@ export const useNotificationsStore = defineStore('notifications', () => {
 
   /** Find recipients by username, name or email. */
   async function findUsers(q: string): Promise<AuthUser[]> {
-    const res = await api().get<UserPage>('auth_node', withQuery(AuthPaths.users, { search: q.trim(), pageSize: 8, page: 1, sort: 'username', order: 'asc' }));
+    const res = await api().get<UserPage>(
+      'auth_node',
+      withQuery(AuthPaths.users, { search: q.trim(), pageSize: 8, page: 1, sort: 'username', order: 'asc' }),
+    );
     return res.items;
   }
 

@@ -32,13 +32,23 @@ describe('useStatusStore', () => {
     supervisorDown = false;
     transport = new MemoryTransport()
       .on('GET', 'supervisor', /^\/status$/, () =>
-        supervisorDown ? { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } } } : { status: 200, body: current },
+        supervisorDown
+          ? { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } } }
+          : { status: 200, body: current },
       )
       .on('POST', 'supervisor', /^\/queue_node\/stop$/, () => {
-        current = { overall: 'degraded', processes: current.processes.map((p) => (p.name === 'queue_node' ? proc('queue_node', { state: 'stopped', pid: null }) : p)) };
+        current = {
+          overall: 'degraded',
+          processes: current.processes.map((p) =>
+            p.name === 'queue_node' ? proc('queue_node', { state: 'stopped', pid: null }) : p,
+          ),
+        };
         return { status: 200, body: current.processes.find((p) => p.name === 'queue_node') };
       })
-      .on('POST', 'supervisor', /^\/auth_node\/restart$/, () => ({ status: 409, body: { error: { code: 'PROCESS_FAILED', message: 'auth_node did not come back' } } }));
+      .on('POST', 'supervisor', /^\/auth_node\/restart$/, () => ({
+        status: 409,
+        body: { error: { code: 'PROCESS_FAILED', message: 'auth_node did not come back' } },
+      }));
     const client = installApi(new ApiClient(transport));
     client.setToken('admin-token');
   });
@@ -49,7 +59,12 @@ describe('useStatusStore', () => {
     expect(s.processes).toHaveLength(6);
     expect(s.runningCount).toBe(6);
     expect(s.overall).toBe('healthy');
-    expect(transport.requests[0]).toMatchObject({ method: 'GET', target: 'supervisor', path: '/status', token: 'admin-token' });
+    expect(transport.requests[0]).toMatchObject({
+      method: 'GET',
+      target: 'supervisor',
+      path: '/status',
+      token: 'admin-token',
+    });
   });
 
   it('shows a process_state admin event at once, before the next poll', async () => {
@@ -77,7 +92,10 @@ describe('useStatusStore', () => {
   it('passes a failed operation on with the server message and clears busy', async () => {
     const s = useStatusStore();
     await s.refresh();
-    await expect(s.operate('auth_node', 'restart')).rejects.toMatchObject({ code: 'PROCESS_FAILED', message: 'auth_node did not come back' });
+    await expect(s.operate('auth_node', 'restart')).rejects.toMatchObject({
+      code: 'PROCESS_FAILED',
+      message: 'auth_node did not come back',
+    });
     expect(s.busy.auth_node).toBeUndefined();
   });
 

@@ -99,7 +99,21 @@ export const useStatusStore = defineStore('status', () => {
     eventRefresh = null;
   }
 
-  return { status, loading, error, updatedAt, busy, processes, overall, runningCount, refresh, operate, start, stop, onAdminEvent };
+  return {
+    status,
+    loading,
+    error,
+    updatedAt,
+    busy,
+    processes,
+    overall,
+    runningCount,
+    refresh,
+    operate,
+    start,
+    stop,
+    onAdminEvent,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useStatusStore, import.meta.hot));

@@ -38,7 +38,12 @@ describe('useUsersStore', () => {
       const q = new URL(req.path, 'http://x').searchParams;
       const search = q.get('search') ?? '';
       await new Promise((r) => setTimeout(r, delays[search] ?? 0));
-      const page: UserPage = { items: [user(1, search || 'all')], total: 60, page: Number(q.get('page')), pageSize: Number(q.get('pageSize')) };
+      const page: UserPage = {
+        items: [user(1, search || 'all')],
+        total: 60,
+        page: Number(q.get('page')),
+        pageSize: Number(q.get('pageSize')),
+      };
       return { status: 200, body: page };
     });
     installApi(new ApiClient(transport)).setToken('t');
@@ -52,7 +57,13 @@ describe('useUsersStore', () => {
     s.sortBy('username');
     await flush();
     const last = new URL(transport.requests.at(-1)!.path, 'http://x').searchParams;
-    expect(Object.fromEntries(last)).toEqual({ role: 'student', page: '1', pageSize: '25', sort: 'username', order: 'desc' });
+    expect(Object.fromEntries(last)).toEqual({
+      role: 'student',
+      page: '1',
+      pageSize: '25',
+      sort: 'username',
+      order: 'desc',
+    });
     expect(s.pages).toBe(3);
   });
 

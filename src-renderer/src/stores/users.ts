@@ -103,7 +103,11 @@ export const useUsersStore = defineStore('users', () => {
   }
 
   async function setDisabled(id: number, disabled: boolean): Promise<AuthUser> {
-    const res = await api().post<UserResponse>('auth_node', disabled ? AuthPaths.userDisable(id) : AuthPaths.userEnable(id), {});
+    const res = await api().post<UserResponse>(
+      'auth_node',
+      disabled ? AuthPaths.userDisable(id) : AuthPaths.userEnable(id),
+      {},
+    );
     items.value = items.value.map((u) => (u.id === id ? res.user : u));
     return res.user;
   }

@@ -20,7 +20,11 @@ export class MemoryTransport implements Transport {
   async send(req: ConsoleRequest): Promise<ConsoleResponse> {
     this.requests.push(req);
     const route = this.routes.find((r) => r.method === req.method && r.target === req.target && r.path.test(req.path));
-    if (!route) return { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.path}` } } };
+    if (!route)
+      return {
+        status: 404,
+        body: { error: { code: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.path}` } },
+      };
     return route.handler(req);
   }
 
