@@ -18,6 +18,7 @@ import { PendingStore } from './core/pending-store.js';
 import { LocalPresence, RedisPresence } from './core/presence.js';
 import { createAdapterClients, createRedis } from './core/redis.js';
 import { Throttler } from './core/throttler.js';
+import { UserDirectory } from './core/user-directory.js';
 import { realtimeRoutes } from './http/routes.js';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { setupNamespaces } from './sockets/namespaces.js';
@@ -90,10 +91,11 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
   events.throttler = throttler;
   const presence = rc.redisUrl ? new RedisPresence(redis) : new LocalPresence();
   const store = new MessagingStore(opts.client);
-  const notifier = new Notifier(store, events, presence);
+  const users = new UserDirectory(opts.client);
+  const notifier = new Notifier(store, events, presence, users);
   const logs = new LogStream(io.of('/logs'), rc.logBacklog);
   const silent = { warn: () => {}, error: () => {} };
-  setupNamespaces(io, { events, store, notifier, presence, logs, logger: logger ?? silent }, resolver, rc);
+  setupNamespaces(io, { events, store, notifier, presence, users, logs, logger: logger ?? silent }, resolver, rc);
 
   let listeningPort = opts.config.ports.realtime;
   let attached = 0;

@@ -130,6 +130,8 @@ describe('bad input never hurts the server', () => {
     }
     const self = await ask<{ success: boolean; error: string }>(s, 'chat:send', { receiverId: alice.id, message: 'me' });
     expect(self).toEqual({ success: false, error: 'cannot send a message to yourself' });
+    const nobody = await ask<{ success: boolean; error: string }>(s, 'chat:send', { receiverId: 987_654_321, message: 'hello?' });
+    expect(nobody).toEqual({ success: false, error: 'no user with id 987654321' });
     expect(s.connected).toBe(true);
   });
 

@@ -136,6 +136,9 @@ describe('HTTP API (seed 004)', () => {
       expect(res.status).toBe(400);
       expect(res.body.error?.code).toBe('VALIDATION_FAILED');
     }
+    const nobody = await api('/api/notify', { recipientId: 987_654_321, ...body }, h);
+    expect(nobody.status).toBe(404);
+    expect(nobody.body.error?.code).toBe('USER_NOT_FOUND');
     expect((await api('/api/broadcast', { ...body, role: 'janitor' }, h)).status).toBe(400);
     expect((await api('/api/broadcast', { ...body, collegeId: 'x' }, h)).status).toBe(400);
     const notJson = await fetch(`${url}/api/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: '{' });

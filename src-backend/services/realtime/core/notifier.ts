@@ -2,6 +2,7 @@ import { Rooms, type BroadcastPayload, type Notification, type NotifyPayload } f
 import type { EventManager } from './event-manager.js';
 import type { MessagingStore } from './messaging-store.js';
 import type { Presence } from './presence.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** Notifications, from a socket or from POST /api/notify|broadcast: persist first, then push. */
 export class Notifier {
@@ -9,9 +10,11 @@ export class Notifier {
     private readonly store: MessagingStore,
     private readonly events: EventManager,
     private readonly presence: Presence,
+    private readonly users: UserDirectory,
   ) {}
 
   async notify(senderId: number | null, p: NotifyPayload): Promise<{ notification: Notification; recipientOnline: boolean }> {
+    await this.users.require(p.recipientId);
     const notification = await this.store.createNotification({
       senderId,
       recipientId: p.recipientId,

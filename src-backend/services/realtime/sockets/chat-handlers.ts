@@ -35,6 +35,7 @@ export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void
       V.send,
       async (p) => {
         if (p.receiverId === me.id) throw badRequest('cannot send a message to yourself');
+        await deps.users.require(p.receiverId);
         const message = await deps.store.sendChat(me.id, p.receiverId, p.message);
         deps.events.publish({ event: 'chat:message', room: Rooms.user(p.receiverId), data: message, throttle: false });
         return { message };

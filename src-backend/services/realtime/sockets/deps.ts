@@ -4,6 +4,7 @@ import type { LogStream } from '../core/log-stream.js';
 import type { MessagingStore } from '../core/messaging-store.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Presence } from '../core/presence.js';
+import type { UserDirectory } from '../core/user-directory.js';
 
 /** What the per-domain handler modules need; built once in app.ts. */
 export interface HandlerDeps {
@@ -11,6 +12,7 @@ export interface HandlerDeps {
   readonly store: MessagingStore;
   readonly notifier: Notifier;
   readonly presence: Presence;
+  readonly users: UserDirectory;
   readonly logs: LogStream;
   readonly logger: Pick<FastifyBaseLogger, 'warn' | 'error'>;
 }

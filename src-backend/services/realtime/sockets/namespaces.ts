@@ -37,8 +37,9 @@ function heartbeat(socket: AnySocket): void {
 }
 
 /** Rooms every socket of a user sits in: its own, its role's and (students) its group's. */
-function joinIdentityRooms(socket: AnySocket): void {
+function joinIdentityRooms(socket: AnySocket, deps: HandlerDeps): void {
   const u = socket.data.user;
+  deps.users.remember(u.id);
   void socket.join([Rooms.user(u.id), Rooms.role(u.role), ...(u.group ? [Rooms.group(u.group)] : [])]);
 }
 
@@ -78,7 +79,7 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
     nsp.on('connection', (s) => {
       const socket = s as unknown as AnySocket;
       gate(socket, messagingEvents[name as keyof typeof messagingEvents]);
-      joinIdentityRooms(socket);
+      joinIdentityRooms(socket, deps);
       trackPresence(socket, deps);
       heartbeat(socket);
       registerChatHandlers(socket, deps);
@@ -91,7 +92,7 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
   logs.on('connection', (s) => {
     const socket = s as unknown as AnySocket;
     gate(socket, ['logs:backlog', 'logs:filter']);
-    joinIdentityRooms(socket);
+    joinIdentityRooms(socket, deps);
     void socket.join(LogStream.roomsFor({}));
     heartbeat(socket);
     const onError = (err: unknown) => deps.logger.error({ err }, 'logs handler failed');
@@ -115,7 +116,7 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
   admin.on('connection', (s) => {
     const socket = s as unknown as AnySocket;
     gate(socket, []);
-    joinIdentityRooms(socket);
+    joinIdentityRooms(socket, deps);
     heartbeat(socket);
   });
 
@@ -124,7 +125,7 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
   courses.on('connection', (s) => {
     const socket = s as unknown as AnySocket;
     gate(socket, ['course:watch', 'course:unwatch']);
-    joinIdentityRooms(socket);
+    joinIdentityRooms(socket, deps);
     heartbeat(socket);
     const onError = (err: unknown) => deps.logger.error({ err }, 'courses handler failed');
     socket.on(
