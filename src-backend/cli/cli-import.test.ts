@@ -207,6 +207,17 @@ describe('import csv', () => {
     expect(fs.existsSync(path.join(work, 'mf.csv'))).toBe(false);
   });
 
+  it('an --output that cannot be written stops the import before any account exists', async () => {
+    const file = csvFile('unwritable.csv', 'username,name,email,group\nuw1,U,uw1@example.com,g\n');
+    const out = path.join(work, 'no-such-folder', 'r.csv');
+    const run = await cli(['import', 'csv', file, '--user-type', 'student', '--generate-passwords', '--output', out]);
+    expect(run.code).toBe(2);
+    expect(oneErrorLine(run)).toMatch(
+      /^error: --output .* cannot be written \(folder .* does not exist\); nothing was imported$/,
+    );
+    expect(await usernames('student', 'uw')).toEqual([]);
+  });
+
   it('a file without passwords needs --generate-passwords', async () => {
     const run = await cli([
       'import',

@@ -3,7 +3,7 @@ import { CliError, ExitCode, failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
 import { readUsersCsv } from '../csv/read-users-csv.js';
-import { writeResultsCsv, type ResultRow } from '../csv/results-csv.js';
+import { checkResultsWritable, writeResultsCsv, type ResultRow } from '../csv/results-csv.js';
 import type { CsvBadRow } from '../csv/user-rows.js';
 import type { ImportOptions } from '../commands/import-csv.js';
 
@@ -14,6 +14,7 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   if (opts.generatePasswords && !opts.output) {
     throw usageError('--generate-passwords needs --output: generated passwords are shown only once, in that file');
   }
+  if (opts.output) checkResultsWritable(opts.output);
   const session = ctx.requireSession();
   // Fail fast, before reading a big file: the session must be alive and auth_node reachable.
   await ctx.call('GET', 'auth_node', AuthPaths.me);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { neutraliseCell } from './neutralise.js';
-import { RESULT_COLUMNS, renderResultsCsv, writeResultsCsv } from './results-csv.js';
+import { CliError, ExitCode } from '../cli-error.js';
+import { RESULT_COLUMNS, checkResultsWritable, renderResultsCsv, writeResultsCsv } from './results-csv.js';
 
 describe('neutraliseCell', () => {
   it('prefixes cells a spreadsheet would run as a formula', () => {
@@ -50,6 +51,29 @@ describe('results CSV', () => {
         /^username,generated password,2FA secret,otpauth URI,status\r\na,p,s,u,created\r\n$/,
       );
       expect(fs.readdirSync(dir)).toEqual(['results.csv']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checks up front that the results file can be written, leaving nothing behind', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-res-'));
+    try {
+      checkResultsWritable(path.join(dir, 'ok.csv'));
+      expect(fs.readdirSync(dir)).toEqual([]);
+      const missing = path.join(dir, 'nope', 'r.csv');
+      let err: unknown;
+      try {
+        checkResultsWritable(missing);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CliError);
+      expect((err as CliError).exitCode).toBe(ExitCode.usage);
+      expect((err as CliError).message).toBe(
+        `--output ${missing} cannot be written (folder ${path.join(dir, 'nope')} does not exist); nothing was imported`,
+      );
+      expect(() => checkResultsWritable(dir)).toThrow('it is a folder');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

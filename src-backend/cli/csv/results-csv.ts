@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { failure } from '../cli-error.js';
+import { failure, usageError } from '../cli-error.js';
 import { neutraliseCell } from './neutralise.js';
 
 export const RESULT_COLUMNS = ['username', 'generated password', '2FA secret', 'otpauth URI', 'status'] as const;
@@ -35,5 +35,30 @@ export function writeResultsCsv(file: string, rows: readonly ResultRow[]): void 
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw failure(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * Make sure the results file can be written before any account is created: finding out
+ * afterwards would lose passwords and secrets that are shown only once.
+ */
+export function checkResultsWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const probe = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.probe`);
+  try {
+    if (fs.existsSync(file) && !fs.statSync(file).isFile()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    fs.writeFileSync(probe, '', { mode: 0o600, flag: 'wx' });
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `folder ${dir} does not exist`
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? `folder ${dir} is not writable`
+            : String(code);
+    throw usageError(`--output ${file} cannot be written (${why}); nothing was imported`);
   }
 }
