@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
@@ -26,6 +27,19 @@ test('logs open with a backlog and stream new lines live; filters and pause work
   expect(services.length).toBeGreaterThan(0);
   expect(new Set(services)).toEqual(new Set(['queue_node']));
   await screenshot(page, 'logs');
+
+  // Download gives exactly what is shown, one line per record.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^course-selection-logs-.*\.log$/);
+  const lines = fs
+    .readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const l of lines) expect(l).toMatch(/^\S+ \w+\s+\[queue_node\] /);
 
   // Text search narrows further; a search nothing matches shows the empty state.
   await page.getByTestId('logs-search').fill('zz-no-such-line-zz');
