@@ -5,6 +5,7 @@ import { ErrorCode } from '../contracts/errors.js';
 import { HealthBody } from '../contracts/health.js';
 import type { ServiceName } from '../contracts/services.js';
 import { registerErrorHandling } from './error-handler.js';
+import { compileValidator } from './validators.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -43,15 +44,8 @@ export function createBaseApp(opts: BaseAppOptions): App {
     // No pino child per request: with redaction on, that costs more than the route on the rush path.
     childLoggerFactory: (logger) => logger,
     return503OnClosing: true,
-    ajv: {
-      customOptions: {
-        removeAdditional: false, // unknown fields are a 400, not silently dropped
-        coerceTypes: 'array', // querystrings arrive as strings
-        useDefaults: true,
-        allErrors: false,
-      },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(compileValidator);
 
   app.decorate('draining', false);
   app.addHook('onRequest', async (request, reply) => {
