@@ -16,12 +16,13 @@ export async function promptSecret(question: string, io: PromptIo): Promise<stri
     if (line === null || line === '') throw usageError('password required: pass --password or type it at the prompt');
     return line;
   }
-  io.stderr.write(question);
   return new Promise<string>((resolve, reject) => {
     const stdin = io.stdin;
     let value = '';
     const wasRaw = stdin.isRaw;
+    // Echo off before the question shows, so a quick typist or a paste is never echoed.
     stdin.setRawMode(true);
+    io.stderr.write(question);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (err: Error | null) => {
