@@ -97,7 +97,7 @@ export class ServiceClient {
     try {
       return await this.send<T>(route.pool, route.transport, method, path, headers, payload, timeoutMs);
     } catch (err) {
-      if (route.transport === 'unix' && isConnectFailure(err)) {
+      if (route.transport === 'unix' && isConnectFailure(err, method)) {
         // Socket gone or refusing: remember for a moment and go over TCP instead.
         this.socketDownUntil.set(service, Date.now() + SOCKET_RETRY_MS);
         this.socketSeen.delete(service);
@@ -230,7 +230,12 @@ class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
-function isConnectFailure(err: unknown): boolean {
+/**
+ * Whether to try the call again over TCP. A missing or refusing socket means the request never
+ * left; a connection broken mid-request may have delivered it, so only a GET is sent twice.
+ */
+function isConnectFailure(err: unknown, method: HttpMethod): boolean {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+  if (code === 'ENOENT' || code === 'ECONNREFUSED') return true;
+  return method === 'GET' && (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET');
 }
