@@ -31,7 +31,7 @@ test('first run: the admin signs in (setting a new password if asked) and lands 
   if (await setup.isVisible()) {
     // First-run setup: the initial password must be replaced before anything else.
     const next = `${backend.adminPassword}-new`;
-    await page.getByLabel('New password').fill(next);
+    await page.getByLabel('New password', { exact: true }).fill(next);
     await page.getByLabel('Repeat the new password').fill(next);
     await page.getByTestId('setup-submit').click();
     process.env.E2E_ADMIN_PASSWORD = next;

@@ -10,13 +10,16 @@ export interface RunningServer {
   readonly dataDir: string;
   readonly socketDir: string;
   readonly logFile: string;
+  /** ADMIN_PASSWORD, or the one-time password the first start printed */
+  readonly adminPassword: string;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   /** folder with the build (`<out>/main/server.js`, `<out>/renderer`) */
   readonly outDir: string;
-  readonly adminPassword: string;
+  /** absent: the first start generates one and prints it once (read back from the log) */
+  readonly adminPassword?: string;
   readonly logFile: string;
   readonly readyTimeoutMs?: number;
 }
@@ -63,7 +66,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     STUDENT_NODE_PORT: String(student),
     QUEUE_NODE_PORT: String(queue),
     SOCKETIO_PORT: String(realtime),
-    ADMIN_PASSWORD: opts.adminPassword,
+    ADMIN_PASSWORD: opts.adminPassword ?? '',
     LOG_LEVEL: 'info',
     NO_COLOR: '1',
   };
@@ -103,24 +106,35 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  let adminPassword = opts.adminPassword ?? null;
   try {
     for (;;) {
       if (exited !== null) throw new Error(`server mode exited with ${exited} during start-up; see ${opts.logFile}`);
       if (Date.now() > deadline) throw new Error(`server mode was not ready in time; see ${opts.logFile}`);
-      if (await ready(baseURL, opts.adminPassword)) break;
+      adminPassword ??= printedPassword(opts.logFile);
+      // A generated password must be changed before the session may do anything else,
+      // so then "ready" is: the console is served and the admin can sign in.
+      if (adminPassword && (await ready(baseURL, adminPassword, opts.adminPassword !== undefined))) break;
       await new Promise((r) => setTimeout(r, 300));
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { baseURL, pid: child.pid!, dataDir, socketDir, logFile: opts.logFile, stop };
+  return { baseURL, pid: child.pid!, dataDir, socketDir, logFile: opts.logFile, adminPassword: adminPassword!, stop };
 }
 
-async function ready(baseURL: string, password: string): Promise<boolean> {
+/** The first start's banner line `password: <one-time password>` (the supervisor prefixes it with the service). */
+function printedPassword(logFile: string): string | null {
+  const m = /\bpassword: (\S+)\s*$/m.exec(fs.readFileSync(logFile, 'utf8'));
+  return m ? m[1]! : null;
+}
+
+async function ready(baseURL: string, password: string, allSix: boolean): Promise<boolean> {
   try {
     const cfg = await fetch(`${baseURL}/api/config`, { signal: AbortSignal.timeout(2000) });
     if (!cfg.ok) return false;
+    if (!allSix) return (await adminToken(baseURL, password)).length > 0;
     const res = await fetch(`${baseURL}/api/supervisor/status`, {
       headers: { authorization: `Bearer ${await adminToken(baseURL, password)}` },
       signal: AbortSignal.timeout(2000),
