@@ -22,6 +22,14 @@ export interface StartOptions {
   readonly adminPassword?: string;
   readonly logFile: string;
   readonly readyTimeoutMs?: number;
+  /**
+   * When start-up counts as done: all six processes running (checked with an admin session),
+   * or only that the admin can sign in (for first-run states whose session may do nothing else).
+   * Default: all six when a password is given.
+   */
+  readonly readyWhen?: 'all-running' | 'admin-can-sign-in';
+  /** more environment for the server and its services, e.g. REQUIRE_ADMIN_2FA */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Build once when the bundle is missing, as `npm run server` does. */
@@ -69,6 +77,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     ADMIN_PASSWORD: opts.adminPassword ?? '',
     LOG_LEVEL: 'info',
     NO_COLOR: '1',
+    ...opts.env,
   };
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, 'w');
@@ -114,7 +123,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       adminPassword ??= printedPassword(opts.logFile);
       // A generated password must be changed before the session may do anything else,
       // so then "ready" is: the console is served and the admin can sign in.
-      if (adminPassword && (await ready(baseURL, adminPassword, opts.adminPassword !== undefined))) break;
+      const allSix =
+        (opts.readyWhen ?? (opts.adminPassword !== undefined ? 'all-running' : 'admin-can-sign-in')) === 'all-running';
+      if (adminPassword && (await ready(baseURL, adminPassword, allSix))) break;
       await new Promise((r) => setTimeout(r, 300));
     }
   } catch (err) {
