@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
@@ -31,6 +31,12 @@ function mainInputs(): Record<string, string> {
   return inputs;
 }
 
+/** Everything in `dependencies` but the native addons, which must load from node_modules. */
+const NATIVE = new Set(['better-sqlite3', 'argon2']);
+const bundledDeps = Object.keys(
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+).filter((d) => !NATIVE.has(d));
+
 /** CSC_OUT lets parallel work build into separate folders; CSC_BUILD_ONLY=main skips the UI. */
 const out = process.env.CSC_OUT || 'out';
 const mainOnly = process.env.CSC_BUILD_ONLY === 'main';
@@ -40,6 +46,9 @@ export default defineConfig({
     build: {
       outDir: `${out}/main`,
       target: 'node20',
+      // Bundle the pure-JS dependencies: resolving and loading hundreds of small files from
+      // node_modules was most of a service's start-up. Native modules stay external.
+      externalizeDeps: { exclude: bundledDeps },
       rollupOptions: { input: mainInputs() },
     },
   },

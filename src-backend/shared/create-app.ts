@@ -5,7 +5,7 @@ import { ErrorCode } from '../contracts/errors.js';
 import { HealthBody } from '../contracts/health.js';
 import type { ServiceName } from '../contracts/services.js';
 import { registerErrorHandling } from './error-handler.js';
-import { compileValidator } from './validators.js';
+import { compileSerializer, compileValidator } from './validators.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -46,6 +46,7 @@ export function createBaseApp(opts: BaseAppOptions): App {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
+  app.setSerializerCompiler(compileSerializer);
 
   app.decorate('draining', false);
   app.addHook('onRequest', async (request, reply) => {
