@@ -4,7 +4,9 @@ import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import fastJsonStringify from 'fast-json-stringify';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 const common: Options = {
   removeAdditional: false, // unknown fields are a 400, not silently dropped
@@ -24,30 +26,52 @@ const body: Part = { ajv: addFormats(new Ajv({ ...common, coerceTypes: false }))
 /** Querystrings, params and headers are always text, so they are coerced to the schema's types. */
 const text: Part = { ajv: addFormats(new Ajv({ ...common, coerceTypes: 'array' })), compiled: new WeakMap() };
 
-export const compileValidator: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
-  const part = httpPart === 'body' ? body : text;
-  const key = schema as object;
-  let fn = part.compiled.get(key);
+function validatorFor(part: Part, schema: object): ValidateFunction {
+  let fn = part.compiled.get(schema);
   if (!fn) {
-    fn = part.ajv.compile(key);
-    part.compiled.set(key, fn);
+    fn = part.ajv.compile(schema);
+    part.compiled.set(schema, fn);
   }
   return fn;
+}
+
+/** What Fastify calls: returns false and leaves the reasons on `.errors`, like an Ajv function. */
+type LazyValidator = ((data: unknown) => boolean) & { errors?: ValidateFunction['errors'] };
+
+/**
+ * Compiles a route's validator on its first request, not when the route is registered: a service
+ * has dozens of routes and compiling them all up front was most of its start-up time. The first
+ * call pays about a millisecond; every later call goes straight to the compiled function.
+ */
+export const compileValidator: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  const part = httpPart === 'body' ? body : text;
+  let fn: ValidateFunction | undefined;
+  const lazy: LazyValidator = (data) => {
+    fn ??= validatorFor(part, schema as object);
+    const ok = fn(data) as boolean;
+    lazy.errors = fn.errors;
+    return ok;
+  };
+  return lazy;
 };
 
 const serializers = new WeakMap<object, (data: unknown) => string>();
 
-/**
- * Response serializers, one per schema object. Every route shares the same error-body schema
- * for ten statuses; compiling it once per route and status made each service take half a
- * second to start.
- */
-export const compileSerializer = ({ schema }: { schema: unknown }): ((data: unknown) => string) => {
-  const key = schema as object;
-  let fn = serializers.get(key);
+/** Exported so a test can compile every contract schema up front. */
+export function serializerFor(schema: object): (data: unknown) => string {
+  let fn = serializers.get(schema);
   if (!fn) {
-    fn = fastJsonStringify(key as Parameters<typeof fastJsonStringify>[0]) as (data: unknown) => string;
-    serializers.set(key, fn);
+    fn = fastJsonStringify(schema as Parameters<typeof fastJsonStringify>[0]) as (data: unknown) => string;
+    serializers.set(schema, fn);
   }
   return fn;
+}
+
+/**
+ * Response serializers: one per schema object (every route shares the error-body schema for ten
+ * statuses), compiled on first use for the same start-up reason as the validators.
+ */
+export const compileSerializer = ({ schema }: { schema: unknown }): ((data: unknown) => string) => {
+  let fn: ((data: unknown) => string) | undefined;
+  return (data) => (fn ??= serializerFor(schema as object))(data);
 };

@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+import { describe, expect, it } from 'vitest';
+import * as auth from '../contracts/auth.js';
+import * as consoleApi from '../contracts/console-api.js';
+import * as courses from '../contracts/courses.js';
+import * as health from '../contracts/health.js';
+import * as messaging from '../contracts/messaging.js';
+import * as realtimeInternal from '../contracts/realtime-internal.js';
+import * as realtime from '../contracts/realtime.js';
+import * as session from '../contracts/session.js';
+import * as supervisor from '../contracts/supervisor.js';
+import { compileSerializer, compileValidator, serializerFor } from './validators.js';
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+const validator = (schema: object, httpPart = 'body') =>
+  (compileValidator as unknown as (o: { schema: object; httpPart: string }) => Validate)({ schema, httpPart });
+
+/** Every exported schema of the contracts, since routes now compile theirs on first use. */
+function contractSchemas(): [string, object][] {
+  const modules = { auth, consoleApi, courses, health, messaging, realtimeInternal, realtime, session, supervisor };
+  const out: [string, object][] = [];
+  for (const [mod, exports] of Object.entries(modules)) {
+    for (const [name, value] of Object.entries(exports)) {
+      if (value && typeof value === 'object' && '~kind' in value) out.push([`${mod}.${name}`, value]);
+    }
+  }
+  return out;
+}
+
+describe('lazy schema compilers', () => {
+  const schemas = contractSchemas();
+
+  it('finds the contract schemas', () => {
+    expect(schemas.length).toBeGreaterThan(50);
+  });
+
+  it('compiles every one as a validator and a serializer', () => {
+    // A compile error would otherwise surface only on the route's first request.
+    const broken: string[] = [];
+    for (const [name, schema] of schemas) {
+      try {
+        validator(schema)(undefined);
+        validator(schema, 'querystring')(undefined);
+        serializerFor(schema);
+      } catch (err) {
+        broken.push(`${name}: ${(err as Error).message}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('a broken schema fails on its first use, which is why the sweep above exists', () => {
+    const broken = { type: 'object', properties: { a: { type: 'no-such-type' } } };
+    const check = validator(broken);
+    expect(() => check({})).toThrow();
+  });
+
+  it('reports errors on the function it returned, call after call', () => {
+    const check = validator(Type.Object({ n: Type.Integer() }, { additionalProperties: false }));
+    expect(check({ n: 'x' })).toBe(false);
+    expect(check.errors?.length).toBeGreaterThan(0);
+    expect(check({ n: 1 })).toBe(true);
+    expect(check.errors).toBeNull();
+    expect(check({ n: 1, extra: true })).toBe(false);
+    expect(check.errors?.length).toBeGreaterThan(0);
+  });
+
+  it('coerces text parts but not JSON bodies', () => {
+    const schema = Type.Object({ n: Type.Integer() });
+    const query = { n: '5' };
+    expect(validator(schema, 'querystring')(query)).toBe(true);
+    expect(query.n).toBe(5);
+    expect(validator(schema, 'body')({ n: '5' })).toBe(false);
+  });
+
+  it('serializes by the schema on first call and after', () => {
+    const serialize = compileSerializer({ schema: Type.Object({ a: Type.Integer() }) });
+    expect(serialize({ a: 1, secret: 'x' })).toBe('{"a":1}');
+    expect(serialize({ a: 2 })).toBe('{"a":2}');
+  });
+});
