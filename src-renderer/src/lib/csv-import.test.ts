@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutralise, previewCsv, resultsCsv } from './csv-import';
+import { RESULT_COLUMNS, neutralise, previewCsv, resultsCsv } from './csv-import';
 
 describe('previewCsv', () => {
   it('reads a BOM, CRLF and quoted fields with commas, quotes and newlines', () => {
@@ -53,7 +53,13 @@ describe('previewCsv', () => {
 });
 
 describe('resultsCsv', () => {
-  it('neutralises formula cells and lists created, refused and skipped rows', () => {
+  const sentRow = (line: number, username: string) => ({
+    line,
+    row: { role: 'student' as const, username, name: username },
+    errors: [],
+  });
+
+  it("has the CLI's columns and status words, rows in file order, formula cells neutralised", () => {
     expect(neutralise('=SUM(A1)')).toBe("'=SUM(A1)");
     expect(neutralise('+1')).toBe("'+1");
     expect(neutralise('alice')).toBe('alice');
@@ -68,14 +74,17 @@ describe('resultsCsv', () => {
           totpSecret: 'ABC',
           otpauthUri: 'otpauth://totp/x',
         },
-        { row: 1, username: 'bob', ok: false, error: { code: 'USERNAME_TAKEN', message: 'taken' } },
+        { row: 1, username: 'bob', ok: false, error: { code: 'USERNAME_TAKEN', message: 'username is taken' } },
       ],
-      [{ line: 4, row: { role: 'student', username: '@evil', name: 'E' }, errors: ['bad'] }],
+      [sentRow(2, 'alice'), sentRow(5, 'bob')],
+      [{ line: 4, row: { role: 'student', username: '@evil', name: 'E' }, errors: ['bad', 'worse'] }],
     );
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('username,generated_password,totp_secret,otpauth_uri,status');
+    expect(lines[0]).toBe(RESULT_COLUMNS.join(','));
+    expect(lines[0]).toBe('username,generated password,2FA secret,otpauth URI,status');
     expect(lines[1]).toBe("alice,'-secret,ABC,otpauth://totp/x,created");
-    expect(lines[2]).toBe('bob,,,,error: USERNAME_TAKEN taken');
-    expect(lines[3]).toBe("'@evil,,,,skipped (line 4): bad");
+    expect(lines[2]).toBe("'@evil,,,,skipped: bad; worse");
+    expect(lines[3]).toBe('bob,,,,failed: username is taken');
+    expect(lines).toHaveLength(4);
   });
 });

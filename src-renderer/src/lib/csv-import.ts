@@ -128,21 +128,36 @@ export function neutralise(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-/** The results CSV: username, generated password, 2FA secret, otpauth URI, status. */
-export function resultsCsv(results: readonly BulkRowResult[], skipped: readonly PreviewRow[] = []): string {
-  const rows: string[][] = [['username', 'generated_password', 'totp_secret', 'otpauth_uri', 'status']];
+/**
+ * The results CSV, column for column what `course-cli import csv --output` writes
+ * (src-backend/cli/csv/results-csv.ts), so one spreadsheet template reads both.
+ */
+export const RESULT_COLUMNS = ['username', 'generated password', '2FA secret', 'otpauth URI', 'status'] as const;
+
+/**
+ * One row per file line, in file order: `created` with the secrets, `failed: <reason>` for a row
+ * the server refused, `skipped: <problems>` for a row the preview held back (the CLI's words).
+ * `sent` are the rows sent, in order: a server result's `row` indexes into it.
+ */
+export function resultsCsv(
+  results: readonly BulkRowResult[],
+  sent: readonly PreviewRow[],
+  skipped: readonly PreviewRow[] = [],
+): string {
+  const byLine: [number, string[]][] = [];
   for (const r of results) {
-    rows.push([
-      r.username,
-      r.initialPassword ?? '',
-      r.totpSecret ?? '',
-      r.otpauthUri ?? '',
-      r.ok ? 'created' : `error: ${r.error?.code ?? 'FAILED'} ${r.error?.message ?? ''}`.trim(),
+    // Array.prototype.sort is stable: results that map to no line keep their order, last.
+    const line = sent[r.row]?.line ?? Number.MAX_SAFE_INTEGER;
+    byLine.push([
+      line,
+      r.ok
+        ? [r.username, r.initialPassword ?? '', r.totpSecret ?? '', r.otpauthUri ?? '', 'created']
+        : [r.username, '', '', '', `failed: ${r.error?.message ?? 'rejected by the server'}`],
     ]);
   }
-  for (const s of skipped) rows.push([s.row.username, '', '', '', `skipped (line ${s.line}): ${s.errors.join('; ')}`]);
-  return stringify(
-    rows.map((r) => r.map(neutralise)),
-    { record_delimiter: '\r\n' },
-  );
+  for (const s of skipped) byLine.push([s.line, [s.row.username, '', '', '', `skipped: ${s.errors.join('; ')}`]]);
+  byLine.sort((a, b) => a[0] - b[0]);
+  return stringify([[...RESULT_COLUMNS], ...byLine.map(([, cells]) => cells.map(neutralise))], {
+    record_delimiter: '\r\n',
+  });
 }

@@ -25,6 +25,13 @@ export interface SentNotification {
   delivery: 'live' | 'stored' | 'broadcast';
 }
 
+export interface SendBody {
+  type: string;
+  title: string;
+  message: string;
+  metadata?: Record<string, unknown>;
+}
+
 export function describeAudience(a: Audience): string {
   switch (a.kind) {
     case 'user':
@@ -43,6 +50,10 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const sent = ref<SentNotification[]>([]);
   const online = ref<OnlineUsersResponse | null>(null);
   const onlineError = ref<string | null>(null);
+  /** sends in flight, and the last one that failed: the sent list's loading and error states */
+  const sending = ref(0);
+  const sendError = ref<string | null>(null);
+  let lastFailed: { audience: Audience; body: SendBody } | null = null;
 
   async function refreshOnline(): Promise<void> {
     try {
@@ -53,10 +64,29 @@ export const useNotificationsStore = defineStore('notifications', () => {
     }
   }
 
-  async function send(
-    audience: Audience,
-    body: { type: string; title: string; message: string; metadata?: Record<string, unknown> },
-  ): Promise<SentNotification> {
+  async function send(audience: Audience, body: SendBody): Promise<SentNotification> {
+    sending.value++;
+    try {
+      const entry = await deliver(audience, body);
+      sendError.value = null;
+      lastFailed = null;
+      return entry;
+    } catch (err) {
+      sendError.value = errorMessage(err);
+      lastFailed = { audience, body };
+      throw err;
+    } finally {
+      sending.value--;
+    }
+  }
+
+  /** Send the last failed notification again (it was confirmed, if it needed to be, the first time). */
+  async function retryLast(): Promise<SentNotification | null> {
+    if (!lastFailed) return null;
+    return send(lastFailed.audience, lastFailed.body);
+  }
+
+  async function deliver(audience: Audience, body: SendBody): Promise<SentNotification> {
     let res: NotifyResponse;
     if (audience.kind === 'user') {
       const payload: NotifyPayload = { recipientId: audience.user.id, ...body };
@@ -90,7 +120,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
     return res.items;
   }
 
-  return { sent, online, onlineError, refreshOnline, send, findUsers };
+  return { sent, online, onlineError, sending, sendError, refreshOnline, send, retryLast, findUsers };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useNotificationsStore, import.meta.hot));
