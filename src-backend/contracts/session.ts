@@ -19,6 +19,23 @@ export type SessionUser = Static<typeof SessionUser>;
  * into a user: POST {token} → 200 {user, expiresAt} | 401.
  */
 export const SESSION_RESOLVE_PATH = '/internal/sessions/resolve';
-export const SessionResolveRequest = Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+export const SessionResolveRequest = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
 export const SessionResolveResponse = Type.Object({ user: SessionUser, expiresAt: Type.String() });
 export type SessionResolveResponse = Static<typeof SessionResolveResponse>;
+
+/**
+ * auth_node tells student_node and teacher_node to drop cached sessions on logout, disable,
+ * delete, password change and 2FA reset, so a dead token is refused at once, not after the
+ * cache's few seconds. POST {token} or {userId} → 200 {forgotten}.
+ */
+export const SESSION_FORGET_PATH = '/internal/sessions/forget';
+export const SessionForgetRequest = Type.Union([
+  Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+  Type.Object({ userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+]);
+export type SessionForgetRequest = Static<typeof SessionForgetRequest>;
+export const SessionForgetResponse = Type.Object({ forgotten: Type.Integer() });
+export type SessionForgetResponse = Static<typeof SessionForgetResponse>;

@@ -13,6 +13,7 @@ import { meRoutes } from './routes/me.js';
 import { PasswordVerifier } from './security/passwords.js';
 import { LoginThrottle } from './security/throttle.js';
 import { createSessionGuard } from './session-guard.js';
+import { createSessionRevocations } from './session-revocations.js';
 import { loadAuthSettings, type AuthSettings } from './settings.js';
 
 export interface AuthAppOptions {
@@ -40,6 +41,7 @@ export async function buildAuthApp(opts: AuthAppOptions): Promise<{ app: App; de
     passwords,
     publisher: opts.publisher ?? createRealtimePublisher(opts.client, opts.logger),
     guard: createSessionGuard(store, settings.requireAdmin2fa),
+    revocations: createSessionRevocations(opts.client, app.log),
     internalToken: opts.config.internalToken,
     log: app.log,
   };

@@ -6,6 +6,7 @@ import type { IdentityStore } from './identity-store.js';
 import type { PasswordVerifier } from './security/passwords.js';
 import type { LoginThrottle } from './security/throttle.js';
 import type { SessionGuard } from './session-guard.js';
+import type { SessionRevocations } from './session-revocations.js';
 import type { AuthSettings } from './settings.js';
 
 /** What every auth route plugin is handed. */
@@ -16,6 +17,8 @@ export interface AuthDeps {
   readonly passwords: PasswordVerifier;
   readonly publisher: RealtimePublisher;
   readonly guard: SessionGuard;
+  /** tells the other services' session caches when sessions die */
+  readonly revocations: SessionRevocations;
   readonly internalToken: string;
   readonly log: FastifyBaseLogger;
 }

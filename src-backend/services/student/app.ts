@@ -1,17 +1,19 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { ServiceClient } from '../../shared/service-client.js';
-import { createSessionResolver, type SessionResolver } from '../../shared/session-auth.js';
+import { createSessionResolver, sessionForgetRoute, type SessionResolver } from '../../shared/session-auth.js';
 import { QueueForwarder, type QueueForwarderOptions } from './queue-forwarder.js';
 import { selectionRoutes } from './routes/selection.js';
 import { studentCourseRoutes } from './routes/student-courses.js';
 
 export interface StudentAppOptions {
   readonly client: ServiceClient;
+  /** auth_node presents it to drop revoked sessions from the cache */
+  readonly internalToken: string;
   readonly logger?: FastifyBaseLogger;
   readonly resolver?: SessionResolver;
   readonly forwarder?: QueueForwarderOptions;
-  /** how long a resolved session is trusted before auth_node is asked again (logout takes effect within it) */
+  /** how long a resolved session is trusted before auth_node is asked again (revocations are pushed at once) */
   readonly sessionCacheMs?: number;
 }
 
@@ -20,6 +22,7 @@ export async function buildStudentApp(opts: StudentAppOptions): Promise<App> {
   const app = createBaseApp({ service: 'student_node', logger: opts.logger });
   const resolver = opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? 3000 });
   const forwarder = new QueueForwarder(opts.client, opts.forwarder);
+  await app.register(sessionForgetRoute(resolver, opts.internalToken));
   await app.register(studentCourseRoutes, { client: opts.client, resolver });
   await app.register(selectionRoutes, { client: opts.client, resolver, forwarder });
   return app;

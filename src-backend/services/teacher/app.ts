@@ -2,22 +2,27 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
 import type { ServiceClient } from '../../shared/service-client.js';
-import { createSessionResolver, type SessionResolver } from '../../shared/session-auth.js';
+import { createSessionResolver, sessionForgetRoute, type SessionResolver } from '../../shared/session-auth.js';
 import { adminWindowRoutes } from './routes/admin-window.js';
 import { teacherCourseRoutes } from './routes/teacher-courses.js';
 
 export interface TeacherAppOptions {
   readonly client: ServiceClient;
+  /** auth_node presents it to drop revoked sessions from the cache */
+  readonly internalToken: string;
   readonly logger?: FastifyBaseLogger;
   /** seat counts after a teacher removes a student or changes capacity */
   readonly publisher?: RealtimePublisher;
   readonly resolver?: SessionResolver;
+  /** how long a resolved session is trusted before auth_node is asked again */
+  readonly sessionCacheMs?: number;
 }
 
 /** teacher_node: teachers manage their own courses, admins any, plus the selection window. */
 export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
   const app = createBaseApp({ service: 'teacher_node', logger: opts.logger });
-  const resolver = opts.resolver ?? createSessionResolver(opts.client);
+  const resolver = opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? 3000 });
+  await app.register(sessionForgetRoute(resolver, opts.internalToken));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
   return app;

@@ -1,5 +1,6 @@
 import { createRealtimePublisher, type RealtimePublisher } from '../../shared/realtime-publisher.js';
 import { runService } from '../../shared/service-main.js';
+import { sessionCacheMsFromEnv } from '../../shared/session-auth.js';
 import { buildTeacherApp } from './app.js';
 
 let publisher: RealtimePublisher | undefined;
@@ -8,7 +9,13 @@ await runService({
   name: 'teacher_node',
   build: (ctx) => {
     publisher = createRealtimePublisher(ctx.client, ctx.logger);
-    return buildTeacherApp({ client: ctx.client, logger: ctx.logger, publisher });
+    return buildTeacherApp({
+      client: ctx.client,
+      internalToken: ctx.config.internalToken,
+      logger: ctx.logger,
+      publisher,
+      sessionCacheMs: sessionCacheMsFromEnv(),
+    });
   },
   onShutdown: () => publisher?.flush(),
 });

@@ -95,6 +95,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
       notSelf(request.auth!.user.id, request.params.id, 'disable');
       // The data side ends every session of the user in the same transaction.
       const user = await deps.store.updateUser(request.params.id, { disabled: true });
+      await deps.revocations.forgetUser(user.id);
       void deps.publisher.disconnectUser(user.id, 'account disabled');
       await audit(deps, request, 'user_disabled', user.username);
       adminEvent(deps, 'user_disabled', { id: user.id, username: user.username, disabled: true });
@@ -127,6 +128,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
       notSelf(request.auth!.user.id, id, 'delete');
       const user = await deps.store.user(id);
       await deps.store.deleteUser(id);
+      await deps.revocations.forgetUser(id);
       void deps.publisher.disconnectUser(id, 'account deleted');
       await audit(deps, request, 'user_deleted', user.username, user.role);
       adminEvent(deps, 'user_deleted', { id, username: user.username, role: user.role });

@@ -41,7 +41,8 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       // Wrong codes count against the address, so codes cannot be guessed at speed.
       const address = clientAddress(request, deps.internalToken);
       const key = `register@${address ?? 'local'}`;
-      deps.throttle.check(key, address);
+      // Only the address cap counts attempts in flight: a class registering at once from one lab is fine.
+      const attempt = deps.throttle.begin(key, address, { reserveAccount: false });
       const enrollment = newTotpEnrollment(username);
       try {
         const user = await deps.store.register({
@@ -61,8 +62,10 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
         });
         return reply.code(201).send({ user, ...enrollment });
       } catch (err) {
-        if (isUnknownCode(err)) deps.throttle.fail(key, address);
+        if (isUnknownCode(err)) attempt.fail();
         throw err;
+      } finally {
+        attempt.release();
       }
     },
   );
@@ -134,29 +137,31 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
     async (request) => {
       const { username, code, password } = request.body;
       const address = clientAddress(request, deps.internalToken);
-      deps.throttle.check(username, address);
-      const cred = await deps.store.credentials(username);
-      const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
-      if (!cred || !ok) {
-        deps.throttle.fail(username, address);
-        throw unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS);
-      }
-      if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
-      const enrollment = newTotpEnrollment(cred.user.username);
+      const attempt = deps.throttle.begin(username, address);
       try {
-        await deps.store.resetTotp({
-          userId: cred.user.id,
-          codeHash: hashCode(code),
-          totpSecret: enrollment.totpSecret,
-        });
-      } catch (err) {
-        if (isCodeError(err)) deps.throttle.fail(username, address);
-        throw err;
+        const cred = await deps.store.credentials(username);
+        const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
+        if (!cred || !ok) {
+          attempt.fail();
+          throw unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS);
+        }
+        if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
+        const enrollment = newTotpEnrollment(cred.user.username);
+        await deps.store
+          .resetTotp({ userId: cred.user.id, codeHash: hashCode(code), totpSecret: enrollment.totpSecret })
+          .catch((err: unknown) => {
+            if (isCodeError(err)) attempt.fail();
+            throw err;
+          });
+        attempt.succeed();
+        // The data side ended the user's sessions; caches and live sockets follow at once.
+        await deps.revocations.forgetUser(cred.user.id);
+        void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
+        await audit(deps, request, 'totp_reset', cred.user.username);
+        return enrollment;
+      } finally {
+        attempt.release();
       }
-      deps.throttle.succeed(username);
-      await audit(deps, request, 'totp_reset', cred.user.username);
-      void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
-      return enrollment;
     },
   );
 

@@ -11,6 +11,7 @@ import { errorResponses } from '../../../contracts/errors.js';
 import { forbidden, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
+import type { LoginAttempt } from '../security/throttle.js';
 import { matchTotpStep } from '../security/totp.js';
 
 type LoginMode = 'admin' | 'member';
@@ -26,9 +27,25 @@ async function signIn(
   body: { username: string; password: string; totp?: string },
 ): Promise<LoginResponse> {
   const address = clientAddress(request, deps.internalToken);
-  deps.throttle.check(body.username, address);
+  // Reserved before the lookup, so parallel guesses are counted while they are in flight.
+  const attempt = deps.throttle.begin(body.username, address);
+  try {
+    return await judge(deps, request, mode, body, attempt, address);
+  } finally {
+    attempt.release(); // a path that neither failed nor succeeded (wrong route, 5xx) is not counted
+  }
+}
+
+async function judge(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  mode: LoginMode,
+  body: { username: string; password: string; totp?: string },
+  attempt: LoginAttempt,
+  address: string | null,
+): Promise<LoginResponse> {
   const fail = (err: Error): never => {
-    deps.throttle.fail(body.username, address);
+    attempt.fail();
     throw err;
   };
 
@@ -63,7 +80,7 @@ async function signIn(
     }
   }
 
-  deps.throttle.succeed(body.username);
+  attempt.succeed();
   const grant = await deps.store.createSession(user.id, {
     idleSeconds: deps.settings.sessionIdleSeconds,
     absoluteSeconds: deps.settings.sessionAbsoluteSeconds,
@@ -102,6 +119,7 @@ export async function loginRoutes(app: App, deps: AuthDeps): Promise<void> {
     async (request) => {
       const { token, user } = request.auth!;
       await deps.store.revokeToken(token);
+      await deps.revocations.forgetToken(token);
       // Live sockets opened with this session close too; fire-and-forget like every realtime call.
       void deps.publisher.disconnectUser(user.id, 'logout');
       return { loggedOut: true as const };

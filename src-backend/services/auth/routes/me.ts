@@ -40,11 +40,15 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
       const { user, token } = request.auth!;
       const { currentPassword, newPassword } = request.body;
       const address = clientAddress(request, deps.internalToken);
-      deps.throttle.check(user.username, address);
-      const cred = await deps.store.credentials(user.username);
-      if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
-        deps.throttle.fail(user.username, address);
-        throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
+      const attempt = deps.throttle.begin(user.username, address);
+      try {
+        const cred = await deps.store.credentials(user.username);
+        if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
+          attempt.fail();
+          throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
+        }
+      } finally {
+        attempt.release();
       }
       if (newPassword === currentPassword) throw badRequest('the new password must differ from the current one');
       // Other sessions end (someone may know the old password); this one stays signed in.
@@ -53,6 +57,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
         mustChangePassword: false,
         keepSessionToken: token,
       });
+      await deps.revocations.forgetUser(user.id); // this session re-resolves; the others are gone
       await audit(deps, request, 'password_changed', user.username);
       return { user: updated };
     },

@@ -8,7 +8,7 @@ export interface ThrottleOptions {
   readonly maxDelayMs: number;
   /** an account's failure count is forgotten after this long without failures */
   readonly forgetAfterMs: number;
-  /** failures one address may cause within addressWindowMs, across all accounts */
+  /** failures (settled or in flight) one address may cause within addressWindowMs, across all accounts */
   readonly addressLimit: number;
   readonly addressWindowMs: number;
   readonly maxEntries: number;
@@ -26,73 +26,149 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   now: Date.now,
 };
 
+/** Retry-after when only in-flight attempts fill an address's budget: they settle within about a second. */
+const PENDING_RETRY_MS = 1000;
+
 interface AccountState {
   failures: number;
   lastFailure: number;
   lockedUntil: number;
+  /** attempts begun and not yet settled */
+  pending: number;
+}
+
+interface AddressState {
+  /** times of settled failures inside the window, oldest first */
+  failures: number[];
+  pending: number;
+}
+
+/** One begun sign-in. Settle it once; later calls (a `finally` release) do nothing. */
+export interface LoginAttempt {
+  /** a wrong guess: counts against the account and the address */
+  fail(): void;
+  /** the right credentials: the account's failures are forgotten */
+  succeed(): void;
+  /** neither (the guess was never judged, e.g. a downstream error): the reservation is returned */
+  release(): void;
+}
+
+export interface BeginOptions {
+  /**
+   * false: the account's delay still applies and failures still count, but an attempt in
+   * flight does not hold the account back (registration keys by address, and a class may
+   * register at once from one lab).
+   */
+  readonly reserveAccount?: boolean;
 }
 
 /**
  * Failed-login throttle, in memory in the one auth process: per account a growing delay
  * (2 s, 4 s, 8 s … up to 15 min after the free failures), per address a cap on failures in a
  * sliding window. Unknown usernames are tracked like real ones so the answer never differs.
+ *
+ * An attempt is reserved before its credentials are looked at and counts as a failure until
+ * it settles, so N parallel guesses get no more verifications than N sequential ones would.
  */
 export class LoginThrottle {
   private readonly accounts = new Map<string, AccountState>();
-  private readonly addresses = new Map<string, number[]>();
+  private readonly addresses = new Map<string, AddressState>();
   private readonly opts: ThrottleOptions;
 
   constructor(opts: Partial<ThrottleOptions> = {}) {
     this.opts = { ...DEFAULT_THROTTLE, ...opts };
   }
 
-  /** Throws 429 with retry-after while the account or the address must wait. */
-  check(account: string, address: string | null): void {
+  /** Throws 429 with retry-after while the account or the address must wait; else reserves an attempt. */
+  begin(account: string, address: string | null, opts: BeginOptions = {}): LoginAttempt {
     const now = this.opts.now();
-    const state = this.accounts.get(account.toLowerCase());
-    if (state && state.lockedUntil > now) {
-      throw tooManyRequests(
-        'too many failed sign-ins for this account; try again later',
-        (state.lockedUntil - now) / 1000,
-      );
-    }
-    if (address) {
-      const recent = this.recentFailures(address, now);
-      if (recent.length >= this.opts.addressLimit) {
-        const retryMs = recent[0]! + this.opts.addressWindowMs - now;
-        throw tooManyRequests('too many failed sign-ins from this address; try again later', retryMs / 1000);
-      }
-    }
-  }
-
-  fail(account: string, address: string | null): void {
-    const now = this.opts.now();
+    const reserveAccount = opts.reserveAccount ?? true;
     const key = account.toLowerCase();
-    let state = this.accounts.get(key);
-    if (!state || now - state.lastFailure > this.opts.forgetAfterMs)
-      state = { failures: 0, lastFailure: now, lockedUntil: 0 };
-    state.failures++;
-    state.lastFailure = now;
-    const over = state.failures - this.opts.freeFailures;
-    if (over > 0)
-      state.lockedUntil = now + Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(over - 1, 30));
-    this.put(this.accounts, key, state);
-    if (address) {
-      const recent = this.recentFailures(address, now);
-      recent.push(now);
-      if (recent.length > this.opts.addressLimit) recent.shift();
-      this.put(this.addresses, address, recent);
+    const acc = this.account(key, now);
+    this.checkAccount(acc, now);
+    const addr = address ? this.address(address, now) : null;
+    if (addr) this.checkAddress(addr, now);
+
+    // Stored even when not reserved, so that concurrent attempts share one state.
+    if (reserveAccount) acc.pending++;
+    this.put(this.accounts, key, acc);
+    if (addr) {
+      addr.pending++;
+      this.put(this.addresses, address!, addr);
+    }
+    let settled = false;
+    const settle = (outcome: 'fail' | 'succeed' | 'release') => {
+      if (settled) return;
+      settled = true;
+      if (reserveAccount) acc.pending = Math.max(0, acc.pending - 1);
+      if (addr) addr.pending = Math.max(0, addr.pending - 1);
+      if (outcome === 'fail') this.recordFailure(key, acc, address, addr);
+      if (outcome === 'succeed') Object.assign(acc, { failures: 0, lockedUntil: 0 });
+      // Forget idle entries (only our own: a capped map may have replaced them meanwhile).
+      if (acc.pending === 0 && acc.failures === 0 && this.accounts.get(key) === acc) this.accounts.delete(key);
+      if (address && addr?.pending === 0 && !addr.failures.length && this.addresses.get(address) === addr)
+        this.addresses.delete(address);
+    };
+    return {
+      fail: () => settle('fail'),
+      succeed: () => settle('succeed'),
+      release: () => settle('release'),
+    };
+  }
+
+  private checkAccount(state: AccountState, now: number): void {
+    const message = 'too many failed sign-ins for this account; try again later';
+    if (state.lockedUntil > now) throw tooManyRequests(message, (state.lockedUntil - now) / 1000);
+    // Attempts in flight that would start a delay if they all turn out wrong: wait for that delay.
+    const over = state.failures + state.pending - this.opts.freeFailures;
+    if (state.pending > 0 && over > 0) throw tooManyRequests(message, this.delayMs(over) / 1000);
+  }
+
+  private checkAddress(state: AddressState, now: number): void {
+    if (state.failures.length + state.pending < this.opts.addressLimit) return;
+    const oldest = state.failures[0];
+    const retryMs = oldest !== undefined ? oldest + this.opts.addressWindowMs - now : PENDING_RETRY_MS;
+    throw tooManyRequests('too many failed sign-ins from this address; try again later', retryMs / 1000);
+  }
+
+  private recordFailure(key: string, acc: AccountState, address: string | null, addr: AddressState | null) {
+    const now = this.opts.now();
+    if (now - acc.lastFailure > this.opts.forgetAfterMs) Object.assign(acc, { failures: 0, lockedUntil: 0 });
+    acc.failures++;
+    acc.lastFailure = now;
+    const over = acc.failures - this.opts.freeFailures;
+    if (over > 0) acc.lockedUntil = now + this.delayMs(over);
+    this.put(this.accounts, key, acc);
+    if (address && addr) {
+      this.prune(addr, now);
+      addr.failures.push(now);
+      if (addr.failures.length > this.opts.addressLimit) addr.failures.shift();
+      this.put(this.addresses, address, addr);
     }
   }
 
-  succeed(account: string): void {
-    this.accounts.delete(account.toLowerCase());
+  private delayMs(over: number): number {
+    return Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(over - 1, 30));
   }
 
-  private recentFailures(address: string, now: number): number[] {
-    const list = this.addresses.get(address) ?? [];
-    while (list.length && list[0]! <= now - this.opts.addressWindowMs) list.shift();
-    return list;
+  private account(key: string, now: number): AccountState {
+    const state = this.accounts.get(key);
+    if (!state) return { failures: 0, lastFailure: now, lockedUntil: 0, pending: 0 };
+    if (now - state.lastFailure > this.opts.forgetAfterMs && state.lockedUntil <= now) {
+      state.failures = 0;
+      state.lockedUntil = 0;
+    }
+    return state;
+  }
+
+  private address(address: string, now: number): AddressState {
+    const state = this.addresses.get(address) ?? { failures: [], pending: 0 };
+    this.prune(state, now);
+    return state;
+  }
+
+  private prune(state: AddressState, now: number): void {
+    while (state.failures.length && state.failures[0]! <= now - this.opts.addressWindowMs) state.failures.shift();
   }
 
   /** Re-insert to keep Map order = recency, and drop the stalest entry past the cap. */

@@ -1,0 +1,40 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServiceName } from '../../contracts/services.js';
+import { SESSION_FORGET_PATH, type SessionForgetRequest } from '../../contracts/session.js';
+import type { ServiceClient } from '../../shared/service-client.js';
+
+/** The services that cache resolved sessions and must hear when one dies. */
+const CACHING_SERVICES: readonly ServiceName[] = ['student_node', 'teacher_node'];
+/** Short: a logout must not hang on a service that is down; its cache expires on its own soon. */
+const FORGET_TIMEOUT_MS = 500;
+
+/**
+ * Tells the session caches that a token or all of a user's sessions are dead. Called after
+ * the data side has revoked them (so a lookup racing the call cannot re-cache a live one) and
+ * awaited, so the answer to a logout means "refused everywhere"; a failure is logged and
+ * never fails the caller, since the cache's few seconds still bound it.
+ */
+export interface SessionRevocations {
+  forgetToken(token: string): Promise<void>;
+  forgetUser(userId: number): Promise<void>;
+}
+
+export function createSessionRevocations(
+  client: ServiceClient,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): SessionRevocations {
+  const tell = async (body: SessionForgetRequest): Promise<void> => {
+    await Promise.all(
+      CACHING_SERVICES.map((service) =>
+        client.post(service, SESSION_FORGET_PATH, body, { timeoutMs: FORGET_TIMEOUT_MS }).catch((err: unknown) => {
+          const what = 'userId' in body ? { userId: body.userId } : { token: 'redacted' };
+          log.warn({ err: (err as Error).message, service, ...what }, 'could not drop a revoked session from a cache');
+        }),
+      ),
+    );
+  };
+  return {
+    forgetToken: (token) => tell({ token }),
+    forgetUser: (userId) => tell({ userId }),
+  };
+}
