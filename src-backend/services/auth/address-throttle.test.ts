@@ -40,6 +40,14 @@ describe('per-address throttle', () => {
     expect((await attempt('a-four', '10.1.1.2')).statusCode).toBe(401);
   });
 
+  it('counts guesses in flight: of 10 parallel ones from one address only the limit is judged', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => attempt(`p-${i}`, '10.4.4.4')));
+    expect(answers.filter((a) => a.statusCode === 401)).toHaveLength(3);
+    const limited = answers.filter((a) => a.statusCode === 429);
+    expect(limited).toHaveLength(7);
+    expect(limited.every((a) => a.json().error.code === 'RATE_LIMITED')).toBe(true);
+  });
+
   it('ignores x-forwarded-for from an untrusted caller, so rotating it does not help', async () => {
     for (let i = 0; i < 3; i++) await attempt(`b-${i}`, '10.2.2.2', { 'x-forwarded-for': `192.0.2.${i}` });
     expect((await attempt('b-9', '10.2.2.2', { 'x-forwarded-for': '192.0.2.99' })).statusCode).toBe(429);
