@@ -6,6 +6,9 @@ import type { SessionUser } from './session.js';
  * The realtime server's public surface (issue 4): Socket.IO namespaces and their typed event
  * maps, payload schemas (checked at runtime, types are not validation), /stats and the
  * management API. Seeds 002-004 fix the names; the console and any seed-004 client use these.
+ *
+ * User ids (`receiverId`, `recipientId`, `senderId`, `userId`, `userIds`) are integers; seed 004
+ * sends them as strings, so a string of digits is accepted too and converted before validation.
  */
 
 export const Namespaces = {
@@ -138,12 +141,13 @@ export const NotifyPayload = Type.Object(
 export type NotifyPayload = Static<typeof NotifyPayload>;
 
 /**
- * `notification:broadcast` and POST /api/broadcast: everyone, one role, or one student group
- * (seed 004's `collegeId` becomes our student group, `groupId`).
+ * `notification:broadcast` and POST /api/broadcast: everyone, one role, or one student group.
+ * Seed 004's `collegeId` is accepted as another name for `groupId` (both given must agree).
  */
 export const BroadcastPayload = Type.Object(
   {
     groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    collegeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
     ...NotificationBody,
   },
@@ -235,7 +239,10 @@ export interface HeartbeatAck {
   timestamp: string;
 }
 
-/** Chat + notification + presence, served on `/`, `/chat` and `/notification`. */
+/**
+ * Served on `/` (seed 004: both domains). `/chat` serves the chat events and `/notification` the
+ * notification events only (seed 002); heartbeat and user:online/offline are on all three.
+ */
 export interface MessagingClientToServer {
   'chat:send': (p: ChatSendPayload, ack?: AckFn<{ message: ChatMessage }>) => void;
   'chat:typing': (p: ChatTypingPayload, ack?: AckFn<object>) => void;
@@ -369,7 +376,9 @@ export const ThrottlerConfigPatch = Type.Object(
   {
     defaultWindowMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
     /** a rule per event type; null removes the rule (the event is then not throttled) */
-    events: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([EventRule, Type.Null()]))),
+    events: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([EventRule, Type.Null()])),
+    ),
     flushIntervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
   },
   { additionalProperties: false },

@@ -21,6 +21,7 @@ import { Throttler } from './core/throttler.js';
 import { UserDirectory } from './core/user-directory.js';
 import { realtimeRoutes } from './http/routes.js';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
+import { originAllowed } from './sockets/guard.js';
 import { setupNamespaces } from './sockets/namespaces.js';
 
 export interface RealtimeAppOptions {
@@ -68,14 +69,22 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
   const io = new Server({
     serveClient: false,
     maxHttpBufferSize: rc.maxMessageBytes,
-    cors: { origin: [...rc.allowedOrigins] },
+    cors: { origin: rc.allowedOrigins.includes('*') ? true : [...rc.allowedOrigins] },
+    // a foreign page is turned away at the Engine.IO handshake (403), before any session exists
+    allowRequest: (req, callback) => {
+      const ok = originAllowed(req.headers.origin, rc.allowedOrigins);
+      callback(ok ? null : 'origin not allowed', ok);
+    },
     // a short drop (wifi blip) resumes with missed events; the handshake guard still runs
-    ...(rc.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: rc.recoveryMs, skipMiddlewares: false } } : {}),
+    ...(rc.recoveryMs > 0
+      ? { connectionStateRecovery: { maxDisconnectionDuration: rc.recoveryMs, skipMiddlewares: false } }
+      : {}),
   });
 
   const redis: Redis = createRedis(rc.redisUrl, rc.redisPrefix);
   const adapterClients = rc.redisUrl ? createAdapterClients(rc.redisUrl) : null;
-  if (adapterClients) io.adapter(createAdapter(adapterClients.pub, adapterClients.sub, { key: `${rc.redisPrefix}socket.io` }));
+  if (adapterClients)
+    io.adapter(createAdapter(adapterClients.pub, adapterClients.sub, { key: `${rc.redisPrefix}socket.io` }));
 
   const events = new EventManager(io);
   const onError = (err: unknown) => logger?.error({ err }, 'realtime store error');
@@ -89,7 +98,9 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     onError,
   );
   events.throttler = throttler;
-  const presence = rc.redisUrl ? new RedisPresence(redis) : new LocalPresence();
+  const instanceId = randomUUID();
+  const presence = rc.redisUrl ? new RedisPresence(redis, instanceId, rc.presenceTtlMs, onError) : new LocalPresence();
+  presence.start();
   const store = new MessagingStore(opts.client);
   const users = new UserDirectory(opts.client);
   const notifier = new Notifier(store, events, presence, users);
@@ -109,7 +120,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     resolver,
     internalToken: opts.config.internalToken,
     adapter: rc.redisUrl ? 'redis' : 'memory',
-    instanceId: randomUUID(),
+    instanceId,
     port: () => listeningPort,
   });
   throttler.startPeriodicFlush();
@@ -137,6 +148,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     },
     async close() {
       await throttler.close();
+      await presence.close().catch(onError);
       redis.disconnect();
       adapterClients?.pub.disconnect();
       adapterClients?.sub.disconnect();

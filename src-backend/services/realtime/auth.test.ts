@@ -19,7 +19,11 @@ const track = (s: Socket) => (open.push(s), s);
 beforeAll(async () => {
   stack = await startRealtimeStack();
   url = stack.httpUrl('realtime');
-  [admin, student, other] = await seedUsers(stack, [{ role: 'admin' }, { role: 'student', group: 'cs-1' }, { role: 'student', group: 'cs-1' }]);
+  [admin, student, other] = await seedUsers(stack, [
+    { role: 'admin' },
+    { role: 'student', group: 'cs-1' },
+    { role: 'student', group: 'cs-1' },
+  ]);
 }, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   for (const s of open) s.close();
@@ -27,9 +31,12 @@ afterAll(async () => {
 }, HOOK_TIMEOUT_MS);
 
 describe('handshake', () => {
-  it.each(['/', '/chat', '/notification', '/courses', '/logs', '/admin'])('refuses %s without a token: connect_error "unauthorized"', async (nsp) => {
-    await expect(connect(url, nsp, undefined)).rejects.toThrow(/^unauthorized$/);
-  });
+  it.each(['/', '/chat', '/notification', '/courses', '/logs', '/admin'])(
+    'refuses %s without a token: connect_error "unauthorized"',
+    async (nsp) => {
+      await expect(connect(url, nsp, undefined)).rejects.toThrow(/^unauthorized$/);
+    },
+  );
 
   it('refuses a token that is not a session', async () => {
     await expect(connect(url, '/', 'not-a-real-token')).rejects.toThrow(/^unauthorized$/);
@@ -46,7 +53,9 @@ describe('handshake', () => {
   it('checks the Origin header against the allow-list', async () => {
     const gw = `http://127.0.0.1:${stack.config.gatewayPort}`;
     track(await connect(url, '/', student.token, { extraHeaders: { origin: gw } }));
-    await expect(connect(url, '/', student.token, { extraHeaders: { origin: 'http://evil.example' } })).rejects.toThrow(/origin not allowed/);
+    await expect(connect(url, '/', student.token, { extraHeaders: { origin: 'http://evil.example' } })).rejects.toThrow(
+      /origin not allowed/,
+    );
   });
 
   it('accepts a student on the default namespace and counts the connection in /health', async () => {
@@ -65,13 +74,16 @@ describe('logout and disable', () => {
     const b = track(await connect(url, '/admin', u!.token));
     const bystander = track(await connect(url, '/', other.token));
     const gone = Promise.all([next(a, 'disconnect'), next(b, 'disconnect')]);
-    const res = await stack.client.post<{ disconnected: number }>('realtime', REALTIME_DISCONNECT_PATH, { userId: u!.id, reason: 'logout' });
+    const res = await stack.client.post<{ disconnected: number }>('realtime', REALTIME_DISCONNECT_PATH, {
+      userId: u!.id,
+      reason: 'logout',
+    });
     expect(res.disconnected).toBe(2);
     expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
     expect(bystander.connected).toBe(true);
   });
 
-  it('end to end: logging out through auth_node ends that user\'s sockets', async () => {
+  it("end to end: logging out through auth_node ends that user's sockets", async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const s = track(await connect(url, '/', u!.token));
     const gone = next<string>(s, 'disconnect', 5000);
@@ -115,7 +127,9 @@ describe('logout and disable', () => {
 
 describe('reconnect', () => {
   it('a client that reconnects is authenticated again and gets its rooms back', async () => {
-    const s = track(await connect(url, '/', student.token, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 }));
+    const s = track(
+      await connect(url, '/', student.token, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 }),
+    );
     const reconnected = next(s.io, 'reconnect', 5000);
     // drop the transport from the client side, as a network blip would
     s.io.engine.close();
@@ -123,13 +137,25 @@ describe('reconnect', () => {
     await sleep(50);
     expect(s.connected).toBe(true);
     const note = next<{ title: string }>(s, 'notification:new');
-    await stack.client.post('realtime', '/api/notify', { recipientId: student.id, type: 'general', title: 'after reconnect', message: 'm' });
+    await stack.client.post('realtime', '/api/notify', {
+      recipientId: student.id,
+      type: 'general',
+      title: 'after reconnect',
+      message: 'm',
+    });
     expect((await note).title).toBe('after reconnect');
   });
 
   it('a reconnect with a revoked session is refused', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
-    const s = track(await connect(url, '/', u!.token, { reconnection: true, reconnectionDelay: 3500, reconnectionDelayMax: 3500, randomizationFactor: 0 }));
+    const s = track(
+      await connect(url, '/', u!.token, {
+        reconnection: true,
+        reconnectionDelay: 3500,
+        reconnectionDelayMax: 3500,
+        randomizationFactor: 0,
+      }),
+    );
     await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
     const refused = next<Error>(s, 'connect_error', 8000);
     s.io.engine.close();
@@ -141,13 +167,20 @@ describe('reconnect', () => {
 
 describe('graceful shutdown', () => {
   it('emits what the throttler holds, then disconnects clients, and comes back quickly', async () => {
-    const put = (windowMs: number) => stack.client.put('realtime', '/api/throttler/config', { events: { 'course:seats': { windowMs, mode: 'latest' } } });
+    const put = (windowMs: number) =>
+      stack.client.put('realtime', '/api/throttler/config', {
+        events: { 'course:seats': { windowMs, mode: 'latest' } },
+      });
     await put(30_000);
     const w = await connect(url, '/courses', student.token);
     await w.timeout(5000).emitWithAck('course:watch', { courseIds: [9] });
     const seats = next<{ enrolled: number }>(w, 'course:seats', 10_000);
     const gone = next<string>(w, 'disconnect', 10_000);
-    await stack.client.post('realtime', '/internal/emit', { events: [{ event: 'course:seats', room: 'course:9', data: { courseId: 9, enrolled: 8, capacity: 9, seatsLeft: 1 } }] });
+    await stack.client.post('realtime', '/internal/emit', {
+      events: [
+        { event: 'course:seats', room: 'course:9', data: { courseId: 9, enrolled: 8, capacity: 9, seatsLeft: 1 } },
+      ],
+    });
     const before = stack.pid('realtime');
     const t0 = Date.now();
     await stack.supervisor.restart('realtime');

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { ChatMessage, ChatReadReceipt, PresenceEvent } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
-import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import { waitFor } from '../../testing/wait-for.js';
+import {
+  ask,
+  collect,
+  connect,
+  next,
+  seedUsers,
+  sleep,
+  startRealtimeStack,
+  type SeededUser,
+} from './testing/rt-harness.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -19,7 +29,11 @@ const track = (s: Socket) => (open.push(s), s);
 beforeAll(async () => {
   stack = await startRealtimeStack();
   url = stack.httpUrl('realtime');
-  [alice, bob, carol] = await seedUsers(stack, [{ role: 'student', group: 'g1' }, { role: 'student', group: 'g1' }, { role: 'teacher' }]);
+  [alice, bob, carol] = await seedUsers(stack, [
+    { role: 'student', group: 'g1' },
+    { role: 'student', group: 'g1' },
+    { role: 'teacher' },
+  ]);
 }, HOOK_TIMEOUT_MS);
 afterAll(async () => {
   for (const s of open) s.close();
@@ -33,7 +47,10 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
     const bChat = track(await connect(url, '/chat', bob.token));
     const onDefault = next<ChatMessage>(bDefault, 'chat:message');
     const onChat = next<ChatMessage>(bChat, 'chat:message');
-    const ack = await ask<{ success: boolean; message: ChatMessage }>(a, 'chat:send', { receiverId: bob.id, message: 'Hello!' });
+    const ack = await ask<{ success: boolean; message: ChatMessage }>(a, 'chat:send', {
+      receiverId: bob.id,
+      message: 'Hello!',
+    });
     expect(ack.success).toBe(true);
     expect(ack.message).toMatchObject({ senderId: alice.id, receiverId: bob.id, message: 'Hello!', readAt: null });
     expect(await onDefault).toEqual(ack.message);
@@ -54,9 +71,15 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
     const m1 = await ask<{ message: ChatMessage }>(a, 'chat:send', { receiverId: carol.id, message: 'one' });
     const m2 = await ask<{ message: ChatMessage }>(a, 'chat:send', { receiverId: carol.id, message: 'two' });
     const c = track(await connect(url, '/chat', carol.token));
-    const history = await ask<{ success: boolean; messages: ChatMessage[] }>(c, 'chat:getMessages', { userId: alice.id });
+    const history = await ask<{ success: boolean; messages: ChatMessage[] }>(c, 'chat:getMessages', {
+      userId: alice.id,
+    });
     expect(history.messages.map((m) => m.message)).toEqual(['two', 'one']);
-    const older = await ask<{ messages: ChatMessage[] }>(c, 'chat:getMessages', { userId: alice.id, beforeId: m2.message.id, limit: 5 });
+    const older = await ask<{ messages: ChatMessage[] }>(c, 'chat:getMessages', {
+      userId: alice.id,
+      beforeId: m2.message.id,
+      limit: 5,
+    });
     expect(older.messages.map((m) => m.id)).toEqual([m1.message.id]);
 
     const receipt = next<ChatReadReceipt>(a, 'chat:readReceipt');
@@ -74,7 +97,9 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
   it('chat:getOnlineStatus reports who has a socket open', async () => {
     const [away] = await seedUsers(stack, [{ role: 'student' }]);
     const a = track(await connect(url, '/', alice.token));
-    const res = await ask<{ success: boolean; statuses: Record<string, boolean> }>(a, 'chat:getOnlineStatus', { userIds: [alice.id, away!.id] });
+    const res = await ask<{ success: boolean; statuses: Record<string, boolean> }>(a, 'chat:getOnlineStatus', {
+      userIds: [alice.id, away!.id],
+    });
     expect(res).toEqual({ success: true, statuses: { [alice.id]: true, [away!.id]: false } });
   });
 
@@ -101,14 +126,102 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
     expect(online).not.toContain(dave!.id);
   });
 
-  it('heartbeat is answered with heartbeat:ack on every namespace', async () => {
-    const s = track(await connect(url, '/', alice.token));
-    const ack = next<{ timestamp: string }>(s, 'heartbeat:ack');
-    s.emit('heartbeat');
-    expect(Date.parse((await ack).timestamp)).toBeGreaterThan(0);
-    const c = track(await connect(url, '/courses', alice.token));
-    const viaAck = await ask<{ success: boolean; timestamp: string }>(c, 'heartbeat');
-    expect(viaAck.success).toBe(true);
+  it('heartbeat is answered with heartbeat:ack on every namespace a client can join', async () => {
+    const [admin] = await seedUsers(stack, [{ role: 'admin' }]);
+    const namespaces = ['/', '/chat', '/notification', '/courses', '/logs', '/admin'];
+    const acked: string[] = [];
+    for (const nsp of namespaces) {
+      const s = track(await connect(url, nsp, admin!.token));
+      const pushed = next<{ timestamp: string }>(s, 'heartbeat:ack');
+      const viaAck = await ask<{ success: boolean; timestamp: string }>(s, 'heartbeat');
+      expect(viaAck.success).toBe(true);
+      expect(Date.parse((await pushed).timestamp)).toBeGreaterThan(0);
+      acked.push(nsp);
+      s.close();
+    }
+    expect(acked).toEqual(namespaces);
+  });
+
+  it("seed 004's string ids: digit strings work on every chat event", async () => {
+    const a = track(await connect(url, '/', alice.token));
+    const b = track(await connect(url, '/chat', bob.token));
+    const got = next<ChatMessage>(b, 'chat:message');
+    const sent = await ask<{ success: boolean; message: ChatMessage }>(a, 'chat:send', {
+      receiverId: String(bob.id),
+      message: 'as a string',
+    });
+    expect(sent).toMatchObject({ success: true, message: { receiverId: bob.id, message: 'as a string' } });
+    expect((await got).id).toBe(sent.message.id);
+    const history = await ask<{ messages: ChatMessage[] }>(b, 'chat:getMessages', {
+      userId: String(alice.id),
+      limit: 1,
+    });
+    expect(history.messages.map((m) => m.id)).toEqual([sent.message.id]);
+    expect(await ask(b, 'chat:markRead', { senderId: String(alice.id) })).toMatchObject({ success: true });
+    expect(await ask(a, 'chat:getOnlineStatus', { userIds: [String(bob.id)] })).toEqual({
+      success: true,
+      statuses: { [bob.id]: true },
+    });
+    expect(await ask(a, 'chat:getOnlineStatus', { userIds: [String(bob.id), 'uuid-1'] })).toEqual({
+      success: false,
+      error: 'userIds must be a numeric user id, got "uuid-1"',
+    });
+  });
+});
+
+describe('each namespace serves its domain, and deliveries go where it is served', () => {
+  it('/chat serves chat only, /notification notifications only: the other domain is refused with where to go', async () => {
+    const chat = track(await connect(url, '/chat', carol.token));
+    const notes = track(await connect(url, '/notification', carol.token));
+    expect(await ask(chat, 'notification:getUnreadCount')).toEqual({
+      success: false,
+      error: 'notification:getUnreadCount is not served on /chat; use / or /notification',
+    });
+    expect(await ask(notes, 'chat:send', { receiverId: alice.id, message: 'wrong door' })).toEqual({
+      success: false,
+      error: 'chat:send is not served on /notification; use / or /chat',
+    });
+    expect((await ask<{ success: boolean }>(chat, 'chat:getOnlineStatus', { userIds: [alice.id] })).success).toBe(true);
+    expect((await ask<{ success: boolean }>(notes, 'notification:getUnreadCount')).success).toBe(true);
+  });
+
+  it('chat:* reaches / and /chat, notification:new reaches / and /notification, presence all three', async () => {
+    const [eve] = await seedUsers(stack, [{ role: 'student' }]);
+    const sockets = {
+      root: track(await connect(url, '/', eve!.token)),
+      chat: track(await connect(url, '/chat', eve!.token)),
+      notification: track(await connect(url, '/notification', eve!.token)),
+    };
+    const seen = (event: string) => Object.fromEntries(Object.entries(sockets).map(([k, s]) => [k, collect(s, event)]));
+    const messages = seen('chat:message');
+    const notes = seen('notification:new');
+    const online = seen('user:online');
+    const a = track(await connect(url, '/', alice.token));
+    await ask(a, 'chat:send', { receiverId: eve!.id, message: 'routing' });
+    await stack.client.post('realtime', '/api/notify', {
+      recipientId: eve!.id,
+      type: 'general',
+      title: 'routing',
+      message: 'm',
+    });
+    const [frank] = await seedUsers(stack, [{ role: 'student' }]);
+    track(await connect(url, '/', frank!.token));
+    await waitFor(
+      () =>
+        messages.root!.length === 1 &&
+        notes.root!.length === 1 &&
+        online.root!.some((e) => (e as PresenceEvent).userId === frank!.id),
+    );
+    await sleep(150);
+    const count = (m: Record<string, unknown[]>) =>
+      Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.length]));
+    expect(count(messages)).toEqual({ root: 1, chat: 1, notification: 0 });
+    expect(count(notes)).toEqual({ root: 1, chat: 0, notification: 1 });
+    const frankOnline = (m: Record<string, unknown[]>) =>
+      Object.fromEntries(
+        Object.entries(m).map(([k, v]) => [k, v.filter((e) => (e as PresenceEvent).userId === frank!.id).length]),
+      );
+    expect(frankOnline(online)).toEqual({ root: 1, chat: 1, notification: 1 });
   });
 });
 
@@ -116,7 +229,7 @@ describe('bad input never hurts the server', () => {
   it('answers malformed payloads through the ack with {success:false, error}', async () => {
     const s = track(await connect(url, '/', alice.token));
     const cases: unknown[] = [
-      { receiverId: 'bob', message: 'x' },
+      { receiverId: true, message: 'x' },
       { receiverId: bob.id },
       { receiverId: bob.id, message: '' },
       { receiverId: bob.id, message: 'x', extra: true },
@@ -128,9 +241,19 @@ describe('bad input never hurts the server', () => {
       expect(res.success).toBe(false);
       expect(res.error).toMatch(/invalid payload/);
     }
-    const self = await ask<{ success: boolean; error: string }>(s, 'chat:send', { receiverId: alice.id, message: 'me' });
+    expect(await ask(s, 'chat:send', { receiverId: 'bob', message: 'x' })).toEqual({
+      success: false,
+      error: 'receiverId must be a numeric user id, got "bob"',
+    });
+    const self = await ask<{ success: boolean; error: string }>(s, 'chat:send', {
+      receiverId: alice.id,
+      message: 'me',
+    });
     expect(self).toEqual({ success: false, error: 'cannot send a message to yourself' });
-    const nobody = await ask<{ success: boolean; error: string }>(s, 'chat:send', { receiverId: 987_654_321, message: 'hello?' });
+    const nobody = await ask<{ success: boolean; error: string }>(s, 'chat:send', {
+      receiverId: 987_654_321,
+      message: 'hello?',
+    });
     expect(nobody).toEqual({ success: false, error: 'no user with id 987654321' });
     expect(s.connected).toBe(true);
   });
@@ -153,11 +276,27 @@ describe('bad input never hurts the server', () => {
     expect(health.status).toBe(200);
   });
 
+  it('cuts off a socket that keeps sending after "rate limited"', async () => {
+    const [mallory] = await seedUsers(stack, [{ role: 'student' }]);
+    const s = await connect(url, '/', mallory!.token);
+    const gone = next<string>(s, 'disconnect', 10_000);
+    for (let i = 0; i < 1000; i++) s.emit('heartbeat');
+    expect(await gone).toBe('io server disconnect');
+    expect(s.connected).toBe(false);
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+  });
+
   it('rate-limits a socket: over the burst, acks say "rate limited"', async () => {
     const s = track(await connect(url, '/', bob.token));
-    const results = await Promise.all(Array.from({ length: 100 }, () => ask<{ success: boolean; error?: string }>(s, 'heartbeat')));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => ask<{ success: boolean; error?: string }>(s, 'heartbeat')),
+    );
     const limited = results.filter((r) => r.error === 'rate limited').length;
     expect(limited).toBeGreaterThan(0);
     expect(results.filter((r) => r.success).length).toBeGreaterThanOrEqual(60);
+    // slowed down, not cut off: that is for sockets that keep on
+    await sleep(100);
+    expect(s.connected).toBe(true);
   });
 });

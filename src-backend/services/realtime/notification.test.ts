@@ -3,7 +3,16 @@ import type { Socket } from 'socket.io-client';
 import type { Notification } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import {
+  ask,
+  collect,
+  connect,
+  next,
+  seedUsers,
+  sleep,
+  startRealtimeStack,
+  type SeededUser,
+} from './testing/rt-harness.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -35,7 +44,11 @@ afterAll(async () => {
 }, HOOK_TIMEOUT_MS);
 
 async function api(path: string, payload: unknown, headers: Record<string, string>) {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(payload),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
 }
 
@@ -46,20 +59,64 @@ describe('notifications (seed 004)', () => {
     const onNs = track(await connect(url, '/notification', s1.token));
     const a = next<Notification>(onRoot, 'notification:new');
     const b = next<Notification>(onNs, 'notification:new');
-    const ack = await ask<{ success: boolean; notification: Notification }>(t, 'notification:send', { recipientId: s1.id, ...body });
+    const ack = await ask<{ success: boolean; notification: Notification }>(t, 'notification:send', {
+      recipientId: s1.id,
+      ...body,
+    });
     expect(ack.success).toBe(true);
-    expect(ack.notification).toMatchObject({ recipientId: s1.id, senderId: teacher.id, title: 'Title', metadata: { k: 'v' }, read: false });
+    expect(ack.notification).toMatchObject({
+      recipientId: s1.id,
+      senderId: teacher.id,
+      title: 'Title',
+      metadata: { k: 'v' },
+      read: false,
+    });
     expect(await a).toEqual(ack.notification);
     expect(await b).toEqual(ack.notification);
   });
 
+  it('seed 004 clients unchanged: string recipientId and collegeId over the socket', async () => {
+    const t = track(await connect(url, '/', teacher.token));
+    const x = track(await connect(url, '/', s1.token));
+    const got = collect<Notification>(x, 'notification:new');
+    const sent = await ask<{ success: boolean; notification: Notification }>(t, 'notification:send', {
+      recipientId: String(s1.id),
+      ...body,
+      title: 'str',
+    });
+    expect(sent.success).toBe(true);
+    expect(sent.notification.recipientId).toBe(s1.id);
+    const cast = await ask<{ success: boolean; notification: Notification }>(t, 'notification:broadcast', {
+      collegeId: 'cs-1',
+      ...body,
+      title: 'college',
+    });
+    expect(cast).toMatchObject({ success: true, notification: { audience: { groupId: 'cs-1' } } });
+    await waitFor(() => got.length >= 2);
+    expect(got.map((n) => n.title)).toEqual(['str', 'college']);
+    expect(await ask(t, 'notification:send', { recipientId: 'user-uuid', ...body })).toEqual({
+      success: false,
+      error: 'recipientId must be a numeric user id, got "user-uuid"',
+    });
+    // a teacher still may not address everyone: collegeId counts as the one group they may name
+    expect(
+      (await ask<{ success: boolean }>(t, 'notification:broadcast', { ...body, role: 'student', collegeId: 'cs-1' }))
+        .success,
+    ).toBe(false);
+  });
+
   it('students may not send or broadcast; teachers may broadcast to one group only', async () => {
     const s = track(await connect(url, '/', s1.token));
-    expect(await ask(s, 'notification:send', { recipientId: s2.id, ...body })).toEqual({ success: false, error: 'students cannot send notifications' });
+    expect(await ask(s, 'notification:send', { recipientId: s2.id, ...body })).toEqual({
+      success: false,
+      error: 'students cannot send notifications',
+    });
     expect((await ask<{ success: boolean }>(s, 'notification:broadcast', body)).success).toBe(false);
     const t = track(await connect(url, '/notification', teacher.token));
     expect((await ask<{ success: boolean }>(t, 'notification:broadcast', body)).success).toBe(false);
-    expect((await ask<{ success: boolean }>(t, 'notification:broadcast', { groupId: 'cs-2', ...body })).success).toBe(true);
+    expect((await ask<{ success: boolean }>(t, 'notification:broadcast', { groupId: 'cs-2', ...body })).success).toBe(
+      true,
+    );
   });
 
   it('broadcast reaches everyone, one role, or one student group', async () => {
@@ -67,7 +124,11 @@ describe('notifications (seed 004)', () => {
     const t = track(await connect(url, '/', teacher.token));
     const x = track(await connect(url, '/', s1.token));
     const y = track(await connect(url, '/notification', s2.token));
-    const got = { t: collect<Notification>(t, 'notification:new'), x: collect<Notification>(x, 'notification:new'), y: collect<Notification>(y, 'notification:new') };
+    const got = {
+      t: collect<Notification>(t, 'notification:new'),
+      x: collect<Notification>(x, 'notification:new'),
+      y: collect<Notification>(y, 'notification:new'),
+    };
     await ask(a, 'notification:broadcast', { ...body, title: 'all' });
     await ask(a, 'notification:broadcast', { ...body, title: 'students', role: 'student' });
     await ask(a, 'notification:broadcast', { ...body, title: 'cs-1', groupId: 'cs-1' });
@@ -131,7 +192,12 @@ describe('HTTP API (seed 004)', () => {
 
   it('refuses bad bodies with a coded 400', async () => {
     const h = { authorization: `Bearer ${admin.token}` };
-    for (const bad of [{ ...body }, { recipientId: 'x', ...body }, { recipientId: 1, ...body, title: '' }, { recipientId: 1, ...body, evil: 1 }]) {
+    for (const bad of [
+      { ...body },
+      { recipientId: 'x', ...body },
+      { recipientId: 1, ...body, title: '' },
+      { recipientId: 1, ...body, evil: 1 },
+    ]) {
       const res = await api('/api/notify', bad, h);
       expect(res.status).toBe(400);
       expect(res.body.error?.code).toBe('VALIDATION_FAILED');
@@ -140,9 +206,51 @@ describe('HTTP API (seed 004)', () => {
     expect(nobody.status).toBe(404);
     expect(nobody.body.error?.code).toBe('USER_NOT_FOUND');
     expect((await api('/api/broadcast', { ...body, role: 'janitor' }, h)).status).toBe(400);
-    expect((await api('/api/broadcast', { ...body, collegeId: 'x' }, h)).status).toBe(400);
-    const notJson = await fetch(`${url}/api/broadcast`, { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: '{' });
+    expect((await api('/api/broadcast', { ...body, groupId: 'a', collegeId: 'b' }, h)).status).toBe(400);
+    const notJson = await fetch(`${url}/api/broadcast`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...h },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
+  });
+
+  it("seed 004's collegeId names the student group: POST /api/broadcast reaches that group only", async () => {
+    const inGroup = track(await connect(url, '/', s1.token));
+    const outside = track(await connect(url, '/notification', s2.token));
+    const got = {
+      in: collect<Notification>(inGroup, 'notification:new'),
+      out: collect<Notification>(outside, 'notification:new'),
+    };
+    const res = await api(
+      '/api/broadcast',
+      { collegeId: 'cs-1', ...body, title: 'college' },
+      { 'x-internal-token': stack.env.INTERNAL_TOKEN! },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      success: true,
+      notification: { audience: { groupId: 'cs-1', role: null }, title: 'college' },
+    });
+    await waitFor(() => got.in.length >= 1);
+    await sleep(100);
+    expect(got.in.map((n) => n.title)).toEqual(['college']);
+    expect(got.out).toHaveLength(0);
+  });
+
+  it("seed 004's string ids: digits are user ids, anything else is a clear 400", async () => {
+    const h = { 'x-internal-token': stack.env.INTERNAL_TOKEN! };
+    const ok = await api('/api/notify', { recipientId: String(s2.id), ...body }, h);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ notification: { recipientId: s2.id } });
+    const uuid = await api('/api/notify', { recipientId: 'user-uuid', ...body }, h);
+    expect(uuid.status).toBe(400);
+    expect(uuid.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'recipientId must be a numeric user id, got "user-uuid"',
+    });
+    for (const bad of ['', '12a', '-3', '1.5', ' 7'])
+      expect((await api('/api/notify', { recipientId: bad, ...body }, h)).status).toBe(400);
   });
 
   it('GET /api/online-users lists who is connected, for staff only', async () => {

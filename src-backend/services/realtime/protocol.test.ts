@@ -23,10 +23,24 @@ afterAll(async () => {
 }, HOOK_TIMEOUT_MS);
 
 /** One raw HTTP exchange, over TCP or the Unix socket. */
-function raw(opts: { socketPath?: string; port?: number; method: string; path: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string }> {
+function raw(opts: {
+  socketPath?: string;
+  port?: number;
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: opts.port, socketPath: opts.socketPath, method: opts.method, path: opts.path, headers: { 'content-type': 'text/plain;charset=UTF-8', ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port: opts.port,
+        socketPath: opts.socketPath,
+        method: opts.method,
+        path: opts.path,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -41,7 +55,11 @@ function raw(opts: { socketPath?: string; port?: number; method: string; path: s
 
 describe('Socket.IO on both transports', () => {
   it('answers the Engine.IO handshake on the Unix socket too (the gateway proxies through it)', async () => {
-    const res = await raw({ socketPath: stack.socketPath('realtime'), method: 'GET', path: '/socket.io/?EIO=4&transport=polling' });
+    const res = await raw({
+      socketPath: stack.socketPath('realtime'),
+      method: 'GET',
+      path: '/socket.io/?EIO=4&transport=polling',
+    });
     expect(res.status).toBe(200);
     const open = JSON.parse(res.body.slice(1)) as { sid: string; maxPayload: number };
     expect(res.body[0]).toBe('0');
@@ -101,7 +119,12 @@ describe('hostile packets never take the process down', () => {
       const res = await raw({ port, method: 'POST', path: `/socket.io/?EIO=4&transport=polling&sid=${sid}`, body });
       expect(res.status).toBeLessThan(500);
     }
-    const tooBig = await raw({ port, method: 'POST', path: '/socket.io/?EIO=4&transport=polling&sid=nope', body: 'x'.repeat(200_000) });
+    const tooBig = await raw({
+      port,
+      method: 'POST',
+      path: '/socket.io/?EIO=4&transport=polling&sid=nope',
+      body: 'x'.repeat(200_000),
+    });
     expect(tooBig.status).toBeGreaterThanOrEqual(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const health = await fetch(`${url}/health`);

@@ -2,7 +2,7 @@ import { ConfigError } from '../../shared/config.js';
 
 /** The realtime server's own settings, read once from the environment. */
 export interface RealtimeConfig {
-  /** Origins a browser handshake may come from; requests without an Origin (Node clients) pass. */
+  /** Origins a browser handshake may come from (`*`: any); requests without an Origin (Node clients) pass. */
   readonly allowedOrigins: readonly string[];
   /** unset: ioredis-mock in-process; set: ioredis + the Redis adapter (several instances) */
   readonly redisUrl: string | null;
@@ -18,20 +18,42 @@ export interface RealtimeConfig {
   readonly logBacklog: number;
   /** connection-state recovery window; 0 turns recovery off */
   readonly recoveryMs: number;
+  /** course rooms one /courses socket may watch at once */
+  readonly maxWatchedCourses: number;
+  /** with Redis: how long an instance's presence outlives its last refresh (a crashed instance's users go offline) */
+  readonly presenceTtlMs: number;
+}
+
+/**
+ * REALTIME_ALLOWED_ORIGINS plus the seeds' names for the same list, SOCKETIO_CORS_ORIGINS (seed 003)
+ * and ALLOWED_ORIGINS (seed 004). They are merged rather than ranked: the launcher always sets
+ * REALTIME_ALLOWED_ORIGINS to the console's origin, and an operator's seed-style list adds to it.
+ */
+const ORIGIN_VARS = ['REALTIME_ALLOWED_ORIGINS', 'SOCKETIO_CORS_ORIGINS', 'ALLOWED_ORIGINS'] as const;
+
+function allowedOrigins(env: NodeJS.ProcessEnv, gatewayPort: number): string[] {
+  const listed = ORIGIN_VARS.flatMap((name) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+  );
+  return listed.length > 0
+    ? [...new Set(listed)]
+    : [`http://127.0.0.1:${gatewayPort}`, `http://localhost:${gatewayPort}`];
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name}=${raw} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name}=${raw} must be an integer from ${min} to ${max}`);
   return n;
 }
 
 export function loadRealtimeConfig(env: NodeJS.ProcessEnv, gatewayPort: number): RealtimeConfig {
-  const origins = env.REALTIME_ALLOWED_ORIGINS
-    ? env.REALTIME_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean)
-    : [`http://127.0.0.1:${gatewayPort}`, `http://localhost:${gatewayPort}`];
+  const origins = allowedOrigins(env, gatewayPort);
   const redisUrl = env.REDIS_URL || null;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL=${redisUrl} is not a redis:// URL`);
   return Object.freeze({
@@ -48,5 +70,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv, gatewayPort: number):
     // thousands a second, so the window stays short. State that matters (unread counts, chat
     // history) is in the database and clients re-fetch it anyway.
     recoveryMs: int(env, 'REALTIME_RECOVERY_MS', 10_000, 0, 600_000),
+    maxWatchedCourses: int(env, 'REALTIME_MAX_WATCHED_COURSES', 500, 1, 100_000),
+    presenceTtlMs: int(env, 'REALTIME_PRESENCE_TTL_MS', 30_000, 1000, 3_600_000),
   });
 }

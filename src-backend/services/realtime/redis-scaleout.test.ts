@@ -3,12 +3,26 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { REALTIME_DISCONNECT_PATH, REALTIME_EMIT_PATH } from '../../contracts/realtime-internal.js';
-import { THROTTLER_PATHS, type Notification, type PendingResponse, type RealtimeStats } from '../../contracts/realtime.js';
+import {
+  THROTTLER_PATHS,
+  type Notification,
+  type PendingResponse,
+  type RealtimeStats,
+} from '../../contracts/realtime.js';
 import type { ChildMessage } from '../../contracts/supervisor.js';
 import { freePort } from '../../testing/ports.js';
 import { builtEntryDir, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import {
+  ask,
+  collect,
+  connect,
+  next,
+  seedUsers,
+  sleep,
+  startRealtimeStack,
+  type SeededUser,
+} from './testing/rt-harness.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -16,7 +30,10 @@ vi.setConfig({ testTimeout: 30_000 });
 import { redisServerAvailable, REDIS_SERVER_BIN, startRedisServer, type RedisProcess } from './testing/redis-server.js';
 
 const available = redisServerAvailable();
-if (!available) console.warn(`skipping the Redis scale-out tests: ${REDIS_SERVER_BIN} is not installed (apt-get install redis-server)`);
+if (!available)
+  console.warn(
+    `skipping the Redis scale-out tests: ${REDIS_SERVER_BIN} is not installed (apt-get install redis-server)`,
+  );
 
 let redis: RedisProcess;
 let stack: TestStack;
@@ -65,7 +82,10 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const b = await startSecondInstance({ ...stack.env, ...env });
     second = b.child;
     urlB = `http://127.0.0.1:${b.port}`;
-    [s1, s2] = await seedUsers(stack, [{ role: 'student', group: 'g-a' }, { role: 'student', group: 'g-a' }]);
+    [s1, s2] = await seedUsers(stack, [
+      { role: 'student', group: 'g-a' },
+      { role: 'student', group: 'g-a' },
+    ]);
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     for (const s of open) s.close();
@@ -99,7 +119,12 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const onB = track(await connect(urlB, '/notification', s2.token));
     const gotA = next<Notification>(onA, 'notification:new');
     const gotB = next<Notification>(onB, 'notification:new');
-    const res = await post(urlB, '/api/broadcast', { groupId: 'g-a', type: 'notice', title: 'via B', message: 'hello group' });
+    const res = await post(urlB, '/api/broadcast', {
+      groupId: 'g-a',
+      type: 'notice',
+      title: 'via B',
+      message: 'hello group',
+    });
     expect(res.status).toBe(201);
     expect((await gotA).title).toBe('via B');
     expect((await gotB).title).toBe('via B');
@@ -112,7 +137,11 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const note = next<Notification>(onB, 'notification:new');
     const seats = next(course, 'course:seats');
     await post(urlA, '/api/notify', { recipientId: s1.id, type: 'general', title: 'via A', message: 'm' });
-    await post(urlA, REALTIME_EMIT_PATH, { events: [{ event: 'course:seats', room: 'course:31', data: { courseId: 31, enrolled: 3, capacity: 9, seatsLeft: 6 } }] });
+    await post(urlA, REALTIME_EMIT_PATH, {
+      events: [
+        { event: 'course:seats', room: 'course:31', data: { courseId: 31, enrolled: 3, capacity: 9, seatsLeft: 6 } },
+      ],
+    });
     expect((await note).title).toBe('via A');
     expect(await seats).toEqual({ courseId: 31, enrolled: 3, capacity: 9, seatsLeft: 6 });
   });
@@ -124,7 +153,9 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     await ask(a, 'chat:send', { receiverId: s2.id, message: 'across instances' });
     expect((await got).message).toBe('across instances');
     for (const url of [urlA, urlB]) {
-      const online = (await (await fetch(`${url}/api/online-users`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })).json()) as { userIds: number[] };
+      const online = (await (
+        await fetch(`${url}/api/online-users`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })
+      ).json()) as { userIds: number[] };
       expect(online.userIds).toEqual(expect.arrayContaining([s1.id, s2.id]));
     }
   });
@@ -142,7 +173,11 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const w = track(await connect(urlB, '/courses', s2.token));
     await ask(w, 'course:watch', { courseIds: [51] });
     const got = collect<{ enrolled: number }>(w, 'course:seats');
-    const events = Array.from({ length: 5000 }, (_, i) => ({ event: 'course:seats', room: 'course:51', data: { courseId: 51, enrolled: i + 1, capacity: 9999, seatsLeft: 9998 - i } }));
+    const events = Array.from({ length: 5000 }, (_, i) => ({
+      event: 'course:seats',
+      room: 'course:51',
+      data: { courseId: 51, enrolled: i + 1, capacity: 9999, seatsLeft: 9998 - i },
+    }));
     const res = await post(urlA, REALTIME_EMIT_PATH, { events });
     expect(res.body).toEqual({ accepted: 5000, ignored: 0 });
     await waitFor(() => got.length >= 1, 3000);
@@ -152,15 +187,29 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
 
   it('pending throttled events live in Redis: both instances see them, either can flush them', async () => {
     const put = (url: string, body: unknown) =>
-      fetch(`${url}${THROTTLER_PATHS.config}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-internal-token': stack.env.INTERNAL_TOKEN! }, body: JSON.stringify(body) });
+      fetch(`${url}${THROTTLER_PATHS.config}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-internal-token': stack.env.INTERNAL_TOKEN! },
+        body: JSON.stringify(body),
+      });
     await put(urlA, { events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } } });
     try {
       const w = track(await connect(urlB, '/courses', s2.token));
       await ask(w, 'course:watch', { courseIds: [41] });
       const got = collect<{ enrolled: number }>(w, 'course:seats');
-      await post(urlA, REALTIME_EMIT_PATH, { events: [41, 42, 43].map((n) => ({ event: 'course:seats', room: 'course:41', data: { courseId: 41, enrolled: n, capacity: 50, seatsLeft: 50 - n } })) });
-      const pendingOnB = (await (await fetch(`${urlB}${THROTTLER_PATHS.pending}`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })).json()) as PendingResponse;
-      expect(pendingOnB.events.filter((e) => e.room === 'course:41')).toMatchObject([{ count: 3, data: { enrolled: 43 } }]);
+      await post(urlA, REALTIME_EMIT_PATH, {
+        events: [41, 42, 43].map((n) => ({
+          event: 'course:seats',
+          room: 'course:41',
+          data: { courseId: 41, enrolled: n, capacity: 50, seatsLeft: 50 - n },
+        })),
+      });
+      const pendingOnB = (await (
+        await fetch(`${urlB}${THROTTLER_PATHS.pending}`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })
+      ).json()) as PendingResponse;
+      expect(pendingOnB.events.filter((e) => e.room === 'course:41')).toMatchObject([
+        { count: 3, data: { enrolled: 43 } },
+      ]);
       const flushed = await post(urlB, THROTTLER_PATHS.flush, {});
       expect(flushed.body.flushed).toBeGreaterThanOrEqual(1);
       await waitFor(() => got.length === 1, 2000);

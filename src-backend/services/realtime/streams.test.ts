@@ -5,7 +5,16 @@ import type { AdminEvent, LogEvent } from '../../contracts/realtime.js';
 import type { LogRecord } from '../../contracts/supervisor.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import {
+  ask,
+  collect,
+  connect,
+  next,
+  seedUsers,
+  sleep,
+  startRealtimeStack,
+  type SeededUser,
+} from './testing/rt-harness.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -67,9 +76,17 @@ describe('/logs (seed 003)', () => {
     const s = track(await connect(url, '/logs', admin.token));
     const all = await ask<{ success: boolean; lines: LogEvent[] }>(s, 'logs:backlog', { limit: 3 });
     expect(all.lines.map((l) => l.text)).toEqual(['b-3', 'b-4', 'b-5']);
-    const auth = await ask<{ lines: LogEvent[] }>(s, 'logs:backlog', { limit: 10, service: 'auth_node', level: 'warn' });
+    const auth = await ask<{ lines: LogEvent[] }>(s, 'logs:backlog', {
+      limit: 10,
+      service: 'auth_node',
+      level: 'warn',
+    });
     expect(auth.lines.map((l) => l.text).filter((t) => t.startsWith('b-'))).toEqual(['b-2', 'b-5']);
-    expect(auth.lines.every((l) => l.service === 'auth_node' && (l.level === 'warn' || l.level === 'error' || l.level === 'fatal'))).toBe(true);
+    expect(
+      auth.lines.every(
+        (l) => l.service === 'auth_node' && (l.level === 'warn' || l.level === 'error' || l.level === 'fatal'),
+      ),
+    ).toBe(true);
     expect((await ask<{ success: boolean }>(s, 'logs:backlog', { level: 'loud' })).success).toBe(false);
   });
 
@@ -98,7 +115,9 @@ describe('/admin (seed 003)', () => {
   it('carries admin_event {type, data} published through the internal API', async () => {
     const s = track(await connect(url, '/admin', admin.token));
     const got = next<AdminEvent>(s, ADMIN_EVENT);
-    await stack.client.post('realtime', REALTIME_EMIT_PATH, { events: [{ event: ADMIN_EVENT, data: { type: 'user_created', data: { id: 7 } } }] });
+    await stack.client.post('realtime', REALTIME_EMIT_PATH, {
+      events: [{ event: ADMIN_EVENT, data: { type: 'user_created', data: { id: 7 } } }],
+    });
     expect(await got).toEqual({ type: 'user_created', data: { id: 7 } });
   });
 
@@ -107,7 +126,16 @@ describe('/admin (seed 003)', () => {
     const got = collect<AdminEvent>(s, ADMIN_EVENT);
     await stack.supervisor.restart('auth_node');
     // the supervisor publishes each status change of a child as admin_event `process_state`
-    await waitFor(() => got.some((e) => e.type === 'process_state' && (e.data as { name: string; state: string }).name === 'auth_node' && (e.data as { state: string }).state === 'running'), 5000);
+    await waitFor(
+      () =>
+        got.some(
+          (e) =>
+            e.type === 'process_state' &&
+            (e.data as { name: string; state: string }).name === 'auth_node' &&
+            (e.data as { state: string }).state === 'running',
+        ),
+      5000,
+    );
     expect(got.some((e) => e.type === 'process_state' && (e.data as { state: string }).state !== 'running')).toBe(true);
   });
 });
@@ -116,21 +144,32 @@ describe('/courses', () => {
   it('course:watch joins course rooms; seat counts go only to watchers; outcomes only to their student', async () => {
     const w = track(await connect(url, '/courses', student.token));
     const idle = track(await connect(url, '/courses', admin.token));
-    expect(await ask(w, 'course:watch', { courseIds: [5, 6] })).toEqual({ success: true, rooms: ['course:5', 'course:6'] });
+    expect(await ask(w, 'course:watch', { courseIds: [5, 6] })).toEqual({
+      success: true,
+      rooms: ['course:5', 'course:6'],
+    });
     const seatsW = collect(w, 'course:seats');
     const seatsIdle = collect(idle, 'course:seats');
     const outcome = next(w, 'selection:outcome');
     await stack.client.post('realtime', REALTIME_EMIT_PATH, {
       events: [
         { event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 1, capacity: 2, seatsLeft: 1 } },
-        { event: 'selection:outcome', room: `user:${student.id}`, data: { ticket: 'T1', courseId: 5, action: 'select', status: 'accepted' } },
+        {
+          event: 'selection:outcome',
+          room: `user:${student.id}`,
+          data: { ticket: 'T1', courseId: 5, action: 'select', status: 'accepted' },
+        },
       ],
     });
     expect(await outcome).toEqual({ ticket: 'T1', courseId: 5, action: 'select', status: 'accepted' });
     await waitFor(() => seatsW.length === 1, 2000);
     expect(seatsIdle).toHaveLength(0);
     expect(await ask(w, 'course:unwatch', { courseIds: [5] })).toEqual({ success: true, rooms: ['course:5'] });
-    await stack.client.post('realtime', REALTIME_EMIT_PATH, { events: [{ event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 2, capacity: 2, seatsLeft: 0 } }] });
+    await stack.client.post('realtime', REALTIME_EMIT_PATH, {
+      events: [
+        { event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 2, capacity: 2, seatsLeft: 0 } },
+      ],
+    });
     await sleep(500);
     expect(seatsW).toHaveLength(1);
     expect((await ask<{ success: boolean }>(w, 'course:watch', { courseIds: ['x'] })).success).toBe(false);
@@ -138,7 +177,7 @@ describe('/courses', () => {
 });
 
 describe('/health and /stats', () => {
-  it('/health is exactly seed 003\'s shape, counting /logs and /admin', async () => {
+  it("/health is exactly seed 003's shape, counting /logs and /admin", async () => {
     const l = track(await connect(url, '/logs', admin.token));
     const a = track(await connect(url, '/admin', admin.token));
     const body = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
@@ -156,11 +195,25 @@ describe('/health and /stats', () => {
   it('/stats has connections per namespace, events per type, rooms and uptime', async () => {
     const s = track(await connect(url, '/courses', student.token));
     await ask(s, 'course:watch', { courseIds: [77] });
-    const stats = (await (await fetch(`${url}/stats`)).json()) as Record<string, unknown> & { connections: Record<string, number>; events: Record<string, unknown> };
+    const stats = (await (await fetch(`${url}/stats`)).json()) as Record<string, unknown> & {
+      connections: Record<string, number>;
+      events: Record<string, unknown>;
+    };
     expect(stats.connections['/courses']).toBeGreaterThanOrEqual(1);
-    expect(Object.keys(stats.connections).sort()).toEqual(['/', '/admin', '/chat', '/courses', '/logs', '/notification']);
+    expect(Object.keys(stats.connections).sort()).toEqual([
+      '/',
+      '/admin',
+      '/chat',
+      '/courses',
+      '/logs',
+      '/notification',
+    ]);
     expect(stats.rooms).toBeGreaterThanOrEqual(1);
     expect(stats.uptime).toBeGreaterThan(0);
-    expect(stats.events['course:seats']).toMatchObject({ received: expect.any(Number), emitted: expect.any(Number), coalesced: expect.any(Number) });
+    expect(stats.events['course:seats']).toMatchObject({
+      received: expect.any(Number),
+      emitted: expect.any(Number),
+      coalesced: expect.any(Number),
+    });
   });
 });

@@ -11,7 +11,16 @@ import {
 } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { ask, collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import {
+  ask,
+  collect,
+  connect,
+  next,
+  seedUsers,
+  sleep,
+  startRealtimeStack,
+  type SeededUser,
+} from './testing/rt-harness.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -30,7 +39,8 @@ const seats = (courseId: number, enrolled: number): InternalEvent => ({
   room: `course:${courseId}`,
   data: { courseId, enrolled, capacity: 100_000, seatsLeft: 100_000 - enrolled },
 });
-const emit = (events: InternalEvent[]) => stack.client.post<{ accepted: number; ignored: number }>('realtime', REALTIME_EMIT_PATH, { events });
+const emit = (events: InternalEvent[]) =>
+  stack.client.post<{ accepted: number; ignored: number }>('realtime', REALTIME_EMIT_PATH, { events });
 
 async function watcher(courseIds: number[]): Promise<Socket> {
   const s = track(await connect(url, '/courses', student.token));
@@ -126,12 +136,23 @@ describe('coalescing (seed 002 throttler)', () => {
   });
 
   it('ignores events that map to no namespace and refuses malformed batches', async () => {
-    expect(await emit([{ event: 'nobody:listens', data: 1 }, { event: 'x', data: 1, namespace: '/nowhere' }])).toEqual({ accepted: 0, ignored: 2 });
-    const bad = await stack.client.request('POST', 'realtime', REALTIME_EMIT_PATH, { events: [{ event: '', data: 1 }] });
+    expect(
+      await emit([
+        { event: 'nobody:listens', data: 1 },
+        { event: 'x', data: 1, namespace: '/nowhere' },
+      ]),
+    ).toEqual({ accepted: 0, ignored: 2 });
+    const bad = await stack.client.request('POST', 'realtime', REALTIME_EMIT_PATH, {
+      events: [{ event: '', data: 1 }],
+    });
     expect(bad.statusCode).toBe(400);
     const none = await stack.client.request('POST', 'realtime', REALTIME_EMIT_PATH, { events: [] });
     expect(none.statusCode).toBe(400);
-    const noToken = await fetch(`${url}${REALTIME_EMIT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [seats(1, 1)] }) });
+    const noToken = await fetch(`${url}${REALTIME_EMIT_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [seats(1, 1)] }),
+    });
     expect(noToken.status).toBe(401);
   });
 });
@@ -140,7 +161,9 @@ describe('management API', () => {
   const staff = () => ({ authorization: `Bearer ${admin.token}` });
 
   it('lists pending events, flushes them all at once and announces the flush on /admin', async () => {
-    await stack.client.put('realtime', THROTTLER_PATHS.config, { events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } } });
+    await stack.client.put('realtime', THROTTLER_PATHS.config, {
+      events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } },
+    });
     try {
       const a = courseSeq;
       const b = courseSeq + 1000;
@@ -149,46 +172,71 @@ describe('management API', () => {
       const adm = track(await connect(url, '/admin', admin.token));
       const flushEvent = next<AdminEvent>(adm, 'admin_event');
       await emit([seats(a, 1), seats(a, 2), seats(b, 7)]);
-      const pending = (await (await fetch(`${url}${THROTTLER_PATHS.pending}`, { headers: staff() })).json()) as PendingResponse;
+      const pending = (await (
+        await fetch(`${url}${THROTTLER_PATHS.pending}`, { headers: staff() })
+      ).json()) as PendingResponse;
       expect(pending.count).toBe(2);
       const forA = pending.events.find((e) => e.room === `course:${a}`)!;
       expect(forA).toMatchObject({ namespace: '/courses', event: 'course:seats', count: 2, data: { enrolled: 2 } });
       await sleep(200);
       expect(got).toHaveLength(0); // the 30 s window holds them
 
-      const flushed = await fetch(`${url}${THROTTLER_PATHS.flush}`, { method: 'POST', headers: { ...staff(), 'content-type': 'application/json' }, body: '{}' });
+      const flushed = await fetch(`${url}${THROTTLER_PATHS.flush}`, {
+        method: 'POST',
+        headers: { ...staff(), 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(await flushed.json()).toEqual({ flushed: 2 });
       await waitFor(() => got.length === 2, 2000);
       expect(await flushEvent).toEqual({ type: 'throttler_flush', data: { flushed: 2, reason: 'manual' } });
       expect((await stack.client.get<PendingResponse>('realtime', THROTTLER_PATHS.pending)).count).toBe(0);
     } finally {
-      await stack.client.put('realtime', THROTTLER_PATHS.config, { events: { 'course:seats': { windowMs: 250, mode: 'latest' } } });
+      await stack.client.put('realtime', THROTTLER_PATHS.config, {
+        events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+      });
     }
   });
 
   it('force-emit delivers at once, bypassing the throttle, and replaces what was pending', async () => {
-    await stack.client.put('realtime', THROTTLER_PATHS.config, { events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } } });
+    await stack.client.put('realtime', THROTTLER_PATHS.config, {
+      events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } },
+    });
     try {
       const id = courseSeq;
       const s = await watcher([id]);
       const got = collect<CourseSeatsEvent>(s, 'course:seats');
       await emit([seats(id, 1)]);
-      const res = await stack.client.post('realtime', THROTTLER_PATHS.forceEmit, { event: 'course:seats', room: `course:${id}`, data: { courseId: id, enrolled: 42, capacity: 1, seatsLeft: 0 } });
+      const res = await stack.client.post('realtime', THROTTLER_PATHS.forceEmit, {
+        event: 'course:seats',
+        room: `course:${id}`,
+        data: { courseId: id, enrolled: 42, capacity: 1, seatsLeft: 0 },
+      });
       expect(res).toEqual({ success: true, namespaces: ['/courses'], replacedPending: true });
       await waitFor(() => got.length === 1, 1000);
       expect(got[0]!.enrolled).toBe(42);
       expect((await stack.client.get<PendingResponse>('realtime', THROTTLER_PATHS.pending)).count).toBe(0);
-      const unknown = await stack.client.request('POST', 'realtime', THROTTLER_PATHS.forceEmit, { event: 'nobody:listens', data: 1 });
+      const unknown = await stack.client.request('POST', 'realtime', THROTTLER_PATHS.forceEmit, {
+        event: 'nobody:listens',
+        data: 1,
+      });
       expect(unknown.statusCode).toBe(400);
     } finally {
-      await stack.client.put('realtime', THROTTLER_PATHS.config, { events: { 'course:seats': { windowMs: 250, mode: 'latest' } } });
+      await stack.client.put('realtime', THROTTLER_PATHS.config, {
+        events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+      });
     }
   });
 
   it('gets and sets the config: a per-event window and merge mode', async () => {
     const cfg = await stack.client.get<ThrottlerConfig>('realtime', THROTTLER_PATHS.config);
-    expect(cfg).toMatchObject({ defaultWindowMs: 250, flushIntervalMs: 600_000, events: { 'course:seats': { windowMs: 250, mode: 'latest' } } });
-    const set = await stack.client.put<ThrottlerConfig>('realtime', THROTTLER_PATHS.config, { events: { 'course:stats': { windowMs: 100, mode: 'merge' } } });
+    expect(cfg).toMatchObject({
+      defaultWindowMs: 250,
+      flushIntervalMs: 600_000,
+      events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+    });
+    const set = await stack.client.put<ThrottlerConfig>('realtime', THROTTLER_PATHS.config, {
+      events: { 'course:stats': { windowMs: 100, mode: 'merge' } },
+    });
     expect(set.events['course:stats']).toEqual({ windowMs: 100, mode: 'merge' });
     const s = track(await connect(url, '/courses', student.token));
     const got = collect(s, 'course:stats');
@@ -200,16 +248,25 @@ describe('management API', () => {
     await waitFor(() => got.length === 1, 1000);
     await sleep(200);
     expect(got).toEqual([{ a: 3, b: 2 }]);
-    const removed = await stack.client.put<ThrottlerConfig>('realtime', THROTTLER_PATHS.config, { events: { 'course:stats': null } });
+    const removed = await stack.client.put<ThrottlerConfig>('realtime', THROTTLER_PATHS.config, {
+      events: { 'course:stats': null },
+    });
     expect(removed.events['course:stats']).toBeUndefined();
-    const bad = await stack.client.request('PUT', 'realtime', THROTTLER_PATHS.config, { events: { x: { windowMs: -1, mode: 'latest' } } });
+    const bad = await stack.client.request('PUT', 'realtime', THROTTLER_PATHS.config, {
+      events: { x: { windowMs: -1, mode: 'latest' } },
+    });
     expect(bad.statusCode).toBe(400);
-    const student403 = await fetch(`${url}${THROTTLER_PATHS.config}`, { headers: { authorization: `Bearer ${student.token}` } });
+    const student403 = await fetch(`${url}${THROTTLER_PATHS.config}`, {
+      headers: { authorization: `Bearer ${student.token}` },
+    });
     expect(student403.status).toBe(403);
   });
 
   it('the periodic flush emits what is pending even when no window would close', async () => {
-    await stack.client.put('realtime', THROTTLER_PATHS.config, { events: { 'course:seats': { windowMs: 60_000, mode: 'latest' } }, flushIntervalMs: 1000 });
+    await stack.client.put('realtime', THROTTLER_PATHS.config, {
+      events: { 'course:seats': { windowMs: 60_000, mode: 'latest' } },
+      flushIntervalMs: 1000,
+    });
     try {
       const id = courseSeq;
       const s = await watcher([id]);
@@ -218,7 +275,10 @@ describe('management API', () => {
       await waitFor(() => got.length === 1, 3000);
       expect(got[0]!.enrolled).toBe(6);
     } finally {
-      await stack.client.put('realtime', THROTTLER_PATHS.config, { events: { 'course:seats': { windowMs: 250, mode: 'latest' } }, flushIntervalMs: 600_000 });
+      await stack.client.put('realtime', THROTTLER_PATHS.config, {
+        events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+        flushIntervalMs: 600_000,
+      });
     }
   });
 });

@@ -76,7 +76,10 @@ export class EventManager {
     const c = this.count(req.event);
     c.received += 1;
     for (const namespace of nsps) {
-      const r: SubmitResult = this.throttler.submit({ namespace, event: req.event, room: req.room ?? null, data: req.data }, req.throttle);
+      const r: SubmitResult = this.throttler.submit(
+        { namespace, event: req.event, room: req.room ?? null, data: req.data },
+        req.throttle,
+      );
       if (r === 'coalesced') c.coalesced += 1;
     }
     return true;

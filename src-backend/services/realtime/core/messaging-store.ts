@@ -40,7 +40,12 @@ export class MessagingStore {
   }
 
   async history(userId: number, otherId: number, beforeId?: number, limit?: number): Promise<ChatMessage[]> {
-    const res = await this.client.post<ChatHistoryResponse>('data_node', MessagingPaths.chatHistory, { userId, otherId, beforeId, limit });
+    const res = await this.client.post<ChatHistoryResponse>('data_node', MessagingPaths.chatHistory, {
+      userId,
+      otherId,
+      beforeId,
+      limit,
+    });
     return res.messages;
   }
 
@@ -64,7 +69,9 @@ export class MessagingStore {
     if (batch.length === 0) return;
     this.writing = true;
     this.client
-      .post<NotificationListResponse>('data_node', MessagingPaths.notifications, { notifications: batch.map((q) => q.req) })
+      .post<NotificationListResponse>('data_node', MessagingPaths.notifications, {
+        notifications: batch.map((q) => q.req),
+      })
       .then((res) => batch.forEach((q, i) => q.resolve(res.notifications[i]!)))
       .catch((err: unknown) => batch.forEach((q) => q.reject(err)))
       .finally(() => {
@@ -74,7 +81,10 @@ export class MessagingStore {
   }
 
   async unread(user: SessionUser, limit?: number): Promise<Notification[]> {
-    const res = await this.client.post<NotificationListResponse>('data_node', MessagingPaths.unread, { ...reader(user), limit });
+    const res = await this.client.post<NotificationListResponse>('data_node', MessagingPaths.unread, {
+      ...reader(user),
+      limit,
+    });
     return res.notifications;
   }
 
@@ -83,7 +93,10 @@ export class MessagingStore {
   }
 
   async markNotificationsRead(user: SessionUser, notificationIds?: number[]): Promise<number> {
-    const res = await this.client.post<NotificationReadResponse>('data_node', MessagingPaths.notificationsRead, { ...reader(user), notificationIds });
+    const res = await this.client.post<NotificationReadResponse>('data_node', MessagingPaths.notificationsRead, {
+      ...reader(user),
+      notificationIds,
+    });
     return res.updated;
   }
 }

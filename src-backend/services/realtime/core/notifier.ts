@@ -1,5 +1,6 @@
 import { Rooms, type BroadcastPayload, type Notification, type NotifyPayload } from '../../../contracts/realtime.js';
 import type { EventManager } from './event-manager.js';
+import { broadcastGroup } from './ids.js';
 import type { MessagingStore } from './messaging-store.js';
 import type { Presence } from './presence.js';
 import type { UserDirectory } from './user-directory.js';
@@ -13,7 +14,10 @@ export class Notifier {
     private readonly users: UserDirectory,
   ) {}
 
-  async notify(senderId: number | null, p: NotifyPayload): Promise<{ notification: Notification; recipientOnline: boolean }> {
+  async notify(
+    senderId: number | null,
+    p: NotifyPayload,
+  ): Promise<{ notification: Notification; recipientOnline: boolean }> {
     await this.users.require(p.recipientId);
     const notification = await this.store.createNotification({
       senderId,
@@ -23,23 +27,29 @@ export class Notifier {
       message: p.message,
       metadata: p.metadata ?? {},
     });
-    this.events.publish({ event: 'notification:new', room: Rooms.user(p.recipientId), data: notification, throttle: false });
+    this.events.publish({
+      event: 'notification:new',
+      room: Rooms.user(p.recipientId),
+      data: notification,
+      throttle: false,
+    });
     const online = await this.presence.areOnline([p.recipientId]);
     return { notification, recipientOnline: online[String(p.recipientId)] === true };
   }
 
   /** Everyone, one role, or one student group (a group is students only, so it wins over a role). */
   async broadcast(senderId: number | null, p: BroadcastPayload): Promise<{ notification: Notification }> {
+    const groupId = broadcastGroup(p);
     const notification = await this.store.createNotification({
       senderId,
       ...(p.role ? { role: p.role } : {}),
-      ...(p.groupId ? { groupId: p.groupId } : {}),
+      ...(groupId ? { groupId } : {}),
       type: p.type,
       title: p.title,
       message: p.message,
       metadata: p.metadata ?? {},
     });
-    const room = p.groupId ? Rooms.group(p.groupId) : p.role ? Rooms.role(p.role) : null;
+    const room = groupId ? Rooms.group(groupId) : p.role ? Rooms.role(p.role) : null;
     this.events.publish({ event: 'notification:new', room, data: notification, throttle: false });
     return { notification };
   }

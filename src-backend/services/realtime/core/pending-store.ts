@@ -35,7 +35,11 @@ export class PendingStore {
   }
 
   async take(key: string): Promise<StoredPending | null> {
-    const res = await this.redis.multi().get(PREFIX + key).del(PREFIX + key).exec();
+    const res = await this.redis
+      .multi()
+      .get(PREFIX + key)
+      .del(PREFIX + key)
+      .exec();
     const raw = res?.[0]?.[1];
     return typeof raw === 'string' ? (JSON.parse(raw) as StoredPending) : null;
   }

@@ -11,7 +11,12 @@ let emitted: Emission[];
 let flushes: Array<[number, string]>;
 let t: Throttler;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const seats = (room: string, n: number): Emission => ({ namespace: '/courses', event: 'course:seats', room, data: { n } });
+const seats = (room: string, n: number): Emission => ({
+  namespace: '/courses',
+  event: 'course:seats',
+  room,
+  data: { n },
+});
 
 beforeEach(() => {
   // each test its own key space: ioredis-mock instances share data per host
@@ -22,7 +27,11 @@ beforeEach(() => {
   t = new Throttler(
     new PendingStore(redis, prefix),
     (e) => emitted.push(e),
-    { defaultWindowMs: 40, flushIntervalMs: 60_000, events: { 'course:seats': { windowMs: 40, mode: 'latest' }, 'course:stats': { windowMs: 40, mode: 'merge' } } },
+    {
+      defaultWindowMs: 40,
+      flushIntervalMs: 60_000,
+      events: { 'course:seats': { windowMs: 40, mode: 'latest' }, 'course:stats': { windowMs: 40, mode: 'merge' } },
+    },
     (n, reason) => flushes.push([n, reason]),
   );
 });
@@ -106,7 +115,10 @@ describe('Throttler', () => {
   });
 
   it('get/set config: rules are added, replaced and removed; the rest is kept', () => {
-    const next = t.setConfig({ defaultWindowMs: 100, events: { 'x:y': { windowMs: 5, mode: 'latest' }, 'course:stats': null } });
+    const next = t.setConfig({
+      defaultWindowMs: 100,
+      events: { 'x:y': { windowMs: 5, mode: 'latest' }, 'course:stats': null },
+    });
     expect(next.defaultWindowMs).toBe(100);
     expect(next.flushIntervalMs).toBe(60_000);
     expect(Object.keys(next.events).sort()).toEqual(['course:seats', 'x:y']);

@@ -63,10 +63,24 @@ export class Throttler {
       p.data = rule.mode === 'merge' ? merge(p.data, e.data) : e.data;
       p.count += 1;
     } else {
-      p = { data: e.data, count: 1, firstAt: now, dueAt: now + rule.windowMs, timer: setTimeout(() => void this.due(key), rule.windowMs) };
+      p = {
+        data: e.data,
+        count: 1,
+        firstAt: now,
+        dueAt: now + rule.windowMs,
+        timer: setTimeout(() => void this.due(key), rule.windowMs),
+      };
       this.local.set(key, p);
     }
-    const stored: StoredPending = { namespace: e.namespace, event: e.event, room: e.room, data: p.data, count: p.count, firstAt: p.firstAt, dueAt: p.dueAt };
+    const stored: StoredPending = {
+      namespace: e.namespace,
+      event: e.event,
+      room: e.room,
+      data: p.data,
+      count: p.count,
+      firstAt: p.firstAt,
+      dueAt: p.dueAt,
+    };
     this.store.put(key, stored).catch(this.onError);
     return coalesced ? 'coalesced' : 'queued';
   }

@@ -26,7 +26,8 @@ export class UserDirectory {
     try {
       await this.client.get('data_node', IdentityPaths.user(id));
     } catch (err) {
-      if (err instanceof ServiceCallError && err.statusCode === 404) throw notFound(`no user with id ${id}`, 'USER_NOT_FOUND');
+      if (err instanceof ServiceCallError && err.statusCode === 404)
+        throw notFound(`no user with id ${id}`, 'USER_NOT_FOUND');
       throw err;
     }
     this.remember(id);

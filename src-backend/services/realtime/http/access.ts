@@ -3,7 +3,7 @@ import { forbidden, unauthorized } from '../../../shared/app-error.js';
 import { isInternalCall } from '../../../shared/internal-auth.js';
 import { bearerToken, type SessionResolver } from '../../../shared/session-auth.js';
 
-/** preHandler for the realtime API: another service (internal token) or an admin session, nothing else. */
+/** onRequest hook for the realtime API: another service (internal token) or an admin session, nothing else. */
 export function requireInternalOrAdmin(internalToken: string, resolver: SessionResolver) {
   return async (request: FastifyRequest): Promise<void> => {
     if (isInternalCall(request, internalToken)) return;

@@ -33,6 +33,7 @@ import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import type { EventManager } from '../core/event-manager.js';
+import { normalizeIds } from '../core/ids.js';
 import type { LogStream } from '../core/log-stream.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Presence } from '../core/presence.js';
@@ -62,8 +63,13 @@ function localCount(io: Server, nsp: string): number {
 
 /** The realtime server's HTTP side: seed 003's /health and /stats, seed 004's /api, the internal API. */
 export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
-  // every POST (and the management reads) takes another service's internal token or an admin session
+  // every POST (and the management reads) takes another service's internal token or an admin
+  // session, checked on the request line: nobody else gets a body parsed or validated
   const staff = requireInternalOrAdmin(d.internalToken, d.resolver);
+  // seed 004 sends user ids as strings ("recipientId": "12"): digits become numbers before validation
+  app.addHook('preValidation', async (request) => {
+    request.body = normalizeIds(request.body);
+  });
 
   app.get('/health', { schema: { response: { 200: RealtimeHealthBody } } }, async () => {
     const log = localCount(d.io, Namespaces.logs);
@@ -102,7 +108,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
 
   app.post(
     REALTIME_EMIT_PATH,
-    { preHandler: staff, schema: { body: InternalEmitRequest, response: { 202: EmitResponse, ...errorResponses } } },
+    { onRequest: staff, schema: { body: InternalEmitRequest, response: { 202: EmitResponse, ...errorResponses } } },
     async (request, reply) => {
       let accepted = 0;
       for (const e of request.body.events) if (d.events.publish(e)) accepted += 1;
@@ -112,7 +118,13 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
 
   app.post(
     REALTIME_LOGS_PATH,
-    { preHandler: staff, schema: { body: InternalLogsRequest, response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses } } },
+    {
+      onRequest: staff,
+      schema: {
+        body: InternalLogsRequest,
+        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       d.logs.ingest(request.body.lines);
       return reply.code(202).send({ accepted: request.body.lines.length });
@@ -121,7 +133,10 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
 
   app.post(
     REALTIME_DISCONNECT_PATH,
-    { preHandler: staff, schema: { body: InternalDisconnectRequest, response: { 200: DisconnectResponse, ...errorResponses } } },
+    {
+      onRequest: staff,
+      schema: { body: InternalDisconnectRequest, response: { 200: DisconnectResponse, ...errorResponses } },
+    },
     async (request) => {
       const room = Rooms.user(request.body.userId);
       let disconnected = 0;
@@ -132,56 +147,82 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
         disconnected += sockets.length;
         d.io.of(name).in(room).disconnectSockets(true);
       }
-      request.log.info({ userId: request.body.userId, reason: request.body.reason, disconnected }, 'user sockets disconnected');
+      request.log.info(
+        { userId: request.body.userId, reason: request.body.reason, disconnected },
+        'user sockets disconnected',
+      );
       return { disconnected };
     },
   );
 
   app.post(
     '/api/notify',
-    { preHandler: staff, schema: { body: NotifyPayload, response: { 201: NotifyResponse, ...errorResponses } } },
-    async (request, reply) => reply.code(201).send({ success: true as const, ...(await d.notifier.notify(request.user?.id ?? null, request.body)) }),
+    { onRequest: staff, schema: { body: NotifyPayload, response: { 201: NotifyResponse, ...errorResponses } } },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send({ success: true as const, ...(await d.notifier.notify(request.user?.id ?? null, request.body)) }),
   );
 
   app.post(
     '/api/broadcast',
-    { preHandler: staff, schema: { body: BroadcastPayload, response: { 201: NotifyResponse, ...errorResponses } } },
-    async (request, reply) => reply.code(201).send({ success: true as const, ...(await d.notifier.broadcast(request.user?.id ?? null, request.body)) }),
+    { onRequest: staff, schema: { body: BroadcastPayload, response: { 201: NotifyResponse, ...errorResponses } } },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send({ success: true as const, ...(await d.notifier.broadcast(request.user?.id ?? null, request.body)) }),
   );
 
-  app.get('/api/online-users', { preHandler: staff, schema: { response: { 200: OnlineUsersResponse, ...errorResponses } } }, async () => {
-    const userIds = await d.presence.online();
-    return { count: userIds.length, userIds };
-  });
+  app.get(
+    '/api/online-users',
+    { onRequest: staff, schema: { response: { 200: OnlineUsersResponse, ...errorResponses } } },
+    async () => {
+      const userIds = await d.presence.online();
+      return { count: userIds.length, userIds };
+    },
+  );
 
-  app.get(THROTTLER_PATHS.pending, { preHandler: staff, schema: { response: { 200: PendingResponse, ...errorResponses } } }, async () => {
-    const events = await d.throttler.pendingList();
-    return { count: events.length, events };
-  });
+  app.get(
+    THROTTLER_PATHS.pending,
+    { onRequest: staff, schema: { response: { 200: PendingResponse, ...errorResponses } } },
+    async () => {
+      const events = await d.throttler.pendingList();
+      return { count: events.length, events };
+    },
+  );
 
   app.post(
     THROTTLER_PATHS.flush,
-    { preHandler: staff, schema: { body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: FlushResponse, ...errorResponses } } },
+    {
+      onRequest: staff,
+      schema: {
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: { 200: FlushResponse, ...errorResponses },
+      },
+    },
     async () => ({ flushed: await d.throttler.flushAll('manual') }),
   );
 
   app.post(
     THROTTLER_PATHS.forceEmit,
-    { preHandler: staff, schema: { body: ForceEmitRequest, response: { 200: ForceEmitResponse, ...errorResponses } } },
+    { onRequest: staff, schema: { body: ForceEmitRequest, response: { 200: ForceEmitResponse, ...errorResponses } } },
     async (request) => {
       const res = await d.events.forceEmit(request.body);
-      if (res.namespaces.length === 0) throw badRequest(`event ${request.body.event} maps to no namespace; name one`, 'UNKNOWN_EVENT');
+      if (res.namespaces.length === 0)
+        throw badRequest(`event ${request.body.event} maps to no namespace; name one`, 'UNKNOWN_EVENT');
       return { success: true, ...res };
     },
   );
 
-  app.get(THROTTLER_PATHS.config, { preHandler: staff, schema: { response: { 200: ThrottlerConfig, ...errorResponses } } }, async () =>
-    d.throttler.getConfig(),
+  app.get(
+    THROTTLER_PATHS.config,
+    { onRequest: staff, schema: { response: { 200: ThrottlerConfig, ...errorResponses } } },
+    async () => d.throttler.getConfig(),
   );
 
   app.put(
     THROTTLER_PATHS.config,
-    { preHandler: staff, schema: { body: ThrottlerConfigPatch, response: { 200: ThrottlerConfig, ...errorResponses } } },
+    { onRequest: staff, schema: { body: ThrottlerConfigPatch, response: { 200: ThrottlerConfig, ...errorResponses } } },
     async (request) => d.throttler.setConfig(request.body),
   );
 }

@@ -19,7 +19,13 @@ const V = {
   onlineStatus: Compile(ChatGetOnlineStatusPayload),
 };
 
-export const CHAT_EVENTS = ['chat:send', 'chat:typing', 'chat:markRead', 'chat:getMessages', 'chat:getOnlineStatus'] as const;
+export const CHAT_EVENTS = [
+  'chat:send',
+  'chat:typing',
+  'chat:markRead',
+  'chat:getMessages',
+  'chat:getOnlineStatus',
+] as const;
 
 /**
  * Seed 004's chat, on `/` and `/chat` alike. Server-to-client events go through the event
@@ -85,7 +91,11 @@ export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void
 
   socket.on(
     'chat:getMessages',
-    handler(V.getMessages, async (p) => ({ messages: await deps.store.history(me.id, p.userId, p.beforeId, p.limit) }), onError),
+    handler(
+      V.getMessages,
+      async (p) => ({ messages: await deps.store.history(me.id, p.userId, p.beforeId, p.limit) }),
+      onError,
+    ),
   );
 
   socket.on(

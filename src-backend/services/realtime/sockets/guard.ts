@@ -4,6 +4,7 @@ import type { SocketData } from '../../../contracts/realtime.js';
 import { AppError } from '../../../shared/app-error.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
+import { normalizeIds } from '../core/ids.js';
 
 /** Handlers here are untyped at the wire (every payload is validated at runtime); only `data` is typed. */
 interface DefaultEventsMap {
@@ -24,15 +25,21 @@ export interface GuardOptions {
   readonly roles?: readonly Role[];
 }
 
+/** No Origin (a Node client) passes; a browser's must be on the list, or the list is `*`. */
+export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  return origin === undefined || allowed.includes('*') || allowed.includes(origin);
+}
+
 /**
- * Every namespace's handshake: a browser's Origin must be on the allow-list (Node clients send
- * none), then the session token must resolve. It also runs on connection-state recovery
- * (`skipMiddlewares: false`), so a logged-out user cannot come back through a recovered session.
+ * Every namespace's handshake: a browser's Origin must be on the allow-list (checked at the
+ * Engine.IO handshake already; this is the second line), then the session token must resolve.
+ * It also runs on connection-state recovery (`skipMiddlewares: false`), so a logged-out user
+ * cannot come back through a recovered session.
  */
 export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
   nsp.use((socket, next) => {
-    const origin = socket.handshake.headers.origin;
-    if (origin !== undefined && !opts.allowedOrigins.includes(origin)) return next(new Error('origin not allowed'));
+    if (!originAllowed(socket.handshake.headers.origin, opts.allowedOrigins))
+      return next(new Error('origin not allowed'));
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = auth?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) return next(new Error('unauthorized'));
@@ -48,53 +55,6 @@ export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
         next(new Error(status === 401 || status === 403 || status === 404 ? 'unauthorized' : 'auth unavailable'));
       },
     );
-  });
-}
-
-/** A token bucket per socket: `rate` messages a second, bursts up to `burst`. */
-export class RateLimiter {
-  private tokens: number;
-  private last = Date.now();
-  dropped = 0;
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
-    if (this.tokens < 1) {
-      this.dropped += 1;
-      return false;
-    }
-    this.tokens -= 1;
-    this.dropped = 0;
-    return true;
-  }
-}
-
-/** Consecutive refused messages after which a socket is cut off. */
-const ABUSE_LIMIT = 200;
-
-/**
- * Per-socket gate in front of every handler: unknown events are dropped without a word, a
- * socket over its message rate gets `{success:false}` on its ack and is disconnected if it keeps on.
- */
-export function gateSocket(socket: AnySocket, known: ReadonlySet<string>, rate: number, burst: number): void {
-  const limiter = new RateLimiter(rate, burst);
-  socket.use((packet, next) => {
-    const [event] = packet;
-    if (typeof event !== 'string' || !known.has(event)) return;
-    if (!limiter.take()) {
-      const ack = packet[packet.length - 1];
-      if (typeof ack === 'function') (ack as (r: unknown) => void)({ success: false, error: 'rate limited' });
-      if (limiter.dropped >= ABUSE_LIMIT) socket.disconnect(true);
-      return;
-    }
-    next();
   });
 }
 
@@ -127,6 +87,12 @@ export function handler<T>(
     }
     if (payload === undefined || payload === null) payload = {};
     const reply: AckCallback = typeof ack === 'function' ? (ack as AckCallback) : () => {};
+    try {
+      payload = normalizeIds(payload);
+    } catch (err) {
+      reply(ackError(err));
+      return;
+    }
     if (!validator.Check(payload)) {
       const first = validator.Errors(payload)[0];
       const where = first?.instancePath ? `${first.instancePath} ` : '';

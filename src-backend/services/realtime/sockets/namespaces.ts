@@ -8,12 +8,14 @@ import {
   Rooms,
   type SocketData,
 } from '../../../contracts/realtime.js';
+import { badRequest } from '../../../shared/app-error.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import { LogStream } from '../core/log-stream.js';
 import type { RealtimeConfig } from '../realtime-config.js';
 import { CHAT_EVENTS, registerChatHandlers } from './chat-handlers.js';
 import type { HandlerDeps } from './deps.js';
-import { gateSocket, guardNamespace, handler, type AnySocket } from './guard.js';
+import { gateSocket } from './gate.js';
+import { guardNamespace, handler, type AnySocket } from './guard.js';
 import { NOTIFICATION_EVENTS, registerNotificationHandlers } from './notification-handlers.js';
 
 const V = {
@@ -23,9 +25,6 @@ const V = {
 };
 
 const PRESENCE_ROOM = Rooms.presence;
-
-/** Namespaces that carry presence (`user:online` / `user:offline`) and count a user as online. */
-const PRESENCE_NAMESPACES: readonly string[] = [Namespaces.root, Namespaces.chat, Namespaces.notification];
 
 function heartbeat(socket: AnySocket): void {
   socket.on('heartbeat', (...args: unknown[]) => {
@@ -49,7 +48,12 @@ function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
   // clients a connect storm is N² packets, which a dashboard or a crowd of kiosks does not need.
   if ((socket.handshake.auth as { presence?: unknown }).presence !== false) void socket.join(PRESENCE_ROOM);
   const announce = (event: 'user:online' | 'user:offline') =>
-    deps.events.publish({ event, room: PRESENCE_ROOM, data: { userId: u.id, timestamp: new Date().toISOString() }, throttle: false });
+    deps.events.publish({
+      event,
+      room: PRESENCE_ROOM,
+      data: { userId: u.id, timestamp: new Date().toISOString() },
+      throttle: false,
+    });
   deps.presence.add(u.id, socket.id).then(
     (first) => first && announce('user:online'),
     (err: unknown) => deps.logger.warn({ err }, 'presence store failed'),
@@ -63,27 +67,49 @@ function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
 }
 
 /**
+ * Which domains each messaging namespace serves: `/` both (seed 004), the others one each (seed 002).
+ * All three carry presence (`user:online` / `user:offline`) and count a user as online.
+ */
+const MESSAGING: ReadonlyArray<{ readonly name: string; readonly chat: boolean; readonly notification: boolean }> = [
+  { name: Namespaces.root, chat: true, notification: true },
+  { name: Namespaces.chat, chat: true, notification: false },
+  { name: Namespaces.notification, chat: false, notification: true },
+];
+
+/**
  * Wire every namespace: handshake guard, per-socket gate (unknown events, rate limit), rooms and
- * the domain handler modules. `/`, `/chat` and `/notification` share chat + notification
- * handlers (seed 004's clients connect without a namespace, seed 002's to /chat and /notification).
+ * the domain handler modules. Chat is served on `/` and `/chat`, notifications on `/` and
+ * `/notification`, which is exactly where the event manager delivers chat:* and notification:*.
  */
 export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: SessionResolver, cfg: RealtimeConfig): void {
   const guard = (nsp: Namespace, roles?: Array<'admin' | 'teacher' | 'student'>) =>
     guardNamespace(nsp, { allowedOrigins: cfg.allowedOrigins, resolver, ...(roles ? { roles } : {}) });
-  const gate = (socket: AnySocket, events: readonly string[]) => gateSocket(socket, new Set([...events, 'heartbeat']), cfg.socketRate, cfg.socketBurst);
+  const gate = (socket: AnySocket, events: readonly string[], elsewhere: ReadonlyMap<string, string> = new Map()) =>
+    gateSocket(socket, {
+      known: new Set([...events, 'heartbeat']),
+      elsewhere,
+      rate: cfg.socketRate,
+      burst: cfg.socketBurst,
+    });
 
-  const messagingEvents = { [Namespaces.root]: [...CHAT_EVENTS, ...NOTIFICATION_EVENTS], [Namespaces.chat]: [...CHAT_EVENTS, ...NOTIFICATION_EVENTS], [Namespaces.notification]: [...CHAT_EVENTS, ...NOTIFICATION_EVENTS] };
-  for (const name of PRESENCE_NAMESPACES) {
-    const nsp = io.of(name);
+  for (const m of MESSAGING) {
+    const nsp = io.of(m.name);
+    const served = [...(m.chat ? CHAT_EVENTS : []), ...(m.notification ? NOTIFICATION_EVENTS : [])];
+    const elsewhere = new Map<string, string>([
+      ...(m.chat ? [] : CHAT_EVENTS.map((e) => [e, `${Namespaces.root} or ${Namespaces.chat}`] as const)),
+      ...(m.notification
+        ? []
+        : NOTIFICATION_EVENTS.map((e) => [e, `${Namespaces.root} or ${Namespaces.notification}`] as const)),
+    ]);
     guard(nsp);
     nsp.on('connection', (s) => {
       const socket = s as unknown as AnySocket;
-      gate(socket, messagingEvents[name as keyof typeof messagingEvents]);
+      gate(socket, served, elsewhere);
       joinIdentityRooms(socket, deps);
       trackPresence(socket, deps);
       heartbeat(socket);
-      registerChatHandlers(socket, deps);
-      registerNotificationHandlers(socket, deps);
+      if (m.chat) registerChatHandlers(socket, deps);
+      if (m.notification) registerNotificationHandlers(socket, deps);
     });
   }
 
@@ -96,13 +122,17 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
     void socket.join(LogStream.roomsFor({}));
     heartbeat(socket);
     const onError = (err: unknown) => deps.logger.error({ err }, 'logs handler failed');
-    socket.on('logs:backlog', handler(V.backlog, (p) => ({ lines: deps.logs.backlog(p) }), onError));
+    socket.on(
+      'logs:backlog',
+      handler(V.backlog, (p) => ({ lines: deps.logs.backlog(p) }), onError),
+    );
     socket.on(
       'logs:filter',
       handler(
         V.filter,
         async (p) => {
-          for (const room of socket.rooms) if (room.startsWith('lvl:') || room.startsWith('svc:')) await socket.leave(room);
+          for (const room of socket.rooms)
+            if (room.startsWith('lvl:') || room.startsWith('svc:')) await socket.leave(room);
           await socket.join(LogStream.roomsFor(p));
           return {};
         },
@@ -127,32 +157,41 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
     gate(socket, ['course:watch', 'course:unwatch']);
     joinIdentityRooms(socket, deps);
     heartbeat(socket);
-    const onError = (err: unknown) => deps.logger.error({ err }, 'courses handler failed');
-    socket.on(
-      'course:watch',
-      handler(
-        V.watch,
-        async (p) => {
-          const rooms = p.courseIds.map(Rooms.course);
-          await socket.join(rooms);
-          return { rooms };
-        },
-        onError,
-      ),
-    );
-    socket.on(
-      'course:unwatch',
-      handler(
-        V.watch,
-        async (p) => {
-          const rooms = p.courseIds.map(Rooms.course);
-          for (const r of rooms) await socket.leave(r);
-          return { rooms };
-        },
-        onError,
-      ),
-    );
+    registerCourseHandlers(socket, deps, cfg.maxWatchedCourses);
   });
+}
+
+/** /courses: watch and unwatch seat counts; a socket watches at most `cap` courses (each is a room). */
+function registerCourseHandlers(socket: AnySocket, deps: HandlerDeps, cap: number): void {
+  const onError = (err: unknown) => deps.logger.error({ err }, 'courses handler failed');
+  const watched = () => [...socket.rooms].filter((r) => r.startsWith('course:')).length;
+  socket.on(
+    'course:watch',
+    handler(
+      V.watch,
+      async (p) => {
+        const rooms = p.courseIds.map(Rooms.course);
+        const added = new Set(rooms.filter((r) => !socket.rooms.has(r))).size;
+        if (watched() + added > cap)
+          throw badRequest(`at most ${cap} watched courses per connection; course:unwatch some first`);
+        await socket.join(rooms);
+        return { rooms };
+      },
+      onError,
+    ),
+  );
+  socket.on(
+    'course:unwatch',
+    handler(
+      V.watch,
+      async (p) => {
+        const rooms = p.courseIds.map(Rooms.course);
+        for (const r of rooms) await socket.leave(r);
+        return { rooms };
+      },
+      onError,
+    ),
+  );
 }
 
 export type { SocketData };

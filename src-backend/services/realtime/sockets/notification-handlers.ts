@@ -7,6 +7,7 @@ import {
   NotifyPayload,
 } from '../../../contracts/realtime.js';
 import { forbidden } from '../../../shared/app-error.js';
+import { broadcastGroup } from '../core/ids.js';
 import type { HandlerDeps } from './deps.js';
 import { handler, type AnySocket } from './guard.js';
 
@@ -49,8 +50,10 @@ export function registerNotificationHandlers(socket: AnySocket, deps: HandlerDep
       V.broadcast,
       async (p) => {
         // teachers may address one student group; everyone and whole roles are for admins
-        if (me.role === 'student' || (me.role === 'teacher' && (!p.groupId || p.role))) {
-          throw forbidden(me.role === 'student' ? 'students cannot broadcast' : 'teachers may broadcast to one student group only');
+        if (me.role === 'student' || (me.role === 'teacher' && (!broadcastGroup(p) || p.role))) {
+          throw forbidden(
+            me.role === 'student' ? 'students cannot broadcast' : 'teachers may broadcast to one student group only',
+          );
         }
         return deps.notifier.broadcast(me.id, p);
       },
@@ -65,8 +68,15 @@ export function registerNotificationHandlers(socket: AnySocket, deps: HandlerDep
 
   socket.on(
     'notification:markRead',
-    handler(V.markRead, async (p) => ({ updated: await deps.store.markNotificationsRead(me, p.notificationIds) }), onError),
+    handler(
+      V.markRead,
+      async (p) => ({ updated: await deps.store.markNotificationsRead(me, p.notificationIds) }),
+      onError,
+    ),
   );
 
-  socket.on('notification:getUnreadCount', handler(V.count, async () => ({ count: await deps.store.unreadCount(me) }), onError));
+  socket.on(
+    'notification:getUnreadCount',
+    handler(V.count, async () => ({ count: await deps.store.unreadCount(me) }), onError),
+  );
 }

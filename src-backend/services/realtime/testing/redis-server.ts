@@ -22,9 +22,13 @@ export interface RedisProcess {
 /** A throwaway real redis-server on a free port: no persistence, gone when stopped. */
 export async function startRedisServer(): Promise<RedisProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    REDIS_SERVER_BIN,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitFor(
     () =>
       new Promise<boolean>((resolve) => {

@@ -33,14 +33,25 @@ export async function seedUsers(
     const username = `rt-${s.role}-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 8)}`;
     return { role: s.role, username, name: username, group: s.group ?? null, passwordHash: 'seeded-without-password' };
   });
-  const ins = await stack.client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, { users, atomic: true });
+  const ins = await stack.client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, {
+    users,
+    atomic: true,
+  });
   const ids = ins.results.map((r) => {
     if (r.id === undefined) throw new Error(`seeding ${r.username} failed: ${JSON.stringify(r.error)}`);
     return r.id;
   });
-  const ses = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, { userIds: ids });
+  const ses = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, {
+    userIds: ids,
+  });
   const tokenOf = new Map(ses.sessions.map((s) => [s.userId, s.token]));
-  return ids.map((id, i) => ({ id, username: users[i]!.username, role: specs[i]!.role, group: specs[i]!.group ?? null, token: tokenOf.get(id)! }));
+  return ids.map((id, i) => ({
+    id,
+    username: users[i]!.username,
+    role: specs[i]!.role,
+    group: specs[i]!.group ?? null,
+    token: tokenOf.get(id)!,
+  }));
 }
 
 /** A real socket.io-client; resolves once connected, rejects with the connect_error message. */
@@ -77,7 +88,10 @@ export function connect(
 /** The next `event` on a socket (or its Manager), or a timeout error. */
 export function next<T = unknown>(target: Socket | Manager, event: string, timeoutMs = 3000): Promise<T> {
   // both are typed emitters over reserved + user events; plain strings are what tests need
-  const socket = target as unknown as { once(e: string, f: (d: T) => void): void; off(e: string, f: (d: T) => void): void };
+  const socket = target as unknown as {
+    once(e: string, f: (d: T) => void): void;
+    off(e: string, f: (d: T) => void): void;
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, on);
