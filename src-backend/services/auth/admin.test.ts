@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthPaths, type BulkCreateResponse, type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
 import { SESSION_RESOLVE_PATH } from '../../contracts/session.js';
-import { startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
+import { ADMIN_PASSWORD, startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
 
 let h: AuthHarness;
 let admin: string;
@@ -209,6 +209,43 @@ describe('bulk create', () => {
     expect(teacherLogin.status).toBe(200);
     expect(teacherLogin.body.user.mustChangePassword).toBe(false);
   });
+
+  it(
+    'hashing given passwords does not stall other requests: health and sign-ins finish first',
+    { timeout: 60_000 },
+    async () => {
+      // 100 argon2id hashes, 2 at a time (BULK_HASH_CONCURRENCY): a few seconds of work here.
+      const users = Array.from({ length: 100 }, (_, i) => ({
+        role: 'student',
+        username: `stall-${i}`,
+        name: `S${i}`,
+        password: `stall-password-${i}`,
+      }));
+      const finished: string[] = [];
+      const bulk = h.call<BulkCreateResponse>('POST', AuthPaths.usersBulk, { users }, admin).then((res) => {
+        finished.push('bulk');
+        return res;
+      });
+      // A moment for the import to pass the admin check and start hashing; the rounds below then
+      // run while it hashes (a hasher on the event loop would hold them until it was done).
+      await new Promise((r) => setTimeout(r, 300));
+      for (let round = 0; round < 3; round++) {
+        const health = await h.call('GET', '/health');
+        expect(health.status).toBe(200);
+        finished.push(`health-${round}`);
+        const signIn = await h.call<LoginResponse>('POST', AuthPaths.loginAdmin, {
+          username: 'admin',
+          password: ADMIN_PASSWORD,
+        });
+        expect(signIn.status).toBe(200);
+        finished.push(`login-${round}`);
+      }
+      const res = await bulk;
+      expect(res.status).toBe(200);
+      expect(res.body.created).toBe(100);
+      expect(finished).toEqual(['health-0', 'login-0', 'health-1', 'login-1', 'health-2', 'login-2', 'bulk']);
+    },
+  );
 
   it('atomic: one bad row rejects the whole batch, naming the rows', async () => {
     const res = await h.call(

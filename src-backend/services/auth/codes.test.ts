@@ -98,6 +98,20 @@ describe('registration codes', () => {
     expect(users.body.total).toBe(0);
   });
 
+  it('a one-use code raced by 8 registrations at once makes exactly one account', async () => {
+    const gen = await generate({ userType: 'student', maxUses: 1 });
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => register(gen.body.code, `racer-${i}`)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    const refused = answers.filter((a) => a.status !== 201);
+    expect(refused.map((a) => `${a.status} ${a.body.error.code}`)).toEqual(Array(7).fill('400 CODE_USED_UP'));
+    const users = await h.call('GET', `${AuthPaths.users}?search=racer-`, undefined, admin);
+    expect(users.body.total).toBe(1);
+    const info = (await h.call('GET', `${AuthPaths.codes}?kind=registration`, undefined, admin)).body.items.find(
+      (c: { id: number }) => c.id === gen.body.info.id,
+    );
+    expect(info).toMatchObject({ uses: 1, usesLeft: 0, active: false });
+  });
+
   it('refuses bad generate and register bodies', async () => {
     for (const body of [
       { userType: 'admin', maxUses: 1 },
