@@ -1,0 +1,88 @@
+import { Pool } from 'undici';
+import { STUDENT_PATHS as P, type Actor, type Course } from '../../../contracts/courses.js';
+import type { TestStack } from '../../../testing/stack.js';
+import { createCourse, mintSessions, readBooks, seedUsers, type SeededUser } from './seed.js';
+
+/**
+ * One round of the registration rush through the front door (student_node over HTTP), shared
+ * by the rush tests and the crash-mid-rush tests: fresh courses and fresh students each round,
+ * so rounds in one stack never see each other's seats.
+ */
+
+export interface RushAnswer {
+  /** HTTP status; 0 when the connection failed (the service died under the request) */
+  readonly status: number;
+  readonly body: { status?: string; ticket?: number; courseId?: number; error?: { code: string } };
+}
+
+export interface RushRound {
+  readonly courses: Course[];
+  readonly students: SeededUser[];
+  readonly tokens: string[];
+}
+
+/** A connection pool wide enough that 2,000 requests really are in flight together. */
+export function rushPool(stack: TestStack): Pool {
+  return new Pool(stack.httpUrl('student_node'), { connections: 500 });
+}
+
+let round = 0;
+
+/** `courseCount` fresh courses of `capacity` seats and `studentCount` fresh students with sessions. */
+export async function setUpRound(
+  stack: TestStack,
+  actor: Actor,
+  opts: { courseCount?: number; capacity?: number; studentCount?: number } = {},
+): Promise<RushRound> {
+  const r = ++round;
+  const courses: Course[] = [];
+  for (let i = 0; i < (opts.courseCount ?? 5); i++) {
+    courses.push(
+      await createCourse(stack.client, actor, {
+        code: `R${r}C${i}`,
+        name: `Round ${r} ${i}`,
+        capacity: opts.capacity ?? 20,
+        credits: 2,
+        slots: [],
+      }),
+    );
+  }
+  const students = await seedUsers(
+    stack.client,
+    Array.from({ length: opts.studentCount ?? 2000 }, (_, i) => ({
+      role: 'student' as const,
+      username: `r${r}s${i}`,
+      name: `S${i}`,
+      group: 'cs',
+    })),
+  );
+  const tokens = await mintSessions(
+    stack.client,
+    students.map((s) => s.id),
+  );
+  return { courses, students, tokens };
+}
+
+/** POST /student/course/select; a dropped connection is an answer too (status 0), not a throw. */
+export function select(pool: Pool, token: string, courseId: number): Promise<RushAnswer> {
+  return pool
+    .request({
+      method: 'POST',
+      path: P.select,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ courseId }),
+    })
+    .then(async (r) => ({ status: r.statusCode, body: (await r.body.json()) as RushAnswer['body'] }))
+    .catch((err: Error) => ({ status: 0, body: { error: { code: err.name } } }));
+}
+
+/** 200 decided or 202 queued: the request is persisted, and must never be lost. */
+export const accepted = (a: RushAnswer) => a.status === 200 || a.status === 202;
+
+/** Books for these courses only: ≤ capacity, counters = rows, nobody twice. */
+export async function roundBooks(stack: TestStack, actor: Actor, courses: readonly Course[]) {
+  const books = await readBooks(stack.client, actor);
+  const ids = new Set(courses.map((c) => c.id));
+  const mine = [...books.enrollments].filter((k) => ids.has(Number(k.split(':')[1])));
+  return { violations: books.violations, enrollments: new Set(mine) };
+}
