@@ -140,6 +140,35 @@ describe('/admin (seed 003)', () => {
   });
 });
 
+describe('/admin: a crash is reported', () => {
+  it('a supervised child killed with SIGKILL: admin_event process_restart, then it runs again', async () => {
+    const s = track(await connect(url, '/admin', admin.token));
+    const got = collect<AdminEvent>(s, ADMIN_EVENT);
+    const victim = stack.pid('auth_node');
+    process.kill(victim, 'SIGKILL');
+    type Crash = { name: string; exit: { code: number | null; signal: string | null }; restartInMs: number | null };
+    const crash = () => got.find((e) => e.type === 'process_restart' && (e.data as Crash).name === 'auth_node');
+    await waitFor(() => crash() !== undefined, 10_000);
+    expect(crash()!.data).toMatchObject({
+      name: 'auth_node',
+      exit: { signal: 'SIGKILL' },
+      restartInMs: expect.any(Number),
+    });
+    const crashAt = got.indexOf(crash()!);
+    const runningAgain = () =>
+      got
+        .slice(crashAt)
+        .some(
+          (e) =>
+            e.type === 'process_state' &&
+            (e.data as { name: string; state: string }).name === 'auth_node' &&
+            (e.data as { state: string }).state === 'running',
+        );
+    await waitFor(runningAgain, 20_000);
+    expect(stack.pid('auth_node')).not.toBe(victim);
+  });
+});
+
 describe('/courses', () => {
   it('course:watch joins course rooms; seat counts go only to watchers; outcomes only to their student', async () => {
     const w = track(await connect(url, '/courses', student.token));
@@ -173,6 +202,23 @@ describe('/courses', () => {
     await sleep(500);
     expect(seatsW).toHaveLength(1);
     expect((await ask<{ success: boolean }>(w, 'course:watch', { courseIds: ['x'] })).success).toBe(false);
+  });
+
+  it('a socket watches at most 500 courses (REALTIME_MAX_WATCHED_COURSES): beyond that a clear error', async () => {
+    const w = track(await connect(url, '/courses', student.token));
+    const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+    expect((await ask<{ rooms: string[] }>(w, 'course:watch', { courseIds: ids(10_000, 500) })).rooms).toHaveLength(
+      500,
+    );
+    // watching one already watched costs nothing
+    expect((await ask<{ success: boolean }>(w, 'course:watch', { courseIds: [10_000] })).success).toBe(true);
+    expect(await ask(w, 'course:watch', { courseIds: [20_000] })).toEqual({
+      success: false,
+      error: 'at most 500 watched courses per connection; course:unwatch some first',
+    });
+    await ask(w, 'course:unwatch', { courseIds: [10_000] });
+    expect(await ask(w, 'course:watch', { courseIds: [20_000] })).toEqual({ success: true, rooms: ['course:20000'] });
+    expect(w.connected).toBe(true);
   });
 });
 
