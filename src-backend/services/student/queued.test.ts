@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STUDENT_PATHS as P, type Actor, type Course } from '../../contracts/courses.js';
+import { randomUUID } from 'node:crypto';
+import {
+  DATA_COURSE_PATHS as D,
+  STUDENT_PATHS as P,
+  type Actor,
+  type Course,
+  type DataQueueSubmitResponse,
+} from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import {
@@ -16,6 +23,7 @@ import {
  * answers 202 {status: "queued", ticket, position}, and GET /student/queue/status follows it.
  */
 let stack: TestStack;
+let actor: Actor;
 let course: Course;
 
 beforeAll(async () => {
@@ -24,7 +32,7 @@ beforeAll(async () => {
     env: { ADMIN_PASSWORD: 'queued-test-pw', QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1' },
   });
   const [admin] = await seedUsers(stack.client, [{ role: 'admin', username: 'qadmin', name: 'Admin' }]);
-  const actor: Actor = { userId: admin!.id, role: 'admin' };
+  actor = { userId: admin!.id, role: 'admin' };
   course = await createCourse(stack.client, actor, { code: 'Q1', name: 'Queued', capacity: 5, credits: 1, slots: [] });
   await openSelection(stack.client, actor);
 }, 60_000);
@@ -79,5 +87,78 @@ describe('student_node when the queue falls behind', () => {
     ]);
     const selected = await Promise.all(callers.map((c) => c('GET', P.selected)));
     expect(selected.reduce((n, r) => n + r.body.courses.length, 0)).toBe(5);
+  }, 90_000);
+
+  it('shows a waiting ticket with its place in line and no outcome, then the decision', async () => {
+    const line = await createCourse(stack.client, actor, {
+      code: 'Q2',
+      name: 'Held line',
+      capacity: 2,
+      credits: 1,
+      slots: [],
+    });
+    const [first, second, third] = await seedUsers(
+      stack.client,
+      ['qw1', 'qw2', 'qw3'].map((username) => ({ role: 'student' as const, username, name: username, group: null })),
+    );
+    const [, secondToken, thirdToken] = await mintSessions(stack.client, [first!.id, second!.id, third!.id]);
+    const asSecond = httpCaller(stack.httpUrl('student_node'), secondToken!);
+    const asThird = httpCaller(stack.httpUrl('student_node'), thirdToken!);
+
+    // Hold the line still: with queue_node stopped nothing decides, so "waiting" is not a race.
+    // The tickets are taken the way queue_node takes them, deciding only the first.
+    await stack.supervisor.stop('queue_node');
+    const submitted = await stack.client.post<DataQueueSubmitResponse>('data_node', D.queueSubmit, {
+      maxDecide: 1,
+      requests: [first!, second!, third!].map((s) => ({
+        requestId: randomUUID(),
+        studentId: s.id,
+        group: null,
+        courseId: line.id,
+        action: 'select' as const,
+      })),
+    });
+    expect(submitted.decided.map((d) => d.studentId)).toEqual([first!.id]);
+    const thirdTicket = submitted.tickets[2]!.ticket;
+
+    const waiting = await asThird('GET', P.queueStatus);
+    expect(waiting.status).toBe(200);
+    expect(waiting.body).toEqual({
+      pending: 1,
+      tickets: [
+        expect.objectContaining({
+          ticket: thirdTicket,
+          courseId: line.id,
+          courseCode: 'Q2',
+          action: 'select',
+          status: null,
+          position: 2, // behind the second student's ticket
+          decidedAt: null,
+        }),
+      ],
+    });
+    expect((await asSecond('GET', P.queueStatus)).body.tickets[0]).toMatchObject({ position: 1, status: null });
+    expect((await asThird('GET', P.stats)).body.pendingTickets).toBe(1);
+
+    // queue_node comes back and decides what it finds persisted, in ticket order: one seat was left
+    await stack.supervisor.start('queue_node');
+    await waitFor(async () => (await pendingTickets(stack.client)) === 0, 30_000, 100);
+    const decided = await asThird('GET', P.queueStatus);
+    expect(decided.body).toEqual({
+      pending: 0,
+      tickets: [
+        expect.objectContaining({
+          ticket: thirdTicket,
+          status: 'full',
+          position: null,
+          decidedAt: expect.any(String),
+        }),
+      ],
+    });
+    expect((await asSecond('GET', P.queueStatus)).body.tickets[0]).toMatchObject({
+      status: 'selected',
+      position: null,
+    });
+    expect((await asSecond('GET', P.selected)).body.courses.map((c: Course) => c.id)).toEqual([line.id]);
   }, 90_000);
 });
