@@ -7,21 +7,25 @@ import {
   type CreateCourseRequest,
   type StudentCourse,
 } from '../../contracts/courses.js';
+import { AuthPaths } from '../../contracts/auth.js';
+import { SESSION_FORGET_PATH } from '../../contracts/session.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { httpCaller, mintSessions, seedUsers, type Caller } from '../queue/testing/seed.js';
 
 let stack: TestStack;
 let admin: Caller, teacher: Caller, anon: Caller;
+/** raw bearer tokens, to call student_node with other roles */
+const tokens = { admin: '', teacher: '' };
 let seq = 0;
 const courses: Record<string, Course> = {};
 
 /** A fresh student with a session, calling student_node over HTTP. */
-async function newStudent(group: string | null = 'cs'): Promise<{ id: number; call: Caller }> {
+async function newStudent(group: string | null = 'cs'): Promise<{ id: number; token: string; call: Caller }> {
   const [u] = await seedUsers(stack.client, [
     { role: 'student', username: `stu${++seq}`, name: `Student ${seq}`, group },
   ]);
   const [token] = await mintSessions(stack.client, [u!.id]);
-  return { id: u!.id, call: httpCaller(stack.httpUrl('student_node'), token!) };
+  return { id: u!.id, token: token!, call: httpCaller(stack.httpUrl('student_node'), token!) };
 }
 
 async function create(code: string, over: Partial<CreateCourseRequest>): Promise<Course> {
@@ -44,6 +48,7 @@ beforeAll(async () => {
     stack.client,
     users.map((u) => u.id),
   );
+  Object.assign(tokens, { admin: at!, teacher: tt! });
   admin = httpCaller(stack.httpUrl('teacher_node'), at!);
   teacher = httpCaller(stack.httpUrl('teacher_node'), tt!);
   anon = httpCaller(stack.httpUrl('student_node'), null);
@@ -75,25 +80,56 @@ afterAll(async () => {
 
 // A loaded 2-core machine can stretch a handful of real HTTP round trips past vitest's 5 s default.
 describe('student_node (real processes)', { timeout: 30_000 }, () => {
-  it('refuses anonymous callers and other roles', async () => {
-    expect((await anon('GET', P.selected)).status).toBe(401);
-    expect((await anon('POST', P.available, {})).body.error.code).toBe('UNAUTHORIZED');
-    const asTeacher = httpCaller(
-      stack.httpUrl('student_node'),
-      (await mintSessions(stack.client, [courses.ALG!.teacherId!]))[0]!,
-    );
-    for (const [method, path] of [
-      ['POST', P.available],
+  it('every student route: 401 without a token, 403 for a teacher and for an admin', async () => {
+    const base = stack.httpUrl('student_node');
+    const asTeacher = httpCaller(base, tokens.teacher);
+    const asAdmin = httpCaller(base, tokens.admin);
+    const routes = [
+      ['POST', P.available, {}],
       ['GET', P.selected],
-      ['POST', P.select],
+      ['POST', P.select, { courseId: courses.ALG!.id }],
+      ['POST', P.deselect, { courseId: courses.ALG!.id }],
+      ['POST', P.detail, { courseId: courses.ALG!.id }],
       ['GET', P.schedule],
       ['GET', P.stats],
       ['GET', P.queueStatus],
-    ] as const) {
-      const res = await asTeacher(method, path, method === 'POST' ? { courseId: courses.ALG!.id } : undefined);
-      expect(res.status, path).toBe(403);
+      ['POST', P.check, { courseId: courses.ALG!.id }],
+    ] as const;
+    expect(new Set(routes.map((r) => r[1]))).toEqual(new Set(Object.values(P)));
+    for (const [method, path, body] of routes) {
+      const anonymous = await anon(method, path, body);
+      expect(anonymous.status, path).toBe(401);
+      expect(anonymous.body.error.code, path).toBe('UNAUTHORIZED');
+      for (const who of [asTeacher, asAdmin]) {
+        const res = await who(method, path, body);
+        expect(res.status, path).toBe(403);
+        expect(res.body.error.code, path).toBe('FORBIDDEN');
+      }
     }
-    expect((await httpCaller(stack.httpUrl('student_node'), 'not-a-real-token')('GET', P.stats)).status).toBe(401);
+    expect((await httpCaller(base, 'not-a-real-token')('GET', P.stats)).status).toBe(401);
+    // Nothing was selected on their behalf.
+    expect((await admin('POST', T.detail, { courseId: courses.ALG!.id })).body.course.enrolled).toBe(0);
+  });
+
+  it('a token is refused at once after logout, although the session cache had it', async () => {
+    const s = await newStudent();
+    expect((await s.call('GET', P.stats)).status).toBe(200); // now cached for SESSION_CACHE_MS
+    const logout = await httpCaller(stack.httpUrl('auth_node'), s.token)('POST', AuthPaths.logout);
+    expect(logout.body).toEqual({ loggedOut: true });
+    const after = await s.call('GET', P.stats);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('INVALID_SESSION');
+  });
+
+  it('the cache-forget route is internal: callers without the internal token are refused', async () => {
+    const outsider = httpCaller(stack.httpUrl('student_node'), tokens.admin);
+    const res = await outsider('POST', SESSION_FORGET_PATH, { userId: 1 });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('INTERNAL_ONLY');
+    const bad = await stack.client.request('POST', 'student_node', SESSION_FORGET_PATH, { userId: 'x' });
+    expect(bad.statusCode).toBe(400);
+    const ok = await stack.client.post<{ forgotten: number }>('student_node', SESSION_FORGET_PATH, { userId: 424242 });
+    expect(ok).toEqual({ forgotten: 0 });
   });
 
   it('browses only courses open to the group, with filters and literal search', async () => {
@@ -223,6 +259,33 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
       'select:selected',
       'select:selected',
     ]);
+  });
+
+  it('check reports the credit limit and seats left as they change', async () => {
+    const chk = await create('CHK', {
+      name: 'Check seminar',
+      credits: 4,
+      capacity: 2,
+      slots: [{ day: 7, start: '10:00', end: '11:00' }],
+    });
+    const [s, other] = [await newStudent(), await newStudent()];
+    const check = async () => (await s.call('POST', P.check, { courseId: chk.id })).body;
+    expect(await check()).toMatchObject({ fits: true, seatsLeft: 2, overCreditLimit: false, creditLimit: 30 });
+
+    expect((await other.call('POST', P.select, { courseId: chk.id })).body.status).toBe('selected');
+    expect(await check()).toMatchObject({ fits: true, seatsLeft: 1 });
+
+    await s.call('POST', P.select, { courseId: courses.NET!.id }); // 5 credits
+    await admin('PUT', A.creditLimit, { studentId: s.id, creditLimit: 9 });
+    expect(await check()).toMatchObject({ fits: true, currentCredits: 5, courseCredits: 4, overCreditLimit: false });
+    await admin('PUT', A.creditLimit, { studentId: s.id, creditLimit: 8 });
+    expect(await check()).toMatchObject({ fits: false, creditLimit: 8, overCreditLimit: true, seatsLeft: 1 });
+
+    await admin('PUT', A.creditLimit, { studentId: s.id, creditLimit: 30 });
+    const third = await newStudent();
+    expect((await third.call('POST', P.select, { courseId: chk.id })).body.status).toBe('selected');
+    expect(await check()).toMatchObject({ fits: false, seatsLeft: 0, overCreditLimit: false, conflicts: [] });
+    expect((await s.call('POST', P.select, { courseId: chk.id })).body.status).toBe('full');
   });
 
   it('answers window_closed while selection is closed', async () => {
