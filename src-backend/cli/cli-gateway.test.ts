@@ -67,8 +67,9 @@ describe('course-cli with npm run server', () => {
   it('status without a session probes every service over its socket', async () => {
     const run = await runCli(['status'], { home: home(), env });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^System Status \(health probes, local sockets\):\n/);
-    for (const label of LABELS) expect(run.stdout).toMatch(new RegExp(`● ${label} +online +unix +[\\d.]+ ms`));
+    expect(run.stdout).toMatch(/^System Status:\n/);
+    expect(run.stdout).toMatch(/\nSource: health probes, local sockets\n$/);
+    for (const label of LABELS) expect(run.stdout).toMatch(new RegExp(`● ${label}: online +\\(unix, [\\d.]+ ms\\)\n`));
   });
 
   it('status signed in shows the supervisor’s view through gateway.sock: state, pid, transport, latency', async () => {
@@ -78,9 +79,10 @@ describe('course-cli with npm run server', () => {
     ).toBe(0);
     const run = await runCli(['status'], { home: h, env });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^System Status \(supervisor, local sockets\):\n/);
+    expect(run.stdout).toMatch(/^System Status:\n/);
+    expect(run.stdout).toMatch(/\nSource: supervisor, local sockets\n$/);
     for (const label of LABELS)
-      expect(run.stdout).toMatch(new RegExp(`● ${label} +running +unix +[\\d.]+ ms +pid \\d+`));
+      expect(run.stdout).toMatch(new RegExp(`● ${label}: running +\\(unix, [\\d.]+ ms, pid \\d+[,)]`));
     const json = JSON.parse((await runCli(['status', '--json'], { home: h, env })).stdout) as {
       source: string;
       processes: { name: string; state: string; pid: number }[];
@@ -109,8 +111,8 @@ describe('course-cli with npm run server', () => {
     expect((JSON.parse(list.stdout) as AuthUser[]).map((u) => u.username)).toContain('gwteach');
     const status = await runCli(['status'], { home: h, env: remote });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toContain(`System Status (supervisor, ${gatewayUrl}):`);
-    expect(status.stdout.match(/● .* running /g)).toHaveLength(6);
+    expect(status.stdout).toContain(`Source: supervisor, ${gatewayUrl}`);
+    expect(status.stdout.match(/● .*: running +\(/g)).toHaveLength(6);
   });
 
   it('status shows a crashed process coming back, with its restart count', async () => {
@@ -137,9 +139,78 @@ describe('course-cli with npm run server', () => {
     const table = await runCli(['status'], { home: h, env });
     expect(table.stdout).toMatch(
       new RegExp(
-        `● Queue Node +running +unix +[\\d.]+ ms +pid ${after.pid}, ${after.restarts} restart${after.restarts === 1 ? '' : 's'}(,|$)`,
+        `● Queue Node: running +\\(unix, [\\d.]+ ms, pid ${after.pid}, ${after.restarts} restart${after.restarts === 1 ? '' : 's'}[,)]`,
         'm',
       ),
+    );
+  });
+
+  it('process stop / start / restart go through the supervisor: stopped, then running with a new pid', async () => {
+    const h = home();
+    const login = await runCli(['user', 'login', '--username', 'admin'], {
+      home: h,
+      env,
+      input: `${ADMIN_PASSWORD}\n`,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    type Proc = { name: string; state: string; pid: number | null; restarts: number };
+    const teacher = async () =>
+      (
+        JSON.parse((await runCli(['status', '--json'], { home: h, env })).stdout) as { processes: Proc[] }
+      ).processes.find((p) => p.name === 'teacher_node')!;
+    const before = await teacher();
+    expect(before.state).toBe('running');
+
+    const stop = await runCli(['process', 'stop', 'teacher_node'], { home: h, env });
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(stop.stdout).toBe('✔ Teacher Node (teacher_node) stopped\n');
+    const stopped = await runCli(['status'], { home: h, env });
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toMatch(/\n {2}● Teacher Node: stopped\n/);
+    expect(stopped.stdout.match(/: running +\(/g)).toHaveLength(5);
+    expect(oneErrorLine(stopped)).toBe('error: 1 of 6 processes are not running');
+    expect(() => process.kill(before.pid!, 0)).toThrow(); // the old process is really gone
+
+    const start = await runCli(['process', 'start', 'teacher_node', '--json'], { home: h, env });
+    expect(start.code, start.stderr).toBe(0);
+    const started = JSON.parse(start.stdout) as Proc;
+    expect(started).toMatchObject({ name: 'teacher_node', state: 'running' });
+    expect(started.pid).not.toBe(before.pid);
+    expect(await teacher()).toMatchObject({ state: 'running', pid: started.pid });
+
+    // restart through the gateway's HTTP port (--url), with a session from there
+    const remote = { ...env, COURSE_CLI_URL: gatewayUrl, SOCKET_DIR: '/nonexistent' };
+    const hr = home();
+    expect(
+      (await runCli(['user', 'login', '--username', 'admin'], { home: hr, env: remote, input: `${ADMIN_PASSWORD}\n` }))
+        .code,
+    ).toBe(0);
+    const restart = await runCli(['process', 'restart', 'teacher_node'], { home: hr, env: remote });
+    expect(restart.code, restart.stderr).toBe(0);
+    const pid = Number(/^✔ Teacher Node \(teacher_node\) restarted: running, pid (\d+)\n$/.exec(restart.stdout)?.[1]);
+    expect(pid).not.toBe(started.pid);
+    expect(await teacher()).toMatchObject({ state: 'running', pid, restarts: started.restarts + 1 });
+  });
+
+  it('process needs an admin session, and a session from the gateway is not sent to one service', async () => {
+    const none = await runCli(['process', 'restart', 'queue_node'], { home: home(), env });
+    expect(none.code).toBe(1);
+    expect(oneErrorLine(none)).toBe('error: not logged in: run course-cli user login');
+    const h = home();
+    const url = `http://127.0.0.1:${env.AUTH_NODE_PORT}`;
+    expect(
+      (
+        await runCli(['--url', url, 'user', 'login', '--username', 'admin'], {
+          home: h,
+          env,
+          input: `${ADMIN_PASSWORD}\n`,
+        })
+      ).code,
+    ).toBe(0);
+    const run = await runCli(['--url', url, 'process', 'restart', 'queue_node'], { home: h, env });
+    expect(run.code).toBe(1);
+    expect(oneErrorLine(run)).toBe(
+      `error: ${url} is auth_node only; process commands need the gateway: point --url at it (port 8000)`,
     );
   });
 
@@ -154,6 +225,11 @@ describe('course-cli with npm run server', () => {
     const status = await runCli(['status'], { home: h, env });
     expect(status.code).toBe(1);
     expect(oneErrorLine(status)).toBe('error: services not running: start them with npm run server');
+    const op = await runCli(['process', 'restart', 'queue_node'], { home: h, env });
+    expect(op.code).toBe(1);
+    expect(oneErrorLine(op)).toBe(
+      `error: no supervisor reachable: start the services with npm run server (no gateway answers at 127.0.0.1:${env.GATEWAY_PORT}: ECONNREFUSED)`,
+    );
     const list = await runCli(['user', 'list', '--user-type', 'student'], { home: h, env });
     expect(list.code).toBe(1);
     expect(oneErrorLine(list)).toBe(

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePorts } from '../testing/ports.js';
@@ -73,6 +75,10 @@ describe('course-cli --help', () => {
     ['import'],
     ['import', 'csv'],
     ['status'],
+    ['process'],
+    ['process', 'start'],
+    ['process', 'stop'],
+    ['process', 'restart'],
   ];
   it.each(commands.map((c) => [c.join(' ') || '(root)', c]))('%s --help exits 0 with examples', async (_label, cmd) => {
     const run = await runCli([...(cmd as string[]), '--help'], { home: home(), env: downEnv });
@@ -129,6 +135,18 @@ describe('wrong usage exits 2 with one line', () => {
     ],
     ['bad id', ['user', 'delete', 'five', '--user-type', 'student', '--yes'], /ID "five" is not a whole number/],
     ['extra argument', ['status', 'now'], /too many arguments/],
+    [
+      'bare login without a terminal',
+      ['user', 'login'],
+      /^error: required option '--username <name>' not specified \(stdin is not a terminal to ask on\)$/,
+    ],
+    [
+      'unknown process name',
+      ['process', 'restart', 'web_node'],
+      /^error: unknown process "web_node": use one of data_node, auth_node, teacher_node, student_node, queue_node, realtime$/,
+    ],
+    ['process without a name', ['process', 'stop'], /missing required argument 'name'/],
+    ['unknown process operation', ['process', 'pause', 'realtime'], /unknown command 'pause'/],
     ['bad --url', ['--url', 'ftp://x', 'status'], /--url must be http:\/\/ or https:\/\//],
     [
       'generate without output',
@@ -160,7 +178,7 @@ describe('services down', () => {
     expect(run.code).toBe(1);
     expect(oneErrorLine(run)).toBe('error: services not running: start them with npm run server');
     for (const label of ['Data Node', 'Auth Node', 'Teacher Node', 'Student Node', 'Queue Node', 'Realtime']) {
-      expect(run.stdout).toMatch(new RegExp(`● ${label}\\s+down\\s+—\\s+—\\s+unreachable`));
+      expect(run.stdout).toMatch(new RegExp(`\n {2}● ${label}: down +\\(unreachable\\)\n`));
     }
     expect(run.stdout).not.toMatch(/\x1b\[/); // NO_COLOR
   });
@@ -211,6 +229,48 @@ describe('services down', () => {
     });
     expect(run.code).toBe(1);
     expect(oneErrorLine(run)).toBe(`error: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+});
+
+describe('an unexpected error (a bug)', () => {
+  /** Something that is not our product answers 200 `{}` to everything: the CLI trips on it. */
+  async function nonsenseServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = http.createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  }
+  const args = ['user', 'login', '--username', 'admin', '--password', 'whatever-123'];
+
+  it('is one line on stderr naming the error, with no stack trace', async () => {
+    const stub = await nonsenseServer();
+    try {
+      const run = await runCli(args, { home: home(), env: { ...downEnv, COURSE_CLI_URL: stub.url } });
+      expect(run.code).toBe(1);
+      expect(oneErrorLine(run)).toMatch(/^error: unexpected TypeError: Cannot read properties of undefined/);
+      expect(run.stdout).toBe('');
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('shows its stack only with COURSE_CLI_DEBUG set', async () => {
+    const stub = await nonsenseServer();
+    try {
+      const run = await runCli(args, {
+        home: home(),
+        env: { ...downEnv, COURSE_CLI_URL: stub.url, COURSE_CLI_DEBUG: '1' },
+      });
+      expect(run.code).toBe(1);
+      const lines = run.stderr.split('\n').filter(Boolean);
+      expect(lines[0]).toMatch(/^error: unexpected TypeError: /);
+      expect(lines[1]).toMatch(/^TypeError: Cannot read properties of undefined/);
+      expect(lines.slice(2).filter((l) => /^\s+at /.test(l)).length).toBeGreaterThan(0);
+    } finally {
+      await stub.close();
+    }
   });
 });
 

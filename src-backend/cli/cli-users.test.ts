@@ -101,6 +101,33 @@ describe('user login / logout', () => {
     expect(fs.existsSync(sessionPath(h))).toBe(true);
   });
 
+  it('bare `user login` at a terminal asks for the username, then the password without echo', async () => {
+    const h = home();
+    const run = await runCliInTty(['user', 'login'], {
+      home: h,
+      env,
+      steps: [
+        { when: /Username: /, send: 'admin\r' },
+        { when: /Password: /, send: `${ADMIN_PASSWORD}\r` },
+      ],
+    });
+    expect(run.code, run.stdout).toBe(0);
+    // the username is echoed as typed (readline moves the cursor with escape codes; drop them)
+    expect(run.stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')).toMatch(/Username: admin\r*\nPassword: \r*\n/);
+    expect(run.stdout).toContain('Logged in as admin');
+    expect(run.stdout).not.toContain(ADMIN_PASSWORD);
+    expect(JSON.parse(fs.readFileSync(sessionPath(h), 'utf8'))).toMatchObject({ username: 'admin' });
+  });
+
+  it('an empty username at the prompt is a usage error, and nothing is saved', async () => {
+    const h = home();
+    const run = await runCliInTty(['user', 'login'], { home: h, env, steps: [{ when: /Username: /, send: '\r' }] });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('error: username required: pass --username or type it at the prompt');
+    expect(run.stdout).not.toContain('Password: ');
+    expect(fs.existsSync(sessionPath(h))).toBe(false);
+  });
+
   it('an expired session says so and asks for a new login', async () => {
     const h = await loggedIn();
     const saved = JSON.parse(fs.readFileSync(sessionPath(h), 'utf8')) as Record<string, unknown>;
@@ -454,9 +481,9 @@ describe('status and --url', () => {
   it('status shows the running services online over the Unix socket, the rest down', async () => {
     const run = await cli(home(), ['status']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/● Data Node +online +unix +[\d.]+ ms/);
-    expect(run.stdout).toMatch(/● Auth Node +online +unix +[\d.]+ ms/);
-    expect(run.stdout).toMatch(/● Queue Node +down +— +—/);
+    expect(run.stdout).toMatch(/● Data Node: online +\(unix, [\d.]+ ms\)\n/);
+    expect(run.stdout).toMatch(/● Auth Node: online +\(unix, [\d.]+ ms\)\n/);
+    expect(run.stdout).toMatch(/● Queue Node: down +\(unreachable\)\n/);
     expect(oneErrorLine(run)).toBe('error: 4 of 6 processes are not running');
   });
 
@@ -489,7 +516,7 @@ describe('status and --url', () => {
     );
     const status = await runCli(['--url', url, 'status'], { home: h, env });
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/● Auth Node +online +http +[\d.]+ ms/);
+    expect(status.stdout).toMatch(/● Auth Node: online +\(http, [\d.]+ ms\)\n/);
     expect(status.stdout).not.toContain('Data Node');
   });
 });

@@ -3,6 +3,7 @@ import { ExitCode, oneLine } from './cli-error.js';
 import { registerCode } from './commands/code-generate.js';
 import { examples } from './commands/help-text.js';
 import { registerImport } from './commands/import-csv.js';
+import { registerProcess } from './commands/process.js';
 import { registerStatus } from './commands/status.js';
 import { registerAddUser } from './commands/user-add.js';
 import { registerDelete } from './commands/user-delete.js';
@@ -14,10 +15,12 @@ import type { CliContext } from './context.js';
 
 export const CLI_VERSION = '0.1.0';
 
-/** seed 001's command set: user …, code generate, import csv, status. */
+/** seed 001's command set: user …, code generate, import csv, status; and process start|stop|restart (issue 2). */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('course-cli')
-    .description('Manage the course-selection system: users, registration codes, CSV imports and service status.')
+    .description(
+      'Manage the course-selection system: users, registration codes, CSV imports, service status and processes.',
+    )
     .version(CLI_VERSION, '-V, --version')
     .option(
       '--url <url>',
@@ -31,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
         'course-cli user add-student --username alice --name "Alice Johnson" --email alice@example.com --group cs-2024',
         'course-cli import csv users.csv --user-type student --generate-passwords --output results.csv',
         'course-cli status',
+        'course-cli process restart queue_node',
       ) +
         '\nEnvironment: COURSE_CLI_URL, SOCKET_DIR, USE_SOCKETS, GATEWAY_PORT, <NAME>_PORT, NO_COLOR.\n' +
         'Exit status: 0 success, 1 failure, 2 wrong usage.\n',
@@ -54,6 +58,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCode(program, ctx);
   registerImport(program, ctx);
   registerStatus(program, ctx);
+  registerProcess(program, ctx);
 
   // The global --url is read just before any command runs.
   program.hook('preAction', (_root, action) => {

@@ -48,6 +48,23 @@ export async function promptSecret(question: string, io: PromptIo): Promise<stri
   });
 }
 
+/** Ask for a plain answer at a terminal (echoed, as a username should be); empty is a usage error. */
+export async function promptLine(question: string, io: PromptIo, whenEmpty: string): Promise<string> {
+  const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: true });
+  try {
+    const answer = await new Promise<string | null>((resolve, reject) => {
+      rl.once('SIGINT', () => reject(new CliError('cancelled', ExitCode.interrupted)));
+      rl.once('close', () => resolve(null)); // Ctrl-D
+      rl.question(question, resolve);
+    });
+    const value = answer?.trim() ?? '';
+    if (value === '') throw usageError(whenEmpty);
+    return value;
+  } finally {
+    rl.close();
+  }
+}
+
 /** Ask yes/no at a terminal; anything but y/yes is no. */
 export async function confirm(question: string, io: PromptIo): Promise<boolean> {
   const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: true });

@@ -36,23 +36,7 @@ export async function status(ctx: CliContext, opts: StatusOptions): Promise<void
   if (opts.json) {
     ctx.out(JSON.stringify({ source, target: ctx.target, up, total: lines.length, processes: lines }, null, 2));
   } else {
-    const c = ctx.colors;
-    ctx.out(`System Status ${c.dim(`(${source}, ${ctx.target === 'local' ? 'local sockets' : ctx.target})`)}:`);
-    const width = Math.max(...lines.map((l) => l.label.length));
-    for (const l of lines) {
-      const latency =
-        l.latencyMs === null ? '—' : `${l.latencyMs < 10 ? l.latencyMs.toFixed(1) : Math.round(l.latencyMs)} ms`;
-      const extra = [
-        l.pid ? `pid ${l.pid}` : null,
-        l.restarts ? `${l.restarts} restart${l.restarts === 1 ? '' : 's'}` : null,
-        l.note,
-      ]
-        .filter(Boolean)
-        .join(', ');
-      ctx.out(
-        `  ${dot(c, l.state)} ${l.label.padEnd(width)}  ${l.state.padEnd(10)} ${(l.transport ?? '—').padEnd(5)} ${latency.padStart(8)}${extra ? `  ${c.dim(extra)}` : ''}`,
-      );
-    }
+    printLines(ctx, lines, `${source}, ${ctx.target === 'local' ? 'local sockets' : ctx.target}`);
   }
   if (up === 0) throw failure(ctx.target === 'local' ? NOT_RUNNING : `nothing answers at ${ctx.target}`);
   if (up < lines.length) throw failure(`${lines.length - up} of ${lines.length} processes are not running`);
@@ -93,6 +77,39 @@ function fromProbes(probes: readonly HealthProbe[]): ProcessLine[] {
     restarts: null,
     note: p.problem,
   }));
+}
+
+/**
+ * Seed 001's shape, `● Data Node: online`, with the details after it in parentheses:
+ * `● Data Node: online  (unix, 0.4 ms, pid 4242, 1 restart)`. Details line up in one column.
+ */
+function printLines(ctx: CliContext, lines: readonly ProcessLine[], source: string): void {
+  const c = ctx.colors;
+  ctx.out('System Status:');
+  const heads = lines.map((l) => `${l.label}: ${l.state}`);
+  const width = Math.max(...heads.map((h) => h.length));
+  lines.forEach((l, i) => {
+    const details = [
+      l.transport,
+      formatLatency(l.latencyMs),
+      l.pid ? `pid ${l.pid}` : null,
+      formatRestarts(l.restarts),
+      l.note,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    ctx.out(`  ${dot(c, l.state)} ${details ? `${heads[i]!.padEnd(width)}  (${details})` : heads[i]}`);
+  });
+  ctx.out(c.dim(`Source: ${source}`));
+}
+
+function formatLatency(ms: number | null): string | null {
+  if (ms === null) return null;
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+}
+
+function formatRestarts(n: number | null): string | null {
+  return n ? `${n} restart${n === 1 ? '' : 's'}` : null;
 }
 
 function dot(c: Colors, state: ProcessLine['state']): string {

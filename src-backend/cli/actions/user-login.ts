@@ -2,16 +2,23 @@ import { AuthErrorCode, AuthPaths, type AdminLoginRequest, type LoginResponse } 
 import { failure, usageError } from '../cli-error.js';
 import { responseError, serverMessage } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
-import { promptSecret } from '../prompt.js';
+import { promptLine, promptSecret } from '../prompt.js';
 import { SESSION_MAX_MS, displayPath } from '../session-store.js';
 import type { LoginOptions } from '../commands/user-login.js';
 
 export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   if (opts.totp !== undefined && !/^[0-9]{6}$/.test(opts.totp))
     throw usageError('--totp must be the 6 digits your authenticator shows');
+  const io = { stdin: ctx.io.stdin, stderr: ctx.io.stderr };
+  // A script must not hang on a prompt: without a terminal the username is a required option.
+  if (opts.username === undefined && !io.stdin.isTTY)
+    throw usageError("required option '--username <name>' not specified (stdin is not a terminal to ask on)");
   warnIfPlainHttp(ctx);
-  const password = opts.password ?? (await promptSecret('Password: ', { stdin: ctx.io.stdin, stderr: ctx.io.stderr }));
-  const body: AdminLoginRequest = { username: opts.username, password, ...(opts.totp ? { totp: opts.totp } : {}) };
+  const username =
+    opts.username ??
+    (await promptLine('Username: ', io, 'username required: pass --username or type it at the prompt'));
+  const password = opts.password ?? (await promptSecret('Password: ', io));
+  const body: AdminLoginRequest = { username, password, ...(opts.totp ? { totp: opts.totp } : {}) };
   const res = await ctx.send<LoginResponse>('POST', 'auth_node', AuthPaths.loginAdmin, body);
   if (res.statusCode !== 200) {
     const { code, message } = serverMessage(res.body, '');

@@ -3,7 +3,8 @@ import type { CliContext } from '../context.js';
 import { examples } from './help-text.js';
 
 export interface LoginOptions {
-  username: string;
+  /** asked at a terminal when left out */
+  username?: string;
   password?: string;
   totp?: string;
 }
@@ -12,7 +13,7 @@ export function registerLogin(user: Command, ctx: CliContext): void {
   user
     .command('login')
     .description('sign in as an admin and keep the session for 24 h in ~/.course_selection/config.json')
-    .requiredOption('--username <name>', 'admin username')
+    .option('--username <name>', 'admin username; asked at a terminal when left out')
     .option(
       '--password <password>',
       'password; asked without echo when left out (a flag shows in ps, the prompt or stdin does not)',
@@ -21,6 +22,7 @@ export function registerLogin(user: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       examples(
+        'course-cli user login',
         'course-cli user login --username admin',
         'printf \'%s\\n\' "$ADMIN_PASSWORD" | course-cli user login --username admin',
         'course-cli --url http://127.0.0.1:8000 user login --username admin --totp 123456',

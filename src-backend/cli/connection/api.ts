@@ -1,5 +1,5 @@
 import type { ServiceName } from '../../contracts/services.js';
-import type { SupervisorStatus } from '../../contracts/supervisor.js';
+import type { ProcessOp, SupervisorStatus } from '../../contracts/supervisor.js';
 import type { Transport } from '../../contracts/health.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -41,6 +41,8 @@ export interface Api {
   ): Promise<ApiResponse<T>>;
   health(service: ServiceName): Promise<HealthProbe>;
   supervisorStatus(token: string | undefined): Promise<SupervisorAnswer>;
+  /** POST /api/supervisor/<name>/<op> on the gateway. Nothing answering → NoSupervisorError. */
+  supervisorOp(token: string, name: ServiceName, op: ProcessOp): Promise<ApiResponse<unknown>>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,14 @@ export class UnreachableError extends Error {
     super(`${service} ${timedOut ? 'did not answer in time' : 'is unreachable'} (${detail})`);
   }
 }
+
+/** No gateway (so no supervisor) answers: the services are not run by `npm run server` here. */
+export class NoSupervisorError extends Error {
+  override name = 'NoSupervisorError';
+}
+
+/** A supervisor operation waits for the process to stop, or to be ready and healthy. */
+export const PROCESS_OP_TIMEOUT_MS = 60_000;
 
 /** HealthProbe.problem when --url is a single service and this is another one */
 export const NOT_BEHIND_URL = 'not behind this URL';

@@ -1,6 +1,6 @@
 import type { ServiceName } from '../../contracts/services.js';
 import { CliError, failure, oneLine } from '../cli-error.js';
-import { NotHereError, UnreachableError } from './api.js';
+import { NoSupervisorError, NotHereError, UnreachableError } from './api.js';
 
 export const NOT_RUNNING = 'services not running: start them with npm run server';
 export const SESSION_EXPIRED = 'session expired: run course-cli user login';
@@ -38,7 +38,7 @@ export function responseError(service: ServiceName, statusCode: number, body: un
 
 /** Unreachable locally means the product is not started; remotely, name the URL. */
 export function transportError(err: unknown, target: string): CliError | null {
-  if (err instanceof NotHereError) return failure(err.message);
+  if (err instanceof NotHereError || err instanceof NoSupervisorError) return failure(err.message);
   if (!(err instanceof UnreachableError)) return null;
   if (err.timedOut) return failure(`${err.service} did not answer in time (${err.detail})`);
   if (target === 'local') return failure(`${NOT_RUNNING} (${err.service} did not answer)`);

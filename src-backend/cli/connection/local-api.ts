@@ -2,12 +2,15 @@ import { performance } from 'node:perf_hooks';
 import fs from 'node:fs';
 import { Pool } from 'undici';
 import type { ServiceName } from '../../contracts/services.js';
-import type { SupervisorStatus } from '../../contracts/supervisor.js';
+import type { Transport } from '../../contracts/health.js';
+import type { ProcessOp, SupervisorStatus } from '../../contracts/supervisor.js';
 import { socketPathFor, type RuntimeConfig } from '../../shared/config.js';
 import { failure } from '../cli-error.js';
 import { ServiceCallError, ServiceClient } from '../../shared/service-client.js';
 import {
   HEALTH_TIMEOUT_MS,
+  NoSupervisorError,
+  PROCESS_OP_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
   UnreachableError,
   type Api,
@@ -26,7 +29,7 @@ import {
 export class LocalApi implements Api {
   readonly target = 'local';
   private readonly client: ServiceClient;
-  private gatewayPool: Pool | null = null;
+  private gatewayPool: GatewayPool | null = null;
 
   constructor(private readonly config: RuntimeConfig) {
     if (config.useSockets) checkSocketDir(config.socketDir);
@@ -71,30 +74,59 @@ export class LocalApi implements Api {
 
   async supervisorStatus(token: string | undefined): Promise<SupervisorAnswer> {
     if (!token) return { kind: 'unavailable', reason: 'unauthorized' };
-    const pool = this.gateway();
+    let res: ApiResponse<unknown>;
     try {
-      const res = await pool.request({
-        method: 'GET',
-        path: '/api/supervisor/status',
-        headers: { authorization: `Bearer ${token}` },
-        headersTimeout: HEALTH_TIMEOUT_MS,
-        bodyTimeout: HEALTH_TIMEOUT_MS,
-      });
-      const text = await res.body.text();
-      if (res.statusCode === 401 || res.statusCode === 403) return { kind: 'unavailable', reason: 'unauthorized' };
-      if (res.statusCode !== 200) return { kind: 'unavailable', reason: 'error' };
-      return { kind: 'status', status: JSON.parse(text) as SupervisorStatus };
+      res = await this.gatewayRequest('GET', '/api/supervisor/status', token, HEALTH_TIMEOUT_MS);
     } catch {
       return { kind: 'unavailable', reason: 'no-gateway' };
+    }
+    if (res.statusCode === 401 || res.statusCode === 403) return { kind: 'unavailable', reason: 'unauthorized' };
+    if (res.statusCode !== 200 || typeof res.body !== 'object' || res.body === null)
+      return { kind: 'unavailable', reason: 'error' };
+    return { kind: 'status', status: res.body as SupervisorStatus };
+  }
+
+  async supervisorOp(token: string, name: ServiceName, op: ProcessOp): Promise<ApiResponse<unknown>> {
+    try {
+      return await this.gatewayRequest('POST', `/api/supervisor/${name}/${op}`, token, PROCESS_OP_TIMEOUT_MS);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+      throw new NoSupervisorError(
+        `no supervisor reachable: start the services with npm run server (no gateway answers at ${this.gateway().where}: ${code})`,
+      );
     }
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.client.close(), this.gatewayPool?.close()]);
+    await Promise.allSettled([this.client.close(), this.gatewayPool?.pool.close()]);
+  }
+
+  private async gatewayRequest(
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    timeoutMs: number,
+  ): Promise<ApiResponse<unknown>> {
+    const { pool, transport } = this.gateway();
+    const res = await pool.request({
+      method,
+      path,
+      headers: { authorization: `Bearer ${token}` },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text for the error line
+    }
+    return { statusCode: res.statusCode, body, transport };
   }
 
   /** The gateway listens on `$SOCKET_DIR/gateway.sock` too; its TCP port is the fallback. */
-  private gateway(): Pool {
+  private gateway(): GatewayPool {
     if (this.gatewayPool) return this.gatewayPool;
     const { config } = this;
     let socketPath: string | undefined;
@@ -104,11 +136,19 @@ export class LocalApi implements Api {
     } catch {
       socketPath = undefined;
     }
+    const tcp = `127.0.0.1:${config.gatewayPort}`;
     this.gatewayPool = socketPath
-      ? new Pool('http://localhost', { socketPath, connections: 1 })
-      : new Pool(`http://127.0.0.1:${config.gatewayPort}`, { connections: 1 });
+      ? { pool: new Pool('http://localhost', { socketPath, connections: 1 }), where: socketPath, transport: 'unix' }
+      : { pool: new Pool(`http://${tcp}`, { connections: 1 }), where: tcp, transport: 'http' };
     return this.gatewayPool;
   }
+}
+
+interface GatewayPool {
+  readonly pool: Pool;
+  /** for error lines: the socket path or host:port */
+  readonly where: string;
+  readonly transport: Transport;
 }
 
 /**

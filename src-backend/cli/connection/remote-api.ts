@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { isServiceName, type ServiceName } from '../../contracts/services.js';
-import type { SupervisorStatus } from '../../contracts/supervisor.js';
+import type { ProcessOp, SupervisorStatus } from '../../contracts/supervisor.js';
 import {
   HEALTH_TIMEOUT_MS,
   NOT_BEHIND_URL,
+  NoSupervisorError,
   NotHereError,
+  PROCESS_OP_TIMEOUT_MS,
   REQUEST_TIMEOUT_MS,
   UnreachableError,
   type Api,
@@ -93,6 +95,17 @@ export class RemoteApi implements Api {
     } catch {
       return { kind: 'unavailable', reason: 'no-gateway' };
     }
+  }
+
+  async supervisorOp(token: string, name: ServiceName, op: ProcessOp): Promise<ApiResponse<unknown>> {
+    const shape = await this.detect(); // unreachable → UnreachableError, which names the URL
+    if (shape.kind !== 'gateway') {
+      throw new NoSupervisorError(
+        `${this.target} is ${shape.service} only; process commands need the gateway: point --url at it (port 8000)`,
+      );
+    }
+    const url = `${this.target}/api/supervisor/${name}/${op}`;
+    return this.send(name, 'POST', url, undefined, token, PROCESS_OP_TIMEOUT_MS);
   }
 
   async close(): Promise<void> {

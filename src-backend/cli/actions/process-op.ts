@@ -1,0 +1,42 @@
+import { SERVICE_LABELS, type ServiceName } from '../../contracts/services.js';
+import type { ProcessOp, ProcessStatus } from '../../contracts/supervisor.js';
+import { failure } from '../cli-error.js';
+import { responseError, serverMessage, transportError } from '../connection/describe-error.js';
+import type { CliContext } from '../context.js';
+import type { ProcessOpOptions } from '../commands/process.js';
+
+const PAST: Record<ProcessOp, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
+
+/** One supervisor operation through the gateway, as the console's Status view does it. */
+export async function processOp(
+  ctx: CliContext,
+  op: ProcessOp,
+  name: ServiceName,
+  opts: ProcessOpOptions,
+): Promise<void> {
+  const session = ctx.requireSession();
+  let res;
+  try {
+    res = await (await ctx.api()).supervisorOp(session.token, name, op);
+  } catch (err) {
+    throw transportError(err, ctx.target) ?? err;
+  }
+  const reason = () => serverMessage(res.body, `the gateway answered HTTP ${res.statusCode}`).message;
+  if (res.statusCode === 409) throw failure(`${op} ${name} failed: ${reason()}`);
+  // 503: the gateway is draining, or cannot check the session because auth_node is down
+  if (res.statusCode === 503) throw failure(`cannot ${op} ${name}: ${reason()}`);
+  if (res.statusCode !== 200) throw responseError(name, res.statusCode, res.body);
+  const p = res.body as ProcessStatus;
+  if (opts.json) return ctx.out(JSON.stringify(p, null, 2));
+  const c = ctx.colors;
+  const after = op === 'stop' ? '' : `: ${p.state}${p.pid ? `, pid ${p.pid}` : ''}`;
+  ctx.out(`${c.green('✔')} ${SERVICE_LABELS[name]} (${name}) ${PAST[op]}${after}`);
+  // The gateway checks every admin session through auth_node (which reads it from data_node),
+  // so once either is stopped no admin can start it again.
+  if (op === 'stop' && (name === 'auth_node' || name === 'data_node'))
+    ctx.note(
+      c.yellow(
+        `! admin sessions are checked through ${name}: until npm run server restarts, process commands and the console are refused (process restart ${name} avoids this)`,
+      ),
+    );
+}
