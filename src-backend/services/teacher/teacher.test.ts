@@ -6,12 +6,14 @@ import {
   type Course,
   type CreateCourseRequest,
 } from '../../contracts/courses.js';
+import { AuthPaths } from '../../contracts/auth.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { httpCaller, mintSessions, seedUsers, type Caller } from '../queue/testing/seed.js';
 
 let stack: TestStack;
 let admin: Caller, t1: Caller, t2: Caller, student: Caller, anon: Caller;
 let ids: { t1: number; t2: number; student: number };
+let adminToken: string;
 let seq = 0;
 
 const course = (over: Partial<CreateCourseRequest> = {}): CreateCourseRequest => ({
@@ -39,6 +41,7 @@ beforeAll(async () => {
     stack.client,
     users.map((u) => u.id),
   );
+  adminToken = tokens[0]!;
   const base = stack.httpUrl('teacher_node');
   [admin, t1, t2, student] = tokens.map((t) => httpCaller(base, t)) as [Caller, Caller, Caller, Caller];
   anon = httpCaller(base, null);
@@ -57,6 +60,52 @@ async function create(who: Caller, over: Partial<CreateCourseRequest> = {}): Pro
 
 // A loaded 2-core machine can stretch a handful of real HTTP round trips past vitest's 5 s default.
 describe('teacher_node (real processes)', { timeout: 30_000 }, () => {
+  it('every teacher route: 401 without a token, 403 for a student, and nothing changes', async () => {
+    const c = await create(t1);
+    const routes = [
+      ['GET', P.courses],
+      ['POST', P.detail, { courseId: c.id }],
+      ['POST', P.create, course()],
+      ['PUT', P.update, { courseId: c.id, name: 'Hijacked' }],
+      ['DELETE', P.remove, { courseId: c.id }],
+      ['POST', P.removeStudent, { courseId: c.id, studentId: ids.student }],
+      ['GET', P.stats],
+    ] as const;
+    expect(new Set(routes.map((r) => r[1]))).toEqual(new Set(Object.values(P)));
+    const before = (await admin('GET', P.courses)).body.courses.length;
+    for (const [method, path, body] of routes) {
+      const anonymous = await anon(method, path, body);
+      expect(anonymous.status, path).toBe(401);
+      expect(anonymous.body.error.code, path).toBe('UNAUTHORIZED');
+      const asStudent = await student(method, path, body);
+      expect(asStudent.status, path).toBe(403);
+      expect(asStudent.body.error.code, path).toBe('FORBIDDEN');
+    }
+    expect((await admin('GET', P.courses)).body.courses.length).toBe(before);
+    expect((await t1('POST', P.detail, { courseId: c.id })).body.course.name).toBe(c.name);
+  });
+
+  it('a teacher token is refused at once after the account is disabled or deleted', async () => {
+    const users = await seedUsers(stack.client, [
+      { role: 'teacher', username: 'teach-off', name: 'Disabled Soon' },
+      { role: 'teacher', username: 'teach-gone', name: 'Deleted Soon' },
+    ]);
+    const tokens = await mintSessions(
+      stack.client,
+      users.map((u) => u.id),
+    );
+    const callers = tokens.map((t) => httpCaller(stack.httpUrl('teacher_node'), t));
+    const asAdmin = httpCaller(stack.httpUrl('auth_node'), adminToken);
+    for (const who of callers) expect((await who('GET', P.courses)).status).toBe(200); // cached now
+    expect((await asAdmin('POST', AuthPaths.userDisable(users[0]!.id))).body.user.disabled).toBe(true);
+    expect((await asAdmin('DELETE', AuthPaths.user(users[1]!.id))).body.deleted).toBe(true);
+    for (const who of callers) {
+      const res = await who('GET', P.courses);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_SESSION');
+    }
+  });
+
   it('creates a course for the signed-in teacher; students and anonymous callers are refused', async () => {
     const c = await create(t1);
     expect(c).toMatchObject({
