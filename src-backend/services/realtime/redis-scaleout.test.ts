@@ -35,6 +35,13 @@ if (!available)
     `skipping the Redis scale-out tests: ${REDIS_SERVER_BIN} is not installed (apt-get install redis-server)`,
   );
 
+// CI installs redis-server (.ci/run): there, a missing binary is a failure, not a silent skip
+describe.runIf(Boolean(process.env.CI))('in CI', () => {
+  it('redis-server is installed, so the scale-out tests below really ran', () => {
+    expect(available, `${REDIS_SERVER_BIN} is missing; .ci/run installs redis-server`).toBe(true);
+  });
+});
+
 let redis: RedisProcess;
 let stack: TestStack;
 let second: ChildProcess;
@@ -76,7 +83,8 @@ async function startSecondInstance(env: Record<string, string>): Promise<{ child
 describe.skipIf(!available)('two realtime instances sharing a real Redis', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
-    const env = { REDIS_URL: redis.url, REALTIME_REDIS_PREFIX: `t${process.pid}:` };
+    // a short presence TTL so the dead-instance test below waits seconds, not half a minute
+    const env = { REDIS_URL: redis.url, REALTIME_REDIS_PREFIX: `t${process.pid}:`, REALTIME_PRESENCE_TTL_MS: '2000' };
     stack = await startRealtimeStack({ env });
     urlA = stack.httpUrl('realtime');
     const b = await startSecondInstance({ ...stack.env, ...env });
@@ -89,7 +97,8 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     for (const s of open) s.close();
-    if (second && second.exitCode === null) {
+    // a process killed by a signal has no exit code, only a signalCode
+    if (second && second.exitCode === null && second.signalCode === null) {
       const exited = new Promise((r) => second.once('exit', r));
       second.kill('SIGTERM');
       await exited;
@@ -220,5 +229,51 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     } finally {
       await put(urlA, { events: { 'course:seats': { windowMs: 250, mode: 'latest' } } });
     }
+  });
+  it('with the Redis adapter a drop is not recovered (no packet offsets), but the client is re-authenticated and rejoins its rooms', async () => {
+    const s = track(
+      await connect(urlA, '/', s1.token, {
+        reconnection: true,
+        reconnectionDelay: 300,
+        reconnectionDelayMax: 300,
+        randomizationFactor: 0,
+      }),
+    );
+    const first = next<Notification>(s, 'notification:new');
+    await post(urlB, '/api/notify', { recipientId: s1.id, type: 'general', title: 'before', message: 'm' });
+    await first;
+    const back = next(s, 'connect', 8000);
+    s.io.engine.close();
+    await back;
+    expect(s.recovered).toBe(false);
+    const after = next<Notification>(s, 'notification:new');
+    await post(urlB, '/api/notify', { recipientId: s1.id, type: 'general', title: 'after', message: 'm' });
+    expect((await after).title).toBe('after');
+  });
+
+  // last: it kills the second instance
+  it('an instance that dies without cleaning up: its users drop out of presence once its TTL passes', async () => {
+    const [ghost] = await seedUsers(stack, [{ role: 'student' }]);
+    const watcher = track(await connect(urlA, '/', s1.token));
+    track(await connect(urlB, '/', ghost!.token));
+    const online = async () =>
+      (
+        (await (
+          await fetch(`${urlA}/api/online-users`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })
+        ).json()) as { userIds: number[] }
+      ).userIds;
+    expect(await online()).toContain(ghost!.id);
+    const status = async () =>
+      (
+        await ask<{ statuses: Record<string, boolean> }>(watcher, 'chat:getOnlineStatus', {
+          userIds: [ghost!.id, s1.id],
+        })
+      ).statuses;
+    expect(await status()).toEqual({ [ghost!.id]: true, [s1.id]: true });
+    const exited = new Promise((r) => second.once('exit', r));
+    second.kill('SIGKILL');
+    await exited;
+    await waitFor(async () => !(await online()).includes(ghost!.id), 10_000);
+    expect(await status()).toEqual({ [ghost!.id]: false, [s1.id]: true });
   });
 });
