@@ -1,72 +1,66 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_NAMES } from '../contracts/services.js';
-import { builtEntryDir, shortTempDir } from '../testing/stack.js';
-import { freePorts } from '../testing/ports.js';
+import { PORT_ENV, SERVICE_NAMES, START_ORDER } from '../contracts/services.js';
+import { childPids, isAlive, serverModeEnv, type ServerModeEnv } from '../testing/server-env.js';
+import { builtEntryDir } from '../testing/stack.js';
 import { waitFor } from '../testing/wait-for.js';
 
 const serverJs = path.join(builtEntryDir(), 'server.js');
 
-async function serverEnv() {
-  const ports = await freePorts(7);
-  const socketDir = shortTempDir('csc-s-');
-  const dataDir = shortTempDir('csc-d-');
-  return {
-    socketDir,
-    dataDir,
-    gatewayPort: ports[6]!,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dataDir,
-      SOCKET_DIR: socketDir,
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD: 'server-mode-test-Passw0rd!',
-      DATA_NODE_PORT: String(ports[0]),
-      AUTH_NODE_PORT: String(ports[1]),
-      TEACHER_NODE_PORT: String(ports[2]),
-      STUDENT_NODE_PORT: String(ports[3]),
-      QUEUE_NODE_PORT: String(ports[4]),
-      SOCKETIO_PORT: String(ports[5]),
-      GATEWAY_PORT: String(ports[6]),
-    },
-  };
+/** GET a JSON path over TCP or over a Unix socket, with a fresh connection. */
+function getJson(
+  target: { port: number } | { socketPath: string },
+  urlPath: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ ...target, host: '127.0.0.1', path: urlPath, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    req.on('error', reject);
+  });
 }
 
-function childPids(pid: number): number[] {
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
-  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+interface RunningServer {
+  readonly proc: ChildProcess;
+  readonly out: { stdout: string; stderr: string };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Start server.js and wait for its status table; `detached` gives it its own process group, as a terminal would. */
+async function startServer(
+  env: Readonly<Record<string, string>>,
+  detached = false,
+  args: string[] = [],
+): Promise<RunningServer> {
+  const proc = spawn(process.execPath, [serverJs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached });
+  const out = { stdout: '', stderr: '' };
+  proc.stdout!.on('data', (d) => (out.stdout += d.toString()));
+  proc.stderr!.on('data', (d) => (out.stderr += d.toString()));
+  await waitFor(() => out.stdout.includes('Press Ctrl-C') || proc.exitCode !== null, 45_000, 100);
+  if (proc.exitCode !== null) throw new Error(`server exited: ${out.stderr}`);
+  return { proc, out };
 }
 
 describe('npm run server (headless mode)', () => {
   let server: ChildProcess;
-  let setup: Awaited<ReturnType<typeof serverEnv>>;
+  let setup: ServerModeEnv;
   let stdout = '';
-  let stderr = '';
 
   beforeAll(async () => {
-    setup = await serverEnv();
-    server = spawn(process.execPath, [serverJs], { env: setup.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d) => (stdout += d.toString()));
-    server.stderr!.on('data', (d) => (stderr += d.toString()));
-    await waitFor(() => stdout.includes('Press Ctrl-C') || server.exitCode !== null, 45_000, 100);
-    if (server.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    setup = await serverModeEnv();
+    const started = await startServer(setup.env);
+    server = started.proc;
+    stdout = started.out.stdout;
   });
   afterAll(() => {
-    if (server.exitCode === null) server.kill('SIGKILL');
-    fs.rmSync(setup.socketDir, { recursive: true, force: true });
-    fs.rmSync(setup.dataDir, { recursive: true, force: true });
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    setup.cleanup();
   });
 
   it('prints where it listens and a status table with six running processes', () => {
@@ -76,7 +70,8 @@ describe('npm run server (headless mode)', () => {
   });
 
   it('has every socket in place and serves the console config', async () => {
-    for (const name of [...SERVICE_NAMES, 'gateway']) expect(fs.existsSync(path.join(setup.socketDir, `${name}.sock`))).toBe(true);
+    for (const name of [...SERVICE_NAMES, 'gateway'])
+      expect(fs.existsSync(path.join(setup.socketDir, `${name}.sock`))).toBe(true);
     const res = await fetch(`http://127.0.0.1:${setup.gatewayPort}/api/config`);
     expect(await res.json()).toMatchObject({ mode: 'server' });
   });
@@ -86,6 +81,28 @@ describe('npm run server (headless mode)', () => {
     expect(await res.json()).toMatchObject({ status: 'healthy', service: 'data_node', transport: 'unix' });
   });
 
+  it('every service answers /health over HTTP and over its socket', async () => {
+    for (const name of SERVICE_NAMES) {
+      const port = Number(setup.env[PORT_ENV[name]]);
+      const overHttp = await getJson({ port }, '/health');
+      const overSocket = await getJson({ socketPath: path.join(setup.socketDir, `${name}.sock`) }, '/health');
+      expect([overHttp.status, overSocket.status]).toEqual([200, 200]);
+      if (name === 'realtime') {
+        // seed 003's shape: no transport field, but the port it reports is the one we gave it
+        expect(overHttp.body).toMatchObject({ status: 'healthy', service: 'socketio', port });
+        expect(overSocket.body).toMatchObject({ status: 'healthy', service: 'socketio', port });
+      } else {
+        expect(overHttp.body).toMatchObject({ status: 'healthy', service: name, transport: 'http' });
+        expect(overSocket.body).toMatchObject({
+          status: 'healthy',
+          service: name,
+          transport: 'unix',
+          pid: overHttp.body.pid,
+        });
+      }
+    }
+  });
+
   it('on SIGTERM stops cleanly: exit 0, no socket files, no orphan processes', async () => {
     const children = childPids(server.pid!);
     expect(children.length).toBeGreaterThanOrEqual(6);
@@ -93,25 +110,52 @@ describe('npm run server (headless mode)', () => {
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(fs.readdirSync(setup.socketDir).filter((f) => f.endsWith('.sock'))).toEqual([]);
-    await waitFor(() => children.every((p) => !alive(p)), 5000);
-    expect(children.filter(alive)).toEqual([]);
+    await waitFor(() => children.every((p) => !isAlive(p)), 5000);
+    expect(children.filter(isAlive)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C in a terminal (SIGINT to the whole process group)', () => {
+  it('stops every service once, data last: exit 0, no sockets, no orphans, nothing reported crashed', async () => {
+    const setup = await serverModeEnv();
+    const { proc, out } = await startServer(setup.env, true, ['--verbose']);
+    try {
+      const children = childPids(proc.pid!);
+      expect(children.length).toBeGreaterThanOrEqual(6);
+      const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+      process.kill(-proc.pid!, 'SIGINT'); // what the terminal does: the server and every child at once
+      expect(await exited).toBe(0);
+      expect(out.stderr).toContain('all services stopped');
+      expect(out.stderr).not.toMatch(/crashed|restarting/);
+      // each child was stopped by the supervisor (message or SIGTERM), not by the group's SIGINT
+      const stopped = [...out.stderr.matchAll(/^\[(\w+)\] info: \w+ shutting down \((.+)\)$/gm)];
+      expect(stopped.map((m) => m[2]).filter((why) => why !== 'shutdown message' && why !== 'SIGTERM')).toEqual([]);
+      expect(stopped.map((m) => m[1])).toEqual([...START_ORDER].reverse());
+      expect(fs.readdirSync(setup.socketDir).filter((f) => f.endsWith('.sock'))).toEqual([]);
+      await waitFor(() => children.every((p) => !isAlive(p)), 5000);
+      expect(children.filter(isAlive)).toEqual([]);
+    } finally {
+      if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
+      setup.cleanup();
+    }
   });
 });
 
 describe('server start-up problems', () => {
   it('a taken gateway port is one line naming it, and nothing is left running', async () => {
-    const setup = await serverEnv();
+    const setup = await serverModeEnv();
     const blocker = net.createServer().listen(setup.gatewayPort, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     try {
       const res = spawnSync(process.execPath, [serverJs], { env: setup.env, encoding: 'utf8', timeout: 20_000 });
       expect(res.status).toBe(78);
-      expect(res.stderr.trim()).toBe(`server: port ${setup.gatewayPort} on 127.0.0.1 is already in use (set GATEWAY_PORT to use another)`);
+      expect(res.stderr.trim()).toBe(
+        `server: port ${setup.gatewayPort} on 127.0.0.1 is already in use (set GATEWAY_PORT to use another)`,
+      );
       expect(fs.readdirSync(setup.socketDir)).toEqual([]);
     } finally {
       blocker.close();
-      fs.rmSync(setup.socketDir, { recursive: true, force: true });
-      fs.rmSync(setup.dataDir, { recursive: true, force: true });
+      setup.cleanup();
     }
   });
 });

@@ -47,6 +47,13 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
     }
   });
 
+  // A crash is news to whoever watches the terminal, whatever the log level.
+  supervisor.onCrash((c) => {
+    const how = c.exit.signal ? `killed by ${c.exit.signal}` : `exited with code ${c.exit.code}`;
+    const next = c.restartInMs === null ? 'gave up on it' : `restarting in ${c.restartInMs} ms`;
+    process.stderr.write(`[${c.name}] crashed (${how}); ${next}\n`);
+  });
+
   const gateway = buildGatewayApp({
     config,
     dispatcher: backend.dispatcher,
@@ -87,7 +94,9 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
     await backend.close();
     process.exit(1);
   }
-  console.log(`Course Selection Console (server mode)\n  console:  http://${config.host}:${listening.port}\n  sockets:  ${config.useSockets ? config.socketDir : 'off (USE_SOCKETS=false)'}\n  data:     ${config.dataDir}\n`);
+  console.log(
+    `Course Selection Console (server mode)\n  console:  http://${config.host}:${listening.port}\n  sockets:  ${config.useSockets ? config.socketDir : 'off (USE_SOCKETS=false)'}\n  data:     ${config.dataDir}\n`,
+  );
   console.log(formatStatusTable(supervisor.status()));
   console.log('\nPress Ctrl-C to stop.');
 }
@@ -97,4 +106,3 @@ export function exitOnStartupError(err: unknown): never {
   process.stderr.write(`server: ${msg}\n`);
   process.exit(err instanceof ConfigError ? 78 : 1);
 }
-

@@ -20,7 +20,11 @@ export interface ServiceDefinition {
   readonly name: ServiceName;
   build(ctx: ServiceContext): Promise<App> | App;
   /** once listening, before the ready message: the servers, for protocols beside Fastify (Socket.IO) */
-  onListening?(servers: { readonly tcp: http.Server; readonly socket: http.Server | null; readonly port: number }): Promise<void> | void;
+  onListening?(servers: {
+    readonly tcp: http.Server;
+    readonly socket: http.Server | null;
+    readonly port: number;
+  }): Promise<void> | void;
   /** first thing on shutdown, before the servers close: end long-lived connections (WebSockets) */
   onDrain?(): Promise<void> | void;
   /** after the servers have closed and in-flight requests drained: close the database etc. */
@@ -63,7 +67,10 @@ export async function runService(def: ServiceDefinition): Promise<void> {
       socketPath,
     });
     await def.onListening?.({ tcp: app.server, socket: listening.socketServer, port: listening.port });
-    logger.info({ port: listening.port, socket: socketPath }, `${def.name} listening on ${config.host}:${listening.port}${socketPath ? ` and ${socketPath}` : ''}`);
+    logger.info(
+      { port: listening.port, socket: socketPath },
+      `${def.name} listening on ${config.host}:${listening.port}${socketPath ? ` and ${socketPath}` : ''}`,
+    );
     channel?.send({
       type: 'ready',
       service: def.name,
@@ -102,7 +109,12 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   };
 
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Ctrl-C sends SIGINT to the whole process group. A child forked by our Node supervisor leaves
+  // it to the supervisor, which stops the services in reverse order (data last); 'disconnect'
+  // below still ends it if the supervisor dies. Run on its own, SIGINT stops it as usual.
+  process.on('SIGINT', () => {
+    if (!process.connected) void shutdown('SIGINT');
+  });
   channel?.onMessage((msg) => {
     if (msg.type === 'shutdown') void shutdown('shutdown message');
   });

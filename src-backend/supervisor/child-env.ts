@@ -15,7 +15,10 @@ const DANGEROUS = [
 ];
 
 /** The child's whole environment, built explicitly: the parent's minus the dangerous ones, plus ours. */
-export function buildChildEnv(parent: NodeJS.ProcessEnv, ours: Readonly<Record<string, string>>): Record<string, string> {
+export function buildChildEnv(
+  parent: NodeJS.ProcessEnv,
+  ours: Readonly<Record<string, string>>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(parent)) {
     if (v === undefined || DANGEROUS.some((re) => re.test(k))) continue;

@@ -1,7 +1,14 @@
 import { LOG_LEVELS, type LogLevel, type LogRecord } from '../contracts/supervisor.js';
 import type { OutputLine } from './process-host.js';
 
-const PINO_NUMERIC: Record<number, LogLevel> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const PINO_NUMERIC: Record<number, LogLevel> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /**
  * Turn one line of a child's output into a LogRecord. pino JSON keeps its fields; anything else
@@ -23,7 +30,10 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
       if (err?.message) msg = msg ? `${msg}: ${err.message}` : err.message;
       return {
         seq,
-        time: typeof j.time === 'string' ? j.time : new Date(typeof j.time === 'number' ? j.time : Date.now()).toISOString(),
+        time:
+          typeof j.time === 'string'
+            ? j.time
+            : new Date(typeof j.time === 'number' ? j.time : Date.now()).toISOString(),
         level,
         service: typeof j.service === 'string' ? j.service : service,
         msg,

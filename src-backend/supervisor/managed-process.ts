@@ -85,10 +85,15 @@ export class ManagedProcess {
     return this.expectRunning();
   }
 
-  async stop(): Promise<void> {
+  /** From now on an exit is expected (shutdown has begun): never a crash, never restarted. */
+  release(): void {
     this.wanted = false;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
+  }
+
+  async stop(): Promise<void> {
+    this.release();
     const child = this.child;
     if (child && !child.exited) {
       child.postMessage({ type: 'shutdown' }); // Windows has no SIGTERM

@@ -45,7 +45,12 @@ describe('supervisor over real processes', () => {
     expect(overSocket.body.transport).toBe('unix');
     const res = await fetch(`${stack.httpUrl('data_node')}/health`);
     const body = (await res.json()) as { transport: string; pid: number; service: string };
-    expect(body).toMatchObject({ status: 'healthy', service: 'data_node', transport: 'http', pid: overSocket.body.pid });
+    expect(body).toMatchObject({
+      status: 'healthy',
+      service: 'data_node',
+      transport: 'http',
+      pid: overSocket.body.pid,
+    });
   });
 
   it('keeps the socket 0600 inside a 0700 folder', () => {

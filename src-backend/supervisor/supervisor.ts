@@ -93,7 +93,11 @@ export class Supervisor {
    * side by side; each must pass its ready handshake and /health before the next stage.
    */
   async startAll(): Promise<void> {
-    const stages: ServiceName[][] = [['data_node'], ['realtime'], this.order.filter((n) => n !== 'data_node' && n !== 'realtime')];
+    const stages: ServiceName[][] = [
+      ['data_node'],
+      ['realtime'],
+      this.order.filter((n) => n !== 'data_node' && n !== 'realtime'),
+    ];
     for (const stage of stages) {
       const here = stage.filter((n) => this.procs.has(n));
       const results = await Promise.allSettled(here.map((n) => this.get(n).start()));
@@ -104,10 +108,15 @@ export class Supervisor {
     this.healthTimer.unref();
   }
 
-  /** Stop in reverse order, so nothing loses its data service while it drains. */
+  /**
+   * Stop in reverse order, so nothing loses its data service while it drains. Every process is
+   * released first: on Ctrl-C the whole process group gets SIGINT, and a child that exits on its
+   * own before its turn must count as stopped, not crashed and restarted.
+   */
   async stopAll(): Promise<void> {
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.healthTimer = null;
+    for (const proc of this.procs.values()) proc.release();
     for (const name of [...this.order].reverse()) await this.get(name).stop();
     await this.forwarder?.close();
     await this.client.close();
