@@ -8,10 +8,11 @@ import argon2 from 'argon2';
 export const ARGON2_OPTIONS = { type: argon2.argon2id, timeCost: 2, memoryCost: 19 * 1024, parallelism: 1 } as const;
 
 /**
- * Server-generated initial passwords carry ~95 bits of entropy and must be changed at first
- * login. A slow KDF buys nothing against guessing at that entropy, and at ~35 ms per argon2id
- * hash here a 10,000-row import would take minutes, so they are kept as salted SHA-256 under
- * this prefix. The first password the user picks is argon2id like every other.
+ * Server-generated initial passwords carry ~99 bits of entropy and must be changed at first
+ * sign-in (mustChangePassword: every other route answers PASSWORD_CHANGE_REQUIRED until then).
+ * A slow KDF buys nothing against guessing at that entropy, and at ~35 ms per argon2id hash
+ * here a 10,000-row import (target: under 10 s) would take minutes, so they are kept as salted
+ * SHA-256 under this prefix. The first password the user picks is argon2id like every other.
  */
 const INITIAL_PREFIX = '$initial-sha256$';
 const GENERATED_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
