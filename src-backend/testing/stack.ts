@@ -7,6 +7,7 @@ import { loadConfig, socketPathFor, type RuntimeConfig } from '../shared/config.
 import { ServiceClient } from '../shared/service-client.js';
 import type { BackoffOptions } from '../supervisor/backoff.js';
 import { NodeHost } from '../supervisor/node-host.js';
+import type { ProcessHost } from '../supervisor/process-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { freePorts } from './ports.js';
 
@@ -21,6 +22,9 @@ export interface StackOptions {
   readonly dataDir?: string;
   readonly entries?: Readonly<Partial<Record<ServiceName, string>>>;
   readonly readyTimeoutMs?: number;
+  readonly stopTimeoutMs?: number;
+  /** how children are made; a NodeHost by default (tests may wrap it to count forks) */
+  readonly host?: ProcessHost;
 }
 
 export interface TestStack {
@@ -33,6 +37,12 @@ export interface TestStack {
   socketPath(name: ServiceName): string;
   pid(name: ServiceName): number;
   stop(): Promise<void>;
+}
+
+/** A stack whose processes are not started yet: for tests that expect the start to fail. */
+export interface PreparedStack extends TestStack {
+  /** startAll; on failure the supervisor is left as it settled, for the test to inspect */
+  start(): Promise<void>;
 }
 
 /** Where the built entry files are: `npm test` builds to out/, parallel work may use CSC_OUT. */
@@ -52,6 +62,18 @@ export function shortTempDir(prefix: string): string {
  * of folders and ports so test files can run side by side.
  */
 export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
+  const stack = await prepareStack(opts);
+  try {
+    await stack.start();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  return stack;
+}
+
+/** Sandbox, config and supervisor of a stack, nothing started. */
+export async function prepareStack(opts: StackOptions = {}): Promise<PreparedStack> {
   const socketDir = shortTempDir('csc-s-');
   const dataDir = opts.dataDir ?? shortTempDir('csc-d-');
   const ports = await freePorts(SERVICE_NAMES.length + 1);
@@ -73,7 +95,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   };
   const config = loadConfig(env);
   const supervisor = new Supervisor({
-    host: new NodeHost(),
+    host: opts.host ?? new NodeHost(),
     config,
     entryDir: builtEntryDir(),
     env: opts.env,
@@ -81,18 +103,13 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     backoff: opts.backoff,
     entries: opts.entries,
     readyTimeoutMs: opts.readyTimeoutMs,
+    stopTimeoutMs: opts.stopTimeoutMs,
     healthIntervalMs: 1000,
   });
   const client = new ServiceClient({ config });
-  try {
-    await supervisor.startAll();
-  } catch (err) {
-    await supervisor.stopAll();
-    await client.close();
-    throw err;
-  }
   let stopped = false;
   return {
+    start: () => supervisor.startAll(),
     config,
     env,
     client,
