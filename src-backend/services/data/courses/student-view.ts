@@ -149,11 +149,7 @@ export class StudentView {
       (n, c) => n + c.slots.reduce((m, s) => m + minutes(s.end) - minutes(s.start), 0),
       0,
     );
-    const pending = (
-      this.db
-        .prepare('SELECT count(*) AS n FROM queue_tickets WHERE student_id = ? AND status IS NULL')
-        .get(studentId) as { n: number }
-    ).n;
+    const pending = this.pendingOf(studentId);
     return {
       selectedCount: held.length,
       totalCredits,
@@ -165,7 +161,10 @@ export class StudentView {
     };
   }
 
-  /** The student's latest tickets; an undecided one shows its place in its course's FIFO. */
+  /**
+   * The student's latest tickets; an undecided one shows its place in its course's FIFO.
+   * `pending` counts all of them, also those older than the listed `limit`.
+   */
   tickets(studentId: number, limit = 50): QueueStatusResponse {
     const rows = this.db
       .prepare(
@@ -178,7 +177,15 @@ export class StudentView {
          WHERE q.student_id = ? ORDER BY q.id DESC LIMIT ?`,
       )
       .all(studentId, limit) as QueueTicket[];
-    return { pending: rows.filter((r) => r.status === null).length, tickets: rows };
+    return { pending: this.pendingOf(studentId), tickets: rows };
+  }
+
+  private pendingOf(studentId: number): number {
+    return (
+      this.db
+        .prepare('SELECT count(*) AS n FROM queue_tickets WHERE student_id = ? AND status IS NULL')
+        .get(studentId) as { n: number }
+    ).n;
   }
 
   private asStudentCourse(course: Course, student: StudentRef, held: readonly HeldCourse[]): StudentCourse {

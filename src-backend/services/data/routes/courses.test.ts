@@ -343,4 +343,16 @@ describe('queue decisions (group commit)', { timeout: 20_000 }, () => {
     expect(rest.body.decided.map((d: { status: string }) => d.status)).toEqual(['full', 'full']);
     expect(rest.body.pending).toBe(0);
   });
+
+  it("counts all of a student's undecided tickets, also those beyond the 50 listed", async () => {
+    const c = await create(admin(), { capacity: 1 });
+    await post(P.windowOpen, { actor: admin() });
+    const s = user('student', 'many');
+    // 52 requests, one decided: 51 wait, the oldest of them below the newest 50
+    const res = await post(P.queueSubmit, { requests: Array.from({ length: 52 }, () => req(s, c.id)), maxDecide: 1 });
+    expect(res.body.decided).toHaveLength(1);
+    const status = await post(P.queueTickets, { student: { studentId: s, group: null } });
+    expect(status.body.tickets).toHaveLength(50);
+    expect(status.body.pending).toBe(51);
+  });
 });
