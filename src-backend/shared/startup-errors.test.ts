@@ -1,11 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtEntryDir, shortTempDir } from '../testing/stack.js';
 import { freePort } from '../testing/ports.js';
+import { waitFor } from '../testing/wait-for.js';
 
 const entry = path.join(builtEntryDir(), 'data_node.js');
 const isRoot = process.getuid?.() === 0;
@@ -31,6 +33,18 @@ function startExpectingRefusal(env: Record<string, string>, uid?: number): strin
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^data_node: /);
   return lines[0]!;
+}
+
+function health(socketPath: string): Promise<{ pid: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ socketPath, path: '/health', agent: false }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve(JSON.parse(text) as { pid: number }));
+      })
+      .on('error', reject);
+  });
 }
 
 describe('start-up refusals name the problem in one line', () => {
@@ -71,7 +85,9 @@ describe('start-up refusals name the problem in one line', () => {
     const file = path.join(shortTempDir('csc-f-'), 'plain-file');
     fs.writeFileSync(file, 'x');
     cleanup.push(path.dirname(file));
-    expect(startExpectingRefusal({ SOCKET_DIR: path.join(file, 'sockets') })).toMatch(/SOCKET_DIR .* (has a file where a folder should be|cannot be created)/);
+    expect(startExpectingRefusal({ SOCKET_DIR: path.join(file, 'sockets') })).toMatch(
+      /SOCKET_DIR .* (has a file where a folder should be|cannot be created)/,
+    );
   });
 
   it('a socket path over the OS limit', () => {
@@ -93,6 +109,36 @@ describe('start-up refusals name the problem in one line', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('a second data_node on the same SOCKET_DIR: the product is already running', async () => {
+    const dir = shortTempDir('csc-s-');
+    const firstData = shortTempDir('csc-d-');
+    cleanup.push(dir, firstData);
+    const socketPath = path.join(dir, 'data_node.sock');
+    const first = spawn(process.execPath, [entry], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.tmpdir(),
+        DATA_DIR: firstData,
+        DATA_NODE_PORT: '0',
+        SOCKET_DIR: dir,
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => first.once('exit', resolve));
+    try {
+      const before = await waitFor(() => health(socketPath), 15_000);
+      expect(before.pid).toBe(first.pid);
+      expect(startExpectingRefusal({ SOCKET_DIR: dir })).toBe(
+        `data_node: data_node is already running: ${socketPath} answers`,
+      );
+      expect((await health(socketPath)).pid).toBe(first.pid); // the first one is untouched
+    } finally {
+      first.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(socketPath)).toBe(false);
   });
 
   it('a bad port variable', () => {
