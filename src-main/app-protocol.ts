@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import { protocol } from 'electron';
-import { resolveStatic } from '../src-backend/gateway/static-files.js';
-
-export const APP_SCHEME = 'app';
-export const APP_ORIGIN = 'app://console';
+import { APP_SCHEME } from '../src-backend/desktop/app-origin.js';
+import { resolveConsoleRequest } from '../src-backend/desktop/console-protocol.js';
 
 /** Must run before `app.ready`: our scheme behaves like https (secure context, fetch, CSP). */
 export function registerAppScheme(): void {
@@ -12,16 +10,13 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serve the built console from app://console/, with the same traversal-safe resolver as the gateway. */
+/** Serve the built console from app://console/ (what is served is decided in src-backend/desktop). */
 export function serveConsole(rendererDir: string, csp: string): void {
   const rootReal = fs.realpathSync(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'console') return new Response('not found', { status: 404 });
-    let found = resolveStatic(rootReal, url.pathname);
-    if (found.kind === 'not-found' && !/\.[a-z0-9]+$/i.test(url.pathname)) found = resolveStatic(rootReal, '/index.html');
-    if (found.kind !== 'file') return new Response('not found', { status: found.kind === 'bad-request' ? 400 : 404 });
-    const body = await fs.promises.readFile(found.file);
-    return new Response(body, { headers: { 'content-type': found.type, 'content-security-policy': csp } });
+    const answer = resolveConsoleRequest(rootReal, request.url);
+    if (answer.status !== 200) return new Response('not found', { status: answer.status });
+    const body = await fs.promises.readFile(answer.file);
+    return new Response(body, { headers: { 'content-type': answer.type, 'content-security-policy': csp } });
   });
 }

@@ -15,7 +15,14 @@ export function installAppMenu(getWindow: () => BrowserWindow | null): void {
       { role: 'editMenu' },
       {
         label: 'View',
-        submenu: [{ role: 'reload' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+        submenu: [
+          { role: 'reload' },
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { type: 'separator' },
+          { role: 'togglefullscreen' },
+        ],
       },
       { role: 'windowMenu' },
       {

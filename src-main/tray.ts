@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Menu, Tray, nativeImage, type BrowserWindow } from 'electron';
 import type { SupervisorStatus } from '../src-backend/contracts/supervisor.js';
+import { trayHealth } from '../src-backend/desktop/tray-health.js';
 
 /** A tray icon whose colour is the overall health: green, amber, red. */
 export function createHealthTray(resourcesDir: string, showWindow: () => BrowserWindow | null, quit: () => void) {
@@ -20,9 +21,9 @@ export function createHealthTray(resourcesDir: string, showWindow: () => Browser
   tray.on('click', () => showWindow()?.show());
   return {
     update(status: SupervisorStatus): void {
-      tray.setImage(icons[status.overall]);
-      const running = status.processes.filter((p) => p.state === 'running').length;
-      tray.setToolTip(`Course Selection Console: ${status.overall} (${running}/${status.processes.length} running)`);
+      const { icon, tooltip } = trayHealth(status.processes);
+      tray.setImage(icons[icon]);
+      tray.setToolTip(tooltip);
     },
     destroy: () => tray.destroy(),
   };

@@ -1,35 +1,33 @@
 import path from 'node:path';
 import { BrowserWindow, shell, type WebContents } from 'electron';
-import { APP_ORIGIN } from './app-protocol.js';
+import { APP_ORIGIN } from '../src-backend/desktop/app-origin.js';
+import { externalLinkDecision, type LinkPolicy } from '../src-backend/desktop/external-links.js';
+import { navigationDecision, windowOpenDecision, type LeaveDecision } from '../src-backend/desktop/navigation.js';
 
-/** Only https links leave the app, and only to the system browser. */
-export function openExternalSafely(raw: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'https:') return false;
-  void shell.openExternal(url.toString());
-  return true;
+/** Open a link in the system browser or mail client if the link policy allows it. */
+export function openExternally(raw: string, policy: LinkPolicy): boolean {
+  const decision = externalLinkDecision(raw, policy);
+  if (decision.open) void shell.openExternal(decision.url);
+  return decision.open;
 }
 
-export function isOurFrame(url: string | undefined): boolean {
-  return typeof url === 'string' && (url === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`));
-}
-
-function lockDown(contents: WebContents): void {
+/** For every web contents the app creates: no new windows, no leaving app://console, no webviews. */
+export function lockDown(contents: WebContents, policy: LinkPolicy): void {
+  const leave = (d: LeaveDecision) => {
+    if (d.openExternally) void shell.openExternal(d.openExternally);
+  };
   contents.setWindowOpenHandler(({ url }) => {
-    openExternalSafely(url);
+    leave(windowOpenDecision(url, policy));
     return { action: 'deny' };
   });
-  contents.on('will-navigate', (event, url) => {
-    if (!isOurFrame(url)) {
-      event.preventDefault();
-      openExternalSafely(url);
-    }
-  });
+  const guard = (event: { preventDefault(): void; url: string }) => {
+    const d = navigationDecision(event.url, policy);
+    if (d.allow) return;
+    event.preventDefault();
+    leave(d);
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
@@ -51,7 +49,6 @@ export function createMainWindow(preloadDir: string): BrowserWindow {
       spellcheck: false,
     },
   });
-  lockDown(win.webContents);
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/`);
   return win;
