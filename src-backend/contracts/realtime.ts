@@ -212,7 +212,7 @@ export interface AdminEvent {
 
 // ---------------------------------------------------------------- /courses
 
-/** Subscribe to seat counts of these courses (rooms `course:<id>`). */
+/** Subscribe to seat counts of these courses (rooms `course:<id>`); a socket watches at most REALTIME_MAX_WATCHED_COURSES. */
 export const CourseWatchPayload = Type.Object(
   { courseIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500 }) },
   { additionalProperties: false },
