@@ -1,6 +1,5 @@
 import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
-import { screenshot } from './support/console.js';
 
 test('first run: the admin signs in (setting a new password if asked) and lands on Status', async ({ page }) => {
   const backend = Backend.fromEnv();
@@ -8,7 +7,6 @@ test('first run: the admin signs in (setting a new password if asked) and lands 
   const form = page.getByTestId('login-form');
   await expect(form).toBeVisible();
   await expect(page.getByLabel('Username')).toHaveValue('admin');
-  await screenshot(page, 'login');
 
   // A form that validates before sending: nothing typed, nothing sent.
   await page.getByLabel('Password').fill('');

@@ -73,7 +73,6 @@ test('adding a student shows a QR code that decodes back to its otpauth URI', as
   expect(uri).toContain(`secret=${secret}`);
   await expect(page.getByTestId('initial-password')).toBeVisible();
   expect(await decodeQr(page)).toBe(uri);
-  await screenshot(page, 'users-added-student');
 
   // Esc closes the dialog; the new student is in the list.
   await page.keyboard.press('Escape');
@@ -99,7 +98,6 @@ test('adding a student shows a QR code that decodes back to its otpauth URI', as
   await page.keyboard.press('Escape');
 
   await page.getByTestId('users-search').fill('');
-  await screenshot(page, 'users');
 });
 
 test('deleting a user asks for confirmation first', async ({ page }) => {

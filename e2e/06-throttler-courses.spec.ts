@@ -1,8 +1,9 @@
+import { io, type Socket } from 'socket.io-client';
 import { expect, test } from './support/test.js';
 import type { Course } from '../src-backend/contracts/courses.js';
 import type { ThrottlerConfig } from '../src-backend/contracts/realtime.js';
 import { Backend } from './support/api.js';
-import { openSignedIn, screenshot } from './support/console.js';
+import { openSignedIn } from './support/console.js';
 
 /** A course, the window open, and a signed-in student of an allowed group: a real seat change is one call away. */
 async function scenario(backend: Backend, token: string, code: string) {
@@ -53,7 +54,6 @@ test('a seat change waits in the throttler and a flush empties the pending list'
     const rows = page.getByTestId('pending-row');
     await expect(rows.filter({ hasText: 'course:seats' })).toHaveCount(1, { timeout: 15_000 });
     await expect(page.getByTestId('pending-count')).not.toContainText(/^0 /);
-    await screenshot(page, 'throttler');
 
     await page.getByTestId('flush').click();
     await page.getByTestId('confirm-ok').click();
@@ -79,10 +79,81 @@ test('the courses view fills seats live from /courses events', async ({ page }) 
   await studentSelects(backend, token, 'live.one', course.id);
   await studentSelects(backend, token, 'live.two', course.id);
   await expect(row.getByTestId('seat-text')).toHaveText('2 / 10', { timeout: 15_000 });
-  await screenshot(page, 'courses');
 
   // Closing the window asks first.
   await page.getByTestId('window-toggle').click();
   await page.getByTestId('confirm-ok').click();
   await expect(page.getByTestId('window-state')).toContainText('closed');
+});
+
+test('force-emit from the console reaches a /courses client at once, and the chart draws its samples', async ({
+  page,
+}) => {
+  const backend = Backend.fromEnv();
+  const token = await openSignedIn(page, backend, '/throttler');
+  const course = await scenario(backend, token, 'E2E303');
+  const s = await backend.createStudent(token, 'force.watch');
+  const { token: st } = await backend.studentLogin('force.watch', s.password, s.totpSecret);
+  // A real /courses client watching the course's room.
+  const socket: Socket = io(`${backend.baseURL}/courses`, {
+    auth: { token: st },
+    transports: ['websocket'],
+    extraHeaders: { origin: backend.baseURL },
+    reconnection: false,
+  });
+  const seen: unknown[] = [];
+  socket.on('course:seats', (d: unknown) => seen.push(d));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (e) => reject(new Error(`courses socket: ${e.message}`)));
+    });
+    await socket.timeout(5000).emitWithAck('course:watch', { courseIds: [course.id] });
+
+    // Bad input is caught before sending.
+    await page.getByLabel('Event', { exact: true }).fill('course:seats');
+    await page.getByLabel('Data (JSON object)').fill('[1, 2]');
+    await page.getByRole('button', { name: 'Emit now' }).click();
+    await expect(page.locator('#fe-data-err')).toContainText('JSON object');
+
+    const payload = { courseId: course.id, enrolled: 7, capacity: 10, seatsLeft: 3 };
+    await page.getByLabel('Room (optional)').fill(`course:${course.id}`);
+    await page.getByLabel('Data (JSON object)').fill(JSON.stringify(payload));
+    await page.getByRole('button', { name: 'Emit now' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Emitted to / })).toContainText('/courses');
+    await expect.poll(() => seen, { timeout: 10_000 }).toContainEqual(payload);
+  } finally {
+    socket.disconnect();
+  }
+
+  // The chart samples /stats every 2 s: a polyline with more points each time.
+  const points = () =>
+    page.locator('polyline.emitted').evaluate((el) => el.getAttribute('points')!.trim().split(/\s+/).length);
+  await expect.poll(points, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  const first = await points();
+  await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(first);
+  for (const p of (await page.locator('polyline.emitted').getAttribute('points'))!.trim().split(/\s+/))
+    expect(p).toMatch(/^-?[\d.]+,-?[\d.]+$/);
+});
+
+test('the selection window opens from the console after a confirmation', async ({ page }) => {
+  const backend = Backend.fromEnv();
+  const token = await openSignedIn(page, backend, '/courses');
+  await backend.ok('POST', '/api/teacher_node/admin/selection-window/close', {}, token);
+  await page.reload();
+  await expect(page.getByTestId('window-state')).toContainText('closed');
+  await expect(page.getByTestId('window-toggle')).toHaveText('Open now');
+
+  // Cancel changes nothing.
+  await page.getByTestId('window-toggle').click();
+  await expect(page.getByRole('alertdialog', { name: 'Open course selection now?' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('window-state')).toContainText('closed');
+
+  await page.getByTestId('window-toggle').click();
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('window-state')).toContainText('open');
+  await expect(page.getByTestId('window-toggle')).toHaveText('Close now');
+  const win = await backend.ok<{ open: boolean }>('GET', '/api/teacher_node/admin/selection-window', undefined, token);
+  expect(win.open).toBe(true);
 });

@@ -2,7 +2,7 @@ import { expect, test } from './support/test.js';
 import { io, type Socket } from 'socket.io-client';
 import type { Notification } from '../src-backend/contracts/realtime.js';
 import { Backend } from './support/api.js';
-import { openSignedIn, screenshot } from './support/console.js';
+import { openSignedIn } from './support/console.js';
 
 test('a notification sent from the console reaches a connected student', async ({ page }) => {
   const backend = Backend.fromEnv();
@@ -50,7 +50,35 @@ test('a notification sent from the console reaches a connected student', async (
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => received.map((n) => n.title), { timeout: 10_000 }).toContain('Group news');
     await expect(page.getByTestId('sent-table').locator('tbody tr')).toHaveCount(2);
-    await screenshot(page, 'notifications');
+
+    // A role: every student, so this one too; a role they do not have does not reach them.
+    await page.getByLabel('A role').check();
+    await page.getByLabel('Role', { exact: true }).selectOption('teacher');
+    await page.getByTestId('notify-title').fill('Teachers only');
+    await page.getByTestId('notify-send').click();
+    await expect(page.getByRole('alertdialog', { name: 'Send to all teachers?' })).toBeVisible();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId('notify-result')).toContainText('all teachers');
+    await page.getByLabel('Role', { exact: true }).selectOption('student');
+    await page.getByTestId('notify-title').fill('All students');
+    await page.getByTestId('notify-send').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => received.map((n) => n.title), { timeout: 10_000 }).toContain('All students');
+
+    // Everyone.
+    await page.getByLabel('Everyone').check();
+    await page.getByTestId('notify-title').fill('Campus closed Monday');
+    await page.getByTestId('notify-send').click();
+    await expect(page.getByRole('alertdialog', { name: 'Send to everyone?' })).toBeVisible();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => received.map((n) => n.title), { timeout: 10_000 }).toContain('Campus closed Monday');
+    // The teachers' one came before both of these, and never reached the student.
+    expect(received.map((n) => n.title)).not.toContain('Teachers only');
+    const sent = page.getByTestId('sent-table').locator('tbody tr');
+    await expect(sent).toHaveCount(5);
+    await expect(sent.first()).toContainText('everyone');
+    await expect(sent.nth(1)).toContainText('all students');
+    await expect(sent.nth(2)).toContainText('all teachers');
   } finally {
     socket.disconnect();
   }
