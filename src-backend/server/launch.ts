@@ -34,8 +34,9 @@ export function createBackend(opts: BackendOptions): Backend {
   const config: RuntimeConfig = Object.freeze({
     ...base,
     dataDir: opts.dataDir ?? base.dataDir,
-    // One token per launch, handed to the children through their environment only.
-    internalToken: randomBytes(32).toString('hex'),
+    // One token per launch, handed to the children through their environment only; a given one
+    // is kept, since services on other hosts (<NAME>_URL) must share it.
+    internalToken: base.internalToken || randomBytes(32).toString('hex'),
   });
   if (config.useSockets) ensureSocketDir(config.socketDir);
   const gatewayOrigins = [`http://127.0.0.1:${config.gatewayPort}`, `http://localhost:${config.gatewayPort}`];
@@ -45,7 +46,11 @@ export function createBackend(opts: BackendOptions): Backend {
   if (!isLoopbackHost(config.host)) childEnv.REQUIRE_ADMIN_2FA = 'true';
   const supervisor = new Supervisor({ host: opts.host, config, entryDir: opts.entryDir, env: childEnv });
   const client = new ServiceClient({ config });
-  const dispatcher = new ConsoleDispatcher({ client, resolver: createSessionResolver(client, { ttlMs: 2000 }), supervisor });
+  const dispatcher = new ConsoleDispatcher({
+    client,
+    resolver: createSessionResolver(client, { ttlMs: 2000 }),
+    supervisor,
+  });
   return {
     config,
     supervisor,

@@ -43,11 +43,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'course-selection');
 }
 
-export function socketPathFor(
-  name: string,
-  socketDir: string,
-  platform: NodeJS.Platform = process.platform,
-): string {
+export function socketPathFor(name: string, socketDir: string, platform: NodeJS.Platform = process.platform): string {
   if (platform === 'win32') return `\\\\.\\pipe\\course-selection-${name}`;
   const p = path.join(socketDir, `${name}.sock`);
   const bytes = Buffer.byteLength(p);
@@ -75,6 +71,19 @@ function parseBool(raw: string | undefined, fallback: boolean, varName: string):
   throw new ConfigError(`${varName}=${raw} is not true or false`);
 }
 
+/** Shortest INTERNAL_TOKEN accepted: a guessable one would open every internal route. */
+const MIN_TOKEN_LENGTH = 32;
+
+function parseToken(raw: string | undefined): string {
+  if (!raw) return '';
+  if (raw.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `INTERNAL_TOKEN is ${raw.length} characters; it must be at least ${MIN_TOKEN_LENGTH} (it guards the internal routes)`,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const ports = {} as Record<ServiceName, number>;
   const urls: Partial<Record<ServiceName, string>> = {};
@@ -97,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     ports: Object.freeze(ports),
     urls: Object.freeze(urls),
     dataDir: path.resolve(env.DATA_DIR || defaultDataDir(env)),
-    internalToken: env.INTERNAL_TOKEN ?? '',
+    internalToken: parseToken(env.INTERNAL_TOKEN),
     gatewayPort: parsePort(env.GATEWAY_PORT, GATEWAY_DEFAULT_PORT, 'GATEWAY_PORT'),
   });
 }
