@@ -76,7 +76,7 @@ describe('listenDual and a socket file already at the path', () => {
       c.end();
     });
     await listening(live, socketPath);
-    cleanups.push(() => new Promise((r) => live.close(r)));
+    cleanups.push(() => new Promise<void>((r) => live.close(() => r())));
 
     const err = (await listenAt(socketPath).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(ConfigError);
