@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortTempDir } from '../testing/stack.js';
@@ -81,12 +82,40 @@ describe('ServiceClient against a real service on a real socket', () => {
   });
 
   it('uses <NAME>_URL instead of the socket when set', async () => {
-    const viaUrl = loadConfig({ SOCKET_DIR: dir, INTERNAL_TOKEN: TOKEN, AUTH_NODE_URL: `http://127.0.0.1:${config.ports.auth_node}/` });
+    const viaUrl = loadConfig({
+      SOCKET_DIR: dir,
+      INTERNAL_TOKEN: TOKEN,
+      AUTH_NODE_URL: `http://127.0.0.1:${config.ports.auth_node}/`,
+    });
     const client = new ServiceClient({ config: viaUrl });
     expect(client.transportFor('auth_node')).toBe('http');
     const res = await client.request<{ transport: string }>('GET', 'auth_node', '/health');
     expect(res.body.transport).toBe('http');
     await client.close();
+  });
+
+  it('keeps one connection alive across sequential calls, on the socket and over TCP', async () => {
+    let overSocket = 0;
+    let overTcp = 0;
+    const countSocket = () => overSocket++;
+    const countTcp = () => overTcp++;
+    listening.socketServer!.on('connection', countSocket);
+    app.server.on('connection', countTcp);
+    const client = new ServiceClient({ config });
+    const viaUrl = new ServiceClient({
+      config: loadConfig({ SOCKET_DIR: dir, AUTH_NODE_URL: `http://127.0.0.1:${config.ports.auth_node}` }),
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await client.request('GET', 'auth_node', '/health')).transport).toBe('unix');
+        expect((await viaUrl.request('GET', 'auth_node', '/health')).transport).toBe('http');
+      }
+      expect([overSocket, overTcp]).toEqual([1, 1]);
+    } finally {
+      listening.socketServer!.off('connection', countSocket);
+      app.server.off('connection', countTcp);
+      await Promise.all([client.close(), viaUrl.close()]);
+    }
   });
 
   it('falls back to TCP when the socket file refuses connections', async () => {
@@ -100,5 +129,53 @@ describe('ServiceClient against a real service on a real socket', () => {
     expect(res.statusCode).toBe(200);
     expect(res.transport).toBe('http');
     await client.close();
+  });
+});
+
+describe('ServiceClient when the socket connection is reset mid-request', () => {
+  let dir: string;
+  let config: RuntimeConfig;
+  const hits = { socket: [] as string[], tcp: [] as string[] };
+  let onSocket: http.Server;
+  let onTcp: http.Server;
+
+  beforeAll(async () => {
+    dir = shortTempDir('csc-c-');
+    const port = await freePort();
+    config = loadConfig({ SOCKET_DIR: dir, QUEUE_NODE_PORT: String(port) });
+    // the socket side takes the request and dies before answering; TCP would answer
+    onSocket = http.createServer((req) => {
+      hits.socket.push(req.method!);
+      req.socket.destroy();
+    });
+    onTcp = http.createServer((req, res) => {
+      hits.tcp.push(req.method!);
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => onSocket.listen(socketPathFor('queue_node', dir), r));
+    await new Promise<void>((r) => onTcp.listen(port, '127.0.0.1', r));
+  });
+  afterAll(async () => {
+    await Promise.all([onSocket, onTcp].map((s) => new Promise((r) => s.close(r))));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not send a POST again over TCP: it may have been delivered', async () => {
+    const client = new ServiceClient({ config });
+    const err = (await client.post('queue_node', '/select', { seat: 1 }).catch((e: unknown) => e)) as ServiceCallError;
+    await client.close();
+    expect(err).toBeInstanceOf(ServiceCallError);
+    expect(err).toMatchObject({ service: 'queue_node', statusCode: 503 });
+    expect(err.message).toMatch(/^queue_node is unreachable/);
+    expect(hits).toEqual({ socket: ['POST'], tcp: [] }); // sent exactly once
+  });
+
+  it('does retry a GET over TCP, which is safe to repeat', async () => {
+    const client = new ServiceClient({ config });
+    const res = await client.request('GET', 'queue_node', '/status');
+    await client.close();
+    expect(res).toMatchObject({ statusCode: 200, transport: 'http', body: { ok: true } });
+    expect(hits).toEqual({ socket: ['POST', 'GET'], tcp: ['GET'] });
   });
 });
