@@ -26,7 +26,8 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
   app.addHook('onRequest', async (request) => {
     const key = `${request.method} ${request.routeOptions.url ?? ''}`;
     if (PUBLIC_ROUTES.has(key)) return;
-    if (!isInternalCall(request, opts.config.internalToken)) throw unauthorized('the data service is internal', 'INTERNAL_ONLY');
+    if (!isInternalCall(request, opts.config.internalToken))
+      throw unauthorized('the data service is internal', 'INTERNAL_ONLY');
   });
   await app.register(identityRoutes, { db });
   await app.register(courseRoutes, { db });

@@ -50,7 +50,12 @@ export class ChatRepo {
   }
 
   conversation(userId: number, otherId: number, beforeId: number | undefined, limit: number): ChatMessage[] {
-    const rows = this.history.all({ a: userId, b: otherId, before: beforeId ?? Number.MAX_SAFE_INTEGER, limit }) as ChatRow[];
+    const rows = this.history.all({
+      a: userId,
+      b: otherId,
+      before: beforeId ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    }) as ChatRow[];
     return rows.map(toMessage);
   }
 

@@ -54,7 +54,9 @@ export class NotificationRepo {
       (recipient_id, sender_id, audience_role, audience_group, type, title, message, metadata)
       VALUES (@recipientId, @senderId, @role, @groupId, @type, @title, @message, @metadata)`);
     this.byId = db.prepare('SELECT n.*, 0 AS read FROM notifications n WHERE n.id = ?');
-    this.unread = db.prepare(`SELECT n.*, 0 AS read FROM notifications n WHERE ${VISIBLE} AND ${UNREAD} ORDER BY n.id DESC LIMIT @limit`);
+    this.unread = db.prepare(
+      `SELECT n.*, 0 AS read FROM notifications n WHERE ${VISIBLE} AND ${UNREAD} ORDER BY n.id DESC LIMIT @limit`,
+    );
     this.unreadCount = db.prepare(`SELECT count(*) FROM notifications n WHERE ${VISIBLE} AND ${UNREAD}`);
     this.markAll = db.prepare(`INSERT OR IGNORE INTO notification_reads (notification_id, user_id)
       SELECT n.id, @userId FROM notifications n WHERE ${VISIBLE} AND ${UNREAD}`);

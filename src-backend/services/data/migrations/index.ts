@@ -7,6 +7,8 @@ import { messagingMigrations } from './messaging.js';
  * All migrations in id order. Each domain keeps its own range so parallel work never
  * collides: identity 100-199, courses 200-299, messaging 300-399.
  */
-export const migrations: readonly Migration[] = [...identityMigrations, ...courseMigrations, ...messagingMigrations].sort(
-  (a, b) => a.id - b.id,
-);
+export const migrations: readonly Migration[] = [
+  ...identityMigrations,
+  ...courseMigrations,
+  ...messagingMigrations,
+].sort((a, b) => a.id - b.id);

@@ -10,7 +10,12 @@ let dir: string;
 let built: Awaited<ReturnType<typeof buildDataApp>>;
 
 async function post(url: string, payload: unknown) {
-  const res = await built.app.inject({ method: 'POST', url, payload: payload as object, headers: { 'x-internal-token': TOKEN } });
+  const res = await built.app.inject({
+    method: 'POST',
+    url,
+    payload: payload as object,
+    headers: { 'x-internal-token': TOKEN },
+  });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -44,11 +49,17 @@ describe('chat persistence', () => {
   });
 
   it('refuses bad input with coded 4xx', async () => {
-    expect((await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 1, message: 'me' })).body.error.code).toBe('SELF_MESSAGE');
+    expect(
+      (await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 1, message: 'me' })).body.error.code,
+    ).toBe('SELF_MESSAGE');
     const extra = await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 2, message: 'x', evil: 1 });
     expect(extra.status).toBe(400);
     expect((await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 2, message: '' })).status).toBe(400);
-    const noToken = await built.app.inject({ method: 'POST', url: MessagingPaths.chatHistory, payload: { userId: 1, otherId: 2 } });
+    const noToken = await built.app.inject({
+      method: 'POST',
+      url: MessagingPaths.chatHistory,
+      payload: { userId: 1, otherId: 2 },
+    });
     expect(noToken.statusCode).toBe(401);
   });
 });
@@ -70,7 +81,12 @@ describe('notification persistence', () => {
       ],
     });
     expect(created.status).toBe(201);
-    expect(created.body.notifications[0]).toMatchObject({ recipientId: 10, metadata: { k: 1 }, read: false, audience: null });
+    expect(created.body.notifications[0]).toMatchObject({
+      recipientId: 10,
+      metadata: { k: 1 },
+      read: false,
+      audience: null,
+    });
     expect(created.body.notifications[3].audience).toEqual({ role: null, groupId: 'cs-1' });
 
     const count = async (r: object) => (await post(MessagingPaths.unreadCount, r)).body.count as number;
@@ -82,8 +98,12 @@ describe('notification persistence', () => {
     expect(list.body.notifications).toHaveLength(2);
     const firstId = created.body.notifications[0].id as number;
     // marking someone else's notification changes nothing
-    expect((await post(MessagingPaths.notificationsRead, { ...other, notificationIds: [firstId] })).body.updated).toBe(0);
-    expect((await post(MessagingPaths.notificationsRead, { ...student, notificationIds: [firstId] })).body.updated).toBe(1);
+    expect((await post(MessagingPaths.notificationsRead, { ...other, notificationIds: [firstId] })).body.updated).toBe(
+      0,
+    );
+    expect(
+      (await post(MessagingPaths.notificationsRead, { ...student, notificationIds: [firstId] })).body.updated,
+    ).toBe(1);
     expect(await count(student)).toBe(3);
     expect((await post(MessagingPaths.notificationsRead, student)).body.updated).toBe(3);
     expect(await count(student)).toBe(0);
@@ -98,7 +118,9 @@ describe('notification persistence', () => {
   });
 
   it('refuses a direct notification that also names an audience', async () => {
-    const res = await post(MessagingPaths.notifications, { notifications: [{ senderId: null, recipientId: 10, role: 'student', ...body }] });
+    const res = await post(MessagingPaths.notifications, {
+      notifications: [{ senderId: null, recipientId: 10, role: 'student', ...body }],
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
