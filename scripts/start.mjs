@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
-await import('./ensure-build.mjs');
+// CSC_SKIP_BUILD and CSC_OUT as in the tests: run an existing build from another folder.
+if (!process.env.CSC_SKIP_BUILD) await import('./ensure-build.mjs');
+const outDir = process.env.CSC_OUT || 'out';
 
 function electronBinary() {
   try {
@@ -26,7 +28,7 @@ const args = process.argv.slice(2);
 const bin = electronBinary();
 const [cmd, cmdArgs] = bin
   ? [bin, ['.', ...args]]
-  : [process.execPath, ['out/main/server.js', ...args.filter((a) => a !== '--server')]];
+  : [process.execPath, [path.join(outDir, 'main', 'server.js'), ...args.filter((a) => a !== '--server')]];
 if (!bin) console.error('Electron binary not found (its download is blocked here; run `npx install-electron` where it works): starting server mode instead.');
 const child = spawn(cmd, cmdArgs, { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

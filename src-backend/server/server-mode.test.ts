@@ -141,6 +141,31 @@ describe('Ctrl-C in a terminal (SIGINT to the whole process group)', () => {
   });
 });
 
+describe('SIGTERM while the services are still starting', () => {
+  it('stops cleanly as well: exit 0, no error line, no sockets, no orphans', async () => {
+    const setup = await serverModeEnv();
+    const proc = spawn(process.execPath, [serverJs], { env: setup.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = { stdout: '', stderr: '' };
+    proc.stdout!.on('data', (d) => (out.stdout += d.toString()));
+    proc.stderr!.on('data', (d) => (out.stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    try {
+      // the gateway answers before the supervisor has started everything
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${setup.gatewayPort}/api/config`)).ok, 30_000, 20);
+      const children = childPids(proc.pid!);
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out.stderr).not.toMatch(/^server: /m);
+      expect(out.stderr).toContain('all services stopped');
+      expect(fs.readdirSync(setup.socketDir).filter((f) => f.endsWith('.sock'))).toEqual([]);
+      await waitFor(() => children.every((p) => !isAlive(p)), 5000);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      setup.cleanup();
+    }
+  });
+});
+
 describe('server start-up problems', () => {
   it('a taken gateway port is one line naming it, and nothing is left running', async () => {
     const setup = await serverModeEnv();

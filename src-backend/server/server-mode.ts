@@ -88,6 +88,8 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
   try {
     await supervisor.startAll();
   } catch (err) {
+    // Ctrl-C during start-up stops the processes being waited for: stop() is already on it.
+    if (stopping) return;
     process.stderr.write(`server: ${(err as Error).message}\n`);
     await listening.close();
     await gateway.close();
