@@ -23,10 +23,14 @@ const backendEntries: Record<string, string> = {
   'bench-import': 'src-backend/bench/import.ts',
 };
 
+/** A missing entry fails the build: skipping it would ship a supervisor that cannot start a service. */
 function mainInputs(): Record<string, string> {
   const inputs: Record<string, string> = { index: resolve('src-main/index.ts') };
   for (const [name, file] of Object.entries(backendEntries)) {
-    if (existsSync(file)) inputs[name] = resolve(file);
+    if (!existsSync(file)) {
+      throw new Error(`electron.vite.config.ts: entry "${name}" is missing: ${file} does not exist`);
+    }
+    inputs[name] = resolve(file);
   }
   return inputs;
 }
