@@ -11,10 +11,21 @@ export type ChildMessage =
       socket: string | null;
     }
   /** A start-up problem that a restart cannot fix (port taken, bad SOCKET_DIR). */
-  | { type: 'fatal'; service: ServiceName; message: string };
+  | { type: 'fatal'; service: ServiceName; message: string }
+  /** Code loaded, waiting at the start gate for 'start' (only when START_GATE_ENV is set). */
+  | { type: 'loaded'; service: ServiceName };
 
-/** Parent → child. Windows has no SIGTERM, so shutdown is always also a message. */
-export type ParentMessage = { type: 'shutdown' };
+/**
+ * Parent → child. Windows has no SIGTERM, so shutdown is always also a message. 'start' opens
+ * the start gate: the child may now open its resources and listen.
+ */
+export type ParentMessage = { type: 'shutdown' } | { type: 'start' };
+
+/**
+ * Set by the supervisor for its children: load the code, say 'loaded', then wait for 'start'.
+ * All six load side by side while they still start serving in dependency order.
+ */
+export const START_GATE_ENV = 'CSC_START_GATE';
 
 export const ProcessState = Type.Union([
   Type.Literal('starting'),
@@ -55,11 +66,7 @@ export const SupervisorStatus = Type.Object({
 });
 export type SupervisorStatus = Static<typeof SupervisorStatus>;
 
-export const ProcessOp = Type.Union([
-  Type.Literal('start'),
-  Type.Literal('stop'),
-  Type.Literal('restart'),
-]);
+export const ProcessOp = Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('restart')]);
 export type ProcessOp = Static<typeof ProcessOp>;
 
 export const LogLevel = Type.Union([

@@ -43,7 +43,9 @@ export function createBaseApp(opts: BaseAppOptions): App {
     logController: new LogController({ disableRequestLogging: true }),
     // No pino child per request: with redaction on, that costs more than the route on the rush path.
     childLoggerFactory: (logger) => logger,
-    return503OnClosing: true,
+    // Our draining hook answers a coded SHUTTING_DOWN 503 for the whole shutdown; Fastify's own
+    // would send an uncoded body while close() runs.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
   app.setSerializerCompiler(compileSerializer);
@@ -52,7 +54,9 @@ export function createBaseApp(opts: BaseAppOptions): App {
   app.addHook('onRequest', async (request, reply) => {
     if (app.draining) {
       void reply.header('connection', 'close');
-      return reply.code(503).send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
+      return reply
+        .code(503)
+        .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
     }
   });
   registerErrorHandling(app);

@@ -40,5 +40,6 @@ export function getParentChannel(): ParentChannel | null {
 }
 
 function isParentMessage(m: unknown): m is ParentMessage {
-  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'shutdown';
+  const type = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
+  return type === 'shutdown' || type === 'start';
 }

@@ -1,11 +1,12 @@
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { PORT_ENV, type ServiceName } from '../contracts/services.js';
+import { START_GATE_ENV } from '../contracts/supervisor.js';
 import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
 import type { App } from './create-app.js';
 import { listenDual, type Listening } from './dual-listen.js';
 import { createLogger } from './logger.js';
-import { getParentChannel } from './parent-channel.js';
+import { getParentChannel, type ParentChannel } from './parent-channel.js';
 import { ServiceClient } from './service-client.js';
 import { ensureSocketDir } from './socket-dir.js';
 
@@ -57,6 +58,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     const config = loadConfig();
     const socketPath = config.useSockets ? socketPathFor(def.name, config.socketDir) : null;
     if (socketPath) ensureSocketDir(config.socketDir);
+    if (channel && process.env[START_GATE_ENV] === '1') await waitAtStartGate(channel, def.name);
     client = new ServiceClient({ config });
     app = await def.build({ service: def.name, config, logger, client });
     listening = await listenDual(app, {
@@ -129,5 +131,27 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   process.on('unhandledRejection', (err) => {
     logger.fatal({ err }, 'unhandled rejection');
     process.exit(1);
+  });
+}
+
+/**
+ * The code is loaded (main.ts imported everything); say so and wait for the supervisor's 'start'.
+ * A shutdown or a vanished parent meanwhile ends the process: nothing is open yet.
+ */
+function waitAtStartGate(channel: ParentChannel, service: ServiceName): Promise<void> {
+  return new Promise((resolve) => {
+    let waiting = true;
+    const leave = () => process.exit(0);
+    process.once('disconnect', leave);
+    channel.onMessage((msg) => {
+      if (!waiting) return; // the listener stays; after the gate, shutdown is handled gracefully
+      if (msg.type === 'shutdown') leave();
+      if (msg.type === 'start') {
+        waiting = false;
+        process.off('disconnect', leave);
+        resolve();
+      }
+    });
+    channel.send({ type: 'loaded', service });
   });
 }

@@ -44,6 +44,9 @@ export class ManagedProcess {
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
   private settleWaiters: Array<(s: ProcessState) => void> = [];
+  /** preloaded: forked and loading its code, but kept at the start gate until start() */
+  private held = false;
+  private openGate: (() => void) | null = null;
 
   private readonly statusEmitter = new Emitter<ProcessStatus>();
   private readonly outputEmitter = new Emitter<OutputLine>();
@@ -75,8 +78,25 @@ export class ManagedProcess {
     };
   }
 
+  /**
+   * Fork now so the code loads while other processes start, but keep the child at its start gate
+   * (it neither opens its database nor listens) until start() is called.
+   */
+  preload(): void {
+    if (this.state !== 'stopped' || this.child) return;
+    this.wanted = true;
+    this.fatal = null;
+    this.backoff.reset();
+    this.held = true;
+    this.launch();
+  }
+
   /** Start and resolve once it is running, or reject when it settles as errored/stopped. */
   async start(): Promise<void> {
+    if (this.held) {
+      this.held = false;
+      this.openGate?.();
+    }
     if (this.state === 'running' || this.state === 'starting') return this.expectRunning();
     this.wanted = true;
     this.fatal = null;
@@ -88,6 +108,7 @@ export class ManagedProcess {
   /** From now on an exit is expected (shutdown has begun): never a crash, never restarted. */
   release(): void {
     this.wanted = false;
+    this.held = false;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
   }
@@ -137,17 +158,33 @@ export class ManagedProcess {
     this.child = child;
     this.healthFailures = 0;
     let ready = false;
-    const readyTimer = setTimeout(() => {
-      if (!ready && this.child === child) {
-        this.lastError = `did not become ready within ${this.opts.readyTimeoutMs} ms`;
-        child.kill('SIGKILL');
-      }
-    }, this.opts.readyTimeoutMs);
+    let loaded = false;
+    let gateOpen = !this.held;
+    // The ready deadline runs from the moment the child may start, not while it waits at the gate.
+    let readyTimer: NodeJS.Timeout | undefined;
+    const armReadyTimer = () => {
+      readyTimer ??= setTimeout(() => {
+        if (!ready && this.child === child) {
+          this.lastError = `did not become ready within ${this.opts.readyTimeoutMs} ms`;
+          child.kill('SIGKILL');
+        }
+      }, this.opts.readyTimeoutMs);
+    };
+    if (gateOpen) armReadyTimer();
+    this.openGate = () => {
+      if (this.child !== child || gateOpen) return;
+      gateOpen = true;
+      armReadyTimer();
+      if (loaded) child.postMessage({ type: 'start' });
+    };
 
     child.onOutput((line) => this.outputEmitter.fire(line));
     child.onMessage((msg) => {
       if (msg.type === 'fatal') {
         this.fatal = msg.message;
+      } else if (msg.type === 'loaded') {
+        loaded = true;
+        if (gateOpen) child.postMessage({ type: 'start' });
       } else if (msg.type === 'ready' && !ready) {
         ready = true;
         clearTimeout(readyTimer);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PORT_ENV, START_ORDER, type ServiceName } from '../contracts/services.js';
-import type { LogRecord, ProcessStatus, SupervisorStatus } from '../contracts/supervisor.js';
+import { START_GATE_ENV, type LogRecord, type ProcessStatus, type SupervisorStatus } from '../contracts/supervisor.js';
 import type { RuntimeConfig } from '../shared/config.js';
 import { createRealtimePublisher, type RealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
@@ -98,6 +98,9 @@ export class Supervisor {
       ['realtime'],
       this.order.filter((n) => n !== 'data_node' && n !== 'realtime'),
     ];
+    // Fork all of them at once: loading the code is most of a start and needs nothing else.
+    // Each waits at its start gate and opens its database or port only when its stage comes.
+    for (const proc of this.procs.values()) proc.preload();
     for (const stage of stages) {
       const here = stage.filter((n) => this.procs.has(n));
       const results = await Promise.allSettled(here.map((n) => this.get(n).start()));
@@ -166,6 +169,11 @@ export class Supervisor {
     await Promise.all([...this.procs.values()].map((p) => p.probe()));
   }
 
+  /** One supervised process, for finer control than the by-name operations (tests, staged starts). */
+  process(name: ServiceName): ManagedProcess {
+    return this.get(name);
+  }
+
   private get(name: ServiceName): ManagedProcess {
     const p = this.procs.get(name);
     if (!p) throw new Error(`${name} is not supervised here`);
@@ -182,6 +190,7 @@ export class Supervisor {
       USE_SOCKETS: String(c.useSockets),
       HOST: c.host,
       GATEWAY_PORT: String(c.gatewayPort),
+      [START_GATE_ENV]: '1',
     };
     for (const [name, port] of Object.entries(c.ports)) env[PORT_ENV[name as ServiceName]] = String(port);
     return env;
