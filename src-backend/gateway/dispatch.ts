@@ -8,7 +8,7 @@ import { toErrorBody } from '../shared/error-handler.js';
 import type { ServiceClient } from '../shared/service-client.js';
 import type { SessionResolver } from '../shared/session-auth.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import { requireAdmin } from './admin-guard.js';
+import { AdminGuard } from './admin-guard.js';
 
 export interface DispatcherDeps {
   readonly client: ServiceClient;
@@ -25,7 +25,11 @@ const OP_PATH = /^\/(data_node|auth_node|teacher_node|student_node|queue_node|re
  * run a supervisor operation for an admin.
  */
 export class ConsoleDispatcher {
-  constructor(private readonly deps: DispatcherDeps) {}
+  private readonly admins: AdminGuard;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.admins = new AdminGuard(deps.resolver);
+  }
 
   /**
    * @param clientAddress the caller's own address (the gateway's peer), passed on as
@@ -54,15 +58,17 @@ export class ConsoleDispatcher {
   private async supervisor(req: ConsoleRequest): Promise<ConsoleResponse> {
     const sup = this.deps.supervisor;
     if (!sup) throw new AppError(404, ErrorCode.NOT_FOUND, 'no supervisor here: services run elsewhere');
-    await requireAdmin(this.deps.resolver, req.token);
+    await this.admins.require(req.token);
     const url = new URL(req.path, 'http://console.invalid');
     if (req.method === 'GET' && url.pathname === '/status') return { status: 200, body: sup.status() };
     if (req.method === 'GET' && url.pathname === '/logs') {
       const limit = Math.min(5000, Math.max(1, Number(url.searchParams.get('limit') ?? 500) || 500));
       const service = url.searchParams.get('service') ?? undefined;
       const level = url.searchParams.get('level') ?? undefined;
-      if (service && !isServiceName(service)) throw new AppError(400, ErrorCode.VALIDATION_FAILED, `unknown service ${service}`);
-      if (level && !LOG_LEVELS.includes(level as LogLevel)) throw new AppError(400, ErrorCode.VALIDATION_FAILED, `unknown level ${level}`);
+      if (service && !isServiceName(service))
+        throw new AppError(400, ErrorCode.VALIDATION_FAILED, `unknown service ${service}`);
+      if (level && !LOG_LEVELS.includes(level as LogLevel))
+        throw new AppError(400, ErrorCode.VALIDATION_FAILED, `unknown level ${level}`);
       return { status: 200, body: { lines: sup.recentLogs(limit, { service, level }) } };
     }
     const m = OP_PATH.exec(url.pathname);

@@ -31,12 +31,12 @@ export async function processOp(
   const c = ctx.colors;
   const after = op === 'stop' ? '' : `: ${p.state}${p.pid ? `, pid ${p.pid}` : ''}`;
   ctx.out(`${c.green('✔')} ${SERVICE_LABELS[name]} (${name}) ${PAST[op]}${after}`);
-  // The gateway checks every admin session through auth_node (which reads it from data_node),
-  // so once either is stopped no admin can start it again.
+  // The gateway checks admin sessions through auth_node (which reads them from data_node); while
+  // either is down only sessions it confirmed in the last 10 minutes may use the supervisor.
   if (op === 'stop' && (name === 'auth_node' || name === 'data_node'))
     ctx.note(
       c.yellow(
-        `! admin sessions are checked through ${name}: until npm run server restarts, process commands and the console are refused (process restart ${name} avoids this)`,
+        `! sign-ins and the console's other views need ${name}; this session may still run process commands for 10 minutes (process start ${name})`,
       ),
     );
 }

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthPaths, type LoginResponse } from '../contracts/auth.js';
+import type { ConsoleResponse } from '../contracts/console-api.js';
+import type { ProcessStatus } from '../contracts/supervisor.js';
+import { createSessionResolver } from '../shared/session-auth.js';
+import { startStack, type TestStack } from '../testing/stack.js';
+import { ConsoleDispatcher } from './dispatch.js';
+
+const ADMIN_PASSWORD = 'admin-password-for-dispatch';
+let stack: TestStack;
+let dispatcher: ConsoleDispatcher;
+
+beforeAll(async () => {
+  stack = await startStack({ services: ['data_node', 'auth_node', 'queue_node'], env: { ADMIN_PASSWORD } });
+  dispatcher = new ConsoleDispatcher({
+    client: stack.client,
+    resolver: createSessionResolver(stack.client, { ttlMs: 0 }),
+    supervisor: stack.supervisor,
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
+
+const op = (token: string | undefined, name: string, verb: 'start' | 'stop' | 'restart'): Promise<ConsoleResponse> =>
+  dispatcher.dispatch({ target: 'supervisor', method: 'POST', path: `/${name}/${verb}`, token });
+
+async function adminToken(): Promise<string> {
+  const res = await dispatcher.dispatch({
+    target: 'auth_node',
+    method: 'POST',
+    path: AuthPaths.loginAdmin,
+    body: { username: 'admin', password: ADMIN_PASSWORD },
+  });
+  expect(res.status).toBe(200);
+  return (res.body as LoginResponse).token;
+}
+
+describe('supervisor operations while the session check is down', () => {
+  it('an admin confirmed before auth_node stopped can start it again; an unknown token cannot', async () => {
+    const token = await adminToken();
+    expect((await op(token, 'auth_node', 'stop')).status).toBe(200);
+    expect(stack.supervisor.status().processes.find((p) => p.name === 'auth_node')!.state).toBe('stopped');
+
+    // nobody confirmed this token while auth_node was up: no grace
+    const stranger = await op('f'.repeat(64), 'auth_node', 'start');
+    expect(stranger.status).toBe(503);
+    expect(stack.supervisor.status().processes.find((p) => p.name === 'auth_node')!.state).toBe('stopped');
+
+    const res = await op(token, 'auth_node', 'start');
+    expect(res.status).toBe(200);
+    expect((res.body as ProcessStatus).state).toBe('running');
+  }, 60_000);
+
+  it('the grace ends with the session: after logout the token is refused even while auth_node is down', async () => {
+    const token = await adminToken();
+    expect((await op(token, 'queue_node', 'restart')).status).toBe(200); // confirmed by auth_node
+    const out = await dispatcher.dispatch({ target: 'auth_node', method: 'POST', path: AuthPaths.logout, token });
+    expect(out.status).toBe(200);
+    expect((await op(token, 'queue_node', 'restart')).status).toBe(401); // 401 forgets the confirmation
+
+    const admin = await adminToken();
+    expect((await op(admin, 'auth_node', 'stop')).status).toBe(200);
+    expect((await op(token, 'auth_node', 'start')).status).toBe(503);
+    expect((await op(admin, 'auth_node', 'start')).status).toBe(200);
+  }, 60_000);
+});
