@@ -9,7 +9,7 @@
  * Options: --students 10000 --courses 50 --picks 3 --concurrency 512 --transport http|unix --realtime
  *   --burst (all requests at once; see below)
  *   --warm (every student loads GET /student/stats first, filling student_node's session cache)
- *   --session-cache-ms N (student_node's SESSION_CACHE_MS; its default is 3000)
+ *   --session-cache-ms N (student_node's SESSION_CACHE_MS; its default is 30000)
  * By default every student's first request resolves its session through auth_node, in the rush.
  *
  * Two ways to load it, and they answer different questions:
@@ -67,7 +67,7 @@ const WITH_REALTIME = argv.includes('--realtime');
 const WARM = argv.includes('--warm');
 /** every request issued at once (an open burst) instead of a closed loop */
 const BURST = argv.includes('--burst');
-/** student_node's SESSION_CACHE_MS for this run (its default, 3000, when not given) */
+/** student_node's SESSION_CACHE_MS for this run (its default, 30000, when not given) */
 const SESSION_CACHE_MS = opt('session-cache-ms');
 if (TRANSPORT !== 'http' && TRANSPORT !== 'unix') throw new Error('--transport is http or unix');
 

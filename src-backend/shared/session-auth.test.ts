@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdentityPaths } from '../contracts/auth.js';
+import { IdentityPaths, type DataBulkSessionsResponse } from '../contracts/auth.js';
 import { mintSessions, seedUsers } from '../services/queue/testing/seed.js';
 import { startStack, type TestStack } from '../testing/stack.js';
 import { AppError } from './app-error.js';
@@ -30,6 +30,20 @@ const refused = (p: Promise<unknown>) =>
   expect(p).rejects.toSatisfy((e) => e instanceof AppError && e.statusCode === 401 && e.code === 'INVALID_SESSION');
 
 describe('createSessionResolver', () => {
+  it('never trusts a cached session past its own expiry, however long the cache', async () => {
+    const resolver = createSessionResolver(stack.client, { ttlMs: 60_000 });
+    // a session that dies in 2 s (absolute expiry), resolved while it lives
+    const res = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, {
+      userIds: [ids[1]!],
+      idleSeconds: 3600,
+      absoluteSeconds: 2,
+    });
+    const token = res.sessions[0]!.token;
+    expect((await resolver.resolve(token)).username).toBe('cache-b');
+    await new Promise((r) => setTimeout(r, 2300));
+    await refused(resolver.resolve(token)); // a 60 s cache alone would still vouch for it
+  });
+
   it('caches a resolved session until it is forgotten', async () => {
     const resolver = createSessionResolver(stack.client, { ttlMs: 60_000 });
     const [token] = await mintSessions(stack.client, [ids[0]!]);

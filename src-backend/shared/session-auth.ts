@@ -53,7 +53,10 @@ export function createSessionResolver(
       const res = await client.post<SessionResolveResponse>('auth_node', SESSION_RESOLVE_PATH, { token });
       if (startedAt === epoch) {
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-        cache.set(token, { user: res.user, until: Date.now() + ttlMs });
+        // never trusted past the session's own expiry
+        const expires = Date.parse(res.expiresAt);
+        const until = Math.min(Date.now() + ttlMs, Number.isNaN(expires) ? Infinity : expires);
+        cache.set(token, { user: res.user, until });
       }
       return res.user;
     } catch (err) {
@@ -113,10 +116,14 @@ export function sessionForgetRoute(resolver: SessionResolver, internalToken: str
   };
 }
 
+/** student_node's and teacher_node's default: a rush re-resolves each student at most this often. */
+export const DEFAULT_SESSION_CACHE_MS = 30_000;
+
 /**
- * SESSION_CACHE_MS (default 3000, at most 60000): how long student_node and teacher_node trust
- * a resolved session. Longer saves auth round trips in a rush; auth_node pushes logout and
- * disable at once, so this only bounds staleness when that push is lost.
+ * SESSION_CACHE_MS (default 30000, at most 60000): how long student_node and teacher_node trust
+ * a resolved session, never past its expiry. Longer saves auth round trips in a rush (with 3 s,
+ * an 8 s rush resolved every student two or three times); auth_node pushes logout, disable and
+ * the rest at once, so this only bounds staleness when that push is lost.
  */
 export function sessionCacheMsFromEnv(raw = process.env.SESSION_CACHE_MS): number | undefined {
   if (raw === undefined || raw === '') return undefined;

@@ -1,7 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { ServiceClient } from '../../shared/service-client.js';
-import { createSessionResolver, sessionForgetRoute, type SessionResolver } from '../../shared/session-auth.js';
+import {
+  createSessionResolver,
+  DEFAULT_SESSION_CACHE_MS,
+  sessionForgetRoute,
+  type SessionResolver,
+} from '../../shared/session-auth.js';
 import { QueueForwarder, type QueueForwarderOptions } from './queue-forwarder.js';
 import { selectionRoutes } from './routes/selection.js';
 import { studentCourseRoutes } from './routes/student-courses.js';
@@ -20,7 +25,8 @@ export interface StudentAppOptions {
 /** student_node: seed 000's student endpoints. Selections go through queue_node. */
 export async function buildStudentApp(opts: StudentAppOptions): Promise<App> {
   const app = createBaseApp({ service: 'student_node', logger: opts.logger });
-  const resolver = opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? 3000 });
+  const resolver =
+    opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? DEFAULT_SESSION_CACHE_MS });
   const forwarder = new QueueForwarder(opts.client, opts.forwarder);
   await app.register(sessionForgetRoute(resolver, opts.internalToken));
   await app.register(studentCourseRoutes, { client: opts.client, resolver });

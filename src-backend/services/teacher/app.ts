@@ -2,7 +2,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
 import type { ServiceClient } from '../../shared/service-client.js';
-import { createSessionResolver, sessionForgetRoute, type SessionResolver } from '../../shared/session-auth.js';
+import {
+  createSessionResolver,
+  DEFAULT_SESSION_CACHE_MS,
+  sessionForgetRoute,
+  type SessionResolver,
+} from '../../shared/session-auth.js';
 import { adminWindowRoutes } from './routes/admin-window.js';
 import { teacherCourseRoutes } from './routes/teacher-courses.js';
 
@@ -21,7 +26,8 @@ export interface TeacherAppOptions {
 /** teacher_node: teachers manage their own courses, admins any, plus the selection window. */
 export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
   const app = createBaseApp({ service: 'teacher_node', logger: opts.logger });
-  const resolver = opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? 3000 });
+  const resolver =
+    opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? DEFAULT_SESSION_CACHE_MS });
   await app.register(sessionForgetRoute(resolver, opts.internalToken));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
