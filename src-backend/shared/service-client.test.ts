@@ -51,6 +51,23 @@ describe('ServiceClient against a real service on a real socket', () => {
     await client.close();
   });
 
+  it('a socket that appears is used at once after refresh, not a second later', async () => {
+    // the socket "does not exist yet": a private dir where we move the real one in afterwards
+    const late = shortTempDir('csc-late-');
+    const client = new ServiceClient({ config: { ...config, socketDir: late } });
+    expect(client.transportFor('auth_node')).toBe('http'); // looked up: absent, remembered
+    fs.symlinkSync(socketPathFor('auth_node', dir), socketPathFor('auth_node', late));
+    expect(client.transportFor('auth_node')).toBe('http'); // still remembered as absent
+    client.refresh('auth_node');
+    expect(client.transportFor('auth_node')).toBe('unix');
+    expect(await client.request('GET', 'auth_node', '/internal/ping')).toMatchObject({
+      statusCode: 200,
+      transport: 'unix',
+    });
+    await client.close();
+    fs.rmSync(late, { recursive: true, force: true });
+  });
+
   it('internal-only routes refuse a call without the token', async () => {
     const client = new ServiceClient({ config: { ...config, internalToken: '' } });
     const err = await client.get('auth_node', '/internal/ping').catch((e: unknown) => e);

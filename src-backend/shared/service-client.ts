@@ -112,6 +112,16 @@ export class ServiceClient {
     }
   }
 
+  /**
+   * Forget what we knew of `service`'s socket: the supervisor calls this when a process says it
+   * is ready (its socket was just made), so calls do not stay on TCP for the rest of the second
+   * a lookup from before the start is remembered.
+   */
+  refresh(service: ServiceName): void {
+    this.socketSeen.delete(service);
+    this.socketDownUntil.delete(service);
+  }
+
   /** Which transport the next call to `service` would use. */
   transportFor(service: ServiceName): Transport {
     return this.route(service).transport;
@@ -123,7 +133,13 @@ export class ServiceClient {
     this.pools.clear();
   }
 
-  private async call<T>(method: HttpMethod, service: ServiceName, path: string, body: unknown, opts?: CallOptions): Promise<T> {
+  private async call<T>(
+    method: HttpMethod,
+    service: ServiceName,
+    path: string,
+    body: unknown,
+    opts?: CallOptions,
+  ): Promise<T> {
     const res = await this.request<T>(method, service, path, body, opts);
     if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
     const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
@@ -199,7 +215,9 @@ export class ServiceClient {
   private httpPool(service: ServiceName): Pool {
     const { config } = this.opts;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host;
-    const origin = config.urls[service] ?? `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.ports[service]}`;
+    const origin =
+      config.urls[service] ??
+      `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.ports[service]}`;
     return this.pool(`http:${service}`, origin);
   }
 
@@ -218,8 +236,17 @@ export class ServiceClient {
 
   private wrap(service: ServiceName, err: unknown, timeoutMs: number): ServiceCallError {
     if (err instanceof ServiceCallError) return err;
-    if (err instanceof TimeoutError || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-      return new ServiceCallError(service, 504, ErrorCode.SERVICE_TIMEOUT, `${service} did not answer within ${timeoutMs} ms`);
+    if (
+      err instanceof TimeoutError ||
+      err instanceof undiciErrors.HeadersTimeoutError ||
+      err instanceof undiciErrors.BodyTimeoutError
+    ) {
+      return new ServiceCallError(
+        service,
+        504,
+        ErrorCode.SERVICE_TIMEOUT,
+        `${service} did not answer within ${timeoutMs} ms`,
+      );
     }
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
     return new ServiceCallError(service, 503, ErrorCode.SERVICE_UNAVAILABLE, `${service} is unreachable (${code})`);

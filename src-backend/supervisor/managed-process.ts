@@ -189,6 +189,7 @@ export class ManagedProcess {
         ready = true;
         clearTimeout(readyTimer);
         this.port = msg.http.port;
+        this.opts.client.refresh(this.opts.name);
         void this.confirmHealthy(child);
       }
     });
