@@ -44,6 +44,7 @@ export class ManagedProcess {
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
   private settleWaiters: Array<(s: ProcessState) => void> = [];
+  private loadedWaiters: Array<() => void> = [];
   /** preloaded: forked and loading its code, but kept at the start gate until start() */
   private held = false;
   private openGate: (() => void) | null = null;
@@ -89,6 +90,14 @@ export class ManagedProcess {
     this.backoff.reset();
     this.held = true;
     this.launch();
+  }
+
+  /**
+   * Resolves once the current child has loaded its code (said 'loaded' or 'ready'), or the
+   * process settled without it: a start-up order hint, never a failure.
+   */
+  codeLoaded(): Promise<void> {
+    return new Promise((resolve) => this.loadedWaiters.push(resolve));
   }
 
   /** Start and resolve once it is running, or reject when it settles as errored/stopped. */
@@ -185,8 +194,10 @@ export class ManagedProcess {
       } else if (msg.type === 'loaded') {
         loaded = true;
         if (gateOpen) child.postMessage({ type: 'start' });
+        this.wakeLoaded();
       } else if (msg.type === 'ready' && !ready) {
         ready = true;
+        this.wakeLoaded();
         clearTimeout(readyTimer);
         this.port = msg.http.port;
         this.opts.client.refresh(this.opts.name);
@@ -262,11 +273,18 @@ export class ManagedProcess {
     this.restartTimer = setTimeout(() => this.launch(), delay);
   }
 
+  private wakeLoaded(): void {
+    const waiters = this.loadedWaiters;
+    this.loadedWaiters = [];
+    for (const w of waiters) w();
+  }
+
   private setState(state: ProcessState): void {
     const changed = state !== this.state;
     this.state = state;
     if (changed) this.statusEmitter.fire(this.status());
     if (state === 'running' || state === 'errored' || state === 'stopped') {
+      this.wakeLoaded();
       const waiters = this.settleWaiters;
       this.settleWaiters = [];
       for (const w of waiters) w(state);
