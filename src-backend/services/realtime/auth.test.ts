@@ -124,6 +124,20 @@ describe('logout and disable', () => {
     await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
   });
 
+  it('a session that was cached but no longer connected cannot come back after the revocation', async () => {
+    const [u] = await seedUsers(stack, [{ role: 'student' }]);
+    const s = await connect(url, '/', u!.token); // resolves the session: now in the handshake cache
+    s.disconnect(); // the user closed the tab: no socket left to find by room
+    await sleep(50);
+    await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
+    const res = await stack.client.post<{ disconnected: number }>('realtime', REALTIME_DISCONNECT_PATH, {
+      userId: u!.id,
+      reason: 'logout',
+    });
+    expect(res.disconnected).toBe(0);
+    await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
+  });
+
   it('the disconnect route takes the internal token or an admin session, nothing else', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const call = (headers: Record<string, string>) =>

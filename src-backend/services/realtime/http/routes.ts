@@ -139,6 +139,8 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     },
     async (request) => {
       const room = Rooms.user(request.body.userId);
+      // sessions resolved here but no longer connected (a closed tab) are in the cache too
+      d.resolver.forgetUser(request.body.userId);
       let disconnected = 0;
       for (const name of ALL_NAMESPACES) {
         const sockets = await d.io.of(name).in(room).fetchSockets();
