@@ -42,6 +42,11 @@ export class AdminGuard {
     return user;
   }
 
+  /** The session ended (signed out through this gateway): no grace for it. */
+  forget(token: string): void {
+    this.confirmed.delete(token);
+  }
+
   private remember(token: string, user: SessionUser): void {
     this.confirmed.delete(token); // re-insert: the map's order is oldest confirmation first
     if (this.confirmed.size >= MAX_REMEMBERED) this.confirmed.delete(this.confirmed.keys().next().value as string);

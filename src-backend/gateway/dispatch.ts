@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value';
+import { AuthPaths } from '../contracts/auth.js';
 import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { isServiceName, type ServiceName } from '../contracts/services.js';
@@ -48,6 +49,12 @@ export class ConsoleDispatcher {
         headers: clientAddress ? { 'x-forwarded-for': clientAddress } : undefined,
         timeoutMs: 30_000,
       });
+      // A console sign-out passes through here: its token must stop working here at once too,
+      // not when the session cache would have let it go.
+      if (req.target === 'auth_node' && req.path === AuthPaths.logout && req.token && res.statusCode < 300) {
+        this.deps.resolver.forget(req.token);
+        this.admins.forget(req.token);
+      }
       return { status: res.statusCode, body: res.body };
     } catch (err) {
       const { status, body } = toErrorBody(err);
