@@ -207,7 +207,12 @@ test('throttler: a pending seat event and the emitted/coalesced chart', async ({
   );
   // Three students pick the same two courses inside the window: their seat events fold into one per course.
   const later = campus.courses.filter((c) => c.code === 'MA210' || c.code === 'PH120');
-  for (const student of campus.students.slice(20, 23)) await selectCourses(backend, student, later);
+  for (const student of campus.students.slice(20, 23)) {
+    await selectCourses(backend, student, later);
+    // queue_node itself sends a course's seat count at most every 250 ms (the latest one), so
+    // students closer together than that reach the throttler as one change, not several
+    await page.waitForTimeout(400);
+  }
   const seatRows = page.getByTestId('pending-row').filter({ hasText: 'course:seats' });
   await expect(seatRows).toHaveCount(2, { timeout: 15_000 });
   // Folded: more than one seat change waits as one event per course.
