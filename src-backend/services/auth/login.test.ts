@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthPaths, type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
 import { SESSION_RESOLVE_PATH } from '../../contracts/session.js';
 import { ServiceCallError } from '../../shared/service-client.js';
-import { ADMIN_PASSWORD, startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
+import { ADMIN_PASSWORD, awayFromStepEdge, startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
 
 let h: AuthHarness;
 let admin: string;
@@ -68,6 +68,7 @@ describe('student and teacher sign-in with TOTP', () => {
 
   it('accepts the previous and next step (±1) but refuses codes further off', async () => {
     const t = await createMember('skew', 'teacher');
+    await awayFromStepEdge();
     expect((await login('skew', 'member-password-1', totpCode(t.totpSecret, 2))).body.error.code).toBe('INVALID_TOTP');
     expect((await login('skew', 'member-password-1', totpCode(t.totpSecret, -1))).status).toBe(200);
     expect((await login('skew', 'member-password-1', totpCode(t.totpSecret, 1))).status).toBe(200);

@@ -55,6 +55,16 @@ export async function startAuthHarness(env: Record<string, string> = {}): Promis
   };
 }
 
+/**
+ * Wait until the current 30 s TOTP step has at least `marginMs` left, so a code made for a step
+ * offset is judged against the same step the server sees (a boundary crossed between making and
+ * checking a code would shift the window by one).
+ */
+export async function awayFromStepEdge(marginMs = 5000): Promise<void> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
+}
+
 /** The code an authenticator would show `offsetSteps` × 30 s from now. */
 export function totpCode(secret: string, offsetSteps = 0): string {
   return new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
