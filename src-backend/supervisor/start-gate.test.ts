@@ -97,4 +97,18 @@ describe('the start gate', () => {
     expect(proc.status().state).toBe('stopped');
     expect(fs.readdirSync(stack.config.dataDir)).toEqual([]);
   });
+
+  it('a shutdown while data is still loading forks nothing more', async () => {
+    const host = new RecordingHost();
+    const stack = await prepareStack({ host });
+    stacks.push(stack);
+    const starting = stack.start().catch(() => 'stopped during start');
+    await waitFor(() => host.events.includes('fork data_node'), 15_000);
+    await stack.supervisor.stopAll();
+    expect(await starting).toBe('stopped during start');
+    await new Promise((r) => setTimeout(r, 500)); // room for a late fork to show itself
+    const forks = host.events.filter((e) => e.startsWith('fork ')).sort();
+    expect(forks).toEqual(['fork data_node', 'fork realtime']);
+    expect([...host.children.values()].every((c) => c.exited)).toBe(true);
+  });
 });

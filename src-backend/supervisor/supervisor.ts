@@ -43,6 +43,8 @@ export class Supervisor {
   private readonly forwarder: LogForwarder | null;
   private readonly disposables: Disposable[] = [];
   private healthTimer: NodeJS.Timeout | null = null;
+  /** set by stopAll: a start still running must not fork anything more */
+  private stopping = false;
   private seq = 0;
 
   private readonly statusEmitter = new Emitter<ProcessStatus>();
@@ -106,7 +108,9 @@ export class Supervisor {
     const rest = this.order.filter((n) => !first.includes(n));
     for (const n of first) this.get(n).preload();
     const data = this.procs.get('data_node');
+    this.stopping = false;
     void (data ? data.codeLoaded() : Promise.resolve()).then(() => {
+      if (this.stopping) return; // data settled because shutdown began: fork nothing more
       for (const n of rest) this.get(n).preload();
     });
     for (const stage of stages) {
@@ -125,6 +129,7 @@ export class Supervisor {
    * own before its turn must count as stopped, not crashed and restarted.
    */
   async stopAll(): Promise<void> {
+    this.stopping = true;
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.healthTimer = null;
     for (const proc of this.procs.values()) proc.release();
