@@ -1,22 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempDb } from './temp-db.js';
 import { migrate } from './migrate.js';
 import type { Migration } from './migration.js';
 
-let dir: string;
 let db: Database.Database;
+let dispose: () => void;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-mig-'));
-  db = new Database(path.join(dir, 'test.sqlite'));
+  ({ db, dispose } = openTempDb('csc-mig-', { foreignKeys: false }));
 });
-afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => dispose());
 
 const recorded = () => db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
 const tableExists = (name: string) =>

@@ -1,25 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempDb } from '../db/temp-db.js';
 import { migrate } from '../db/migrate.js';
 import { courseMigrations } from './courses.js';
 import { identityMigrations } from './identity.js';
 
-let dir: string;
 let db: Database.Database;
+let dispose: () => void;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-cm-'));
-  db = new Database(path.join(dir, 'test.sqlite'));
-  db.pragma('foreign_keys = ON');
+  ({ db, dispose } = openTempDb('csc-cm-'));
   migrate(db, [...identityMigrations, ...courseMigrations]);
 });
-afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => dispose());
 
 const user = (username: string, role = 'student') =>
   Number(

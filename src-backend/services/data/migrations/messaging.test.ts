@@ -1,28 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTempDb, tableNames } from '../db/temp-db.js';
 import { migrate } from '../db/migrate.js';
 import { messagingMigrations } from './messaging.js';
 
-let dir: string;
 let db: Database.Database;
+let dispose: () => void;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-msgm-'));
-  db = new Database(path.join(dir, 'test.sqlite'));
-  db.pragma('foreign_keys = ON');
+  ({ db, dispose } = openTempDb('csc-msgm-'));
 });
-afterEach(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => dispose());
 
-const tables = () =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter(
-    (n) => !n.startsWith('sqlite_'),
-  );
+const tables = () => tableNames(db);
 const plan = (sql: string) =>
   (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((p) => p.detail).join(' ');
 const notify = (recipient: number | null) =>
