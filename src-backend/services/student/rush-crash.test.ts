@@ -2,10 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'undici';
 import type { Actor } from '../../contracts/courses.js';
 import type { ServiceName } from '../../contracts/services.js';
-import { startStack, type TestStack } from '../../testing/stack.js';
+import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { openSelection, pendingTickets, seedUsers, ticketsOf } from '../queue/testing/seed.js';
-import { accepted, roundBooks, rushPool, select, setUpRound, type RushAnswer } from '../queue/testing/rush-round.js';
+import { pendingTickets, ticketsOf } from '../queue/testing/seed.js';
+import {
+  accepted,
+  roundBooks,
+  select,
+  setUpRound,
+  startRushStack,
+  type RushStack,
+  type RushAnswer,
+} from '../queue/testing/rush-round.js';
 
 /**
  * "A crash of any service loses no accepted request" (issue 3): each service on the selection
@@ -16,21 +24,13 @@ import { accepted, roundBooks, rushPool, select, setUpRound, type RushAnswer } f
 let stack: TestStack;
 let actor: Actor;
 let pool: Pool;
+let rush: RushStack;
 
 beforeAll(async () => {
-  stack = await startStack({
-    services: ['data_node', 'auth_node', 'student_node', 'queue_node'],
-    env: { ADMIN_PASSWORD: 'crash-test-pw', QUEUE_MAX_BATCH: '50', QUEUE_MAX_DECIDE: '25', QUEUE_ANSWER_MS: '300' },
-  });
-  const [admin] = await seedUsers(stack.client, [{ role: 'admin', username: 'crashadm', name: 'Admin' }]);
-  actor = { userId: admin!.id, role: 'admin' };
-  await openSelection(stack.client, actor);
-  pool = rushPool(stack);
+  rush = await startRushStack('crash', { QUEUE_ANSWER_MS: '300' });
+  ({ stack, actor, pool } = rush);
 }, 60_000);
-afterAll(async () => {
-  await pool?.close();
-  await stack?.stop();
-}, 30_000);
+afterAll(() => rush?.stop(), 30_000);
 
 /** More seats than the 100 of the plain rush, so that seats are still being given out when the kill lands. */
 const SEATS = 500;

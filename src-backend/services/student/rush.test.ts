@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'undici';
 import type { Actor } from '../../contracts/courses.js';
-import { startStack, type TestStack } from '../../testing/stack.js';
-import { finalStatus, openSelection, seedUsers } from '../queue/testing/seed.js';
-import { roundBooks, rushPool, select, setUpRound, type RushAnswer } from '../queue/testing/rush-round.js';
+import type { TestStack } from '../../testing/stack.js';
+import { finalStatus } from '../queue/testing/seed.js';
+import {
+  roundBooks,
+  select,
+  setUpRound,
+  startRushStack,
+  type RushStack,
+  type RushAnswer,
+} from '../queue/testing/rush-round.js';
 
 /**
  * The rush through the front door: 2,000 students with sessions hit POST /student/course/select
@@ -13,21 +20,13 @@ import { roundBooks, rushPool, select, setUpRound, type RushAnswer } from '../qu
 let stack: TestStack;
 let actor: Actor;
 let pool: Pool;
+let rush: RushStack;
 
 beforeAll(async () => {
-  stack = await startStack({
-    services: ['data_node', 'auth_node', 'student_node', 'queue_node'],
-    env: { ADMIN_PASSWORD: 'rush-test-pw', QUEUE_MAX_BATCH: '50', QUEUE_MAX_DECIDE: '25' },
-  });
-  const [admin] = await seedUsers(stack.client, [{ role: 'admin', username: 'rushadm', name: 'Admin' }]);
-  actor = { userId: admin!.id, role: 'admin' };
-  await openSelection(stack.client, actor);
-  pool = rushPool(stack);
+  rush = await startRushStack('rush');
+  ({ stack, actor, pool } = rush);
 }, 60_000);
-afterAll(async () => {
-  await pool?.close();
-  await stack?.stop();
-}, 30_000);
+afterAll(() => rush?.stop(), 30_000);
 
 /** The decision behind an answer: a 202 ticket is followed until it is decided. */
 async function decided(a: RushAnswer, studentId: number): Promise<string | undefined> {

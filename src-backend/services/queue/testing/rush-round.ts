@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { STUDENT_PATHS as P, type Actor, type Course } from '../../../contracts/courses.js';
-import type { TestStack } from '../../../testing/stack.js';
-import { createCourse, mintSessions, readBooks, seedUsers, type SeededUser } from './seed.js';
+import { startStack, type TestStack } from '../../../testing/stack.js';
+import { createCourse, mintSessions, openSelection, readBooks, seedUsers, type SeededUser } from './seed.js';
 
 /**
  * One round of the registration rush through the front door (student_node over HTTP), shared
@@ -22,6 +22,35 @@ export interface RushRound {
 }
 
 /** A connection pool wide enough that 2,000 requests really are in flight together. */
+export interface RushStack {
+  readonly stack: TestStack;
+  /** the admin that seeds courses and reads the books */
+  readonly actor: Actor;
+  readonly pool: Pool;
+  stop(): Promise<void>;
+}
+
+/** The selection path as real processes, small queue batches, the window open and a client pool. */
+export async function startRushStack(name: string, env: Record<string, string> = {}): Promise<RushStack> {
+  const stack = await startStack({
+    services: ['data_node', 'auth_node', 'student_node', 'queue_node'],
+    env: { ADMIN_PASSWORD: `${name}-test-pw`, QUEUE_MAX_BATCH: '50', QUEUE_MAX_DECIDE: '25', ...env },
+  });
+  const [admin] = await seedUsers(stack.client, [{ role: 'admin', username: `${name}adm`, name: 'Admin' }]);
+  const actor: Actor = { userId: admin!.id, role: 'admin' };
+  await openSelection(stack.client, actor);
+  const pool = rushPool(stack);
+  return {
+    stack,
+    actor,
+    pool,
+    async stop() {
+      await pool.close();
+      await stack.stop();
+    },
+  };
+}
+
 export function rushPool(stack: TestStack): Pool {
   return new Pool(stack.httpUrl('student_node'), { connections: 500 });
 }
