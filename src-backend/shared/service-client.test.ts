@@ -17,6 +17,8 @@ describe('ServiceClient against a real service on a real socket', () => {
   let app: App;
   let listening: Listening;
   let config: RuntimeConfig;
+  const inFlight = new Map<unknown, number>();
+  let maxInFlight = 0;
 
   beforeAll(async () => {
     dir = shortTempDir('csc-c-');
@@ -29,6 +31,26 @@ describe('ServiceClient against a real service on a real socket', () => {
       return { late: true };
     });
     app.post('/echo', async (req) => ({ got: req.body }));
+    // answers out of order on purpose: a later request on the same connection finishes first
+    app.get('/item/:i', async (req) => {
+      const i = Number((req.params as { i: string }).i);
+      const sock = req.raw.socket;
+      const now = (inFlight.get(sock) ?? 0) + 1;
+      inFlight.set(sock, now);
+      maxInFlight = Math.max(maxInFlight, now);
+      await new Promise((r) => setTimeout(r, (7 - (i % 8)) * 2));
+      inFlight.set(sock, (inFlight.get(sock) ?? 1) - 1);
+      return { i };
+    });
+    app.post('/write/:i', async (req) => {
+      const sock = req.raw.socket;
+      const now = (inFlight.get(sock) ?? 0) + 1;
+      inFlight.set(sock, now);
+      maxInFlight = Math.max(maxInFlight, now);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight.set(sock, (inFlight.get(sock) ?? 1) - 1);
+      return { i: Number((req.params as { i: string }).i) };
+    });
     listening = await listenDual(app, {
       service: 'auth_node',
       host: '127.0.0.1',
@@ -133,6 +155,37 @@ describe('ServiceClient against a real service on a real socket', () => {
       app.server.off('connection', countTcp);
       await Promise.all([client.close(), viaUrl.close()]);
     }
+  });
+
+  it('pipelines GETs on few connections and gives each caller its own answer', async () => {
+    let connections = 0;
+    const count = () => connections++;
+    listening.socketServer!.on('connection', count);
+    const client = new ServiceClient({ config, connections: 2, pipelining: 4 });
+    maxInFlight = 0;
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => client.get<{ i: number }>('auth_node', `/item/${i}`)),
+      );
+      expect(answers.map((a) => a.i)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+      expect(connections).toBeLessThanOrEqual(2);
+      expect(maxInFlight).toBeGreaterThan(1); // several GETs were on one connection at once
+      expect(maxInFlight).toBeLessThanOrEqual(4);
+    } finally {
+      listening.socketServer!.off('connection', count);
+      await client.close();
+    }
+  });
+
+  it('never pipelines a write: one POST at a time on a connection', async () => {
+    maxInFlight = 0;
+    const client = new ServiceClient({ config, connections: 1, pipelining: 8 });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.post<{ i: number }>('auth_node', `/write/${i}`)),
+    );
+    await client.close();
+    expect(answers.map((a) => a.i).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(maxInFlight).toBe(1);
   });
 
   it('falls back to TCP when the socket file refuses connections', async () => {
