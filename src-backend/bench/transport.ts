@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
 import { SERVICE_NAMES } from '../contracts/services.js';
 import { loadConfig } from '../shared/config.js';
 import { ServiceClient } from '../shared/service-client.js';
@@ -95,22 +94,23 @@ async function main(): Promise<void> {
   const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, services: ['data_node'], forwardToRealtime: false });
   await sup.startAll();
 
-  const viaSocket = new ServiceClient({ config, connections: CONCURRENCY });
-  const viaTcp = new ServiceClient({ config: { ...config, useSockets: false }, connections: CONCURRENCY });
+  // The services' own client settings (connections, pipelining): what a real inter-service call gets.
+  const viaSocket = new ServiceClient({ config });
+  const viaTcp = new ServiceClient({ config: { ...config, useSockets: false } });
   const call = (c: ServiceClient) => () => c.get('data_node', '/health');
 
   const unix = await measure('ServiceClient over Unix', call(viaSocket));
   const tcp = await measure('ServiceClient over TCP', call(viaTcp));
 
-  const rawSock = path.join(env.SOCKET_DIR!, 'raw.sock');
-  const stopRaw = await startRawServer(rawSock);
-  const rawPool = new Pool('http://localhost', { socketPath: rawSock, connections: CONCURRENCY });
-  const raw = await measure('raw node:http over Unix', async () => {
-    const r = await rawPool.request({ method: 'GET', path: '/health' });
-    return r.body.json();
-  });
+  // The ceiling: the same client against a bare node:http server on a socket of its own.
+  const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-br-'));
+  fs.chmodSync(rawDir, 0o700);
+  const stopRaw = await startRawServer(path.join(rawDir, 'data_node.sock'));
+  const viaRaw = new ServiceClient({ config: { ...config, socketDir: rawDir } });
+  const raw = await measure('raw node:http over Unix', call(viaRaw));
   stopRaw();
-  await Promise.all([viaSocket.close(), viaTcp.close(), rawPool.close()]);
+  await Promise.all([viaSocket.close(), viaTcp.close(), viaRaw.close()]);
+  fs.rmSync(rawDir, { recursive: true, force: true });
   await sup.stopAll();
   fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
   fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });

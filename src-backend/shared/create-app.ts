@@ -51,13 +51,11 @@ export function createBaseApp(opts: BaseAppOptions): App {
   app.setSerializerCompiler(compileSerializer);
 
   app.decorate('draining', false);
-  app.addHook('onRequest', async (request, reply) => {
-    if (app.draining) {
-      void reply.header('connection', 'close');
-      return reply
-        .code(503)
-        .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
-    }
+  // A callback hook, not an async one: it runs on every request, and a promise per request shows.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!app.draining) return done();
+    void reply.header('connection', 'close');
+    void reply.code(503).send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
   });
   registerErrorHandling(app);
 
