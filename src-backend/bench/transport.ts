@@ -4,7 +4,6 @@
  * the same kind of socket as the ceiling; and the cold start of all six processes.
  * Figures, not assertions: the machine is noisy, so compare the ratios measured in this one run.
  */
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +15,7 @@ import { ServiceClient } from '../shared/service-client.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { freePorts } from '../testing/ports.js';
+import { startRawServer } from './raw-server.js';
 import { closedLoop, machineInfo, round, summarize, writeResult } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,20 +46,6 @@ async function makeEnv(): Promise<Record<string, string>> {
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     LOG_LEVEL: 'warn',
   };
-}
-
-/** A bare node:http server in its own process answering the same JSON: the ceiling. */
-function startRawServer(socketPath: string): Promise<() => void> {
-  const code = `
-    const http = require('node:http');
-    const body = JSON.stringify({ status: 'healthy', service: 'raw', pid: process.pid, uptime: 1, transport: 'unix' });
-    http.createServer({ keepAliveTimeout: 65000 }, (req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    }).listen(${JSON.stringify(socketPath)}, () => process.send('ready'));`;
-  const child = fork('-e', [code], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  // fork('-e') runs the script through node's -e flag
-  return new Promise((resolve) => child.once('message', () => resolve(() => child.kill())));
 }
 
 async function measure(label: string, fn: () => Promise<unknown>) {
@@ -105,7 +91,13 @@ async function main(): Promise<void> {
   // The ceiling: the same client against a bare node:http server on a socket of its own.
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-br-'));
   fs.chmodSync(rawDir, 0o700);
-  const stopRaw = await startRawServer(path.join(rawDir, 'data_node.sock'));
+  const stopRaw = await startRawServer(path.join(rawDir, 'data_node.sock'), {
+    status: 'healthy',
+    service: 'raw',
+    pid: process.pid,
+    uptime: 1,
+    transport: 'unix',
+  });
   const viaRaw = new ServiceClient({ config: { ...config, socketDir: rawDir } });
   const raw = await measure('raw node:http over Unix', call(viaRaw));
   stopRaw();

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Pool, errors as undiciErrors } from 'undici';
 import { ErrorCode } from '../contracts/errors.js';
 import { INTERNAL_TOKEN_HEADER, type ServiceName } from '../contracts/services.js';
 import type { Transport } from '../contracts/health.js';
 import { socketPathFor, type RuntimeConfig } from './config.js';
+import { DispatchTimeoutError, dispatchJson } from './http-dispatch.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -159,12 +160,7 @@ export class ServiceClient {
     );
   }
 
-  /**
-   * One request through undici's dispatch API. The body is gathered straight into Buffers: no
-   * Readable stream and no AbortController per call, which cost more than the call itself on a
-   * hot inter-service path (see bench:transport).
-   */
-  private send<T>(
+  private async send<T>(
     pool: Pool,
     transport: Transport,
     method: HttpMethod,
@@ -173,56 +169,8 @@ export class ServiceClient {
     payload: string | undefined,
     timeoutMs: number,
   ): Promise<RawResponse<T>> {
-    return new Promise<RawResponse<T>>((resolve, reject) => {
-      let statusCode = 0;
-      let chunks: Buffer[] = [];
-      let controller: Dispatcher.DispatchController | null = null;
-      let settled = false;
-      const settle = (err: Error | null, res?: RawResponse<T>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve(res!);
-      };
-      // undici's own timers are coarse (about a second), so the deadline is ours.
-      const timer = setTimeout(() => {
-        const err = new TimeoutError();
-        controller?.abort(err);
-        settle(err);
-      }, timeoutMs);
-      pool.dispatch(
-        {
-          method,
-          path,
-          headers,
-          body: payload,
-          // A GET lets the next GET follow it on the connection before its answer is back (HTTP
-          // pipelining). undici never pipelines a write (not idempotent): it may have been applied.
-          blocking: method !== 'GET',
-        },
-        {
-          onRequestStart(c) {
-            controller = c;
-            if (settled) c.abort(new TimeoutError());
-          },
-          onResponseStart(_c, status) {
-            statusCode = status;
-            chunks = [];
-          },
-          onResponseData(_c, chunk) {
-            chunks.push(chunk);
-          },
-          onResponseEnd() {
-            const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-            settle(null, { statusCode, body: parseBody(text) as T, transport });
-          },
-          onResponseError(_c, err) {
-            settle(err);
-          },
-        },
-      );
-    });
+    const res = await dispatchJson<T>(pool, { method, path, headers, body: payload }, timeoutMs);
+    return { statusCode: res.statusCode, body: res.body, transport };
   }
 
   private route(service: ServiceName): { pool: Pool; transport: Transport } {
@@ -280,7 +228,7 @@ export class ServiceClient {
   private wrap(service: ServiceName, err: unknown, timeoutMs: number): ServiceCallError {
     if (err instanceof ServiceCallError) return err;
     if (
-      err instanceof TimeoutError ||
+      err instanceof DispatchTimeoutError ||
       err instanceof undiciErrors.HeadersTimeoutError ||
       err instanceof undiciErrors.BodyTimeoutError
     ) {
@@ -296,18 +244,6 @@ export class ServiceClient {
   }
 }
 
-function parseBody(text: string): unknown {
-  if (text.length === 0) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
 
 /**
  * Whether to try the call again over TCP. A missing or refusing socket means the request never
