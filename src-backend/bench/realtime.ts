@@ -163,6 +163,30 @@ async function clientMain(): Promise<void> {
   });
 }
 
+/**
+ * The ceiling: a bare Socket.IO server in its own process, with no auth, no store and no
+ * persistence, that emits to every connection when the parent says so. The same clients and
+ * the same measurement as the real broadcast show what Socket.IO itself costs on this machine.
+ */
+async function bareServerMain(): Promise<void> {
+  const { createServer } = await import('node:http');
+  const { Server } = await import('socket.io');
+  const server = createServer();
+  const io = new Server(server, { serveClient: false, transports: ['websocket'] });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send!({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
+  });
+  process.on('message', (m: { type: 'emit'; metadata: Meta } | { type: 'close' }) => {
+    if (m.type === 'emit') {
+      io.emit('notification:new', { id: 0, type: 'bench', title: 'ceiling', message: 'x', metadata: m.metadata });
+    } else {
+      void io.close();
+      process.disconnect();
+    }
+  });
+}
+
 /** The parent's handle on its client processes. */
 class ClientFleet {
   readonly roundCounts = new Map<number, number>();
@@ -215,6 +239,27 @@ class ClientFleet {
   }
 }
 
+type BroadcastRounds = (f: ClientFleet, emit: (metadata: Meta, r: number) => Promise<unknown>) => Promise<number>;
+
+async function bareCeiling(tokens: string[], broadcastRounds: BroadcastRounds) {
+  const server = fork(fileURLToPath(import.meta.url), ['--bare-io'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const fleet = ClientFleet.start(CLIENT_PROCS);
+  try {
+    const port = await new Promise<number>((resolve) =>
+      server.once('message', (m: { port: number }) => resolve(m.port)),
+    );
+    await fleet.connect(`http://127.0.0.1:${port}`, tokens);
+    await sleep(1000);
+    const incompleteRounds = await broadcastRounds(fleet, async (metadata) => {
+      server.send({ type: 'emit', metadata });
+    });
+    return { rounds: ROUNDS, incompleteRounds, latencyMs: summarize(await fleet.latencies('broadcast')) };
+  } finally {
+    fleet.close();
+    if (server.connected) server.send({ type: 'close' });
+  }
+}
+
 async function main(): Promise<void> {
   const env = await makeEnv();
   const config = loadConfig(env);
@@ -245,17 +290,23 @@ async function main(): Promise<void> {
     // ---- broadcast: every client must get each round
     const benchCpu = () => cpuSeconds('self') + fleet.pids().reduce((a, p) => a + cpuSeconds(p), 0);
     console.log(`broadcast: ${ROUNDS} rounds to ${M} clients…`);
-    let incomplete = 0;
+    /** `rounds` broadcasts through `emit`, each waited for until every client has it */
+    const broadcastRounds = async (f: ClientFleet, emit: (metadata: Meta, r: number) => Promise<unknown>) => {
+      let missed = 0;
+      for (let r = 0; r < ROUNDS; r++) {
+        await emit({ phase: 'broadcast', round: r, sentAt: wallNow() }, r);
+        const deadline = performance.now() + 10_000;
+        while ((f.roundCounts.get(r) ?? 0) < M && performance.now() < deadline) await sleep(5);
+        if ((f.roundCounts.get(r) ?? 0) < M) missed += 1;
+        await sleep(100);
+      }
+      return missed;
+    };
     const bt0 = performance.now();
     const bcpu0 = { server: cpuSeconds(pid), bench: benchCpu() };
-    for (let r = 0; r < ROUNDS; r++) {
-      const metadata: Meta = { phase: 'broadcast', round: r, sentAt: wallNow() };
-      await client.post('realtime', '/api/broadcast', { groupId: 'bench', type: 'bench', title: `round ${r}`, message: 'x', metadata });
-      const deadline = performance.now() + 10_000;
-      while ((fleet.roundCounts.get(r) ?? 0) < M && performance.now() < deadline) await sleep(5);
-      if ((fleet.roundCounts.get(r) ?? 0) < M) incomplete += 1;
-      await sleep(100);
-    }
+    const incomplete = await broadcastRounds(fleet, (metadata, r) =>
+      client.post('realtime', '/api/broadcast', { groupId: 'bench', type: 'bench', title: `round ${r}`, message: 'x', metadata }),
+    );
     const bwall = (performance.now() - bt0) / 1000;
     const broadcastCpu = { realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2), benchClients: round((benchCpu() - bcpu0.bench) / bwall, 2) };
     const broadcast = summarize(await fleet.latencies('broadcast'));
@@ -315,6 +366,13 @@ async function main(): Promise<void> {
     );
 
     const rssEnd = rssBytes(pid);
+
+    // ---- the ceiling: the same broadcast measurement against a bare Socket.IO server
+    fleet.close();
+    const ceiling = await bareCeiling(users.map((u) => u.token), broadcastRounds);
+    console.log(
+      `ceiling: a bare Socket.IO server (no auth, store or persistence) broadcasting to the same ${M} clients: p50 ${ceiling.latencyMs.p50} ms, p99 ${ceiling.latencyMs.p99} ms (${ceiling.incompleteRounds} incomplete rounds)`,
+    );
     const result = {
       machine: machineInfo(),
       connections: M,
@@ -326,6 +384,7 @@ async function main(): Promise<void> {
         api: { ...viaApi, path: 'POST /api/notify per notification → batched data_node insert → emit to user room' },
         publisher: { ...viaPublisher, path: 'createRealtimePublisher (10 ms batches) → POST /internal/emit → emit to user room' },
       },
+      bareSocketIoBroadcastCeiling: ceiling,
       clientProcesses: CLIENT_PROCS,
       notes: 'clients and server share this machine; presence events off for bench clients (auth.presence=false)',
     };
@@ -340,4 +399,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--client')) await clientMain();
+else if (process.argv.includes('--bare-io')) await bareServerMain();
 else await main();
