@@ -27,6 +27,41 @@ export const SessionResolveResponse = Type.Object({ user: SessionUser, expiresAt
 export type SessionResolveResponse = Static<typeof SessionResolveResponse>;
 
 /**
+ * The same resolve for many tokens in one call: student_node and teacher_node collect their
+ * cache misses for a millisecond or two, so a registration rush of first requests costs one
+ * hop per batch instead of one per student. POST {tokens} → 200 {results}: one per token, in
+ * order, each either what the single route answers with 200 ({user, expiresAt}) or the error
+ * it would throw for that token ({error: {status, code, message}}: 401 INVALID_SESSION, 403
+ * PASSWORD_CHANGE_REQUIRED / MFA_SETUP_REQUIRED). A failure of the whole call (400 for a bad
+ * body, 5xx) is an ordinary error answer.
+ */
+export const SESSION_RESOLVE_BATCH_PATH = '/internal/sessions/resolve-batch';
+export const SESSION_RESOLVE_BATCH_MAX = 1000;
+export const SessionResolveBatchRequest = Type.Object(
+  {
+    tokens: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+      minItems: 1,
+      maxItems: SESSION_RESOLVE_BATCH_MAX,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SessionResolveBatchRequest = Static<typeof SessionResolveBatchRequest>;
+/** Why one token of a batch did not resolve: the status and body the single route would answer. */
+export const SessionResolveRefusal = Type.Object({
+  error: Type.Object({
+    status: Type.Integer({ minimum: 400, maximum: 499 }),
+    code: Type.String(),
+    message: Type.String(),
+  }),
+});
+export type SessionResolveRefusal = Static<typeof SessionResolveRefusal>;
+export const SessionResolveBatchResponse = Type.Object({
+  results: Type.Array(Type.Union([SessionResolveResponse, SessionResolveRefusal])),
+});
+export type SessionResolveBatchResponse = Static<typeof SessionResolveBatchResponse>;
+
+/**
  * auth_node tells student_node and teacher_node to drop cached sessions on logout, disable,
  * delete, password change and 2FA reset, so a dead token is refused at once, not after the
  * cache's few seconds. POST {token} or {userId} → 200 {forgotten}.

@@ -2,10 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import { errorResponses } from '../contracts/errors.js';
 import {
   SESSION_FORGET_PATH,
-  SESSION_RESOLVE_PATH,
+  SESSION_RESOLVE_BATCH_MAX,
+  SESSION_RESOLVE_BATCH_PATH,
   SessionForgetRequest,
   SessionForgetResponse,
   type Role,
+  type SessionResolveBatchResponse,
   type SessionResolveResponse,
   type SessionUser,
 } from '../contracts/session.js';
@@ -30,41 +32,122 @@ export interface SessionResolver {
   forgetUser(userId: number): number;
 }
 
+export interface SessionResolverOptions {
+  /** how long a resolved session is trusted (never past its own expiry) */
+  readonly ttlMs?: number;
+  /** cached sessions at most; the oldest goes first */
+  readonly max?: number;
+  /** collect cache misses this long before asking auth_node for all of them in one call */
+  readonly batchMs?: number;
+  /** tokens per call at most (auth_node takes SESSION_RESOLVE_BATCH_MAX) */
+  readonly maxBatch?: number;
+  /**
+   * calls to auth_node at once; while they are all out, new misses wait and go in the next
+   * batch, so batches grow with the load instead of staying a few tokens each
+   */
+  readonly maxInFlight?: number;
+}
+
+/** One caller's cache miss, waiting for its batch. */
+interface Lookup {
+  readonly token: string;
+  /** the forget epoch when the lookup started: only a lookup no forget overtook is cached */
+  readonly epoch: number;
+  readonly resolve: (user: SessionUser) => void;
+  readonly reject: (err: Error) => void;
+}
+
+const invalidSession = () => unauthorized('session expired or invalid', 'INVALID_SESSION');
+
 /**
  * Resolves bearer tokens through auth_node, with a short cache so that a registration rush
  * does not turn every request into two extra hops. auth_node calls SESSION_FORGET_PATH when a
  * session dies, so revocation is immediate; ttlMs only bounds staleness if that call is lost.
+ *
+ * Cache misses are collected for batchMs (or until maxBatch) and sent as one resolve-batch
+ * call, at most maxInFlight at once: the first requests of 10,000 students cost a few dozen
+ * calls, not 10,000. Each token is looked up once however many callers wait for it; each
+ * caller gets its own token's answer (401 INVALID_SESSION, 403 set-up blocks), and a call that
+ * fails as a whole fails every caller in it.
  */
-export function createSessionResolver(
-  client: ServiceClient,
-  opts: { ttlMs?: number; max?: number } = {},
-): SessionResolver {
+export function createSessionResolver(client: ServiceClient, opts: SessionResolverOptions = {}): SessionResolver {
   const ttlMs = opts.ttlMs ?? 3000;
   const max = opts.max ?? 50_000;
+  const batchMs = opts.batchMs ?? 1;
+  const maxBatch = Math.min(opts.maxBatch ?? SESSION_RESOLVE_BATCH_MAX, SESSION_RESOLVE_BATCH_MAX);
+  const maxInFlight = opts.maxInFlight ?? 4;
   const cache = new Map<string, { user: SessionUser; until: number }>();
   const inflight = new Map<string, Promise<SessionUser>>();
   // Bumped by every forget: a lookup that was already in flight may carry a session that died
   // meanwhile, so its answer serves only the callers that were waiting and is not cached.
   let epoch = 0;
+  let buffer: Lookup[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let calls = 0;
 
-  const fetchUser = async (token: string): Promise<SessionUser> => {
-    const startedAt = epoch;
-    try {
-      const res = await client.post<SessionResolveResponse>('auth_node', SESSION_RESOLVE_PATH, { token });
-      if (startedAt === epoch) {
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-        // never trusted past the session's own expiry
-        const expires = Date.parse(res.expiresAt);
-        const until = Math.min(Date.now() + ttlMs, Number.isNaN(expires) ? Infinity : expires);
-        cache.set(token, { user: res.user, until });
+  const remember = (token: string, res: SessionResolveResponse) => {
+    if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+    // never trusted past the session's own expiry
+    const expires = Date.parse(res.expiresAt);
+    const until = Math.min(Date.now() + ttlMs, Number.isNaN(expires) ? Infinity : expires);
+    cache.set(token, { user: res.user, until });
+  };
+
+  const send = async (batch: Lookup[]): Promise<void> => {
+    // A token forgotten while queued may be queued twice; it is asked once.
+    const tokens: string[] = [];
+    const slot = new Map<string, number>();
+    for (const l of batch) {
+      if (!slot.has(l.token)) {
+        slot.set(l.token, tokens.length);
+        tokens.push(l.token);
       }
-      return res.user;
+    }
+    let results: SessionResolveBatchResponse['results'];
+    try {
+      results = (await client.post<SessionResolveBatchResponse>('auth_node', SESSION_RESOLVE_BATCH_PATH, { tokens }))
+        .results;
+      if (results.length !== tokens.length)
+        throw new Error(`auth_node answered ${results.length} session lookups for ${tokens.length} tokens`);
     } catch (err) {
-      if (err instanceof ServiceCallError && err.statusCode === 401)
-        throw unauthorized('session expired or invalid', 'INVALID_SESSION');
-      throw err;
+      const e = err instanceof ServiceCallError && err.statusCode === 401 ? invalidSession() : (err as Error);
+      for (const l of batch) l.reject(e);
+      return;
+    }
+    for (const l of batch) {
+      const r = results[slot.get(l.token)!]!;
+      if ('user' in r) {
+        if (l.epoch === epoch) remember(l.token, r);
+        l.resolve(r.user);
+      } else {
+        const { status, code, message } = r.error;
+        // exactly what a failed single resolve gave this caller
+        l.reject(status === 401 ? invalidSession() : new ServiceCallError('auth_node', status, code, message));
+      }
     }
   };
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    while (buffer.length > 0 && calls < maxInFlight) {
+      const batch = buffer.length <= maxBatch ? buffer : buffer.slice(0, maxBatch);
+      buffer = buffer.length <= maxBatch ? [] : buffer.slice(maxBatch);
+      calls++;
+      void send(batch).finally(() => {
+        calls--;
+        flush(); // what queued up meanwhile goes at once
+      });
+    }
+  };
+
+  const lookup = (token: string) =>
+    new Promise<SessionUser>((resolve, reject) => {
+      buffer.push({ token, epoch, resolve, reject });
+      if (buffer.length >= maxBatch) flush();
+      else timer ??= setTimeout(flush, batchMs);
+    });
+
   const invalidate = () => {
     epoch++;
     inflight.clear(); // later callers start a fresh lookup instead of joining a stale one
@@ -76,7 +159,7 @@ export function createSessionResolver(
       if (hit && hit.until > Date.now()) return hit.user;
       let p = inflight.get(token);
       if (!p) {
-        const fresh = fetchUser(token).finally(() => {
+        const fresh = lookup(token).finally(() => {
           if (inflight.get(token) === fresh) inflight.delete(token);
         });
         inflight.set(token, fresh);

@@ -100,6 +100,19 @@ export class IdentityStore {
     return this.resolver.load(token);
   }
 
+  /**
+   * Many tokens in one data_node call (the resolve-batch route): one answer per token, in
+   * order, null where resolveSession would say null. At most SESSION_RESOLVE_BATCH_MAX tokens.
+   */
+  async resolveSessions(tokens: readonly string[]): Promise<(DataResolveSessionResponse | null)[]> {
+    const res = await this.client.post<DataResolveBatchResponse>('data_node', IdentityPaths.sessionsResolveBatch, {
+      tokens,
+    });
+    if (res.results.length !== tokens.length)
+      throw new Error(`data_node answered ${res.results.length} session lookups for ${tokens.length} tokens`);
+    return res.results;
+  }
+
   async revokeToken(token: string): Promise<number> {
     return (await this.client.post<{ revoked: number }>('data_node', IdentityPaths.sessionsRevoke, { token })).revoked;
   }

@@ -1,15 +1,42 @@
 import { errorResponses } from '../../../contracts/errors.js';
-import { SESSION_RESOLVE_PATH, SessionResolveRequest, SessionResolveResponse } from '../../../contracts/session.js';
-import { AuthErrorCode } from '../../../contracts/auth.js';
-import { unauthorized } from '../../../shared/app-error.js';
+import {
+  SESSION_RESOLVE_BATCH_PATH,
+  SESSION_RESOLVE_PATH,
+  SessionResolveBatchRequest,
+  SessionResolveBatchResponse,
+  SessionResolveRequest,
+  SessionResolveResponse,
+  type SessionResolveRefusal,
+} from '../../../contracts/session.js';
+import { AuthErrorCode, type DataResolveSessionResponse } from '../../../contracts/auth.js';
+import { AppError, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { requireInternal } from '../../../shared/internal-auth.js';
 import type { AuthDeps } from '../deps.js';
 import { setupBlock } from '../session-guard.js';
 
 /**
+ * What the resolve routes answer for one data_node lookup: the session's user, or the error
+ * the caller must see (unknown/expired/disabled → 401, unfinished set-up → 403).
+ */
+function judge(found: DataResolveSessionResponse | null, requireAdmin2fa: boolean): SessionResolveResponse | Error {
+  if (!found) return unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
+  const block = setupBlock(found.user, requireAdmin2fa);
+  if (block) return block;
+  const { id, username, name, role, group } = found.user;
+  return { user: { id, username, name, role, group }, expiresAt: found.expiresAt };
+}
+
+function refusal(err: Error): SessionResolveRefusal {
+  // judge only makes AppErrors; anything else is a bug and fails the whole batch with a 500
+  if (!(err instanceof AppError) || err.statusCode < 400 || err.statusCode > 499) throw err;
+  return { error: { status: err.statusCode, code: err.code, message: err.message } };
+}
+
+/**
  * The hot path every other service uses to turn a bearer token into a user. One hop to
- * data_node (a SHA-256 and an indexed lookup); callers cache the answer for a few seconds.
+ * data_node (a SHA-256 and an indexed lookup); callers cache the answer for a few seconds,
+ * and send their misses in batches to the resolve-batch route.
  */
 export async function internalRoutes(app: App, deps: AuthDeps): Promise<void> {
   app.post(
@@ -19,12 +46,26 @@ export async function internalRoutes(app: App, deps: AuthDeps): Promise<void> {
       schema: { body: SessionResolveRequest, response: { 200: SessionResolveResponse, ...errorResponses } },
     },
     async (request) => {
-      const found = await deps.store.resolveSession(request.body.token);
-      if (!found) throw unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
-      const block = setupBlock(found.user, deps.settings.requireAdmin2fa);
-      if (block) throw block;
-      const { id, username, name, role, group } = found.user;
-      return { user: { id, username, name, role, group }, expiresAt: found.expiresAt };
+      const answer = judge(await deps.store.resolveSession(request.body.token), deps.settings.requireAdmin2fa);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  );
+
+  app.post(
+    SESSION_RESOLVE_BATCH_PATH,
+    {
+      preHandler: requireInternal(deps.internalToken),
+      schema: { body: SessionResolveBatchRequest, response: { 200: SessionResolveBatchResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const found = await deps.store.resolveSessions(request.body.tokens);
+      return {
+        results: found.map((f) => {
+          const answer = judge(f, deps.settings.requireAdmin2fa);
+          return answer instanceof Error ? refusal(answer) : answer;
+        }),
+      };
     },
   );
 }
