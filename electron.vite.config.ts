@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { build, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { SERVICE_NAMES } from './src-backend/contracts/services.js';
 
 /**
  * One build for all processes. The main bundle also emits the service entry files, the
@@ -23,6 +26,12 @@ const backendEntries: Record<string, string> = {
   'bench-import': 'src-backend/bench/import.ts',
 };
 
+/** The six service processes: the supervisor forks out/main/<name>.js for each. */
+const SERVICES: readonly string[] = SERVICE_NAMES;
+/** Where the ES-module build of a service lands before it is re-bundled as <name>.cjs (then removed). */
+const SERVICE_ESM_DIR = 'service-esm';
+const SERVICE_ENTRY = 'csc-service-entry:';
+
 /** A missing entry fails the build: skipping it would ship a supervisor that cannot start a service. */
 function mainInputs(): Record<string, string> {
   const inputs: Record<string, string> = { index: resolve('src-main/index.ts') };
@@ -30,9 +39,68 @@ function mainInputs(): Record<string, string> {
     if (!existsSync(file)) {
       throw new Error(`electron.vite.config.ts: entry "${name}" is missing: ${file} does not exist`);
     }
-    inputs[name] = resolve(file);
+    if (SERVICES.includes(name)) {
+      inputs[`${SERVICE_ESM_DIR}/${name}`] = resolve(file);
+      inputs[name] = `${SERVICE_ENTRY}${name}`;
+    } else {
+      inputs[name] = resolve(file);
+    }
   }
   return inputs;
+}
+
+/**
+ * Services start from a V8 code cache (src-backend/shared/code-cache.ts), which Node 20 offers
+ * for scripts only, not ES modules. So the services' ES-module build (service-esm/<name>.js and
+ * their chunks) is re-bundled, the same code, as CommonJS: out/main/<name>.cjs with shared
+ * chunks/*.cjs. out/main/<name>.js, the file the supervisor forks under Node and Electron,
+ * becomes a small entry that runs <name>.cjs with the cache.
+ */
+function serviceBundles(): Plugin {
+  return {
+    name: 'csc-service-bundles',
+    resolveId: (id) => (id.startsWith(SERVICE_ENTRY) ? `\0${id}` : null),
+    load(id) {
+      if (!id.startsWith(`\0${SERVICE_ENTRY}`)) return null;
+      const name = id.slice(SERVICE_ENTRY.length + 1);
+      return [
+        `import { startServiceBundle } from ${JSON.stringify(resolve('src-backend/shared/code-cache.ts'))};`,
+        `startServiceBundle(${JSON.stringify(name)}, import.meta.url);`,
+      ].join('\n');
+    },
+    async writeBundle(options) {
+      const dir = options.dir!;
+      await build({
+        configFile: false,
+        root: resolve('.'),
+        logLevel: 'warn',
+        // as electron-vite's main preset: process.env stays a run-time lookup
+        define: { 'process.env': 'process.env' },
+        build: {
+          ssr: true,
+          target: 'node20',
+          outDir: dir,
+          emptyOutDir: false,
+          copyPublicDir: false,
+          minify: false,
+          reportCompressedSize: false,
+          rolldownOptions: {
+            input: Object.fromEntries(SERVICES.map((n) => [n, join(dir, SERVICE_ESM_DIR, `${n}.js`)])),
+            external: [...NATIVE, ...builtinModules.flatMap((m) => [m, `node:${m}`])],
+            output: {
+              format: 'cjs',
+              entryFileNames: '[name].cjs',
+              // beside the ES-module chunks, so __dirname in bundled dependencies stays the same
+              chunkFileNames: 'chunks/[name]-[hash].cjs',
+              // ES modules are strict; their CommonJS copy must be as well
+              banner: '"use strict";',
+            },
+          },
+        },
+      });
+      rmSync(join(dir, SERVICE_ESM_DIR), { recursive: true, force: true });
+    },
+  };
 }
 
 /** Everything in `dependencies` but the native addons, which must load from node_modules. */
@@ -47,6 +115,7 @@ const mainOnly = process.env.CSC_BUILD_ONLY === 'main';
 
 export default defineConfig({
   main: {
+    plugins: [serviceBundles()],
     build: {
       outDir: `${out}/main`,
       target: 'node20',

@@ -4,7 +4,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const required = ['out/main/server.js', 'out/renderer/index.html', ...process.argv.slice(2)];
+// The services run from CommonJS copies (<name>.cjs) that a build writes last, after their entries.
+const services = ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node', 'realtime'];
+const required = [
+  'out/main/server.js',
+  'out/renderer/index.html',
+  ...services.map((s) => `out/main/${s}.cjs`),
+  ...process.argv.slice(2),
+];
 
 function newestSource(dir) {
   let newest = 0;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { PORT_ENV, type ServiceName } from '../contracts/services.js';
 import { START_GATE_ENV } from '../contracts/supervisor.js';
 import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
+import { SERVICE_READY_EVENT } from './code-cache.js';
 import type { App } from './create-app.js';
 import { listenDual, type Listening } from './dual-listen.js';
 import { createLogger } from './logger.js';
@@ -80,6 +81,8 @@ export async function runService(def: ServiceDefinition): Promise<void> {
       http: { host: config.host, port: listening.port },
       socket: socketPath,
     });
+    // for the entry's code cache (code-cache.ts): start-up has compiled what it needs by now
+    (process as NodeJS.EventEmitter).emit(SERVICE_READY_EVENT);
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     logger.fatal({ err }, 'start-up failed');

@@ -4,7 +4,8 @@ import { buildQueueApp } from './app.js';
 import { queueOptionsFromEnv } from './queue-env.js';
 import { createSelectionEvents } from './selection-events.js';
 
-await runService({
+// not awaited: the build also bundles this entry as CommonJS (shared/code-cache.ts), which has no top-level await
+void runService({
   name: 'queue_node',
   build: async (ctx) => {
     const events = createSelectionEvents(createRealtimePublisher(ctx.client, ctx.logger));

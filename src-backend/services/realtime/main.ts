@@ -3,7 +3,8 @@ import { buildRealtime, type RealtimeServer } from './app.js';
 
 let rt: RealtimeServer | undefined;
 
-await runService({
+// not awaited: the build also bundles this entry as CommonJS (shared/code-cache.ts), which has no top-level await
+void runService({
   name: 'realtime',
   build: (ctx) => {
     rt = buildRealtime({ config: ctx.config, client: ctx.client, logger: ctx.logger });

@@ -2,7 +2,8 @@ import { runService } from '../../shared/service-main.js';
 import { sessionCacheMsFromEnv } from '../../shared/session-auth.js';
 import { buildStudentApp } from './app.js';
 
-await runService({
+// not awaited: the build also bundles this entry as CommonJS (shared/code-cache.ts), which has no top-level await
+void runService({
   name: 'student_node',
   build: (ctx) =>
     buildStudentApp({

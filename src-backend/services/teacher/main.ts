@@ -5,7 +5,8 @@ import { buildTeacherApp } from './app.js';
 
 let publisher: RealtimePublisher | undefined;
 
-await runService({
+// not awaited: the build also bundles this entry as CommonJS (shared/code-cache.ts), which has no top-level await
+void runService({
   name: 'teacher_node',
   build: (ctx) => {
     publisher = createRealtimePublisher(ctx.client, ctx.logger);
