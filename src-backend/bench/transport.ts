@@ -88,20 +88,22 @@ async function main(): Promise<void> {
   const unix = await measure('ServiceClient over Unix', call(viaSocket));
   const tcp = await measure('ServiceClient over TCP', call(viaTcp));
 
-  // The ceiling: the same client against a bare node:http server on a socket of its own.
+  // The ceilings: the same client against a bare node:http server, on a socket of its own and
+  // on a TCP port, so the socket/TCP ratio of doing nothing is measured in the same run.
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-br-'));
   fs.chmodSync(rawDir, 0o700);
-  const stopRaw = await startRawServer(path.join(rawDir, 'data_node.sock'), {
-    status: 'healthy',
-    service: 'raw',
-    pid: process.pid,
-    uptime: 1,
-    transport: 'unix',
-  });
-  const viaRaw = new ServiceClient({ config: { ...config, socketDir: rawDir } });
+  const rawBody = { status: 'healthy', service: 'raw', pid: process.pid, uptime: 1, transport: 'unix' };
+  const [rawPort] = await freePorts(1);
+  const stopRawUnix = await startRawServer(path.join(rawDir, 'data_node.sock'), rawBody);
+  const stopRawTcp = await startRawServer(rawPort!, rawBody);
+  const rawConfig = { ...config, socketDir: rawDir, ports: { ...config.ports, data_node: rawPort! } };
+  const viaRaw = new ServiceClient({ config: rawConfig });
+  const viaRawTcp = new ServiceClient({ config: { ...rawConfig, useSockets: false } });
   const raw = await measure('raw node:http over Unix', call(viaRaw));
-  stopRaw();
-  await Promise.all([viaSocket.close(), viaTcp.close(), viaRaw.close()]);
+  const rawTcp = await measure('raw node:http over TCP', call(viaRawTcp));
+  stopRawUnix();
+  stopRawTcp();
+  await Promise.all([viaSocket.close(), viaTcp.close(), viaRaw.close(), viaRawTcp.close()]);
   fs.rmSync(rawDir, { recursive: true, force: true });
   await sup.stopAll();
   fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
@@ -113,8 +115,15 @@ async function main(): Promise<void> {
 
   const ratio = round(unix.reqPerSec / tcp.reqPerSec, 3);
   const share = round(unix.reqPerSec / raw.reqPerSec, 3);
+  const rawRatio = round(raw.reqPerSec / rawTcp.reqPerSec, 3);
+  // Little's law: N callers each waiting for an answer make N / throughput the mean latency.
+  const rawMeanMs = round((CONCURRENCY / raw.reqPerSec) * 1000, 3);
   console.log(`\nsocket / TCP throughput:  ${ratio}×   (target ≥ 1.15×)`);
+  console.log(`raw node:http socket / TCP:  ${rawRatio}×   (the ratio with no framework at all)`);
   console.log(`our share of raw node:http: ${(share * 100).toFixed(1)} %`);
+  console.log(
+    `with ${CONCURRENCY} callers, raw node:http's mean latency is ${CONCURRENCY} / ${raw.reqPerSec} req/s = ${rawMeanMs} ms (its p99 ${raw.p99Ms} ms)`,
+  );
   console.log(`socket target ≥ 30,000 req/s with p99 ≤ 1 ms: ${unix.reqPerSec >= 30_000 && unix.p99Ms <= 1 ? 'met' : 'NOT met'}`);
   if (coldStarts.length) {
     console.log(`cold start of all six (spawn → all ready): ${coldStarts.map((c) => `${c.totalMs} ms`).join(', ')}  (target ≤ 1500 ms)`);
@@ -128,6 +137,9 @@ async function main(): Promise<void> {
     unix,
     tcp,
     rawNodeHttpUnix: raw,
+    rawNodeHttpTcp: rawTcp,
+    rawSocketOverTcp: rawRatio,
+    rawMeanLatencyMs: rawMeanMs,
     socketOverTcp: ratio,
     shareOfRaw: share,
     coldStartMs: coldStarts.map((c) => c.totalMs),

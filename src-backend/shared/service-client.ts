@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, undiciErrors } from './undici-pool.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { INTERNAL_TOKEN_HEADER, type ServiceName } from '../contracts/services.js';
 import type { Transport } from '../contracts/health.js';
