@@ -1,7 +1,7 @@
 /**
  * npm run bench:transport — one inter-service call (ServiceClient → a small JSON route) over the
- * Unix socket and over TCP, the same client and keep-alive, N concurrent callers; raw node:http on
- * the same kind of socket as the ceiling; and the cold start of all six processes.
+ * Unix socket and over TCP, the same client and keep-alive, N concurrent callers, in alternating
+ * slices; raw node:http over both as the ceiling; and the cold start of all six processes.
  * Figures, not assertions: the machine is noisy, so compare the ratios measured in this one run.
  */
 import { randomBytes } from 'node:crypto';
@@ -48,12 +48,36 @@ async function makeEnv(): Promise<Record<string, string>> {
   };
 }
 
-async function measure(label: string, fn: () => Promise<unknown>) {
-  await closedLoop(fn, CONCURRENCY, 1000); // warm-up: connections, JIT
-  const { rps, latencies } = await closedLoop(fn, CONCURRENCY, DURATION_MS);
-  const s = summarize(latencies);
-  console.log(`${label.padEnd(28)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${s.p50.toFixed(3)} ms   p99 ${s.p99.toFixed(3)} ms`);
-  return { reqPerSec: Math.round(rps), p50Ms: s.p50, p99Ms: s.p99, requests: s.count };
+type Measured = { reqPerSec: number; p50Ms: number; p99Ms: number; requests: number };
+
+/**
+ * Two transports measured in alternating slices (A B A B …) rather than one after the other, so
+ * that a noisy neighbour or a JIT warming up lands on both alike and their ratio is fair.
+ */
+async function measurePair(
+  labels: readonly [string, string],
+  fns: readonly [() => Promise<unknown>, () => Promise<unknown>],
+): Promise<[Measured, Measured]> {
+  for (const fn of fns) await closedLoop(fn, CONCURRENCY, 1000); // warm-up: connections, JIT
+  const slices = 5;
+  const runs = [
+    { latencies: [] as number[], ms: 0 },
+    { latencies: [] as number[], ms: 0 },
+  ];
+  for (let i = 0; i < slices; i++) {
+    for (const k of [0, 1] as const) {
+      const t0 = performance.now();
+      const { latencies } = await closedLoop(fns[k], CONCURRENCY, DURATION_MS / slices);
+      runs[k]!.ms += performance.now() - t0;
+      runs[k]!.latencies.push(...latencies);
+    }
+  }
+  return [0, 1].map((k) => {
+    const s = summarize(runs[k]!.latencies);
+    const rps = (s.count / runs[k]!.ms) * 1000;
+    console.log(`${labels[k]!.padEnd(28)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${s.p50.toFixed(3)} ms   p99 ${s.p99.toFixed(3)} ms`);
+    return { reqPerSec: Math.round(rps), p50Ms: s.p50, p99Ms: s.p99, requests: s.count };
+  }) as [Measured, Measured];
 }
 
 async function coldStart(): Promise<{ totalMs: number; runningAtMs: Record<string, number> }> {
@@ -85,8 +109,7 @@ async function main(): Promise<void> {
   const viaTcp = new ServiceClient({ config: { ...config, useSockets: false } });
   const call = (c: ServiceClient) => () => c.get('data_node', '/health');
 
-  const unix = await measure('ServiceClient over Unix', call(viaSocket));
-  const tcp = await measure('ServiceClient over TCP', call(viaTcp));
+  const [unix, tcp] = await measurePair(['ServiceClient over Unix', 'ServiceClient over TCP'], [call(viaSocket), call(viaTcp)]);
 
   // The ceilings: the same client against a bare node:http server, on a socket of its own and
   // on a TCP port, so the socket/TCP ratio of doing nothing is measured in the same run.
@@ -99,8 +122,7 @@ async function main(): Promise<void> {
   const rawConfig = { ...config, socketDir: rawDir, ports: { ...config.ports, data_node: rawPort! } };
   const viaRaw = new ServiceClient({ config: rawConfig });
   const viaRawTcp = new ServiceClient({ config: { ...rawConfig, useSockets: false } });
-  const raw = await measure('raw node:http over Unix', call(viaRaw));
-  const rawTcp = await measure('raw node:http over TCP', call(viaRawTcp));
+  const [raw, rawTcp] = await measurePair(['raw node:http over Unix', 'raw node:http over TCP'], [call(viaRaw), call(viaRawTcp)]);
   stopRawUnix();
   stopRawTcp();
   await Promise.all([viaSocket.close(), viaTcp.close(), viaRaw.close(), viaRawTcp.close()]);
