@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import * as auth from '../contracts/auth.js';
@@ -47,6 +48,16 @@ describe('lazy schema compilers', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('every one is a valid JSON Schema (the services skip this check at run time)', () => {
+    const meta = new Ajv({ strict: false, validateSchema: true });
+    const invalid = schemas
+      .filter(([, schema]) => !meta.validateSchema(schema))
+      .map(([name]) => `${name}: ${meta.errorsText()}`);
+    expect(invalid).toEqual([]);
+    // and the check can fail: a schema the meta-schema rejects
+    expect(meta.validateSchema({ type: 'object', required: 'not-a-list' })).toBe(false);
   });
 
   it('a broken schema fails on its first use, which is why the sweep above exists', () => {
