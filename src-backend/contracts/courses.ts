@@ -336,6 +336,16 @@ export type SelectedCoursesResponse = Static<typeof SelectedCoursesResponse>;
 /** POST /student/course/select and /deselect {courseId} → 200 SelectionDecided | 202 SelectionQueued */
 export const SelectionRequest = CourseIdRequest;
 
+/**
+ * Optional `Idempotency-Key` on select and deselect: a client that lost an answer (a timeout, a
+ * crash on our side) sends the same request with the same key and gets the same ticket and
+ * decision back, never a second ticket. Keys are per student, action and course.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const SelectionHeaders = Type.Object({
+  [IDEMPOTENCY_KEY_HEADER]: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
+});
+
 /** POST /student/course/detail → 200 {course} */
 export const StudentCourseDetailResponse = Type.Object({ course: StudentCourse });
 export type StudentCourseDetailResponse = Static<typeof StudentCourseDetailResponse>;

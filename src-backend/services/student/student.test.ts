@@ -182,6 +182,49 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
     expect((await a.call('POST', P.select, {})).status).toBe(400);
   });
 
+  it('an Idempotency-Key retry gets the same ticket and answer, never a second ticket', async () => {
+    const s = await newStudent();
+    const send = async (key: string | null, path: string = P.select, code = 'NET') => {
+      const res = await fetch(`${stack.httpUrl('student_node')}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${s.token}`,
+          'content-type': 'application/json',
+          ...(key === null ? {} : { 'idempotency-key': key }),
+        },
+        body: JSON.stringify({ courseId: courses[code]!.id }),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { status: string; ticket: number; error?: { code: string } },
+      };
+    };
+    const first = await send('try-1');
+    expect(first).toMatchObject({ status: 200, body: { status: 'selected' } });
+    // the answer was "lost": the same request with the same key is the same ticket and decision
+    expect(await send('try-1')).toEqual(first);
+    // a new key (or none) is a new request: a new ticket, decided against what is held now
+    const other = await send('try-2');
+    expect(other.body.status).toBe('already_selected');
+    expect(other.body.ticket).not.toBe(first.body.ticket);
+    expect((await send(null)).body.ticket).not.toBe(other.body.ticket);
+    // the same key for another action or course is another request, not this one's answer
+    const drop = await send('try-1', P.deselect);
+    expect(drop.body.status).toBe('deselected');
+    expect(drop.body.ticket).not.toBe(first.body.ticket);
+    expect(await send('try-1', P.deselect)).toEqual(drop);
+    // one ticket per distinct request in the student's queue history
+    const history = await s.call('GET', P.queueStatus);
+    const tickets = (history.body.tickets as { ticket: number }[]).map((t) => t.ticket);
+    expect(new Set(tickets).size).toBe(tickets.length);
+    expect(tickets).toHaveLength(4);
+    for (const bad of ['has space', 'x'.repeat(65), 'ünïcode']) {
+      const res = await send(bad);
+      expect(res.status).toBe(400);
+      expect(res.body.error!.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('deselects, and reports selected courses, schedule, stats, check and queue status', async () => {
     const s = await newStudent();
     await s.call('POST', P.select, { courseId: courses.ALG!.id });

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DATA_COURSE_PATHS as D,
+  IDEMPOTENCY_KEY_HEADER,
   QueueStatusResponse,
   SelectionDecided,
+  SelectionHeaders,
   SelectionQueued,
   SelectionRequest,
   STUDENT_PATHS as P,
@@ -37,8 +39,10 @@ export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Pr
     action: SelectionAction,
   ) => {
     const student = studentOf(req);
+    const key = req.headers[IDEMPOTENCY_KEY_HEADER];
     const result = await opts.forwarder.submit({
-      requestId: randomUUID(),
+      requestId:
+        typeof key === 'string' ? requestIdFor(student.studentId, action, req.body.courseId, key) : randomUUID(),
       studentId: student.studentId,
       group: student.group,
       courseId: req.body.courseId,
@@ -47,18 +51,24 @@ export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Pr
     return answer(result, reply);
   };
 
-  app.post(P.select, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) =>
-    submit(req, reply, 'select'),
-  );
-  app.post(P.deselect, { preValidation, schema: { body: SelectionRequest, response: responses } }, (req, reply) =>
-    submit(req, reply, 'deselect'),
-  );
+  const schema = { body: SelectionRequest, headers: SelectionHeaders, response: responses };
+  app.post(P.select, { preValidation, schema }, (req, reply) => submit(req, reply, 'select'));
+  app.post(P.deselect, { preValidation, schema }, (req, reply) => submit(req, reply, 'deselect'));
 
   app.get(
     P.queueStatus,
     { preValidation, schema: { response: { 200: QueueStatusResponse, ...errorResponses } } },
     async (req) => opts.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: studentOf(req) }),
   );
+}
+
+/**
+ * The queue's request id for a client's idempotency key: the same key from the same student for
+ * the same action and course is the same request. Hashed, so one student's key can never name
+ * another's request, and the id keeps the queue's format.
+ */
+export function requestIdFor(studentId: number, action: SelectionAction, courseId: number, key: string): string {
+  return `k${createHash('sha256').update(`${studentId}\0${action}\0${courseId}\0${key}`).digest('base64url').slice(0, 43)}`;
 }
 
 function answer(r: QueueResult, reply: FastifyReply): SelectionDecided | SelectionQueued {
