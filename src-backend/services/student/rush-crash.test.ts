@@ -41,11 +41,13 @@ const restarted = (name: ServiceName, oldPid: number) =>
     30_000,
   );
 
-async function rushAndKill(victim: ServiceName) {
+/** `withKeys`: every student sends an Idempotency-Key, the same on the first try and the retry. */
+async function rushAndKill(victim: ServiceName, withKeys = false) {
   const { courses, students, tokens } = await setUpRound(stack, actor, { capacity: SEATS / 5 });
   const courseOf = (i: number) => courses[i % courses.length]!.id;
   let answered = 0;
-  const inflight = tokens.map((t, i) => select(pool, t, courseOf(i)).finally(() => answered++));
+  const keyOf = (i: number) => (withKeys ? `select-${i}` : undefined);
+  const inflight = tokens.map((t, i) => select(pool, t, courseOf(i), keyOf(i)).finally(() => answered++));
   const pid = stack.pid(victim);
   await waitFor(() => answered >= 100, 30_000, 5);
   process.kill(pid, 'SIGKILL');
@@ -56,7 +58,7 @@ async function rushAndKill(victim: ServiceName) {
   // A student left without an acceptance asks again once the service is back, as a client would.
   const again = first.flatMap((a, i) => (accepted(a) ? [] : [i]));
   const retried = new Map<number, RushAnswer>(
-    await Promise.all(again.map(async (i) => [i, await select(pool, tokens[i]!, courseOf(i))] as const)),
+    await Promise.all(again.map(async (i) => [i, await select(pool, tokens[i]!, courseOf(i), keyOf(i))] as const)),
   );
   await waitFor(async () => (await pendingTickets(stack.client)) === 0, 60_000, 200);
   const tickets = await ticketsOf(
@@ -108,8 +110,10 @@ describe('SIGKILL mid-rush loses no accepted selection', () => {
   }, 180_000);
 
   it('of student_node: what it had handed on is decided, what it had not is asked again', async () => {
-    const outcome = await rushAndKill('student_node');
+    const outcome = await rushAndKill('student_node', true);
     expectNothingLost(outcome);
     expect(outcome.retried.size).toBeGreaterThan(0); // its open connections really dropped
+    // with an Idempotency-Key, a retry whose first try was saved (answer lost) is that same ticket
+    expect(outcome.tickets.filter((t) => t.tickets.length !== 1)).toEqual([]);
   }, 180_000);
 });

@@ -92,13 +92,20 @@ export async function setUpRound(
   return { courses, students, tokens };
 }
 
-/** POST /student/course/select; a dropped connection is an answer too (status 0), not a throw. */
-export function select(pool: Pool, token: string, courseId: number): Promise<RushAnswer> {
+/**
+ * POST /student/course/select, with an Idempotency-Key when given; a dropped connection is an
+ * answer too (status 0), not a throw.
+ */
+export function select(pool: Pool, token: string, courseId: number, key?: string): Promise<RushAnswer> {
   return pool
     .request({
       method: 'POST',
       path: P.select,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(key === undefined ? {} : { 'idempotency-key': key }),
+      },
       body: JSON.stringify({ courseId }),
     })
     .then(async (r) => ({ status: r.statusCode, body: (await r.body.json()) as RushAnswer['body'] }))
