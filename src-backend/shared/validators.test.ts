@@ -10,7 +10,7 @@ import * as realtimeInternal from '../contracts/realtime-internal.js';
 import * as realtime from '../contracts/realtime.js';
 import * as session from '../contracts/session.js';
 import * as supervisor from '../contracts/supervisor.js';
-import { compileSerializer, compileValidator, serializerFor } from './validators.js';
+import { compileSerializer, compileValidator, forSerializer, serializerFor } from './validators.js';
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 const validator = (schema: object, httpPart = 'body') =>
@@ -88,5 +88,36 @@ describe('lazy schema compilers', () => {
     const serialize = compileSerializer({ schema: Type.Object({ a: Type.Integer() }) });
     expect(serialize({ a: 1, secret: 'x' })).toBe('{"a":1}');
     expect(serialize({ a: 2 })).toBe('{"a":2}');
+  });
+
+  describe('the serializer schema', () => {
+    const Status = Type.Union([Type.Literal('selected'), Type.Literal('full')]);
+    const Shape = Type.Object({
+      status: Status,
+      note: Type.Union([Type.String({ maxLength: 10 }), Type.Null()]),
+      code: Type.Union([Type.String(), Type.Integer()]),
+      when: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      either: Type.Union([Type.Object({ a: Type.Integer() }), Type.Object({ b: Type.String() })]),
+      list: Type.Array(Type.Union([Type.Literal(1), Type.Literal(2)])),
+    });
+
+    it('writes primitive unions as plain types, leaves the rest, and does not touch the original', () => {
+      const before = JSON.stringify(Shape);
+      const s = forSerializer(Shape) as { properties: Record<string, Record<string, unknown>> };
+      expect(s.properties.status).toEqual({ type: 'string' });
+      expect(s.properties.note).toEqual({ type: ['string', 'null'] });
+      expect(s.properties.code).toEqual({ type: ['string', 'integer'] });
+      expect(s.properties.when!.anyOf).toBeDefined(); // a format changes how a value is written: kept
+      expect(s.properties.either!.anyOf).toHaveLength(2); // object branches: kept
+      expect((s.properties.list!.items as Record<string, unknown>).type).toBe('number');
+      expect(JSON.stringify(Shape)).toBe(before);
+    });
+
+    it('writes the same JSON as before for real values, and still drops unknown fields', () => {
+      const write = serializerFor(Shape);
+      const value = { status: 'full', note: null, code: 7, when: null, either: { b: 'x' }, list: [2, 1] };
+      expect(JSON.parse(write({ ...value, secret: 'never sent' }))).toEqual(value);
+      expect(JSON.parse(write({ ...value, note: 'n', code: 'c' }))).toEqual({ ...value, note: 'n', code: 'c' });
+    });
   });
 });

@@ -65,7 +65,8 @@ const serializers = new WeakMap<object, (data: unknown) => string>();
 export function serializerFor(schema: object): (data: unknown) => string {
   let fn = serializers.get(schema);
   if (!fn) {
-    fn = fastJsonStringify(schema as Parameters<typeof fastJsonStringify>[0]) as (data: unknown) => string;
+    const simple = forSerializer(schema) as Parameters<typeof fastJsonStringify>[0];
+    fn = fastJsonStringify(simple) as (data: unknown) => string;
     serializers.set(schema, fn);
   }
   return fn;
@@ -79,3 +80,54 @@ export const compileSerializer = ({ schema }: { schema: unknown }): ((data: unkn
   let fn: ((data: unknown) => string) | undefined;
   return (data) => (fn ??= serializerFor(schema as object))(data);
 };
+
+const PRIMITIVES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+/** What a branch of a primitive union may carry and still be written as a plain value. */
+const VALUE_ONLY = new Set([
+  'type',
+  'const',
+  'enum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'description',
+  'title',
+  'default',
+  'examples',
+]);
+
+/**
+ * The schema as the serializer needs it. fast-json-stringify picks an `anyOf` branch per value by
+ * running Ajv on it, so each such schema costs an Ajv set-up on first use (about 40 ms; every
+ * /health answer met one) and a validation per value after. Where every branch is a plain
+ * primitive (TypeBox's literal unions and `X | null`), the branch does not change how the value
+ * is written, so `anyOf` becomes `type: [...]`. A copy: the validators keep the real schema.
+ */
+export function forSerializer(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(forSerializer);
+  if (!schema || typeof schema !== 'object') return schema;
+  const s = schema as Record<string, unknown>;
+  const branches = s.anyOf ?? s.oneOf;
+  if (Array.isArray(branches) && branches.length > 0 && branches.every(isPlainPrimitive)) {
+    const types = [...new Set(branches.map((b) => (b as { type: string }).type))];
+    const rest = Object.fromEntries(
+      Object.entries(s).filter(([k]) => k !== 'anyOf' && k !== 'oneOf' && (k === 'description' || k === 'title')),
+    );
+    return { ...rest, type: types.length === 1 ? types[0] : types };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s))
+    out[k] = k === 'const' || k === 'enum' || k === 'default' ? v : forSerializer(v);
+  return out;
+}
+
+function isPlainPrimitive(b: unknown): boolean {
+  if (!b || typeof b !== 'object') return false;
+  const { type } = b as { type?: unknown };
+  return typeof type === 'string' && PRIMITIVES.has(type) && Object.keys(b).every((k) => VALUE_ONLY.has(k));
+}
