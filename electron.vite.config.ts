@@ -125,23 +125,27 @@ export default defineConfig({
       rollupOptions: { input: mainInputs() },
     },
   },
-  preload: mainOnly ? undefined : {
-    build: {
-      outDir: `${out}/preload`,
-      rollupOptions: {
-        input: { index: resolve('src-main/preload.ts') },
-        // Sandboxed preloads cannot be ES modules.
-        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+  preload: mainOnly
+    ? undefined
+    : {
+        build: {
+          outDir: `${out}/preload`,
+          rollupOptions: {
+            input: { index: resolve('src-main/preload.ts') },
+            // Sandboxed preloads cannot be ES modules.
+            output: { format: 'cjs', entryFileNames: '[name].cjs' },
+          },
+        },
       },
-    },
-  },
-  renderer: mainOnly ? undefined : {
-    root: 'src-renderer',
-    plugins: [vue()],
-    resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
-    build: {
-      outDir: resolve(`${out}/renderer`),
-      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
-    },
-  },
+  renderer: mainOnly
+    ? undefined
+    : {
+        root: 'src-renderer',
+        plugins: [vue()],
+        resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
+        build: {
+          outDir: resolve(`${out}/renderer`),
+          rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+        },
+      },
 });

@@ -84,9 +84,19 @@ async function seed(client: ServiceClient, n: number): Promise<Array<{ id: numbe
       group: 'bench',
       passwordHash: 'seeded-without-password',
     }));
-    const ins = await client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, { users, atomic: true }, { timeoutMs: 60_000 });
+    const ins = await client.post<DataBulkInsertResponse>(
+      'data_node',
+      IdentityPaths.usersBulk,
+      { users, atomic: true },
+      { timeoutMs: 60_000 },
+    );
     const ids = ins.results.map((r) => r.id!);
-    const ses = await client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, { userIds: ids, idleSeconds: 3600 }, { timeoutMs: 60_000 });
+    const ses = await client.post<DataBulkSessionsResponse>(
+      'data_node',
+      IdentityPaths.sessionsBulk,
+      { userIds: ids, idleSeconds: 3600 },
+      { timeoutMs: 60_000 },
+    );
     out.push(...ses.sessions.map((s) => ({ id: s.userId, token: s.token })));
   }
   return out;
@@ -101,7 +111,8 @@ interface Meta {
   round?: number;
   sentAt?: number;
 }
-type ToClient = { type: 'connect'; url: string; tokens: string[] } | { type: 'report'; phase: Phase } | { type: 'close' };
+type ToClient =
+  { type: 'connect'; url: string; tokens: string[] } | { type: 'report'; phase: Phase } | { type: 'close' };
 type FromClient =
   | { type: 'connected'; n: number }
   | { type: 'error'; message: string }
@@ -109,13 +120,18 @@ type FromClient =
   | { type: 'latencies'; phase: Phase; values: number[] };
 
 function connectOne(url: string, token: string): Promise<Socket> {
-  const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token, presence: false }, timeout: 60_000 });
+  const s = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token, presence: false },
+    timeout: 60_000,
+  });
   return new Promise((resolve, reject) => {
     s.once('connect', () => resolve(s));
     s.once('connect_error', (e) => reject(e));
   });
 }
-
 
 /** A client process: connects its share of the users and reports what arrives, when. */
 async function clientMain(): Promise<void> {
@@ -197,7 +213,8 @@ class ClientFleet {
     for (const p of procs) {
       p.on('message', (m: FromClient) => {
         if (m.type === 'progress') {
-          for (const [r, n] of Object.entries(m.rounds)) this.roundCounts.set(Number(r), (this.roundCounts.get(Number(r)) ?? 0) + n);
+          for (const [r, n] of Object.entries(m.rounds))
+            this.roundCounts.set(Number(r), (this.roundCounts.get(Number(r)) ?? 0) + n);
           this.targeted += m.targeted;
         } else this.waiting.get(p)?.(m);
       });
@@ -205,7 +222,11 @@ class ClientFleet {
   }
 
   static start(n: number): ClientFleet {
-    return new ClientFleet(Array.from({ length: n }, () => fork(fileURLToPath(import.meta.url), ['--client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
+    return new ClientFleet(
+      Array.from({ length: n }, () =>
+        fork(fileURLToPath(import.meta.url), ['--client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      ),
+    );
   }
 
   pids(): number[] {
@@ -224,7 +245,9 @@ class ClientFleet {
 
   async connect(url: string, tokens: string[]): Promise<void> {
     const share = Math.ceil(tokens.length / this.procs.length);
-    const res = await Promise.all(this.procs.map((p, i) => this.ask(p, { type: 'connect', url, tokens: tokens.slice(i * share, (i + 1) * share) })));
+    const res = await Promise.all(
+      this.procs.map((p, i) => this.ask(p, { type: 'connect', url, tokens: tokens.slice(i * share, (i + 1) * share) })),
+    );
     const bad = res.find((r) => r.type === 'error');
     if (bad && bad.type === 'error') throw new Error(`a client could not connect: ${bad.message}`);
   }
@@ -242,7 +265,9 @@ class ClientFleet {
 type BroadcastRounds = (f: ClientFleet, emit: (metadata: Meta, r: number) => Promise<unknown>) => Promise<number>;
 
 async function bareCeiling(tokens: string[], broadcastRounds: BroadcastRounds) {
-  const server = fork(fileURLToPath(import.meta.url), ['--bare-io'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = fork(fileURLToPath(import.meta.url), ['--bare-io'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const fleet = ClientFleet.start(CLIENT_PROCS);
   try {
     const port = await new Promise<number>((resolve) =>
@@ -263,7 +288,14 @@ async function bareCeiling(tokens: string[], broadcastRounds: BroadcastRounds) {
 async function main(): Promise<void> {
   const env = await makeEnv();
   const config = loadConfig(env);
-  const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, services: ['data_node', 'auth_node', 'realtime'], forwardToRealtime: false });
+  const sup = new Supervisor({
+    host: new NodeHost(),
+    config,
+    entryDir: here,
+    env,
+    services: ['data_node', 'auth_node', 'realtime'],
+    forwardToRealtime: false,
+  });
   // /api/notify waits for its group commit, so throughput is (requests in flight) / (commit time):
   // enough connections that a commit carries hundreds of notifications
   const client = new ServiceClient({ config, connections: 512 });
@@ -280,12 +312,17 @@ async function main(): Promise<void> {
     const rssBefore = rssBytes(pid);
     console.log(`connecting ${M} clients (realtime RSS ${Math.round(rssBefore / 1e6)} MB)…`);
     const t0 = performance.now();
-    await fleet.connect(url, users.map((u) => u.token));
+    await fleet.connect(
+      url,
+      users.map((u) => u.token),
+    );
     const connectSeconds = (performance.now() - t0) / 1000;
     await sleep(1000);
     const rssAfter = rssBytes(pid);
     const perConn = (rssAfter - rssBefore) / M;
-    console.log(`connected in ${connectSeconds.toFixed(1)} s; RSS ${Math.round(rssAfter / 1e6)} MB, ${(perConn / 1024).toFixed(1)} KB per connection`);
+    console.log(
+      `connected in ${connectSeconds.toFixed(1)} s; RSS ${Math.round(rssAfter / 1e6)} MB, ${(perConn / 1024).toFixed(1)} KB per connection`,
+    );
 
     // ---- broadcast: every client must get each round
     const benchCpu = () => cpuSeconds('self') + fleet.pids().reduce((a, p) => a + cpuSeconds(p), 0);
@@ -305,17 +342,33 @@ async function main(): Promise<void> {
     const bt0 = performance.now();
     const bcpu0 = { server: cpuSeconds(pid), bench: benchCpu() };
     const incomplete = await broadcastRounds(fleet, (metadata, r) =>
-      client.post('realtime', '/api/broadcast', { groupId: 'bench', type: 'bench', title: `round ${r}`, message: 'x', metadata }),
+      client.post('realtime', '/api/broadcast', {
+        groupId: 'bench',
+        type: 'bench',
+        title: `round ${r}`,
+        message: 'x',
+        metadata,
+      }),
     );
     const bwall = (performance.now() - bt0) / 1000;
-    const broadcastCpu = { realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2), benchClients: round((benchCpu() - bcpu0.bench) / bwall, 2) };
+    const broadcastCpu = {
+      realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2),
+      benchClients: round((benchCpu() - bcpu0.bench) / bwall, 2),
+    };
     const broadcast = summarize(await fleet.latencies('broadcast'));
-    console.log(`  p50 ${broadcast.p50} ms, p99 ${broadcast.p99} ms, max ${broadcast.max} ms (${broadcast.count} deliveries, ${incomplete} incomplete rounds); CPU cores used: realtime ${broadcastCpu.realtime}, bench ${broadcastCpu.benchClients}`);
+    console.log(
+      `  p50 ${broadcast.p50} ms, p99 ${broadcast.p99} ms, max ${broadcast.max} ms (${broadcast.count} deliveries, ${incomplete} incomplete rounds); CPU cores used: realtime ${broadcastCpu.realtime}, bench ${broadcastCpu.benchClients}`,
+    );
 
     // ---- targeted, twice: (a) one POST /api/notify per notification (persisted, then pushed);
     // (b) the path services use for per-user events: the realtime publisher, batched every 10 ms
     // into POST /internal/emit (`notification:new` to room user:<id>, not persisted).
-    const runTargeted = async (phase: Phase, label: string, send: (userId: number, metadata: Meta) => Promise<unknown> | void, flush?: () => Promise<void>) => {
+    const runTargeted = async (
+      phase: Phase,
+      label: string,
+      send: (userId: number, metadata: Meta) => Promise<unknown> | void,
+      flush?: () => Promise<void>,
+    ) => {
       fleet.targeted = 0;
       console.log(`targeted ${label}: ${TARGETED_RATE}/s for ${TARGETED_SECONDS} s…`);
       let seq = 0;
@@ -349,19 +402,38 @@ async function main(): Promise<void> {
         benchClients: round((benchCpu() - cpu0.bench) / wall, 2),
       };
       const achievedRate = Math.round(total / sendSeconds);
-      console.log(`  sent ${total} in ${sendSeconds.toFixed(2)} s (${achievedRate}/s, ${failed} failed); delivered ${lat.count}`);
-      console.log(`  p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; CPU cores used: realtime ${cpu.realtime}, data_node ${cpu.dataNode}, bench ${cpu.benchClients}`);
-      return { requestedRate: TARGETED_RATE, achievedRate, sent: total, failed, delivered: lat.count, latencyMs: lat, targetP99Ms: 50, cpuCores: cpu };
+      console.log(
+        `  sent ${total} in ${sendSeconds.toFixed(2)} s (${achievedRate}/s, ${failed} failed); delivered ${lat.count}`,
+      );
+      console.log(
+        `  p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms; CPU cores used: realtime ${cpu.realtime}, data_node ${cpu.dataNode}, bench ${cpu.benchClients}`,
+      );
+      return {
+        requestedRate: TARGETED_RATE,
+        achievedRate,
+        sent: total,
+        failed,
+        delivered: lat.count,
+        latencyMs: lat,
+        targetP99Ms: 50,
+        cpuCores: cpu,
+      };
     };
     const viaApi = await runTargeted('api', 'via POST /api/notify', (userId, metadata) =>
-      client.post('realtime', '/api/notify', { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata }, { timeoutMs: 30_000 }),
+      client.post(
+        'realtime',
+        '/api/notify',
+        { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata },
+        { timeoutMs: 30_000 },
+      ),
     );
     await sleep(1000);
     const publisher = createRealtimePublisher(client);
     const viaPublisher = await runTargeted(
       'publisher',
       'via the realtime publisher',
-      (userId, metadata) => publisher.emit({ event: 'notification:new', room: `user:${userId}`, data: { metadata }, throttle: false }),
+      (userId, metadata) =>
+        publisher.emit({ event: 'notification:new', room: `user:${userId}`, data: { metadata }, throttle: false }),
       () => publisher.flush(),
     );
 
@@ -369,7 +441,10 @@ async function main(): Promise<void> {
 
     // ---- the ceiling: the same broadcast measurement against a bare Socket.IO server
     fleet.close();
-    const ceiling = await bareCeiling(users.map((u) => u.token), broadcastRounds);
+    const ceiling = await bareCeiling(
+      users.map((u) => u.token),
+      broadcastRounds,
+    );
     console.log(
       `ceiling: a bare Socket.IO server (no auth, store or persistence) broadcasting to the same ${M} clients: p50 ${ceiling.latencyMs.p50} ms, p99 ${ceiling.latencyMs.p99} ms (${ceiling.incompleteRounds} incomplete rounds)`,
     );
@@ -377,12 +452,28 @@ async function main(): Promise<void> {
       machine: machineInfo(),
       connections: M,
       connectSeconds: round(connectSeconds, 2),
-      memory: { rssBeforeBytes: rssBefore, rssAfterBytes: rssAfter, rssAtEndBytes: rssEnd, perConnectionKB: round(perConn / 1024, 2), targetKB: 25 },
+      memory: {
+        rssBeforeBytes: rssBefore,
+        rssAfterBytes: rssAfter,
+        rssAtEndBytes: rssEnd,
+        perConnectionKB: round(perConn / 1024, 2),
+        targetKB: 25,
+      },
       loadAverage: os.loadavg().map((l) => round(l, 2)),
-      broadcast: { rounds: ROUNDS, incompleteRounds: incomplete, latencyMs: broadcast, targetP99Ms: 250, cpuCores: broadcastCpu, path: 'POST /api/broadcast → data_node insert → emit to group room' },
+      broadcast: {
+        rounds: ROUNDS,
+        incompleteRounds: incomplete,
+        latencyMs: broadcast,
+        targetP99Ms: 250,
+        cpuCores: broadcastCpu,
+        path: 'POST /api/broadcast → data_node insert → emit to group room',
+      },
       targeted: {
         api: { ...viaApi, path: 'POST /api/notify per notification → batched data_node insert → emit to user room' },
-        publisher: { ...viaPublisher, path: 'createRealtimePublisher (10 ms batches) → POST /internal/emit → emit to user room' },
+        publisher: {
+          ...viaPublisher,
+          path: 'createRealtimePublisher (10 ms batches) → POST /internal/emit → emit to user room',
+        },
       },
       bareSocketIoBroadcastCeiling: ceiling,
       clientProcesses: CLIENT_PROCS,

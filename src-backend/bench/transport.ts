@@ -75,7 +75,9 @@ async function measurePair(
   return [0, 1].map((k) => {
     const s = summarize(runs[k]!.latencies);
     const rps = (s.count / runs[k]!.ms) * 1000;
-    console.log(`${labels[k]!.padEnd(28)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${s.p50.toFixed(3)} ms   p99 ${s.p99.toFixed(3)} ms`);
+    console.log(
+      `${labels[k]!.padEnd(28)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${s.p50.toFixed(3)} ms   p99 ${s.p99.toFixed(3)} ms`,
+    );
     return { reqPerSec: Math.round(rps), p50Ms: s.p50, p99Ms: s.p99, requests: s.count };
   }) as [Measured, Measured];
 }
@@ -118,7 +120,14 @@ async function main(): Promise<void> {
   console.log(`transport benchmark: ${CONCURRENCY} concurrent callers, ${DURATION_MS / 1000} s per transport\n`);
   const env = await makeEnv();
   const config = loadConfig(env);
-  const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, services: ['data_node'], forwardToRealtime: false });
+  const sup = new Supervisor({
+    host: new NodeHost(),
+    config,
+    entryDir: here,
+    env,
+    services: ['data_node'],
+    forwardToRealtime: false,
+  });
   await sup.startAll();
 
   // The services' own client settings (connections, pipelining): what a real inter-service call gets.
@@ -126,7 +135,10 @@ async function main(): Promise<void> {
   const viaTcp = new ServiceClient({ config: { ...config, useSockets: false } });
   const call = (c: ServiceClient) => () => c.get('data_node', '/health');
 
-  const [unix, tcp] = await measurePair(['ServiceClient over Unix', 'ServiceClient over TCP'], [call(viaSocket), call(viaTcp)]);
+  const [unix, tcp] = await measurePair(
+    ['ServiceClient over Unix', 'ServiceClient over TCP'],
+    [call(viaSocket), call(viaTcp)],
+  );
 
   // The ceilings: the same client against a bare node:http server, on a socket of its own and
   // on a TCP port, so the socket/TCP ratio of doing nothing is measured in the same run.
@@ -139,7 +151,10 @@ async function main(): Promise<void> {
   const rawConfig = { ...config, socketDir: rawDir, ports: { ...config.ports, data_node: rawPort! } };
   const viaRaw = new ServiceClient({ config: rawConfig });
   const viaRawTcp = new ServiceClient({ config: { ...rawConfig, useSockets: false } });
-  const [raw, rawTcp] = await measurePair(['raw node:http over Unix', 'raw node:http over TCP'], [call(viaRaw), call(viaRawTcp)]);
+  const [raw, rawTcp] = await measurePair(
+    ['raw node:http over Unix', 'raw node:http over TCP'],
+    [call(viaRaw), call(viaRawTcp)],
+  );
   stopRawUnix();
   stopRawTcp();
   await Promise.all([viaSocket.close(), viaTcp.close(), viaRaw.close(), viaRawTcp.close()]);
@@ -163,14 +178,24 @@ async function main(): Promise<void> {
   console.log(
     `with ${CONCURRENCY} callers, raw node:http's mean latency is ${CONCURRENCY} / ${raw.reqPerSec} req/s = ${rawMeanMs} ms (its p99 ${raw.p99Ms} ms)`,
   );
-  console.log(`socket target ≥ 30,000 req/s with p99 ≤ 1 ms: ${unix.reqPerSec >= 30_000 && unix.p99Ms <= 1 ? 'met' : 'NOT met'}`);
+  console.log(
+    `socket target ≥ 30,000 req/s with p99 ≤ 1 ms: ${unix.reqPerSec >= 30_000 && unix.p99Ms <= 1 ? 'met' : 'NOT met'}`,
+  );
   if (coldStarts.length) {
-    console.log(`cold start of all six (spawn → all ready): ${coldStarts.map((c) => `${c.totalMs} ms`).join(', ')}  (target ≤ 1500 ms)`);
+    console.log(
+      `cold start of all six (spawn → all ready): ${coldStarts.map((c) => `${c.totalMs} ms`).join(', ')}  (target ≤ 1500 ms)`,
+    );
     const last = coldStarts[coldStarts.length - 1]!;
-    console.log(`  running at: ${Object.entries(last.runningAtMs).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
+    console.log(
+      `  running at: ${Object.entries(last.runningAtMs)
+        .map(([n, ms]) => `${n} ${ms} ms`)
+        .join(', ')}`,
+    );
     // CPU is steadier than wall time on a shared machine: the median over the runs, per process
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const cpu = Object.keys(last.cpuMsToReady).map((n) => [n, median(coldStarts.map((c) => c.cpuMsToReady[n]!))] as const);
+    const cpu = Object.keys(last.cpuMsToReady).map(
+      (n) => [n, median(coldStarts.map((c) => c.cpuMsToReady[n]!))] as const,
+    );
     console.log(
       `  CPU from spawn to ready (median): ${cpu.map(([n, ms]) => `${n} ${ms} ms`).join(', ')}; all six ${cpu.reduce((a, [, ms]) => a + ms, 0)} ms`,
     );

@@ -55,7 +55,9 @@ export function createBaseApp(opts: BaseAppOptions): App {
   app.addHook('onRequest', (request, reply, done) => {
     if (!app.draining) return done();
     void reply.header('connection', 'close');
-    void reply.code(503).send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
+    void reply
+      .code(503)
+      .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
   });
   registerErrorHandling(app);
 

@@ -27,7 +27,9 @@ describe('dispatchJson against a real node:http server', () => {
       }
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ got: body })));
+      req.on('end', () =>
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ got: body })),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 2 });

@@ -244,7 +244,6 @@ export class ServiceClient {
   }
 }
 
-
 /**
  * Whether to try the call again over TCP. A missing or refusing socket means the request never
  * left; a connection broken mid-request may have delivered it, so only a GET is sent twice.
