@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { freePorts } from '../src-backend/testing/ports.js';
+import { freePortEnv } from '../src-backend/testing/ports.js';
 
 /** Where the electron package would have put its binary; absent when the download was blocked. */
 function electronBinary(): { path: string | null; reason: string } {
@@ -44,7 +44,7 @@ test.describe('desktop app (Electron)', () => {
     decoyDataDir = tmp('csc-e2e-decoy-'); // DATA_DIR must lose to userData in the desktop app
     socketDir = tmp('csc-e2e-s-');
     fs.chmodSync(socketDir, 0o700);
-    const [data, auth, teacher, student, queue, realtime, gateway] = await freePorts(7);
+    const portEnv = await freePortEnv();
     app = await electron.launch({
       executablePath: found.path!,
       args: [mainEntry, `--user-data-dir=${userData}`, '--no-sandbox'],
@@ -53,13 +53,7 @@ test.describe('desktop app (Electron)', () => {
         ADMIN_PASSWORD,
         DATA_DIR: decoyDataDir,
         SOCKET_DIR: socketDir,
-        DATA_NODE_PORT: String(data),
-        AUTH_NODE_PORT: String(auth),
-        TEACHER_NODE_PORT: String(teacher),
-        STUDENT_NODE_PORT: String(student),
-        QUEUE_NODE_PORT: String(queue),
-        SOCKETIO_PORT: String(realtime),
-        GATEWAY_PORT: String(gateway),
+        ...portEnv.env,
       },
       timeout: 60_000,
     });

@@ -2,7 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePorts } from '../../src-backend/testing/ports.js';
+import { freePortEnv } from '../../src-backend/testing/ports.js';
 
 export interface RunningServer {
   readonly baseURL: string;
@@ -60,20 +60,14 @@ function tempDir(prefix: string): string {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = tempDir('csc-e2e-d-');
   const socketDir = tempDir('csc-e2e-s-');
-  const [gw, data, auth, teacher, student, queue, realtime] = await freePorts(7);
+  const portEnv = await freePortEnv();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SOCKET_DIR: socketDir,
     USE_SOCKETS: 'true',
-    GATEWAY_PORT: String(gw),
-    DATA_NODE_PORT: String(data),
-    AUTH_NODE_PORT: String(auth),
-    TEACHER_NODE_PORT: String(teacher),
-    STUDENT_NODE_PORT: String(student),
-    QUEUE_NODE_PORT: String(queue),
-    SOCKETIO_PORT: String(realtime),
+    ...portEnv.env,
     ADMIN_PASSWORD: opts.adminPassword ?? '',
     LOG_LEVEL: 'info',
     NO_COLOR: '1',
@@ -88,7 +82,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     detached: true,
   });
   fs.closeSync(log);
-  const baseURL = `http://127.0.0.1:${gw}`;
+  const baseURL = `http://127.0.0.1:${portEnv.ports.gateway}`;
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
 

@@ -26,7 +26,7 @@ import { createRealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePorts } from '../testing/ports.js';
+import { freePortEnv } from '../testing/ports.js';
 import { machineInfo, round, summarize, writeResult } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,18 +45,12 @@ async function makeEnv(): Promise<Record<string, string>> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rb-'));
   fs.chmodSync(socketDir, 0o700);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rbd-'));
-  const ports = await freePorts(7);
+  const portEnv = await freePortEnv();
   return {
     SOCKET_DIR: socketDir,
     DATA_DIR: dataDir,
     INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    DATA_NODE_PORT: String(ports[0]),
-    AUTH_NODE_PORT: String(ports[1]),
-    TEACHER_NODE_PORT: String(ports[2]),
-    STUDENT_NODE_PORT: String(ports[3]),
-    QUEUE_NODE_PORT: String(ports[4]),
-    SOCKETIO_PORT: String(ports[5]),
-    GATEWAY_PORT: String(ports[6]),
+    ...portEnv.env,
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     LOG_LEVEL: 'warn',
   };

@@ -44,7 +44,7 @@ import { DEFAULT_SESSION_CACHE_MS } from '../shared/session-auth.js';
 import { createCourse, mintSessions, openSelection, readBooks, seedUsers } from '../services/queue/testing/seed.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePorts } from '../testing/ports.js';
+import { freePort, freePortEnv } from '../testing/ports.js';
 import { startRawServer } from './raw-server.js';
 import { machineInfo, round, summarize, writeResult } from './stats.js';
 
@@ -90,19 +90,13 @@ async function makeEnv(): Promise<Record<string, string>> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rb-'));
   fs.chmodSync(socketDir, 0o700);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rbd-'));
-  const ports = await freePorts(7);
+  const portEnv = await freePortEnv();
   return {
     HOST: '127.0.0.1',
     SOCKET_DIR: socketDir,
     DATA_DIR: dataDir,
     INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    DATA_NODE_PORT: String(ports[0]),
-    AUTH_NODE_PORT: String(ports[1]),
-    TEACHER_NODE_PORT: String(ports[2]),
-    STUDENT_NODE_PORT: String(ports[3]),
-    QUEUE_NODE_PORT: String(ports[4]),
-    SOCKETIO_PORT: String(ports[5]),
-    GATEWAY_PORT: String(ports[6]),
+    ...portEnv.env,
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     LOG_LEVEL: 'warn',
     ...(SESSION_CACHE_MS ? { SESSION_CACHE_MS } : {}),
@@ -154,7 +148,7 @@ async function runLoad(plans: Selection[][], send: (sel: Selection) => Promise<v
  */
 async function measureCeiling(plans: Selection[][], tokens: string[], socketDir: string): Promise<number> {
   const answer: SelectionDecided = { status: 'selected', ticket: 1, courseId: 1, action: 'select' };
-  const listen = TRANSPORT === 'unix' ? path.join(socketDir, 'raw.sock') : (await freePorts(1))[0]!;
+  const listen = TRANSPORT === 'unix' ? path.join(socketDir, 'raw.sock') : await freePort();
   const stop = await startRawServer(listen, answer);
   const pool =
     typeof listen === 'string'

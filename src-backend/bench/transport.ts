@@ -14,7 +14,7 @@ import { loadConfig } from '../shared/config.js';
 import { ServiceClient } from '../shared/service-client.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePorts } from '../testing/ports.js';
+import { freePort, freePortEnv } from '../testing/ports.js';
 import { startRawServer } from './raw-server.js';
 import { closedLoop, machineInfo, round, summarize, writeResult } from './stats.js';
 
@@ -31,18 +31,12 @@ async function makeEnv(): Promise<Record<string, string>> {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-b-'));
   fs.chmodSync(socketDir, 0o700);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-bd-'));
-  const ports = await freePorts(7);
+  const portEnv = await freePortEnv();
   return {
     SOCKET_DIR: socketDir,
     DATA_DIR: dataDir,
     INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    DATA_NODE_PORT: String(ports[0]),
-    AUTH_NODE_PORT: String(ports[1]),
-    TEACHER_NODE_PORT: String(ports[2]),
-    STUDENT_NODE_PORT: String(ports[3]),
-    QUEUE_NODE_PORT: String(ports[4]),
-    SOCKETIO_PORT: String(ports[5]),
-    GATEWAY_PORT: String(ports[6]),
+    ...portEnv.env,
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     LOG_LEVEL: 'warn',
   };
@@ -145,10 +139,10 @@ async function main(): Promise<void> {
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-br-'));
   fs.chmodSync(rawDir, 0o700);
   const rawBody = { status: 'healthy', service: 'raw', pid: process.pid, uptime: 1, transport: 'unix' };
-  const [rawPort] = await freePorts(1);
+  const rawPort = await freePort();
   const stopRawUnix = await startRawServer(path.join(rawDir, 'data_node.sock'), rawBody);
-  const stopRawTcp = await startRawServer(rawPort!, rawBody);
-  const rawConfig = { ...config, socketDir: rawDir, ports: { ...config.ports, data_node: rawPort! } };
+  const stopRawTcp = await startRawServer(rawPort, rawBody);
+  const rawConfig = { ...config, socketDir: rawDir, ports: { ...config.ports, data_node: rawPort } };
   const viaRaw = new ServiceClient({ config: rawConfig });
   const viaRawTcp = new ServiceClient({ config: { ...rawConfig, useSockets: false } });
   const [raw, rawTcp] = await measurePair(

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthUser } from '../contracts/auth.js';
-import { freePorts } from '../testing/ports.js';
+import { freePortEnv } from '../testing/ports.js';
 import { builtEntryDir, shortTempDir } from '../testing/stack.js';
 import { waitFor } from '../testing/wait-for.js';
 import { makeHome, oneErrorLine, runCli } from './testing/run-cli.js';
@@ -32,19 +32,13 @@ function home(): string {
 beforeAll(async () => {
   socketDir = shortTempDir('csc-s-');
   dataDir = shortTempDir('csc-d-');
-  const ports = await freePorts(7);
+  const portEnv = await freePortEnv();
   env = {
     SOCKET_DIR: socketDir,
-    DATA_NODE_PORT: String(ports[0]),
-    AUTH_NODE_PORT: String(ports[1]),
-    TEACHER_NODE_PORT: String(ports[2]),
-    STUDENT_NODE_PORT: String(ports[3]),
-    QUEUE_NODE_PORT: String(ports[4]),
-    SOCKETIO_PORT: String(ports[5]),
-    GATEWAY_PORT: String(ports[6]),
+    ...portEnv.env,
     NO_COLOR: '1',
   };
-  gatewayUrl = `http://127.0.0.1:${ports[6]}`;
+  gatewayUrl = `http://127.0.0.1:${portEnv.ports.gateway}`;
   server = spawn(process.execPath, [path.join(builtEntryDir(), 'server.js')], {
     env: { PATH: process.env.PATH ?? '', HOME: dataDir, DATA_DIR: dataDir, ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePorts } from '../testing/ports.js';
+import { freePortEnv, freePorts } from '../testing/ports.js';
 import { shortTempDir } from '../testing/stack.js';
 import { cliJs, makeHome, oneErrorLine, runCli } from './testing/run-cli.js';
 
@@ -23,16 +23,10 @@ function home(): string {
 
 beforeAll(async () => {
   socketDir = shortTempDir('csc-s-');
-  const ports = await freePorts(7);
+  const portEnv = await freePortEnv();
   downEnv = {
     SOCKET_DIR: socketDir,
-    DATA_NODE_PORT: String(ports[0]),
-    AUTH_NODE_PORT: String(ports[1]),
-    TEACHER_NODE_PORT: String(ports[2]),
-    STUDENT_NODE_PORT: String(ports[3]),
-    QUEUE_NODE_PORT: String(ports[4]),
-    SOCKETIO_PORT: String(ports[5]),
-    GATEWAY_PORT: String(ports[6]),
+    ...portEnv.env,
     NO_COLOR: '1',
   };
 });

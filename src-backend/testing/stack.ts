@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SERVICE_NAMES, type ServiceName } from '../contracts/services.js';
+import type { ServiceName } from '../contracts/services.js';
 import { loadConfig, socketPathFor, type RuntimeConfig } from '../shared/config.js';
 import { ServiceClient } from '../shared/service-client.js';
 import type { BackoffOptions } from '../supervisor/backoff.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import type { ProcessHost } from '../supervisor/process-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePorts } from './ports.js';
+import { freePortEnv } from './ports.js';
 
 export interface StackOptions {
   /** which services to run (START_ORDER is kept); all six by default */
@@ -76,20 +76,14 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
 export async function prepareStack(opts: StackOptions = {}): Promise<PreparedStack> {
   const socketDir = shortTempDir('csc-s-');
   const dataDir = opts.dataDir ?? shortTempDir('csc-d-');
-  const ports = await freePorts(SERVICE_NAMES.length + 1);
+  const portEnv = await freePortEnv();
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
     SOCKET_DIR: socketDir,
     DATA_DIR: dataDir,
     USE_SOCKETS: String(opts.useSockets ?? true),
     INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    DATA_NODE_PORT: String(ports[0]),
-    AUTH_NODE_PORT: String(ports[1]),
-    TEACHER_NODE_PORT: String(ports[2]),
-    STUDENT_NODE_PORT: String(ports[3]),
-    QUEUE_NODE_PORT: String(ports[4]),
-    SOCKETIO_PORT: String(ports[5]),
-    GATEWAY_PORT: String(ports[6]),
+    ...portEnv.env,
     LOG_LEVEL: 'info',
     ...opts.env,
   };
