@@ -13,7 +13,6 @@
  * Options: --connections M, --rounds N, --rate R, --seconds S, --client-procs P.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +25,8 @@ import { createRealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePortEnv } from '../testing/ports.js';
+
+import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { machineInfo, round, summarize, writeResult } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,27 +40,6 @@ const TARGETED_RATE = arg('rate', 5000);
 const TARGETED_SECONDS = arg('seconds', 5);
 const CLIENT_PROCS = Math.max(1, arg('client-procs', 2));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function makeEnv(): Promise<Record<string, string>> {
-  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rb-'));
-  fs.chmodSync(socketDir, 0o700);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rbd-'));
-  const portEnv = await freePortEnv();
-  return {
-    SOCKET_DIR: socketDir,
-    DATA_DIR: dataDir,
-    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    ...portEnv.env,
-    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    LOG_LEVEL: 'warn',
-  };
-}
-
-/** user+system CPU seconds a process has used so far (Linux clock ticks are 1/100 s) */
-function cpuSeconds(pid: number | 'self'): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -280,7 +259,7 @@ async function bareCeiling(tokens: string[], broadcastRounds: BroadcastRounds) {
 }
 
 async function main(): Promise<void> {
-  const env = await makeEnv();
+  const env = await makeBenchEnv();
   const config = loadConfig(env);
   const sup = new Supervisor({
     host: new NodeHost(),
@@ -319,7 +298,7 @@ async function main(): Promise<void> {
     );
 
     // ---- broadcast: every client must get each round
-    const benchCpu = () => cpuSeconds('self') + fleet.pids().reduce((a, p) => a + cpuSeconds(p), 0);
+    const benchCpu = () => processCpuSeconds('self') + fleet.pids().reduce((a, p) => a + processCpuSeconds(p), 0);
     console.log(`broadcast: ${ROUNDS} rounds to ${M} clients…`);
     /** `rounds` broadcasts through `emit`, each waited for until every client has it */
     const broadcastRounds = async (f: ClientFleet, emit: (metadata: Meta, r: number) => Promise<unknown>) => {
@@ -334,7 +313,7 @@ async function main(): Promise<void> {
       return missed;
     };
     const bt0 = performance.now();
-    const bcpu0 = { server: cpuSeconds(pid), bench: benchCpu() };
+    const bcpu0 = { server: processCpuSeconds(pid), bench: benchCpu() };
     const incomplete = await broadcastRounds(fleet, (metadata, r) =>
       client.post('realtime', '/api/broadcast', {
         groupId: 'bench',
@@ -346,7 +325,7 @@ async function main(): Promise<void> {
     );
     const bwall = (performance.now() - bt0) / 1000;
     const broadcastCpu = {
-      realtime: round((cpuSeconds(pid) - bcpu0.server) / bwall, 2),
+      realtime: round((processCpuSeconds(pid) - bcpu0.server) / bwall, 2),
       benchClients: round((benchCpu() - bcpu0.bench) / bwall, 2),
     };
     const broadcast = summarize(await fleet.latencies('broadcast'));
@@ -370,7 +349,7 @@ async function main(): Promise<void> {
       const tickMs = 10;
       const total = TARGETED_RATE * TARGETED_SECONDS;
       const started = performance.now();
-      const cpu0 = { server: cpuSeconds(pid), bench: benchCpu(), data: cpuSeconds(dataPid) };
+      const cpu0 = { server: processCpuSeconds(pid), bench: benchCpu(), data: processCpuSeconds(dataPid) };
       const pending: Promise<unknown>[] = [];
       while (seq < total) {
         const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * TARGETED_RATE) + 1);
@@ -391,8 +370,8 @@ async function main(): Promise<void> {
       const wall = (performance.now() - started) / 1000;
       // where the time went: share of one core each process used over the phase
       const cpu = {
-        realtime: round((cpuSeconds(pid) - cpu0.server) / wall, 2),
-        dataNode: round((cpuSeconds(dataPid) - cpu0.data) / wall, 2),
+        realtime: round((processCpuSeconds(pid) - cpu0.server) / wall, 2),
+        dataNode: round((processCpuSeconds(dataPid) - cpu0.data) / wall, 2),
         benchClients: round((benchCpu() - cpu0.bench) / wall, 2),
       };
       const achievedRate = Math.round(total / sendSeconds);
@@ -478,8 +457,7 @@ async function main(): Promise<void> {
     fleet.close();
     await client.close();
     await sup.stopAll();
-    fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
-    fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+    removeBenchDirs(env);
   }
 }
 

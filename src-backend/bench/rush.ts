@@ -22,8 +22,6 @@
  *   S×P requests decided at R per second, the last answer comes after about S×P/R seconds, so
  *   p99 ≤ 1 s for 30,000 requests needs R ≥ ~30,000/s whatever the server does.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +42,8 @@ import { DEFAULT_SESSION_CACHE_MS } from '../shared/session-auth.js';
 import { createCourse, mintSessions, openSelection, readBooks, seedUsers } from '../services/queue/testing/seed.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePort, freePortEnv } from '../testing/ports.js';
+import { freePort } from '../testing/ports.js';
+import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { startRawServer } from './raw-server.js';
 import { machineInfo, round, summarize, writeResult } from './stats.js';
 
@@ -86,38 +85,11 @@ function prng(seed: number): () => number {
   };
 }
 
-async function makeEnv(): Promise<Record<string, string>> {
-  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rb-'));
-  fs.chmodSync(socketDir, 0o700);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-rbd-'));
-  const portEnv = await freePortEnv();
-  return {
-    HOST: '127.0.0.1',
-    SOCKET_DIR: socketDir,
-    DATA_DIR: dataDir,
-    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    ...portEnv.env,
-    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    LOG_LEVEL: 'warn',
-    ...(SESSION_CACHE_MS ? { SESSION_CACHE_MS } : {}),
-  };
-}
-
-/** CPU seconds (user + system) each process has used so far, from /proc (Linux only). */
+/** CPU seconds each process, and this client, has used so far. */
 function cpuSeconds(sup: Supervisor): Record<string, number> {
   const out: Record<string, number> = {};
-  const tick = 100; // USER_HZ on Linux
-  for (const p of sup.status().processes) {
-    if (!p.pid) continue;
-    try {
-      const fields = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out[p.name] = (Number(fields[11]) + Number(fields[12])) / tick;
-    } catch {
-      // not Linux, or the process is gone
-    }
-  }
-  const self = process.cpuUsage();
-  out.client = (self.user + self.system) / 1e6;
+  for (const p of sup.status().processes) if (p.pid) out[p.name] = processCpuSeconds(p.pid);
+  out.client = processCpuSeconds('self');
   return out;
 }
 
@@ -177,7 +149,7 @@ async function measureCeiling(plans: Selection[][], tokens: string[], socketDir:
 }
 
 async function main(): Promise<void> {
-  const env = await makeEnv();
+  const env = await makeBenchEnv({ HOST: '127.0.0.1', ...(SESSION_CACHE_MS ? { SESSION_CACHE_MS } : {}) });
   const config = loadConfig(env);
   const services: ServiceName[] = [
     'data_node',
@@ -415,8 +387,7 @@ async function main(): Promise<void> {
     await pool?.close();
     await client.close();
     await sup.stopAll();
-    fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
-    fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+    removeBenchDirs(env);
   }
 }
 

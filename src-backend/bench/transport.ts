@@ -4,7 +4,6 @@
  * slices; raw node:http over both as the ceiling; and the cold start of all six processes.
  * Figures, not assertions: the machine is noisy, so compare the ratios measured in this one run.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,8 @@ import { loadConfig } from '../shared/config.js';
 import { ServiceClient } from '../shared/service-client.js';
 import { NodeHost } from '../supervisor/node-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { freePort, freePortEnv } from '../testing/ports.js';
+import { freePort } from '../testing/ports.js';
+import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { startRawServer } from './raw-server.js';
 import { closedLoop, machineInfo, round, summarize, writeResult } from './stats.js';
 
@@ -26,21 +26,6 @@ const arg = (name: string, def: number) => {
 const CONCURRENCY = arg('concurrency', 32);
 const DURATION_MS = arg('seconds', 5) * 1000;
 const COLD_STARTS = arg('cold-starts', 3);
-
-async function makeEnv(): Promise<Record<string, string>> {
-  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-b-'));
-  fs.chmodSync(socketDir, 0o700);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'csc-bd-'));
-  const portEnv = await freePortEnv();
-  return {
-    SOCKET_DIR: socketDir,
-    DATA_DIR: dataDir,
-    INTERNAL_TOKEN: randomBytes(32).toString('hex'),
-    ...portEnv.env,
-    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-    LOG_LEVEL: 'warn',
-  };
-}
 
 type Measured = { reqPerSec: number; p50Ms: number; p99Ms: number; requests: number };
 
@@ -81,7 +66,7 @@ async function coldStart(): Promise<{
   runningAtMs: Record<string, number>;
   cpuMsToReady: Record<string, number>;
 }> {
-  const env = await makeEnv();
+  const env = await makeBenchEnv();
   const config = loadConfig(env);
   const sup = new Supervisor({ host: new NodeHost(), config, entryDir: here, env, forwardToRealtime: false });
   const runningAtMs: Record<string, number> = {};
@@ -90,29 +75,18 @@ async function coldStart(): Promise<{
   sup.onStatus((s) => {
     if (s.state !== 'running' || s.name in runningAtMs) return;
     runningAtMs[s.name] = round(performance.now() - t0, 1);
-    if (s.pid) cpuMsToReady[s.name] = processCpuMs(s.pid);
+    if (s.pid) cpuMsToReady[s.name] = round(processCpuSeconds(s.pid) * 1000, 0);
   });
   await sup.startAll();
   const totalMs = round(performance.now() - t0, 1);
   await sup.stopAll();
-  fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
-  fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+  removeBenchDirs(env);
   return { totalMs, runningAtMs, cpuMsToReady };
-}
-
-/** CPU (user + system, all threads) a process has used so far, from /proc; NaN elsewhere. */
-function processCpuMs(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return NaN;
-  }
 }
 
 async function main(): Promise<void> {
   console.log(`transport benchmark: ${CONCURRENCY} concurrent callers, ${DURATION_MS / 1000} s per transport\n`);
-  const env = await makeEnv();
+  const env = await makeBenchEnv();
   const config = loadConfig(env);
   const sup = new Supervisor({
     host: new NodeHost(),
@@ -154,8 +128,7 @@ async function main(): Promise<void> {
   await Promise.all([viaSocket.close(), viaTcp.close(), viaRaw.close(), viaRawTcp.close()]);
   fs.rmSync(rawDir, { recursive: true, force: true });
   await sup.stopAll();
-  fs.rmSync(env.SOCKET_DIR!, { recursive: true, force: true });
-  fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
+  removeBenchDirs(env);
 
   const canColdStart = SERVICE_NAMES.every((n) => fs.existsSync(path.join(here, `${n}.js`)));
   const coldStarts: Awaited<ReturnType<typeof coldStart>>[] = [];
