@@ -67,7 +67,7 @@ export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Pr
  * the same action and course is the same request. Hashed, so one student's key can never name
  * another's request, and the id keeps the queue's format.
  */
-export function requestIdFor(studentId: number, action: SelectionAction, courseId: number, key: string): string {
+function requestIdFor(studentId: number, action: SelectionAction, courseId: number, key: string): string {
   return `k${createHash('sha256').update(`${studentId}\0${action}\0${courseId}\0${key}`).digest('base64url').slice(0, 43)}`;
 }
 
