@@ -98,6 +98,20 @@ interface Selection {
   readonly courseId: number;
 }
 
+/** One student's POST /student/course/select, as the benchmark's client sends it. */
+function selectVia(pool: Pool, token: string, courseId: number) {
+  return dispatchJson<SelectionDecided | SelectionQueued | { error: { code: string } }>(
+    pool,
+    {
+      method: 'POST',
+      path: STUDENT_PATHS.select,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ courseId }),
+    },
+    60_000,
+  );
+}
+
 /** Every selection through `send`: all at once (--burst), or about CONCURRENCY in flight. */
 async function runLoad(plans: Selection[][], send: (sel: Selection) => Promise<void>): Promise<void> {
   if (BURST) {
@@ -128,16 +142,7 @@ async function measureCeiling(plans: Selection[][], tokens: string[], socketDir:
       : new Pool(`http://127.0.0.1:${listen}`, { connections: CONCURRENCY });
   try {
     const send = async (sel: Selection) => {
-      await dispatchJson(
-        pool,
-        {
-          method: 'POST',
-          path: STUDENT_PATHS.select,
-          headers: { authorization: `Bearer ${tokens[sel.student]}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ courseId: sel.courseId }),
-        },
-        60_000,
-      );
+      await selectVia(pool, tokens[sel.student]!, sel.courseId);
     };
     const t0 = performance.now();
     await runLoad(plans, send);
@@ -254,16 +259,7 @@ async function main(): Promise<void> {
     const send = async (sel: Selection) => {
       const started = performance.now();
       try {
-        const res = await dispatchJson<SelectionDecided | SelectionQueued | { error: { code: string } }>(
-          p,
-          {
-            method: 'POST',
-            path: STUDENT_PATHS.select,
-            headers: { authorization: `Bearer ${tokens[sel.student]}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ courseId: sel.courseId }),
-          },
-          60_000,
-        );
+        const res = await selectVia(p, tokens[sel.student]!, sel.courseId);
         const body = res.body;
         latencies.push(performance.now() - started);
         if ('status' in body) {
