@@ -18,8 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { IdentityPaths, type DataBulkInsertResponse, type DataBulkSessionsResponse } from '../contracts/auth.js';
+
 import type { Notification } from '../contracts/realtime.js';
+
 import { loadConfig } from '../shared/config.js';
 import { createRealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
@@ -28,6 +29,9 @@ import { Supervisor } from '../supervisor/supervisor.js';
 
 import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { machineInfo, round, summarize, writeResult } from './stats.js';
+import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
+
+import { RealtimeRoutes } from '../contracts/routes/realtime.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: number) => {
@@ -57,19 +61,12 @@ async function seed(client: ServiceClient, n: number): Promise<Array<{ id: numbe
       group: 'bench',
       passwordHash: 'seeded-without-password',
     }));
-    const ins = await client.post<DataBulkInsertResponse>(
-      'data_node',
-      IdentityPaths.usersBulk,
-      { users, atomic: true },
-      { timeoutMs: 60_000 },
-    );
+    const ins = await client.call(DataIdentityRoutes.insertUsers, { body: { users, atomic: true }, timeoutMs: 60_000 });
     const ids = ins.results.map((r) => r.id!);
-    const ses = await client.post<DataBulkSessionsResponse>(
-      'data_node',
-      IdentityPaths.sessionsBulk,
-      { userIds: ids, idleSeconds: 3600 },
-      { timeoutMs: 60_000 },
-    );
+    const ses = await client.call(DataIdentityRoutes.createSessions, {
+      body: { userIds: ids, idleSeconds: 3600 },
+      timeoutMs: 60_000,
+    });
     out.push(...ses.sessions.map((s) => ({ id: s.userId, token: s.token })));
   }
   return out;
@@ -79,11 +76,11 @@ async function seed(client: ServiceClient, n: number): Promise<Array<{ id: numbe
 const wallNow = () => performance.timeOrigin + performance.now();
 
 type Phase = 'broadcast' | 'api' | 'publisher';
-interface Meta {
+type Meta = {
   phase?: Phase;
   round?: number;
   sentAt?: number;
-}
+};
 type ToClient =
   { type: 'connect'; url: string; tokens: string[] } | { type: 'report'; phase: Phase } | { type: 'close' };
 type FromClient =
@@ -315,12 +312,14 @@ async function main(): Promise<void> {
     const bt0 = performance.now();
     const bcpu0 = { server: processCpuSeconds(pid), bench: benchCpu() };
     const incomplete = await broadcastRounds(fleet, (metadata, r) =>
-      client.post('realtime', '/api/broadcast', {
-        groupId: 'bench',
-        type: 'bench',
-        title: `round ${r}`,
-        message: 'x',
-        metadata,
+      client.call(RealtimeRoutes.broadcast, {
+        body: {
+          groupId: 'bench',
+          type: 'bench',
+          title: `round ${r}`,
+          message: 'x',
+          metadata,
+        },
       }),
     );
     const bwall = (performance.now() - bt0) / 1000;
@@ -393,12 +392,10 @@ async function main(): Promise<void> {
       };
     };
     const viaApi = await runTargeted('api', 'via POST /api/notify', (userId, metadata) =>
-      client.post(
-        'realtime',
-        '/api/notify',
-        { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata },
-        { timeoutMs: 30_000 },
-      ),
+      client.call(RealtimeRoutes.notify, {
+        body: { recipientId: userId, type: 'bench', title: 't', message: 'x', metadata },
+        timeoutMs: 30_000,
+      }),
     );
     await sleep(1000);
     const publisher = createRealtimePublisher(client);

@@ -26,15 +26,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import {
-  DATA_COURSE_PATHS,
-  STUDENT_PATHS,
-  type Actor,
-  type QueueStatusResponse,
-  type SelectionDecided,
-  type SelectionQueued,
-} from '../contracts/courses.js';
+import { type Actor, type SelectionDecided, type SelectionQueued } from '../contracts/courses.js';
 import type { ServiceName } from '../contracts/services.js';
+
 import { loadConfig } from '../shared/config.js';
 import { dispatchJson } from '../shared/http-dispatch.js';
 import { ServiceClient } from '../shared/service-client.js';
@@ -46,6 +40,8 @@ import { freePort } from '../testing/ports.js';
 import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { startRawServer } from './raw-server.js';
 import { machineInfo, round, summarize, writeResult } from './stats.js';
+import { DataCourseRoutes } from '../contracts/routes/data-courses.js';
+import { StudentRoutes } from '../contracts/routes/student.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -104,7 +100,7 @@ function selectVia(pool: Pool, token: string, courseId: number) {
     pool,
     {
       method: 'POST',
-      path: STUDENT_PATHS.select,
+      path: StudentRoutes.select.url,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ courseId }),
     },
@@ -241,7 +237,7 @@ async function main(): Promise<void> {
           while (w < tokens.length) {
             const res = await p.request({
               method: 'GET',
-              path: STUDENT_PATHS.stats,
+              path: StudentRoutes.stats.url,
               headers: { authorization: `Bearer ${tokens[w++]}` },
             });
             await res.body.dump();
@@ -288,8 +284,10 @@ async function main(): Promise<void> {
     const queued = answers.filter((a) => a.status === 'queued');
     for (const a of queued) {
       for (;;) {
-        const st = await client.post<QueueStatusResponse>('data_node', DATA_COURSE_PATHS.queueTickets, {
-          student: { studentId: students[a.sel.student]!.id, group: 'bench' },
+        const st = await client.call(DataCourseRoutes.tickets, {
+          body: {
+            student: { studentId: students[a.sel.student]!.id, group: 'bench' },
+          },
         });
         const t = st.tickets.find((x) => x.ticket === a.ticket);
         if (t && t.status) {

@@ -9,7 +9,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 
 export function summarize(latenciesMs: number[]): { p50: number; p99: number; max: number; count: number } {
   const s = Float64Array.from(latenciesMs).sort();
-  return { p50: round(percentile(s, 50)), p99: round(percentile(s, 99)), max: round(s[s.length - 1] ?? NaN), count: s.length };
+  return {
+    p50: round(percentile(s, 50)),
+    p99: round(percentile(s, 99)),
+    max: round(s[s.length - 1] ?? NaN),
+    count: s.length,
+  };
 }
 
 export function round(n: number, digits = 3): number {
@@ -27,11 +32,20 @@ export function writeResult(name: string, data: unknown): string {
 }
 
 export function machineInfo(): Record<string, unknown> {
-  return { node: process.version, platform: process.platform, arch: process.arch, cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null };
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null,
+  };
 }
 
 /** Run `concurrency` loops calling `fn` for `durationMs`; returns latencies and throughput. */
-export async function closedLoop(fn: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<{ rps: number; latencies: number[] }> {
+export async function closedLoop(
+  fn: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<{ rps: number; latencies: number[] }> {
   const latencies: number[] = [];
   const end = performance.now() + durationMs;
   const t0 = performance.now();

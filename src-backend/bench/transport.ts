@@ -17,6 +17,7 @@ import { freePort } from '../testing/ports.js';
 import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { startRawServer } from './raw-server.js';
 import { closedLoop, machineInfo, round, summarize, writeResult } from './stats.js';
+import { DataCourseRoutes } from '../contracts/routes/data-courses.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: number) => {
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   // The services' own client settings (connections, pipelining): what a real inter-service call gets.
   const viaSocket = new ServiceClient({ config });
   const viaTcp = new ServiceClient({ config: { ...config, useSockets: false } });
-  const call = (c: ServiceClient) => () => c.get('data_node', '/health');
+  const call = (c: ServiceClient) => () => c.call(DataCourseRoutes.health);
 
   const [unix, tcp] = await measurePair(
     ['ServiceClient over Unix', 'ServiceClient over TCP'],

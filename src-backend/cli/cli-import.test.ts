@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { IdentityPaths, type UserPage } from '../contracts/auth.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuthUser } from '../contracts/auth.js';
 import { waitFor } from '../testing/wait-for.js';
 import { startStack, type TestStack } from '../testing/stack.js';
 import { cliEnvFor, cliJs, makeHome, oneErrorLine, runCli, type CliRun } from './testing/run-cli.js';
+import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
 
 // Real processes on a shared 2-core machine; the 10,000-row case is a correctness check, not a timing.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
@@ -301,8 +301,11 @@ describe('import csv', () => {
     // Kill auth_node once the second chunk is in the database (seen directly on data_node): chunks
     // go one after another, so by then the CLI has the first chunk's answer.
     const count = async () =>
-      (await stack.client.get<UserPage>('data_node', `${IdentityPaths.users}?role=student&search=crash&pageSize=1`))
-        .total;
+      (
+        await stack.client.call(DataIdentityRoutes.listUsers, {
+          query: { role: 'student', search: 'crash', pageSize: 1 },
+        })
+      ).total;
     await waitFor(async () => (await count()) > 1000, 60_000, 20);
     process.kill(stack.pid('auth_node'), 'SIGKILL');
     const run = await running;
@@ -339,8 +342,11 @@ describe('import csv', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const count = async () =>
-      (await stack.client.get<UserPage>('data_node', `${IdentityPaths.users}?role=student&search=intr&pageSize=1`))
-        .total;
+      (
+        await stack.client.call(DataIdentityRoutes.listUsers, {
+          query: { role: 'student', search: 'intr', pageSize: 1 },
+        })
+      ).total;
     await waitFor(async () => (await count()) >= 1000, 60_000, 20);
     child.kill('SIGINT');
     expect(await exited).toBe(130);

@@ -1,7 +1,16 @@
 import { ConfigError, loadConfig } from '../shared/config.js';
 import type { ServiceName } from '../contracts/services.js';
 import { failure } from './cli-error.js';
-import type { Api, HttpMethod, RequestOptions } from './connection/api.js';
+import type { ErrorBody } from '../contracts/errors.js';
+import {
+  pathOf,
+  type InputArgs,
+  type Route,
+  type RouteInput,
+  type RouteSchema,
+  type SuccessBody,
+} from '../contracts/route.js';
+import type { Api, ApiResponse, RequestOptions } from './connection/api.js';
 import { NOT_LOGGED_IN, SESSION_EXPIRED, responseError, transportError } from './connection/describe-error.js';
 import { normaliseBaseUrl } from './connection/target.js';
 import { colorsEnabled, createColors, type Colors } from './output/colors.js';
@@ -82,17 +91,26 @@ export class CliContext {
   }
 
   /** One call with the session's token; any non-2xx becomes a one-line CliError. */
-  async call<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown): Promise<T> {
+  async call<R extends Route<RouteSchema, ServiceName>>(route: R, ...[input]: InputArgs<R>): Promise<SuccessBody<R>> {
     const session = this.requireSession();
-    const res = await this.send<T>(method, service, path, body, { token: session.token });
-    if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
-    throw responseError(service, res.statusCode, res.body);
+    const res = await this.send(route, { ...(input as RouteInput<R>), token: session.token });
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.body as SuccessBody<R>;
+    throw responseError(route.service, res.statusCode, res.body);
   }
 
-  /** A request whose error answers the caller handles (login, bulk import). */
-  async send<T>(method: HttpMethod, service: ServiceName, path: string, body?: unknown, opts?: RequestOptions) {
+  /** A request whose error answers the caller handles (login, logout, bulk import). */
+  async send<R extends Route<RouteSchema, ServiceName>>(
+    route: R,
+    input: RouteInput<R> & RequestOptions,
+  ): Promise<ApiResponse<SuccessBody<R> | ErrorBody>> {
+    const { params, query, body, ...opts } = input as {
+      params?: object;
+      query?: object;
+      body?: unknown;
+    } & RequestOptions;
+    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' ? {} : undefined);
     try {
-      return await (await this.api()).request<T>(method, service, path, body, opts);
+      return await (await this.api()).request(route.method, route.service, pathOf(route, params, query), payload, opts);
     } catch (err) {
       throw transportError(err, this.target) ?? err;
     }

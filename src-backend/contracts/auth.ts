@@ -1,28 +1,18 @@
 import { Type, type Static } from 'typebox';
+import { literals, NullableString } from './common.js';
 import { Role, SessionUser } from './session.js';
 
 /**
- * Identity contracts: auth_node's public routes (login, registration, 2FA, admin user
- * management) and data_node's internal identity routes that only auth_node (and test or
- * bench seeding) call. The CLI, the console and the services all import this file, so it
- * imports nothing but typebox.
+ * Identity shapes: what auth_node's public API (routes/auth.ts) takes and answers, and the
+ * user, code and audit shapes data_node's identity API (routes/data-identity.ts) shares with
+ * it. The CLI, the console and the services all import this file, so it imports nothing but
+ * typebox and its sibling contracts.
  *
  * Conventions: camelCase JSON, `Authorization: Bearer <token>`, times are ISO-8601 strings,
  * every error is `{error: {code, message}}` (see AuthErrorCode for this domain's codes).
  */
 
 // ─── building blocks ───────────────────────────────────────────────────────────────────────
-
-/**
- * `string | null` / `integer | null` as a JSON-schema type list. Our ajv runs with coerceTypes,
- * and inside an anyOf it would coerce a null to "" or 0 before trying the null branch.
- */
-export function NullableString(opts: { maxLength?: number; minLength?: number; pattern?: string } = {}) {
-  return Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
-}
-export function NullableInteger(opts: { minimum?: number } = {}) {
-  return Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
-}
 
 /** Letters, digits, dot, dash, underscore; compared case-insensitively. */
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$';
@@ -41,7 +31,6 @@ export const TotpCode = Type.String({ pattern: '^[0-9]{6}$' });
 export const CodeInput = Type.String({ minLength: 4, maxLength: 64 });
 export const UserType = Type.Union([Type.Literal('student'), Type.Literal('teacher')]);
 export type UserType = Static<typeof UserType>;
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 
 /** This domain's error codes (plus the shared ones in errors.ts). */
 export const AuthErrorCode = {
@@ -251,17 +240,7 @@ export const ListUsersQuery = Type.Object(
     disabled: Type.Optional(Type.Boolean()),
     page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
     pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    sort: Type.Union(
-      [
-        Type.Literal('id'),
-        Type.Literal('username'),
-        Type.Literal('name'),
-        Type.Literal('email'),
-        Type.Literal('group'),
-        Type.Literal('createdAt'),
-      ],
-      { default: 'id' },
-    ),
+    sort: literals(USER_SORT_COLUMNS, { default: 'id' }),
     order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
   },
   { additionalProperties: false },
@@ -396,285 +375,5 @@ export const AuditEntry = Type.Object({
 export type AuditEntry = Static<typeof AuditEntry>;
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });
 export type AuditList = Static<typeof AuditList>;
-
-/** Paths, so the CLI and console never spell them twice. `:id` is a user or code id. */
-export const AuthPaths = {
-  loginAdmin: '/login/admin',
-  login: '/login',
-  logout: '/logout',
-  me: '/me',
-  mePassword: '/me/password',
-  meTotpEnroll: '/me/2fa/enroll',
-  meTotpConfirm: '/me/2fa/confirm',
-  register: '/register',
-  generateRegistrationCode: '/generate/registration-code',
-  generateResetCode: '/generate/reset-code',
-  resetTotp: '/reset/2fa',
-  addAdmin: '/add/admin',
-  users: '/admin/users',
-  usersBulk: '/admin/users/bulk',
-  user: (id: number) => `/admin/users/${id}`,
-  userDisable: (id: number) => `/admin/users/${id}/disable`,
-  userEnable: (id: number) => `/admin/users/${id}/enable`,
-  codes: '/admin/codes',
-  codeRevoke: (id: number, kind: 'registration' | 'reset' = 'registration') => `/admin/codes/${id}/revoke?kind=${kind}`,
-  audit: '/admin/audit',
-} as const;
-
-// ─── data_node: internal identity routes (internal token; auth_node, tests and benches) ─────
-
-/**
- * POST /identity/users/bulk → 200 DataBulkInsertResponse. Inserts users with a ready-made
- * password hash (argon2id encoded string, or anything when seeding accounts that only get
- * sessions via POST /identity/sessions). Per-row results; with `atomic` any failing row
- * rolls the batch back and answers 409 BULK_REJECTED with `error.details.results`.
- */
-export const DataNewUser = Type.Object(
-  {
-    role: Role,
-    username: Username,
-    name: PersonName,
-    email: Type.Optional(NullableString({ pattern: EMAIL_PATTERN, maxLength: 254 })),
-    group: Type.Optional(NullableString({ pattern: GROUP_PATTERN, maxLength: 64 })),
-    passwordHash: Type.String({ minLength: 1, maxLength: 512 }),
-    totpSecret: Type.Optional(NullableString({ maxLength: 128 })),
-    mustChangePassword: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-export type DataNewUser = Static<typeof DataNewUser>;
-export const DataBulkInsertRequest = Type.Object(
-  { users: Type.Array(DataNewUser, { minItems: 1, maxItems: 50_000 }), atomic: Type.Boolean({ default: false }) },
-  { additionalProperties: false },
-);
-export type DataBulkInsertRequest = Static<typeof DataBulkInsertRequest>;
-export const DataBulkRowResult = Type.Object({
-  row: Type.Integer(),
-  username: Type.String(),
-  id: Type.Optional(Type.Integer()),
-  error: Type.Optional(RowError),
-});
-export type DataBulkRowResult = Static<typeof DataBulkRowResult>;
-export const DataBulkInsertResponse = Type.Object({ created: Type.Integer(), results: Type.Array(DataBulkRowResult) });
-export type DataBulkInsertResponse = Static<typeof DataBulkInsertResponse>;
-
-/**
- * POST /identity/sessions {userId} → 201 SessionGrant: a fresh 256-bit session token (stored
- * as its SHA-256). TTLs default to 30 min idle / 12 h absolute.
- * POST /identity/sessions/bulk {userIds} → 201 {sessions: [{userId, token, expiresAt}]} (seeding).
- */
-export const DataCreateSessionRequest = Type.Object(
-  {
-    userId: Type.Integer({ minimum: 1 }),
-    idleSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
-    absoluteSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 3600 })),
-  },
-  { additionalProperties: false },
-);
-export type DataCreateSessionRequest = Static<typeof DataCreateSessionRequest>;
-export const DataBulkSessionsRequest = Type.Object(
-  {
-    userIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 50_000 }),
-    idleSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
-    absoluteSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 3600 })),
-  },
-  { additionalProperties: false },
-);
-export type DataBulkSessionsRequest = Static<typeof DataBulkSessionsRequest>;
-export const DataBulkSessionsResponse = Type.Object({
-  sessions: Type.Array(Type.Object({ userId: Type.Integer(), token: Type.String(), expiresAt: Type.String() })),
-});
-export type DataBulkSessionsResponse = Static<typeof DataBulkSessionsResponse>;
-
-/**
- * POST /identity/sessions/resolve {token} → 200 {user, expiresAt} | 401 INVALID_SESSION
- * (unknown, expired, or the user is disabled). Slides the idle expiry at most once a minute.
- */
-export const DataResolveSessionResponse = Type.Object({ user: AuthUser, expiresAt: Type.String() });
-export type DataResolveSessionResponse = Static<typeof DataResolveSessionResponse>;
-
-/**
- * POST /identity/sessions/resolve-batch {tokens} → 200 {results}: one answer per token, in
- * order, null where resolve would say 401. auth_node coalesces concurrent resolves into one
- * call, so a rush of first requests costs one data hop (and one touch transaction) per batch.
- */
-export const DataResolveBatchRequest = Type.Object(
-  { tokens: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 1000 }) },
-  { additionalProperties: false },
-);
-export type DataResolveBatchRequest = Static<typeof DataResolveBatchRequest>;
-export const DataResolveBatchResponse = Type.Object({
-  results: Type.Array(Type.Union([DataResolveSessionResponse, Type.Null()])),
-});
-export type DataResolveBatchResponse = Static<typeof DataResolveBatchResponse>;
-
-/** POST /identity/sessions/revoke {token} | {userId, exceptToken?} → 200 {revoked: n}. */
-export const DataRevokeSessionsRequest = Type.Union([
-  Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-  Type.Object(
-    { userId: Type.Integer({ minimum: 1 }), exceptToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
-    { additionalProperties: false },
-  ),
-]);
-export type DataRevokeSessionsRequest = Static<typeof DataRevokeSessionsRequest>;
-export const DataRevokeSessionsResponse = Type.Object({ revoked: Type.Integer() });
-
-/** POST /identity/credentials {username} → 200 {user: DataCredentials} | 404. auth_node only. */
-export const DataCredentialsRequest = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
-export const DataCredentials = Type.Object({
-  user: AuthUser,
-  passwordHash: Type.String(),
-  totpSecret: Type.Union([Type.String(), Type.Null()]),
-  totpPendingSecret: Type.Union([Type.String(), Type.Null()]),
-  totpLastStep: Type.Union([Type.Integer(), Type.Null()]),
-});
-export type DataCredentials = Static<typeof DataCredentials>;
-export const DataCredentialsResponse = Type.Object({ credentials: DataCredentials });
-
-/** GET /identity/users?… (ListUsersQuery) → 200 UserPage; GET /identity/users/:id → {user}. */
-
-/**
- * PUT /identity/users/:id → 200 {user}. Setting `disabled: true` ends the user's sessions in
- * the same transaction; a new `passwordHash` may keep one session (`keepSessionToken`).
- */
-export const DataUpdateUserRequest = Type.Object(
-  {
-    name: Type.Optional(PersonName),
-    email: Type.Optional(NullableString({ pattern: EMAIL_PATTERN, maxLength: 254 })),
-    group: Type.Optional(NullableString({ pattern: GROUP_PATTERN, maxLength: 64 })),
-    disabled: Type.Optional(Type.Boolean()),
-    passwordHash: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-    mustChangePassword: Type.Optional(Type.Boolean()),
-    totpSecret: Type.Optional(NullableString({ maxLength: 128 })),
-    totpPendingSecret: Type.Optional(NullableString({ maxLength: 128 })),
-    totpLastStep: Type.Optional(NullableInteger({ minimum: 0 })),
-    /** with passwordHash: end every session of the user but this one */
-    keepSessionToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-export type DataUpdateUserRequest = Static<typeof DataUpdateUserRequest>;
-
-/** DELETE /identity/users/:id → 200 {deleted: true, id}; 404; 409 USER_IN_USE when other rows reference it. */
-
-/**
- * POST /identity/users/:id/totp/consume {step} → 200 {accepted}. Atomic: of two concurrent
- * calls with the same step exactly one is accepted (last step only moves forward).
- */
-export const DataTotpConsumeRequest = Type.Object(
-  { step: Type.Integer({ minimum: 0 }) },
-  { additionalProperties: false },
-);
-export const DataTotpConsumeResponse = Type.Object({ accepted: Type.Boolean() });
-
-/** POST /identity/codes/registration → 201 {code: CodeInfo}. */
-export const DataCreateRegistrationCodeRequest = Type.Object(
-  {
-    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
-    userType: UserType,
-    group: Type.Optional(NullableString({ pattern: GROUP_PATTERN, maxLength: 64 })),
-    maxUses: Type.Integer({ minimum: 1, maximum: 100_000 }),
-    expiresAtMs: Type.Integer({ minimum: 0 }),
-    createdBy: NullableInteger({ minimum: 1 }),
-  },
-  { additionalProperties: false },
-);
-export type DataCreateRegistrationCodeRequest = Static<typeof DataCreateRegistrationCodeRequest>;
-/** POST /identity/codes/reset → 201 {code: CodeInfo}; revokes the user's older unused reset codes. */
-export const DataCreateResetCodeRequest = Type.Object(
-  {
-    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
-    userId: Type.Integer({ minimum: 1 }),
-    expiresAtMs: Type.Integer({ minimum: 0 }),
-    createdBy: NullableInteger({ minimum: 1 }),
-  },
-  { additionalProperties: false },
-);
-export type DataCreateResetCodeRequest = Static<typeof DataCreateResetCodeRequest>;
-/** GET /identity/codes (ListCodesQuery) → {items}; POST /identity/codes/:id/revoke?kind= → {code}. */
-
-/**
- * POST /identity/register → 201 {user}. One IMMEDIATE transaction: check the code (400
- * CODE_INVALID / CODE_EXPIRED / CODE_USED_UP / CODE_REVOKED), insert the user (409
- * USERNAME_TAKEN), count the use. Either all of it happens or none.
- */
-export const DataRegisterRequest = Type.Object(
-  {
-    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
-    username: Username,
-    name: PersonName,
-    email: Email,
-    passwordHash: Type.String({ minLength: 1, maxLength: 512 }),
-    totpSecret: Type.String({ minLength: 16, maxLength: 128 }),
-  },
-  { additionalProperties: false },
-);
-export type DataRegisterRequest = Static<typeof DataRegisterRequest>;
-
-/** POST /identity/reset-2fa → 200 {user}: uses the user's reset code and installs the new secret. */
-export const DataResetTotpRequest = Type.Object(
-  {
-    userId: Type.Integer({ minimum: 1 }),
-    codeHash: Type.String({ minLength: 16, maxLength: 128 }),
-    totpSecret: Type.String({ minLength: 16, maxLength: 128 }),
-  },
-  { additionalProperties: false },
-);
-export type DataResetTotpRequest = Static<typeof DataResetTotpRequest>;
-
-/** POST /identity/bootstrap-admin → 200 {created, user}: creates the admin only when no admin exists. */
-export const DataBootstrapAdminRequest = Type.Object(
-  {
-    username: Username,
-    name: PersonName,
-    passwordHash: Type.String({ minLength: 1, maxLength: 512 }),
-    mustChangePassword: Type.Boolean(),
-  },
-  { additionalProperties: false },
-);
-export type DataBootstrapAdminRequest = Static<typeof DataBootstrapAdminRequest>;
-export const DataBootstrapAdminResponse = Type.Object({
-  created: Type.Boolean(),
-  user: Type.Union([AuthUser, Type.Null()]),
-});
-
-/** POST /identity/audit → 201 {id}; GET /identity/audit (AuditQuery) → AuditList. */
-export const DataAuditRequest = Type.Object(
-  {
-    actorId: NullableInteger(),
-    actor: NullableString({ maxLength: 64 }),
-    action: Type.String({ minLength: 1, maxLength: 64 }),
-    target: Type.Optional(NullableString({ maxLength: 200 })),
-    detail: Type.Optional(NullableString({ maxLength: 2000 })),
-  },
-  { additionalProperties: false },
-);
-export type DataAuditRequest = Static<typeof DataAuditRequest>;
-
-/** Data-side paths (all internal-only). */
-export const IdentityPaths = {
-  usersBulk: '/identity/users/bulk',
-  users: '/identity/users',
-  user: (id: number) => `/identity/users/${id}`,
-  credentials: '/identity/credentials',
-  totpConsume: (id: number) => `/identity/users/${id}/totp/consume`,
-  sessions: '/identity/sessions',
-  sessionsBulk: '/identity/sessions/bulk',
-  sessionsResolve: '/identity/sessions/resolve',
-  sessionsResolveBatch: '/identity/sessions/resolve-batch',
-  sessionsRevoke: '/identity/sessions/revoke',
-  registrationCodes: '/identity/codes/registration',
-  resetCodes: '/identity/codes/reset',
-  codes: '/identity/codes',
-  codeRevoke: (id: number) => `/identity/codes/${id}/revoke`,
-  register: '/identity/register',
-  resetTotp: '/identity/reset-2fa',
-  bootstrapAdmin: '/identity/bootstrap-admin',
-  audit: '/identity/audit',
-} as const;
-
 /** Re-exported so callers of this module have the session shape at hand. */
 export { SessionUser };

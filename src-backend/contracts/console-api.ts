@@ -1,28 +1,19 @@
 import { Type, type Static } from 'typebox';
+import { literals } from './common.js';
+import { HTTP_METHODS } from './route.js';
+import { SERVICE_NAMES } from './services.js';
 
 /**
  * The console's one request shape. The gateway maps `/api/<target>/<path>` onto it and the
  * Electron main process receives it over IPC; both hand it to the same dispatcher.
  */
-export const ConsoleTarget = Type.Union([
-  Type.Literal('data_node'),
-  Type.Literal('auth_node'),
-  Type.Literal('teacher_node'),
-  Type.Literal('student_node'),
-  Type.Literal('queue_node'),
-  Type.Literal('realtime'),
-  Type.Literal('supervisor'),
-]);
+export const CONSOLE_TARGETS = [...SERVICE_NAMES, 'supervisor'] as const;
+export const ConsoleTarget = literals(CONSOLE_TARGETS);
 export type ConsoleTarget = Static<typeof ConsoleTarget>;
 
 export const ConsoleRequest = Type.Object(
   {
-    method: Type.Union([
-      Type.Literal('GET'),
-      Type.Literal('POST'),
-      Type.Literal('PUT'),
-      Type.Literal('DELETE'),
-    ]),
+    method: literals(HTTP_METHODS),
     target: ConsoleTarget,
     /** path below the target, starting with '/', query string allowed */
     path: Type.String({ pattern: '^/', maxLength: 2048 }),
@@ -38,9 +29,10 @@ export interface ConsoleResponse<T = unknown> {
   body: T;
 }
 
-export interface AppInfo {
-  mode: 'electron' | 'server';
-  version: string;
+export const AppInfo = Type.Object({
+  mode: Type.Union([Type.Literal('electron'), Type.Literal('server')]),
+  version: Type.String(),
   /** Where the renderer's socket.io-client connects (the gateway proxies it in server mode). */
-  realtimeUrl: string;
-}
+  realtimeUrl: Type.String(),
+});
+export type AppInfo = Static<typeof AppInfo>;

@@ -1,22 +1,13 @@
 import { Type, type Static } from 'typebox';
 
 /**
- * Courses, enrollments, the selection window and the registration queue: the routes of
- * teacher_node, student_node and queue_node (seed 000), and the data_node routes behind them.
- * Bodies are camelCase JSON; every request object rejects unknown properties.
+ * Course shapes: courses, enrollments, the selection window and the registration queue, as
+ * teacher_node, student_node and queue_node (routes/teacher.ts, routes/student.ts,
+ * routes/queue.ts) and the data_node routes behind them (routes/data-courses.ts) take and
+ * answer them. Bodies are camelCase JSON; every request object rejects unknown properties.
  */
 
-const strict = { additionalProperties: false } as const;
-
-/**
- * `string | null` / `integer | null` in REQUEST schemas as a JSON-schema type list: with our
- * ajv coerceTypes, an anyOf would turn a null into "" or 0 before trying the null branch.
- */
-const NullableString = (opts: { maxLength?: number; format?: string } = {}) =>
-  Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts });
-const NullableInteger = (opts: { minimum?: number; maximum?: number } = {}) =>
-  Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
-const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+import { Id, literals, NullableInteger, NullableString, strict } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -107,16 +98,7 @@ export const DECISION_STATUSES = [
   'deselected',
 ] as const;
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
-export const DecisionStatusSchema = Type.Union([
-  Type.Literal('selected'),
-  Type.Literal('full'),
-  Type.Literal('conflict'),
-  Type.Literal('already_selected'),
-  Type.Literal('window_closed'),
-  Type.Literal('over_credit_limit'),
-  Type.Literal('not_selected'),
-  Type.Literal('deselected'),
-]);
+export const DecisionStatusSchema = literals(DECISION_STATUSES);
 
 /** 200: decided. */
 export const SelectionDecided = Type.Object({
@@ -165,16 +147,6 @@ const CourseFields = {
   description: Type.String({ maxLength: 4000 }),
   allowedGroups: Type.Array(GroupName, { maxItems: 100 }),
 };
-
-export const TEACHER_PATHS = {
-  courses: '/teacher/courses',
-  detail: '/teacher/course/detail',
-  create: '/teacher/course/create',
-  update: '/teacher/course/update',
-  remove: '/teacher/course/delete',
-  removeStudent: '/teacher/student/remove',
-  stats: '/teacher/stats',
-} as const;
 
 /** GET /teacher/courses → 200 */
 export const TeacherCoursesResponse = Type.Object({ courses: Type.Array(Course) });
@@ -261,12 +233,6 @@ export const TeacherStats = Type.Object({
 export type TeacherStats = Static<typeof TeacherStats>;
 
 // Admin: the selection window and credit limits (teacher_node, admin role).
-export const ADMIN_COURSE_PATHS = {
-  window: '/admin/selection-window',
-  openWindow: '/admin/selection-window/open',
-  closeWindow: '/admin/selection-window/close',
-  creditLimit: '/admin/credit-limit',
-} as const;
 
 /** PUT /admin/selection-window → 200 SelectionWindow. closesAt must be after opensAt. */
 export const SetSelectionWindowRequest = Type.Object(
@@ -296,18 +262,6 @@ export type CreditLimitResponse = Static<typeof CreditLimitResponse>;
 
 // ---------------------------------------------------------------------------------------------
 // Student service (student_node)
-
-export const STUDENT_PATHS = {
-  available: '/student/courses/available',
-  selected: '/student/courses/selected',
-  select: '/student/course/select',
-  deselect: '/student/course/deselect',
-  detail: '/student/course/detail',
-  schedule: '/student/schedule',
-  stats: '/student/stats',
-  queueStatus: '/student/queue/status',
-  check: '/student/course/check',
-} as const;
 
 /** POST /student/courses/available: only courses open to the student's group. */
 export const AvailableCoursesRequest = Type.Object(
@@ -413,11 +367,6 @@ export type CourseCheckResponse = Static<typeof CourseCheckResponse>;
 // ---------------------------------------------------------------------------------------------
 // Queue service (queue_node), internal: student_node hands it batches of requests.
 
-export const QUEUE_PATHS = {
-  submit: '/internal/queue/submit',
-  stats: '/internal/queue/stats',
-} as const;
-
 export const QueueRequestItem = Type.Object(
   {
     /** idempotency key: a retried request (queue restart) is decided once */
@@ -475,33 +424,7 @@ export const QueueStats = Type.Object({
 export type QueueStats = Static<typeof QueueStats>;
 
 // ---------------------------------------------------------------------------------------------
-// data_node. GET /courses is public (seed 001: `client.get('data_node', '/courses')`);
-// everything else is internal.
-
-export const DATA_COURSE_PATHS = {
-  list: '/courses',
-  create: '/courses/create',
-  get: '/courses/get',
-  update: '/courses/update',
-  remove: '/courses/delete',
-  removeStudent: '/courses/remove-student',
-  stats: '/courses/stats',
-  available: '/courses/available',
-  studentView: '/courses/student-view',
-  selected: '/enrollments/of-student',
-  studentStats: '/enrollments/student-stats',
-  schedule: '/enrollments/schedule',
-  window: '/selection-window',
-  windowOpen: '/selection-window/open',
-  windowClose: '/selection-window/close',
-  creditLimit: '/credit-limits',
-  queueSubmit: '/queue/submit',
-  queueDecide: '/queue/decide',
-  queueTickets: '/queue/tickets',
-  queueSnapshot: '/queue/snapshot',
-  /** GET → {count}: undecided tickets */
-  queuePending: '/queue/pending',
-} as const;
+// data_node: the course list (public: routes/data-courses.ts) and who a data call acts for.
 
 /** GET /courses?teacherId=&search=&day=: every course, with seats. */
 export const CourseListQuery = Type.Object(
@@ -523,103 +446,6 @@ export const Actor = Type.Object(
 );
 export type Actor = Static<typeof Actor>;
 
-export const DataCreateCourseRequest = Type.Object({ actor: Actor, course: CreateCourseRequest }, strict);
-export type DataCreateCourseRequest = Static<typeof DataCreateCourseRequest>;
-export const DataGetCourseRequest = Type.Object(
-  { actor: Actor, courseId: Id, withStudents: Type.Optional(Type.Boolean()) },
-  strict,
-);
-export type DataGetCourseRequest = Static<typeof DataGetCourseRequest>;
-export const DataUpdateCourseRequest = Type.Object({ actor: Actor, update: UpdateCourseRequest }, strict);
-export type DataUpdateCourseRequest = Static<typeof DataUpdateCourseRequest>;
-export const DataDeleteCourseRequest = Type.Object(
-  { actor: Actor, courseId: Id, force: Type.Optional(Type.Boolean()) },
-  strict,
-);
-export type DataDeleteCourseRequest = Static<typeof DataDeleteCourseRequest>;
-export const DataRemoveStudentRequest = Type.Object({ actor: Actor, courseId: Id, studentId: Id }, strict);
-export type DataRemoveStudentRequest = Static<typeof DataRemoveStudentRequest>;
-export const DataStatsRequest = Type.Object({ actor: Actor }, strict);
-/** window and credit-limit changes carry the admin for the audit log */
-export const DataSetWindowRequest = Type.Object({ actor: Actor, window: SetSelectionWindowRequest }, strict);
-export const DataWindowActionRequest = Type.Object({ actor: Actor }, strict);
-export const DataSetCreditLimitRequest = Type.Object({ actor: Actor, limit: SetCreditLimitRequest }, strict);
-
 /** The student a student-side data call is about. */
 export const StudentRef = Type.Object({ studentId: Id, group: NullableString({ maxLength: 64 }) }, strict);
 export type StudentRef = Static<typeof StudentRef>;
-export const DataAvailableRequest = Type.Object({ student: StudentRef, filter: AvailableCoursesRequest }, strict);
-export type DataAvailableRequest = Static<typeof DataAvailableRequest>;
-export const DataStudentCourseRequest = Type.Object({ student: StudentRef, courseId: Id }, strict);
-export type DataStudentCourseRequest = Static<typeof DataStudentCourseRequest>;
-export const DataStudentRequest = Type.Object({ student: StudentRef }, strict);
-export type DataStudentRequest = Static<typeof DataStudentRequest>;
-export const DataStudentCourseResponse = Type.Object({ course: StudentCourse, check: CourseCheckResponse });
-export type DataStudentCourseResponse = Static<typeof DataStudentCourseResponse>;
-
-export const DataQueueDecideRequest = Type.Object({ max: Type.Integer({ minimum: 1, maximum: 20_000 }) }, strict);
-export type DataQueueDecideRequest = Static<typeof DataQueueDecideRequest>;
-/** one decided ticket, with the student it belongs to (for the outcome event) */
-export const DecidedTicket = Type.Object({ ...SelectionDecided.properties, studentId: Type.Integer() });
-export type DecidedTicket = Static<typeof DecidedTicket>;
-export const SeatCount = Type.Object({
-  courseId: Type.Integer(),
-  enrolled: Type.Integer(),
-  capacity: Type.Integer(),
-  seatsLeft: Type.Integer(),
-});
-export type SeatCount = Static<typeof SeatCount>;
-
-/**
- * POST /queue/submit: ONE transaction persists every new request as a ticket (a retried
- * requestId finds its existing ticket) and decides the oldest undecided tickets, FIFO.
- */
-export const DataQueueSubmitRequest = Type.Object(
-  {
-    requests: Type.Array(QueueRequestItem, { maxItems: 20_000 }),
-    maxDecide: Type.Integer({ minimum: 1, maximum: 20_000 }),
-  },
-  strict,
-);
-export type DataQueueSubmitRequest = Static<typeof DataQueueSubmitRequest>;
-export const DataQueueSubmitResponse = Type.Object({
-  /** per request, in order: its ticket, or why it was refused */
-  tickets: Type.Array(
-    Type.Object({
-      requestId: Type.String(),
-      courseId: Type.Integer(),
-      action: SelectionAction,
-      ticket: Type.Optional(Type.Integer()),
-      rejected: Type.Optional(RejectReason),
-    }),
-  ),
-  /** tickets decided by this transaction (new or older ones), and earlier decisions of retried requests */
-  decided: Type.Array(DecidedTicket),
-  seats: Type.Array(SeatCount),
-  /** undecided tickets left after this transaction */
-  pending: Type.Integer(),
-});
-export type DataQueueSubmitResponse = Static<typeof DataQueueSubmitResponse>;
-export const DataQueueDecideResponse = Type.Object({
-  decided: Type.Array(DecidedTicket),
-  seats: Type.Array(SeatCount),
-  pending: Type.Integer(),
-});
-export type DataQueueDecideResponse = Static<typeof DataQueueDecideResponse>;
-
-/** POST /queue/snapshot {tickets}: positions of still-undecided tickets (for 202 answers); null once decided; a ticket that no longer exists is left out. */
-export const DataQueueSnapshotRequest = Type.Object({ tickets: Type.Array(Id, { maxItems: 20_000 }) }, strict);
-export const DataQueueSnapshotResponse = Type.Object({
-  positions: Type.Array(
-    Type.Object({
-      ticket: Type.Integer(),
-      position: Type.Union([Type.Integer(), Type.Null()]),
-      /** the decision, once there is one */
-      status: Type.Union([DecisionStatusSchema, Type.Null()]),
-      studentId: Type.Integer(),
-    }),
-  ),
-});
-export type DataQueueSnapshotResponse = Static<typeof DataQueueSnapshotResponse>;
-
-export const CountResponse = Type.Object({ count: Type.Integer() });

@@ -27,17 +27,3 @@ export const ErrorCode = {
   SERVICE_TIMEOUT: 'SERVICE_TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;
-
-/** Response schemas for the error statuses a route may answer with. */
-export const errorResponses = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  413: ErrorBody,
-  415: ErrorBody,
-  429: ErrorBody,
-  500: ErrorBody,
-  503: ErrorBody,
-} as const;

@@ -1,28 +1,12 @@
 import { Type, type Static } from 'typebox';
+import { Id } from './common.js';
 import { ChatMessage, Notification, NotificationBody } from './realtime.js';
 
 /**
- * data_node's internal messaging routes: chat messages and notifications persist here so that
- * history and unread counts survive a restart of the realtime server (or of everything).
+ * The shapes of data_node's internal messaging routes (routes/data-messaging.ts): chat messages
+ * and notifications persist there so that history and unread counts survive a restart of the
+ * realtime server (or of everything).
  */
-export const MessagingPaths = {
-  /** POST ChatCreateRequest → 201 ChatMessage */
-  chatMessages: '/messaging/chat/messages',
-  /** POST ChatHistoryRequest → ChatHistoryResponse */
-  chatHistory: '/messaging/chat/history',
-  /** POST ChatReadRequest → ChatReadResponse */
-  chatRead: '/messaging/chat/read',
-  /** POST NotificationBatchRequest → 201 NotificationListResponse (one transaction for the batch) */
-  notifications: '/messaging/notifications',
-  /** POST NotificationQuery → NotificationListResponse (unread only) */
-  unread: '/messaging/notifications/unread',
-  /** POST NotificationQuery → UnreadCountResponse */
-  unreadCount: '/messaging/notifications/unread-count',
-  /** POST NotificationReadRequest → NotificationReadResponse */
-  notificationsRead: '/messaging/notifications/read',
-} as const;
-
-const Id = Type.Integer({ minimum: 1 });
 
 export const ChatCreateRequest = Type.Object(
   { senderId: Id, receiverId: Id, message: Type.String({ minLength: 1, maxLength: 4000 }) },
@@ -31,7 +15,12 @@ export const ChatCreateRequest = Type.Object(
 export type ChatCreateRequest = Static<typeof ChatCreateRequest>;
 
 export const ChatHistoryRequest = Type.Object(
-  { userId: Id, otherId: Id, beforeId: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  {
+    userId: Id,
+    otherId: Id,
+    beforeId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
   { additionalProperties: false },
 );
 export type ChatHistoryRequest = Static<typeof ChatHistoryRequest>;

@@ -6,8 +6,7 @@ import { LogRecord } from './supervisor.js';
  * Every route here needs the internal token.
  */
 
-/** POST {events} → 202 {accepted}. The event manager maps each event name to its namespace. */
-export const REALTIME_EMIT_PATH = '/internal/emit';
+/** Events to emit (routes/realtime.ts `emit`): the event manager maps each event name to its namespace. */
 export const InternalEvent = Type.Object(
   {
     event: Type.String({ minLength: 1, maxLength: 100 }),
@@ -28,16 +27,14 @@ export const InternalEmitRequest = Type.Object(
 );
 export type InternalEmitRequest = Static<typeof InternalEmitRequest>;
 
-/** POST {lines} → 202. The supervisor's log fan-in feeds /logs through this. */
-export const REALTIME_LOGS_PATH = '/internal/logs';
+/** Log lines for the /logs namespace: the supervisor's log fan-in feeds it through routes/realtime.ts `logs`. */
 export const InternalLogsRequest = Type.Object(
   { lines: Type.Array(LogRecord, { minItems: 1, maxItems: 10_000 }) },
   { additionalProperties: false },
 );
 export type InternalLogsRequest = Static<typeof InternalLogsRequest>;
 
-/** POST {userId, reason} → 200 {disconnected}. Logout and disable end the user's sockets. */
-export const REALTIME_DISCONNECT_PATH = '/internal/users/disconnect';
+/** Logout and disable end the user's sockets (routes/realtime.ts `disconnectUser`). */
 export const InternalDisconnectRequest = Type.Object(
   { userId: Type.Integer(), reason: Type.String({ maxLength: 200 }) },
   { additionalProperties: false },

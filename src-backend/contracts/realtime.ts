@@ -342,17 +342,6 @@ export const DisconnectResponse = Type.Object({ disconnected: Type.Integer() });
 
 // ---------------------------------------------------------------- throttler management (seed 002)
 
-export const THROTTLER_PATHS = {
-  /** GET → PendingResponse */
-  pending: '/api/throttler/pending',
-  /** POST {} → FlushResponse; also emits admin_event `throttler_flush` */
-  flush: '/api/throttler/flush',
-  /** POST ForceEmitRequest → ForceEmitResponse: emit now, bypassing (and clearing) the throttle */
-  forceEmit: '/api/throttler/force-emit',
-  /** GET → ThrottlerConfig; PUT ThrottlerConfigPatch → ThrottlerConfig */
-  config: '/api/throttler/config',
-} as const;
-
 export const EventRule = Type.Object(
   {
     /** coalesce within this window; 0 = emit at once */

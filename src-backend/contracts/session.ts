@@ -15,10 +15,9 @@ export const SessionUser = Type.Object({
 export type SessionUser = Static<typeof SessionUser>;
 
 /**
- * auth_node's internal route every other service uses to turn `Authorization: Bearer <token>`
- * into a user: POST {token} → 200 {user, expiresAt} | 401.
+ * What auth_node's internal resolve routes take and answer (routes/auth.ts): every other
+ * service turns `Authorization: Bearer <token>` into a user with them.
  */
-export const SESSION_RESOLVE_PATH = '/internal/sessions/resolve';
 export const SessionResolveRequest = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
@@ -35,7 +34,6 @@ export type SessionResolveResponse = Static<typeof SessionResolveResponse>;
  * PASSWORD_CHANGE_REQUIRED / MFA_SETUP_REQUIRED). A failure of the whole call (400 for a bad
  * body, 5xx) is an ordinary error answer.
  */
-export const SESSION_RESOLVE_BATCH_PATH = '/internal/sessions/resolve-batch';
 export const SESSION_RESOLVE_BATCH_MAX = 1000;
 export const SessionResolveBatchRequest = Type.Object(
   {
@@ -64,9 +62,8 @@ export type SessionResolveBatchResponse = Static<typeof SessionResolveBatchRespo
 /**
  * auth_node tells student_node and teacher_node to drop cached sessions on logout, disable,
  * delete, password change and 2FA reset, so a dead token is refused at once, not after the
- * cache's few seconds. POST {token} or {userId} → 200 {forgotten}.
+ * cache's few seconds (routes/shared.ts FORGET_SESSIONS).
  */
-export const SESSION_FORGET_PATH = '/internal/sessions/forget';
 export const SessionForgetRequest = Type.Union([
   Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
   Type.Object({ userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),

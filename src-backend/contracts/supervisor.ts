@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import type { ServiceName } from './services.js';
+import { literals } from './common.js';
+import { SERVICE_NAMES, type ServiceName } from './services.js';
 
 /** Child → parent over the fork/utility-process channel. */
 export type ChildMessage =
@@ -36,14 +37,7 @@ export const ProcessState = Type.Union([
 ]);
 export type ProcessState = Static<typeof ProcessState>;
 
-export const ServiceNameSchema = Type.Union([
-  Type.Literal('data_node'),
-  Type.Literal('auth_node'),
-  Type.Literal('teacher_node'),
-  Type.Literal('student_node'),
-  Type.Literal('queue_node'),
-  Type.Literal('realtime'),
-]);
+export const ServiceNameSchema = literals(SERVICE_NAMES);
 
 export const ProcessStatus = Type.Object({
   name: ServiceNameSchema,
@@ -66,19 +60,13 @@ export const SupervisorStatus = Type.Object({
 });
 export type SupervisorStatus = Static<typeof SupervisorStatus>;
 
-export const ProcessOp = Type.Union([Type.Literal('start'), Type.Literal('stop'), Type.Literal('restart')]);
+export const PROCESS_OPS = ['start', 'stop', 'restart'] as const;
+export const ProcessOp = literals(PROCESS_OPS);
 export type ProcessOp = Static<typeof ProcessOp>;
 
-export const LogLevel = Type.Union([
-  Type.Literal('trace'),
-  Type.Literal('debug'),
-  Type.Literal('info'),
-  Type.Literal('warn'),
-  Type.Literal('error'),
-  Type.Literal('fatal'),
-]);
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export const LogLevel = literals(LOG_LEVELS);
 export type LogLevel = Static<typeof LogLevel>;
-export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 /** One fanned-in log line, as kept in the ring buffer and streamed on /logs. */
 export const LogRecord = Type.Object({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type LoginResponse } from '../contracts/auth.js';
+import { type LoginResponse } from '../contracts/auth.js';
+import { AuthPaths } from '../contracts/routes/auth.js';
 import type { ConsoleResponse } from '../contracts/console-api.js';
 import type { ProcessStatus } from '../contracts/supervisor.js';
 import { createSessionResolver } from '../shared/session-auth.js';

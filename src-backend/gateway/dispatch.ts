@@ -1,9 +1,10 @@
 import { Value } from 'typebox/value';
-import { AuthPaths } from '../contracts/auth.js';
+import type { Static, TSchema } from 'typebox';
+import { matchRoute } from '../contracts/route.js';
+import { AuthRoutes } from '../contracts/routes/auth.js';
+import { SupervisorRoutes } from '../contracts/routes/supervisor.js';
 import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
-import { isServiceName, type ServiceName } from '../contracts/services.js';
-import { LOG_LEVELS, type LogLevel } from '../contracts/supervisor.js';
 import { AppError } from '../shared/app-error.js';
 import { toErrorBody } from '../shared/error-handler.js';
 import type { ServiceClient } from '../shared/service-client.js';
@@ -17,8 +18,6 @@ export interface DispatcherDeps {
   /** absent when the services run elsewhere (multi-host) */
   readonly supervisor?: Supervisor;
 }
-
-const OP_PATH = /^\/(data_node|auth_node|teacher_node|student_node|queue_node|realtime)\/(start|stop|restart)$/;
 
 /**
  * The console's one entry point, shared by the server-mode gateway (HTTP) and the Electron
@@ -51,7 +50,7 @@ export class ConsoleDispatcher {
       });
       // A console sign-out passes through here: its token must stop working here at once too,
       // not when the session cache would have let it go.
-      if (req.target === 'auth_node' && req.path === AuthPaths.logout && req.token && res.statusCode < 300) {
+      if (req.target === 'auth_node' && req.path === AuthRoutes.logout.url && req.token && res.statusCode < 300) {
         this.deps.resolver.forget(req.token);
         this.admins.forget(req.token);
       }
@@ -67,29 +66,38 @@ export class ConsoleDispatcher {
     if (!sup) throw new AppError(404, ErrorCode.NOT_FOUND, 'no supervisor here: services run elsewhere');
     await this.admins.require(req.token);
     const url = new URL(req.path, 'http://console.invalid');
-    if (req.method === 'GET' && url.pathname === '/status') return { status: 200, body: sup.status() };
-    if (req.method === 'GET' && url.pathname === '/logs') {
-      const limit = Math.min(5000, Math.max(1, Number(url.searchParams.get('limit') ?? 500) || 500));
-      const service = url.searchParams.get('service') ?? undefined;
-      const level = url.searchParams.get('level') ?? undefined;
-      if (service && !isServiceName(service))
-        throw new AppError(400, ErrorCode.VALIDATION_FAILED, `unknown service ${service}`);
-      if (level && !LOG_LEVELS.includes(level as LogLevel))
-        throw new AppError(400, ErrorCode.VALIDATION_FAILED, `unknown level ${level}`);
-      return { status: 200, body: { lines: sup.recentLogs(limit, { service, level }) } };
+    const found = matchRoute(SUPERVISOR_ROUTES, req.method, url.pathname);
+    if (!found) throw new AppError(404, ErrorCode.ROUTE_NOT_FOUND, `no supervisor route ${req.method} ${url.pathname}`);
+    const { route, params } = found;
+    if (route === SupervisorRoutes.status) return { status: 200, body: sup.status() };
+    if (route === SupervisorRoutes.logs) {
+      const query = checked(route.schema.querystring, Object.fromEntries(url.searchParams), 'query');
+      const lines = sup.recentLogs(query.limit ?? 500, { service: query.service, level: query.level });
+      return { status: 200, body: { lines } };
     }
-    const m = OP_PATH.exec(url.pathname);
-    if (req.method === 'POST' && m) {
-      const name = m[1] as ServiceName;
-      const op = m[2] as 'start' | 'stop' | 'restart';
-      if (!sup.has(name)) throw new AppError(404, ErrorCode.NOT_FOUND, `${name} is not supervised here`);
-      try {
-        await sup[op](name);
-      } catch (err) {
-        throw new AppError(409, 'PROCESS_FAILED', (err as Error).message);
-      }
-      return { status: 200, body: sup.status().processes.find((p) => p.name === name) };
+    const { service, op } = checked(SupervisorRoutes.processOp.schema.params, params, 'path');
+    if (!sup.has(service)) throw new AppError(404, ErrorCode.NOT_FOUND, `${service} is not supervised here`);
+    try {
+      await sup[op](service);
+    } catch (err) {
+      throw new AppError(409, 'PROCESS_FAILED', (err as Error).message);
     }
-    throw new AppError(404, ErrorCode.ROUTE_NOT_FOUND, `no supervisor route ${req.method} ${url.pathname}`);
+    return { status: 200, body: sup.status().processes.find((p) => p.name === service) };
   }
+}
+
+const SUPERVISOR_ROUTES = Object.values(SupervisorRoutes);
+
+/** Strings from a URL, converted and checked against the route's schema: 400 when they do not fit. */
+function checked<S extends TSchema>(schema: S, raw: Record<string, string>, where: string): Static<S> {
+  const value = Value.Convert(schema, { ...raw });
+  if (!Value.Check(schema, value)) {
+    const first = Value.Errors(schema, value)[0];
+    throw new AppError(
+      400,
+      ErrorCode.VALIDATION_FAILED,
+      `bad ${where}: ${first?.instancePath ?? ''} ${first?.message ?? ''}`.trim(),
+    );
+  }
+  return value as Static<S>;
 }

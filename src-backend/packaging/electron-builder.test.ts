@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 // The installers cannot be built here (Electron's download is blocked), so the config is
 // checked against electron-builder's own JSON schema and against what we promise of it.
 const config = JSON.parse(fs.readFileSync('electron-builder.json', 'utf8')) as Record<string, any>;
-const schema = JSON.parse(fs.readFileSync('node_modules/app-builder-lib/scheme.json', 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(fs.readFileSync('node_modules/app-builder-lib/scheme.json', 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 describe('electron-builder config', () => {
   it('is valid against electron-builder’s schema', () => {
@@ -29,7 +32,12 @@ describe('electron-builder config', () => {
   });
 
   it('ships the icons the tray and installers use', () => {
-    for (const f of ['resources/icon.png', 'resources/tray-healthy.png', 'resources/tray-degraded.png', 'resources/tray-down.png']) {
+    for (const f of [
+      'resources/icon.png',
+      'resources/tray-healthy.png',
+      'resources/tray-degraded.png',
+      'resources/tray-down.png',
+    ]) {
       expect(fs.statSync(f).size).toBeGreaterThan(100);
     }
   });

@@ -2,9 +2,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorCode } from '../contracts/errors.js';
-import { HealthBody } from '../contracts/health.js';
+import { healthRoute } from '../contracts/routes/shared.js';
 import type { ServiceName } from '../contracts/services.js';
 import { registerErrorHandling } from './error-handler.js';
+import { isInternalCall } from './internal-auth.js';
+import { registerRoute } from './register-route.js';
 import { compileSerializer, compileValidator } from './validators.js';
 
 export type App = FastifyInstance<
@@ -22,6 +24,10 @@ export interface BaseAppOptions {
   readonly bodyLimit?: number;
   /** the realtime server answers /health itself, in seed 003's shape */
   readonly health?: boolean;
+  /** what a caller of an `internal` table route must send (INTERNAL_TOKEN_HEADER) */
+  readonly internalToken?: string;
+  /** data_node: a request that matches no public route is refused without the token too */
+  readonly internalByDefault?: boolean;
   /** the gateway wraps the HTTP handler to proxy Socket.IO before Fastify sees the request */
   readonly serverFactory?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => RawServerDefault;
 }
@@ -52,17 +58,27 @@ export function createBaseApp(opts: BaseAppOptions): App {
 
   app.decorate('draining', false);
   // A callback hook, not an async one: it runs on every request, and a promise per request shows.
+  // The internal gate sits here too: checked on the request line, before any body is parsed.
+  const internalToken = opts.internalToken ?? '';
   app.addHook('onRequest', (request, reply, done) => {
-    if (!app.draining) return done();
-    void reply.header('connection', 'close');
+    if (app.draining) {
+      void reply.header('connection', 'close');
+      void reply
+        .code(503)
+        .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
+      return;
+    }
+    const access = request.routeOptions.config.access;
+    const gated = access === 'internal' || (access === undefined && opts.internalByDefault === true);
+    if (!gated || isInternalCall(request, internalToken)) return done();
     void reply
-      .code(503)
-      .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
+      .code(401)
+      .send({ error: { code: 'INTERNAL_ONLY', message: `internal route: ${opts.service} needs the internal token` } });
   });
   registerErrorHandling(app);
 
-  if (opts.health !== false) {
-    app.get('/health', { schema: { response: { 200: HealthBody } } }, async (request) => ({
+  if (opts.health !== false && opts.service !== 'gateway') {
+    registerRoute(app, healthRoute(opts.service), {}, async (request) => ({
       status: 'healthy' as const,
       service: opts.service,
       pid: process.pid,

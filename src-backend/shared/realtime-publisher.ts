@@ -1,12 +1,8 @@
 import type { Logger } from 'pino';
 import type { AdminEventType } from '../contracts/supervisor.js';
-import {
-  ADMIN_EVENT,
-  REALTIME_DISCONNECT_PATH,
-  REALTIME_EMIT_PATH,
-  type InternalEvent,
-} from '../contracts/realtime-internal.js';
+import { ADMIN_EVENT, type InternalEvent } from '../contracts/realtime-internal.js';
 import type { ServiceClient } from './service-client.js';
+import { RealtimeRoutes } from '../contracts/routes/realtime.js';
 
 /**
  * How services publish to the realtime server. Events are batched for a few ms so a rush
@@ -38,7 +34,7 @@ export function createRealtimePublisher(
     buffer = [];
     try {
       for (let i = 0; i < events.length; i += 5000) {
-        await client.post('realtime', REALTIME_EMIT_PATH, { events: events.slice(i, i + 5000) }, { timeoutMs: 2000 });
+        await client.call(RealtimeRoutes.emit, { body: { events: events.slice(i, i + 5000) }, timeoutMs: 2000 });
       }
       warned = false;
     } catch (err) {
@@ -59,7 +55,7 @@ export function createRealtimePublisher(
     },
     async disconnectUser(userId, reason) {
       try {
-        await client.post('realtime', REALTIME_DISCONNECT_PATH, { userId, reason }, { timeoutMs: 2000 });
+        await client.call(RealtimeRoutes.disconnectUser, { body: { userId, reason }, timeoutMs: 2000 });
       } catch (err) {
         logger?.warn({ err: (err as Error).message, userId }, 'could not disconnect user sockets');
       }

@@ -7,10 +7,69 @@ import { freePort } from '../testing/ports.js';
 import { loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
 import { createBaseApp, type App } from './create-app.js';
 import { listenDual, type Listening } from './dual-listen.js';
-import { requireInternal } from './internal-auth.js';
+import { Type } from 'typebox';
+import { routeTable } from '../contracts/route.js';
+import { healthRoute } from '../contracts/routes/shared.js';
+import { registerRoute } from './register-route.js';
 import { ServiceCallError, ServiceClient } from './service-client.js';
 
 const TOKEN = 'a'.repeat(64);
+
+/** A table for the test service, so the client is exercised the way services use it. */
+const I = Type.Object({ i: Type.Integer() });
+const T = routeTable('auth_node', {
+  ping: {
+    method: 'GET',
+    url: '/internal/ping',
+    summary: 'ping',
+    access: 'internal',
+    schema: { response: { 200: Type.Object({ pong: Type.Boolean() }) } },
+  },
+  slow: {
+    method: 'GET',
+    url: '/slow',
+    summary: 'slow',
+    access: 'public',
+    schema: { response: { 200: Type.Object({ late: Type.Boolean() }) } },
+  },
+  echo: {
+    method: 'POST',
+    url: '/echo',
+    summary: 'echo',
+    access: 'public',
+    schema: { body: Type.Object({ a: Type.Integer() }), response: { 200: Type.Object({ got: Type.Unknown() }) } },
+  },
+  item: {
+    method: 'GET',
+    url: '/item/:i',
+    summary: 'item',
+    access: 'public',
+    schema: { params: I, response: { 200: I } },
+  },
+  write: {
+    method: 'POST',
+    url: '/write/:i',
+    summary: 'write',
+    access: 'public',
+    schema: { params: I, response: { 200: I } },
+  },
+});
+const QueueSelect = routeTable('queue_node', {
+  select: {
+    method: 'POST',
+    url: '/select',
+    summary: 'select',
+    access: 'public',
+    schema: { body: Type.Object({ seat: Type.Integer() }), response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+  },
+  status: {
+    method: 'GET',
+    url: '/status',
+    summary: 'status',
+    access: 'public',
+    schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+  },
+});
 
 describe('ServiceClient against a real service on a real socket', () => {
   let dir: string;
@@ -24,16 +83,16 @@ describe('ServiceClient against a real service on a real socket', () => {
     dir = shortTempDir('csc-c-');
     const port = await freePort();
     config = loadConfig({ SOCKET_DIR: dir, INTERNAL_TOKEN: TOKEN, AUTH_NODE_PORT: String(port) });
-    app = createBaseApp({ service: 'auth_node' });
-    app.get('/internal/ping', { preHandler: requireInternal(TOKEN) }, async () => ({ pong: true }));
-    app.get('/slow', async () => {
+    app = createBaseApp({ service: 'auth_node', internalToken: TOKEN });
+    registerRoute(app, T.ping, {}, async () => ({ pong: true }));
+    registerRoute(app, T.slow, {}, async () => {
       await new Promise((r) => setTimeout(r, 400));
       return { late: true };
     });
-    app.post('/echo', async (req) => ({ got: req.body }));
+    registerRoute(app, T.echo, {}, async (req) => ({ got: req.body }));
     // answers out of order on purpose: a later request on the same connection finishes first
-    app.get('/item/:i', async (req) => {
-      const i = Number((req.params as { i: string }).i);
+    registerRoute(app, T.item, {}, async (req) => {
+      const { i } = req.params;
       const sock = req.raw.socket;
       const now = (inFlight.get(sock) ?? 0) + 1;
       inFlight.set(sock, now);
@@ -42,14 +101,14 @@ describe('ServiceClient against a real service on a real socket', () => {
       inFlight.set(sock, (inFlight.get(sock) ?? 1) - 1);
       return { i };
     });
-    app.post('/write/:i', async (req) => {
+    registerRoute(app, T.write, {}, async (req) => {
       const sock = req.raw.socket;
       const now = (inFlight.get(sock) ?? 0) + 1;
       inFlight.set(sock, now);
       maxInFlight = Math.max(maxInFlight, now);
       await new Promise((r) => setTimeout(r, 5));
       inFlight.set(sock, (inFlight.get(sock) ?? 1) - 1);
-      return { i: Number((req.params as { i: string }).i) };
+      return { i: req.params.i };
     });
     listening = await listenDual(app, {
       service: 'auth_node',
@@ -68,8 +127,8 @@ describe('ServiceClient against a real service on a real socket', () => {
   it('goes over the socket and carries the internal token', async () => {
     const client = new ServiceClient({ config });
     expect(client.transportFor('auth_node')).toBe('unix');
-    expect(await client.get('auth_node', '/internal/ping')).toEqual({ pong: true });
-    expect(await client.post('auth_node', '/echo', { a: 1 })).toEqual({ got: { a: 1 } });
+    expect(await client.call(T.ping)).toEqual({ pong: true });
+    expect(await client.call(T.echo, { body: { a: 1 } })).toEqual({ got: { a: 1 } });
     await client.close();
   });
 
@@ -82,7 +141,7 @@ describe('ServiceClient against a real service on a real socket', () => {
     expect(client.transportFor('auth_node')).toBe('http'); // still remembered as absent
     client.refresh('auth_node');
     expect(client.transportFor('auth_node')).toBe('unix');
-    expect(await client.request('GET', 'auth_node', '/internal/ping')).toMatchObject({
+    expect(await client.callRaw(T.ping)).toMatchObject({
       statusCode: 200,
       transport: 'unix',
     });
@@ -92,17 +151,17 @@ describe('ServiceClient against a real service on a real socket', () => {
 
   it('internal-only routes refuse a call without the token', async () => {
     const client = new ServiceClient({ config: { ...config, internalToken: '' } });
-    const err = await client.get('auth_node', '/internal/ping').catch((e: unknown) => e);
+    const err = await client.call(T.ping).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceCallError);
     expect(err).toMatchObject({ service: 'auth_node', statusCode: 401, code: 'INTERNAL_ONLY' });
     const wrong = new ServiceClient({ config: { ...config, internalToken: 'b'.repeat(64) } });
-    await expect(wrong.get('auth_node', '/internal/ping')).rejects.toMatchObject({ statusCode: 401 });
+    await expect(wrong.call(T.ping)).rejects.toMatchObject({ statusCode: 401 });
     await Promise.all([client.close(), wrong.close()]);
   });
 
   it('times out with a typed error naming the service', async () => {
     const client = new ServiceClient({ config, timeoutMs: 100 });
-    await expect(client.get('auth_node', '/slow')).rejects.toMatchObject({
+    await expect(client.call(T.slow)).rejects.toMatchObject({
       name: 'ServiceCallError',
       service: 'auth_node',
       statusCode: 504,
@@ -113,7 +172,7 @@ describe('ServiceClient against a real service on a real socket', () => {
 
   it('a service that is not running is a 503 naming it', async () => {
     const client = new ServiceClient({ config });
-    const err = (await client.get('teacher_node', '/health').catch((e: unknown) => e)) as ServiceCallError;
+    const err = (await client.call(healthRoute('teacher_node')).catch((e: unknown) => e)) as ServiceCallError;
     expect(err).toBeInstanceOf(ServiceCallError);
     expect(err.statusCode).toBe(503);
     expect(err.message).toMatch(/^teacher_node is unreachable/);
@@ -128,8 +187,7 @@ describe('ServiceClient against a real service on a real socket', () => {
     });
     const client = new ServiceClient({ config: viaUrl });
     expect(client.transportFor('auth_node')).toBe('http');
-    const res = await client.request<{ transport: string }>('GET', 'auth_node', '/health');
-    expect(res.body.transport).toBe('http');
+    expect((await client.call(healthRoute('auth_node'))).transport).toBe('http');
     await client.close();
   });
 
@@ -164,9 +222,7 @@ describe('ServiceClient against a real service on a real socket', () => {
     const client = new ServiceClient({ config, connections: 2, pipelining: 4 });
     maxInFlight = 0;
     try {
-      const answers = await Promise.all(
-        Array.from({ length: 24 }, (_, i) => client.get<{ i: number }>('auth_node', `/item/${i}`)),
-      );
+      const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.call(T.item, { params: { i } })));
       expect(answers.map((a) => a.i)).toEqual(Array.from({ length: 24 }, (_, i) => i));
       expect(connections).toBeLessThanOrEqual(2);
       expect(maxInFlight).toBeGreaterThan(1); // several GETs were on one connection at once
@@ -180,9 +236,7 @@ describe('ServiceClient against a real service on a real socket', () => {
   it('never pipelines a write: one POST at a time on a connection', async () => {
     maxInFlight = 0;
     const client = new ServiceClient({ config, connections: 1, pipelining: 8 });
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => client.post<{ i: number }>('auth_node', `/write/${i}`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => client.call(T.write, { params: { i } })));
     await client.close();
     expect(answers.map((a) => a.i).sort()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(maxInFlight).toBe(1);
@@ -195,7 +249,7 @@ describe('ServiceClient against a real service on a real socket', () => {
     const cfg = { ...config, socketDir: stale };
     fs.writeFileSync(path.join(stale, 'auth_node.sock'), '');
     const client = new ServiceClient({ config: cfg });
-    const res = await client.request<{ transport: string }>('GET', 'auth_node', '/health');
+    const res = await client.callRaw(healthRoute('auth_node'));
     expect(res.statusCode).toBe(200);
     expect(res.transport).toBe('http');
     await client.close();
@@ -233,7 +287,9 @@ describe('ServiceClient when the socket connection is reset mid-request', () => 
 
   it('does not send a POST again over TCP: it may have been delivered', async () => {
     const client = new ServiceClient({ config });
-    const err = (await client.post('queue_node', '/select', { seat: 1 }).catch((e: unknown) => e)) as ServiceCallError;
+    const err = (await client
+      .call(QueueSelect.select, { body: { seat: 1 } })
+      .catch((e: unknown) => e)) as ServiceCallError;
     await client.close();
     expect(err).toBeInstanceOf(ServiceCallError);
     expect(err).toMatchObject({ service: 'queue_node', statusCode: 503 });
@@ -243,7 +299,7 @@ describe('ServiceClient when the socket connection is reset mid-request', () => 
 
   it('does retry a GET over TCP, which is safe to repeat', async () => {
     const client = new ServiceClient({ config });
-    const res = await client.request('GET', 'queue_node', '/status');
+    const res = await client.callRaw(QueueSelect.status);
     await client.close();
     expect(res).toMatchObject({ statusCode: 200, transport: 'http', body: { ok: true } });
     expect(hits).toEqual({ socket: ['POST', 'GET'], tcp: ['GET'] });

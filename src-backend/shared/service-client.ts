@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import { Pool, undiciErrors } from './undici-pool.js';
-import { ErrorCode } from '../contracts/errors.js';
+import { ErrorCode, type ErrorBody } from '../contracts/errors.js';
 import { INTERNAL_TOKEN_HEADER, type ServiceName } from '../contracts/services.js';
 import type { Transport } from '../contracts/health.js';
+import {
+  pathOf,
+  type HttpMethod,
+  type InputArgs,
+  type Route,
+  type RouteInput,
+  type RouteSchema,
+  type SuccessBody,
+} from '../contracts/route.js';
 import { socketPathFor, type RuntimeConfig } from './config.js';
 import { DispatchTimeoutError, dispatchJson } from './http-dispatch.js';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** A downstream service answered with a non-2xx, or could not be reached at all. */
 export class ServiceCallError extends Error {
@@ -30,6 +37,9 @@ export interface CallOptions {
   /** leave out the internal token (the gateway proxies user calls with the user's rights only) */
   readonly internal?: boolean;
 }
+
+/** What `call` takes for a route: its params, query and body, and the call's own options. */
+export type CallInput<R extends Route> = RouteInput<R> & CallOptions;
 
 export interface RawResponse<T = unknown> {
   readonly statusCode: number;
@@ -71,20 +81,44 @@ export class ServiceClient {
     this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 
-  get<T>(service: ServiceName, path: string, opts?: CallOptions): Promise<T> {
-    return this.call<T>('GET', service, path, undefined, opts);
-  }
-  post<T>(service: ServiceName, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
-    return this.call<T>('POST', service, path, body ?? {}, opts);
-  }
-  put<T>(service: ServiceName, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
-    return this.call<T>('PUT', service, path, body ?? {}, opts);
-  }
-  delete<T>(service: ServiceName, path: string, body?: unknown, opts?: CallOptions): Promise<T> {
-    return this.call<T>('DELETE', service, path, body, opts);
+  /**
+   * Call a route of another service's table: the URL comes from the route (its `:params` filled
+   * from `params`, `query` appended), the answer's type from its 2xx schemas. A non-2xx answer
+   * throws a ServiceCallError.
+   */
+  async call<R extends Route<RouteSchema, ServiceName>>(
+    route: R,
+    ...[input]: InputArgs<R, CallOptions>
+  ): Promise<SuccessBody<R>> {
+    const res = await this.callRaw(route, input as CallInput<R>);
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.body as SuccessBody<R>;
+    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ServiceCallError(
+      route.service,
+      res.statusCode,
+      err?.code ?? `HTTP_${res.statusCode}`,
+      err?.message ?? `${route.service} answered ${res.statusCode}`,
+    );
   }
 
-  /** Like get/post, but a non-2xx answer is returned, not thrown. */
+  /** Like call, but a non-2xx answer is returned, not thrown (a 409's per-row details survive). */
+  callRaw<R extends Route<RouteSchema, ServiceName>>(
+    route: R,
+    ...[input]: InputArgs<R, CallOptions>
+  ): Promise<RawResponse<SuccessBody<R> | ErrorBody>> {
+    const { params, query, body, ...opts } = (input ?? {}) as {
+      params?: object;
+      query?: object;
+      body?: unknown;
+    } & CallOptions;
+    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' ? {} : undefined);
+    return this.request(route.method, route.service, pathOf(route, params, query), payload, opts);
+  }
+
+  /**
+   * The raw call, for proxies (the gateway passes a console request on as it came): a non-2xx
+   * answer is returned, not thrown.
+   */
   async request<T = unknown>(
     method: HttpMethod,
     service: ServiceName,
@@ -140,24 +174,6 @@ export class ServiceClient {
     this.closed = true;
     await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
     this.pools.clear();
-  }
-
-  private async call<T>(
-    method: HttpMethod,
-    service: ServiceName,
-    path: string,
-    body: unknown,
-    opts?: CallOptions,
-  ): Promise<T> {
-    const res = await this.request<T>(method, service, path, body, opts);
-    if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
-    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ServiceCallError(
-      service,
-      res.statusCode,
-      err?.code ?? `HTTP_${res.statusCode}`,
-      err?.message ?? `${service} answered ${res.statusCode}`,
-    );
   }
 
   private async send<T>(

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdentityPaths, type DataBulkSessionsResponse } from '../contracts/auth.js';
-import { SESSION_RESOLVE_BATCH_PATH, type SessionResolveBatchRequest } from '../contracts/session.js';
+import { type SessionResolveBatchRequest } from '../contracts/session.js';
 import { buildAuthApp } from '../services/auth/app.js';
 import { mintSessions, seedUsers } from '../services/queue/testing/seed.js';
 import { freePort } from '../testing/ports.js';
@@ -12,6 +11,8 @@ import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
 import { ServiceCallError, ServiceClient } from './service-client.js';
 import { createSessionResolver, sessionCacheMsFromEnv } from './session-auth.js';
+import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
+import { AuthRoutes } from '../contracts/routes/auth.js';
 
 // The resolver as student_node uses it, over a real auth_node and data_node. Sessions are
 // revoked on the data side directly, so only the cache can still vouch for them.
@@ -43,7 +44,7 @@ let gate: Promise<void> | null = null;
 async function startCountingAuth(): Promise<void> {
   ({ app: countingAuth } = await buildAuthApp({ config: stack.config, client: stack.client }));
   countingAuth.addHook('preHandler', async (request) => {
-    if (request.url !== SESSION_RESOLVE_BATCH_PATH) return;
+    if (request.url !== AuthRoutes.resolveSessions.url) return;
     batches.push((request.body as SessionResolveBatchRequest).tokens);
     if (gate) await gate;
   });
@@ -62,8 +63,8 @@ function closedGate(): () => void {
   };
 }
 
-const revokeToken = (token: string) => stack.client.post('data_node', IdentityPaths.sessionsRevoke, { token });
-const revokeUser = (userId: number) => stack.client.post('data_node', IdentityPaths.sessionsRevoke, { userId });
+const revokeToken = (token: string) => stack.client.call(DataIdentityRoutes.revokeSessions, { body: { token } });
+const revokeUser = (userId: number) => stack.client.call(DataIdentityRoutes.revokeSessions, { body: { userId } });
 const refused = (p: Promise<unknown>) =>
   expect(p).rejects.toSatisfy((e) => e instanceof AppError && e.statusCode === 401 && e.code === 'INVALID_SESSION');
 
@@ -71,10 +72,12 @@ describe('createSessionResolver', () => {
   it('never trusts a cached session past its own expiry, however long the cache', async () => {
     const resolver = createSessionResolver(stack.client, { ttlMs: 60_000 });
     // a session that dies in 2 s (absolute expiry), resolved while it lives
-    const res = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, {
-      userIds: [ids[1]!],
-      idleSeconds: 3600,
-      absoluteSeconds: 2,
+    const res = await stack.client.call(DataIdentityRoutes.createSessions, {
+      body: {
+        userIds: [ids[1]!],
+        idleSeconds: 3600,
+        absoluteSeconds: 2,
+      },
     });
     const token = res.sessions[0]!.token;
     expect((await resolver.resolve(token)).username).toBe('cache-b');

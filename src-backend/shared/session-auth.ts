@@ -1,9 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { errorResponses } from '../contracts/errors.js';
+import { errorResponses } from '../contracts/common.js';
 import {
-  SESSION_FORGET_PATH,
   SESSION_RESOLVE_BATCH_MAX,
-  SESSION_RESOLVE_BATCH_PATH,
   SessionForgetRequest,
   SessionForgetResponse,
   type Role,
@@ -16,6 +14,8 @@ import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
 import { requireInternal } from './internal-auth.js';
 import { ServiceCallError, type ServiceClient } from './service-client.js';
+import { AuthRoutes } from '../contracts/routes/auth.js';
+import { FORGET_SESSIONS } from '../contracts/routes/shared.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,7 +61,7 @@ const invalidSession = () => unauthorized('session expired or invalid', 'INVALID
 
 /**
  * Resolves bearer tokens through auth_node, with a short cache so that a registration rush
- * does not turn every request into two extra hops. auth_node calls SESSION_FORGET_PATH when a
+ * does not turn every request into two extra hops. auth_node calls FORGET_SESSIONS.url when a
  * session dies, so revocation is immediate; ttlMs only bounds staleness if that call is lost.
  *
  * Cache misses are collected for batchMs (or until maxBatch) and sent as one resolve-batch
@@ -105,8 +105,7 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
     }
     let results: SessionResolveBatchResponse['results'];
     try {
-      results = (await client.post<SessionResolveBatchResponse>('auth_node', SESSION_RESOLVE_BATCH_PATH, { tokens }))
-        .results;
+      results = (await client.call(AuthRoutes.resolveSessions, { body: { tokens } })).results;
       if (results.length !== tokens.length)
         throw new Error(`auth_node answered ${results.length} session lookups for ${tokens.length} tokens`);
     } catch (err) {
@@ -186,7 +185,7 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
 export function sessionForgetRoute(resolver: SessionResolver, internalToken: string) {
   return async (app: App): Promise<void> => {
     app.post(
-      SESSION_FORGET_PATH,
+      FORGET_SESSIONS.url,
       {
         preHandler: requireInternal(internalToken),
         schema: { body: SessionForgetRequest, response: { 200: SessionForgetResponse, ...errorResponses } },

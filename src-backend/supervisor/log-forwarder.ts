@@ -1,6 +1,6 @@
 import type { LogRecord } from '../contracts/supervisor.js';
-import { REALTIME_LOGS_PATH } from '../contracts/realtime-internal.js';
 import type { ServiceClient } from '../shared/service-client.js';
+import { RealtimeRoutes } from '../contracts/routes/realtime.js';
 
 /**
  * Streams fanned-in log lines to the realtime server's /logs namespace in batches, so a burst
@@ -35,7 +35,7 @@ export class LogForwarder {
     if (this.batch.length > 0) this.timer = setTimeout(() => this.flush(), this.intervalMs);
     this.sending = this.sending.then(async () => {
       try {
-        await this.client.post('realtime', REALTIME_LOGS_PATH, { lines }, { timeoutMs: 2000 });
+        await this.client.call(RealtimeRoutes.logs, { body: { lines }, timeoutMs: 2000 });
       } catch {
         // realtime went away between the check and the call; the ring buffer still has them
       }

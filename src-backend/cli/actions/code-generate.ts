@@ -1,9 +1,10 @@
 import { Value } from 'typebox/value';
-import { AuthPaths, Group, type GenerateRegistrationCodeRequest, type GeneratedCode } from '../../contracts/auth.js';
+import { Group, type GenerateRegistrationCodeRequest } from '../../contracts/auth.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { parseDurationHours, parsePositiveInt } from '../duration.js';
 import type { GenerateOptions } from '../commands/code-generate.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 const MAX_USES = 100_000;
 const MAX_HOURS = 24 * 366;
@@ -24,7 +25,7 @@ export async function generate(ctx: CliContext, opts: GenerateOptions): Promise<
       throw usageError(`--group ${JSON.stringify(opts.group)} is not valid: up to 64 letters, digits, space . _ -`);
     body.group = opts.group;
   }
-  const res = await ctx.call<GeneratedCode>('POST', 'auth_node', AuthPaths.generateRegistrationCode, body);
+  const res = await ctx.call(AuthRoutes.generateRegistrationCode, { body });
   const c = ctx.colors;
   ctx.out(`${c.green('✔')} Registration code: ${c.bold(res.code)}`);
   ctx.out(

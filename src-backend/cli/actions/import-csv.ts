@@ -1,4 +1,4 @@
-import { AuthPaths, BULK_MAX_ROWS } from '../../contracts/auth.js';
+import { BULK_MAX_ROWS } from '../../contracts/auth.js';
 import { CliError, ExitCode, failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
@@ -6,6 +6,7 @@ import { readUsersCsv } from '../csv/read-users-csv.js';
 import { checkResultsWritable, writeResultsCsv, type ResultRow } from '../csv/results-csv.js';
 import type { CsvBadRow } from '../csv/user-rows.js';
 import type { ImportOptions } from '../commands/import-csv.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 /** Bad rows listed one per line on stderr; beyond this the results CSV has the rest. */
 const MAX_LISTED = 50;
@@ -17,7 +18,7 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   if (opts.output) checkResultsWritable(opts.output);
   const session = ctx.requireSession();
   // Fail fast, before reading a big file: the session must be alive and auth_node reachable.
-  await ctx.call('GET', 'auth_node', AuthPaths.me);
+  await ctx.call(AuthRoutes.me);
   const parsed = readUsersCsv(file, { userType: opts.userType, generatePasswords: opts.generatePasswords === true });
   const c = ctx.colors;
   const total = parsed.rows.length + parsed.bad.length;

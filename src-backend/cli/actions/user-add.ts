@@ -1,19 +1,18 @@
 import { Value } from 'typebox/value';
 import {
-  AuthPaths,
   Email,
   Group,
   Password,
   PersonName,
   Username,
   type CreateUserRequest,
-  type CreatedUser,
   type UserType,
 } from '../../contracts/auth.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { renderQr } from '../output/qr.js';
 import type { AddOptions } from '../commands/user-add.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 /** Check the flags with the contract's own schemas, so a typo is a usage error, not a 400. */
 function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
@@ -41,7 +40,7 @@ function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
 
 export async function addUser(ctx: CliContext, role: UserType, opts: AddOptions): Promise<void> {
   const req = buildRequest(role, opts);
-  const created = await ctx.call<CreatedUser>('POST', 'auth_node', AuthPaths.users, req);
+  const created = await ctx.call(AuthRoutes.createUser, { body: req });
   const c = ctx.colors;
   ctx.out(`${c.green('✔')} Created ${role} ${c.bold(created.user.username)} (id ${created.user.id})`);
   if (created.initialPassword !== undefined) {

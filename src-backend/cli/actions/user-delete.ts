@@ -1,9 +1,9 @@
-import { AuthPaths, type UserResponse } from '../../contracts/auth.js';
 import { failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { parsePositiveInt } from '../duration.js';
 import type { DeleteOptions } from '../commands/user-delete.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 export async function remove(ctx: CliContext, rawId: string, opts: DeleteOptions): Promise<void> {
   const id = parsePositiveInt(rawId, 'ID', 2 ** 31 - 1);
@@ -11,7 +11,7 @@ export async function remove(ctx: CliContext, rawId: string, opts: DeleteOptions
   if (!opts.yes && !ctx.io.stdin.isTTY) {
     throw usageError('refusing to delete without confirmation: stdin is not a terminal, pass --yes');
   }
-  const { user } = await ctx.call<UserResponse>('GET', 'auth_node', AuthPaths.user(id));
+  const { user } = await ctx.call(AuthRoutes.getUser, { params: { id } });
   // --user-type guards against deleting the wrong kind of account by a mistyped id.
   if (user.role !== opts.userType)
     throw failure(`user ${id} (${user.username}) is a ${user.role}, not a ${opts.userType}; nothing deleted`);
@@ -25,6 +25,6 @@ export async function remove(ctx: CliContext, rawId: string, opts: DeleteOptions
     );
     if (!ok) throw failure('cancelled; nothing deleted');
   }
-  await ctx.call('DELETE', 'auth_node', AuthPaths.user(id));
+  await ctx.call(AuthRoutes.deleteUser, { params: { id } });
   ctx.out(`${ctx.colors.green('✔')} Deleted ${user.role} ${id} ${user.username}`);
 }

@@ -1,8 +1,9 @@
-import { AuthPaths, type AuthUser, type UserPage } from '../../contracts/auth.js';
+import { type AuthUser } from '../../contracts/auth.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { renderTable } from '../output/table.js';
 import type { ListOptions } from '../commands/user-list.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 /** The server's page size cap; the CLI walks the pages to show everyone. */
 const PAGE_SIZE = 500;
@@ -11,15 +12,16 @@ export async function list(ctx: CliContext, opts: ListOptions): Promise<void> {
   if (opts.search !== undefined && opts.search.length > 100) throw usageError('--search is limited to 100 characters');
   const users: AuthUser[] = [];
   for (let page = 1; ; page++) {
-    const q = new URLSearchParams({
-      role: opts.userType,
-      page: String(page),
-      pageSize: String(PAGE_SIZE),
-      sort: 'id',
-      order: 'asc',
+    const res = await ctx.call(AuthRoutes.listUsers, {
+      query: {
+        role: opts.userType,
+        page,
+        pageSize: PAGE_SIZE,
+        sort: 'id',
+        order: 'asc',
+        search: opts.search || undefined,
+      },
     });
-    if (opts.search) q.set('search', opts.search);
-    const res = await ctx.call<UserPage>('GET', 'auth_node', `${AuthPaths.users}?${q}`);
     users.push(...res.items);
     if (res.items.length < PAGE_SIZE || users.length >= res.total) break;
   }

@@ -1,10 +1,12 @@
-import { AuthErrorCode, AuthPaths, type AdminLoginRequest, type LoginResponse } from '../../contracts/auth.js';
+import { AuthErrorCode, type AdminLoginRequest } from '../../contracts/auth.js';
 import { failure, usageError } from '../cli-error.js';
 import { responseError, serverMessage } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
 import { promptLine, promptSecret } from '../prompt.js';
 import { SESSION_MAX_MS, displayPath } from '../session-store.js';
 import type { LoginOptions } from '../commands/user-login.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
+import { succeeded } from '../connection/api.js';
 
 export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   if (opts.totp !== undefined && !/^[0-9]{6}$/.test(opts.totp))
@@ -19,8 +21,8 @@ export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> 
     (await promptLine('Username: ', io, 'username required: pass --username or type it at the prompt'));
   const password = opts.password ?? (await promptSecret('Password: ', io));
   const body: AdminLoginRequest = { username, password, ...(opts.totp ? { totp: opts.totp } : {}) };
-  const res = await ctx.send<LoginResponse>('POST', 'auth_node', AuthPaths.loginAdmin, body);
-  if (res.statusCode !== 200) {
+  const res = await ctx.send(AuthRoutes.loginAdmin, { body });
+  if (!succeeded(res)) {
     const { code, message } = serverMessage(res.body, '');
     if (res.statusCode === 401 && code === AuthErrorCode.TOTP_REQUIRED)
       throw failure('this admin has 2FA turned on: pass --totp with the current 6-digit code');

@@ -1,7 +1,7 @@
-import { AuthPaths } from '../../contracts/auth.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { displayPath } from '../session-store.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 export async function logout(ctx: CliContext): Promise<void> {
   const session = ctx.store.read();
@@ -12,7 +12,7 @@ export async function logout(ctx: CliContext): Promise<void> {
   let serverWarning: string | null = null;
   if (Date.parse(session.expiresAt) > Date.now() && session.target === ctx.target) {
     try {
-      const res = await ctx.send('POST', 'auth_node', AuthPaths.logout, {}, { token: session.token });
+      const res = await ctx.send(AuthRoutes.logout, { token: session.token });
       // 401: the server had already ended it, which is what we want.
       if (res.statusCode >= 400 && res.statusCode !== 401) serverWarning = `the server answered HTTP ${res.statusCode}`;
     } catch (err) {

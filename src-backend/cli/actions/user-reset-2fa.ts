@@ -1,11 +1,12 @@
-import { AuthPaths, type GenerateResetCodeRequest, type GeneratedCode } from '../../contracts/auth.js';
+import { type GenerateResetCodeRequest } from '../../contracts/auth.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 export async function reset(ctx: CliContext, username: string): Promise<void> {
   if (username.length < 1 || username.length > 64) throw usageError('USERNAME must be 1 to 64 characters');
   const body: GenerateResetCodeRequest = { username };
-  const res = await ctx.call<GeneratedCode>('POST', 'auth_node', AuthPaths.generateResetCode, body);
+  const res = await ctx.call(AuthRoutes.generateResetCode, { body });
   const c = ctx.colors;
   ctx.out(`${c.green('✔')} 2FA reset code for ${c.bold(username)}: ${c.bold(res.code)}`);
   ctx.out(

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../contracts/errors.js';
 import type { ServiceName } from '../../contracts/services.js';
 import type { ProcessOp, SupervisorStatus } from '../../contracts/supervisor.js';
 import type { Transport } from '../../contracts/health.js';
@@ -91,4 +92,9 @@ export class NotHereError extends Error {
       `${url} is ${present} only; this command needs ${wanted}: point --url at the gateway (port 8000) or at ${wanted}`,
     );
   }
+}
+
+/** A 2xx answer: its body is the route's success shape, not an error body. */
+export function succeeded<T>(res: ApiResponse<T>): res is ApiResponse<Exclude<T, ErrorBody>> {
+  return res.statusCode >= 200 && res.statusCode < 300;
 }

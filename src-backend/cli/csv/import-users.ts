@@ -1,16 +1,17 @@
 import {
   AuthErrorCode,
-  AuthPaths,
   BULK_MAX_ROWS,
   type BulkCreateRequest,
-  type BulkCreateResponse,
   type BulkRowResult,
   type BulkUserRow,
 } from '../../contracts/auth.js';
-import { responseError, serverMessage, transportError } from '../connection/describe-error.js';
+import { responseError, serverMessage } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
 import type { ResultRow } from './results-csv.js';
 import type { CsvBadRow, CsvUserRow, ImportUserType } from './user-rows.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
+import { succeeded } from '../connection/api.js';
+import { CliError } from '../cli-error.js';
 
 /** Rows per bulk request: big enough to amortise the hop, small enough to show progress. */
 export const IMPORT_CHUNK_ROWS = 1000;
@@ -84,15 +85,15 @@ export async function importUsers(
     const body: BulkCreateRequest = { users: chunk.map((r) => toBulkRow(userType, r)), atomic };
     let res;
     try {
-      res = await (
-        await ctx.api()
-      ).request<BulkCreateResponse>('POST', 'auth_node', AuthPaths.usersBulk, body, {
+      res = await ctx.send(AuthRoutes.importUsers, {
+        body,
         token,
         timeoutMs: BASE_TIMEOUT_MS + PER_GIVEN_PASSWORD_MS * chunk.filter((r) => r.password !== undefined).length,
       });
     } catch (err) {
-      const described = transportError(err, ctx.target);
-      if (!described) throw err;
+      // ctx.send turns "nothing answered" into a CliError; anything else is a bug
+      if (!(err instanceof CliError)) throw err;
+      const described = err;
       // The request may have left before the connection broke (the shared client also retries
       // a reset socket over TCP, which hides it), so the server may or may not have these rows.
       for (const row of chunk) {
@@ -119,7 +120,7 @@ export async function importUsers(
       aborted = `nothing imported: ${message}`;
       break;
     }
-    if (res.statusCode !== 200) {
+    if (!succeeded(res)) {
       // Before anything exists, fail plainly; after that, stop but keep what was created so
       // its passwords and secrets still reach the results file.
       if (start === 0) throw responseError('auth_node', res.statusCode, res.body);

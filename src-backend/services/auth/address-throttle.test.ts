@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { INTERNAL_TOKEN_HEADER } from '../../contracts/services.js';
 import type { App } from '../../shared/create-app.js';
 import { startStack, type TestStack } from '../../testing/stack.js';

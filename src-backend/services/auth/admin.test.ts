@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type BulkCreateResponse, type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
-import { SESSION_RESOLVE_PATH } from '../../contracts/session.js';
+import { type BulkCreateResponse, type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { ADMIN_PASSWORD, startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 let h: AuthHarness;
 let admin: string;
@@ -105,7 +106,7 @@ describe('creating users', () => {
     const blocked = await h.stack.client.request<{ error: { code: string } }>(
       'POST',
       'auth_node',
-      SESSION_RESOLVE_PATH,
+      AuthRoutes.resolveSession.url,
       { token: signIn.body.token },
     );
     expect(blocked.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
@@ -117,7 +118,7 @@ describe('creating users', () => {
     );
     expect(changed.status).toBe(200);
     expect(
-      (await h.stack.client.request('POST', 'auth_node', SESSION_RESOLVE_PATH, { token: signIn.body.token }))
+      (await h.stack.client.request('POST', 'auth_node', AuthRoutes.resolveSession.url, { token: signIn.body.token }))
         .statusCode,
     ).toBe(200);
   });

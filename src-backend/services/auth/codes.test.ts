@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type GeneratedCode, type LoginResponse, type RegisterResponse } from '../../contracts/auth.js';
+import { type GeneratedCode, type LoginResponse, type RegisterResponse } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
 
 let h: AuthHarness;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type LoginResponse } from '../../contracts/auth.js';
-import { SESSION_RESOLVE_PATH } from '../../contracts/session.js';
+import { type LoginResponse } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
+import { DataIdentityRoutes } from '../../contracts/routes/data-identity.js';
 
 let h: AuthHarness;
 
@@ -48,7 +50,7 @@ describe('first start without ADMIN_PASSWORD, admin 2FA required', () => {
     const resolve = await h.stack.client.request<{ error: { code: string } }>(
       'POST',
       'auth_node',
-      SESSION_RESOLVE_PATH,
+      AuthRoutes.resolveSession.url,
       { token },
     );
     expect(resolve.statusCode).toBe(403);
@@ -129,7 +131,7 @@ describe('first start without ADMIN_PASSWORD, admin 2FA required', () => {
   it('a restart on a non-empty database creates nothing and prints no password', async () => {
     await h.stack.supervisor.restart('auth_node');
     expect(printedPasswords()).toHaveLength(1);
-    const admins = await h.stack.client.get<{ total: number }>('data_node', '/identity/users?role=admin');
+    const admins = await h.stack.client.call(DataIdentityRoutes.listUsers, { query: { role: 'admin' } });
     expect(admins.total).toBe(1);
   });
 });

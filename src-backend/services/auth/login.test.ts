@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
-import { SESSION_RESOLVE_PATH } from '../../contracts/session.js';
+import { type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { ServiceCallError } from '../../shared/service-client.js';
 import { ADMIN_PASSWORD, awayFromStepEdge, startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
+import { AuthRoutes } from '../../contracts/routes/auth.js';
 
 let h: AuthHarness;
 let admin: string;
@@ -54,8 +55,10 @@ describe('student and teacher sign-in with TOTP', () => {
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'login-ok', role: 'student', group: 'cs-2024' });
     expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
-    const resolved = await h.stack.client.post<{ user: { username: string } }>('auth_node', SESSION_RESOLVE_PATH, {
-      token: res.body.token,
+    const resolved = await h.stack.client.call(AuthRoutes.resolveSession, {
+      body: {
+        token: res.body.token,
+      },
     });
     expect(resolved.user).toEqual({
       id: s.user.id,
@@ -209,16 +212,16 @@ describe('sessions', () => {
     const after = await h.call('GET', AuthPaths.me, undefined, token);
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('INVALID_SESSION');
-    await expect(h.stack.client.post('auth_node', SESSION_RESOLVE_PATH, { token })).rejects.toMatchObject({
+    await expect(h.stack.client.call(AuthRoutes.resolveSession, { body: { token } })).rejects.toMatchObject({
       statusCode: 401,
     });
   });
 
   it('the resolve route is internal only', async () => {
-    const res = await h.call('POST', SESSION_RESOLVE_PATH, { token: await h.adminToken() });
+    const res = await h.call('POST', AuthRoutes.resolveSession.url, { token: await h.adminToken() });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('INTERNAL_ONLY');
-    const bad = await h.stack.client.request('POST', 'auth_node', SESSION_RESOLVE_PATH, { token: 'nope' });
+    const bad = await h.stack.client.request('POST', 'auth_node', AuthRoutes.resolveSession.url, { token: 'nope' });
     expect(bad.statusCode).toBe(401);
   });
 
@@ -244,7 +247,7 @@ describe('sessions', () => {
 describe('service errors', () => {
   it('ServiceCallError names the service on a refused internal call', async () => {
     const err = await h.stack.client
-      .post('auth_node', SESSION_RESOLVE_PATH, { token: 'x', extra: 1 })
+      .call(AuthRoutes.resolveSession, { body: { token: 'x', extra: 1 } as { token: string } })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceCallError);
     expect(err).toMatchObject({ service: 'auth_node', statusCode: 400 });

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
+import { type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { ADMIN_EVENT } from '../../contracts/realtime-internal.js';
 import { connect, next } from '../realtime/testing/rt-harness.js';
 import { startStack } from '../../testing/stack.js';

@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ServiceName } from '../../contracts/services.js';
-import { SESSION_FORGET_PATH, type SessionForgetRequest } from '../../contracts/session.js';
+import { StudentRoutes } from '../../contracts/routes/student.js';
+import { TeacherRoutes } from '../../contracts/routes/teacher.js';
+import type { SessionForgetRequest } from '../../contracts/session.js';
 import type { ServiceClient } from '../../shared/service-client.js';
 
 /** The services that cache resolved sessions and must hear when one dies. */
-const CACHING_SERVICES: readonly ServiceName[] = ['student_node', 'teacher_node'];
+const FORGET_ROUTES = [StudentRoutes.forgetSessions, TeacherRoutes.forgetSessions] as const;
 /** Short: a logout must not hang on a service that is down; its cache expires on its own soon. */
 const FORGET_TIMEOUT_MS = 500;
 
@@ -25,10 +26,13 @@ export function createSessionRevocations(
 ): SessionRevocations {
   const tell = async (body: SessionForgetRequest): Promise<void> => {
     await Promise.all(
-      CACHING_SERVICES.map((service) =>
-        client.post(service, SESSION_FORGET_PATH, body, { timeoutMs: FORGET_TIMEOUT_MS }).catch((err: unknown) => {
+      FORGET_ROUTES.map((route) =>
+        client.call(route, { body, timeoutMs: FORGET_TIMEOUT_MS }).catch((err: unknown) => {
           const what = 'userId' in body ? { userId: body.userId } : { token: 'redacted' };
-          log.warn({ err: (err as Error).message, service, ...what }, 'could not drop a revoked session from a cache');
+          log.warn(
+            { err: (err as Error).message, service: route.service, ...what },
+            'could not drop a revoked session from a cache',
+          );
         }),
       ),
     );

@@ -1,6 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
 import { request } from 'undici';
-import { AuthPaths, type LoginResponse } from '../../contracts/auth.js';
+import { type LoginResponse } from '../../contracts/auth.js';
+import { AuthPaths } from '../../contracts/routes/auth.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 
 /** Every answer may be an error body; tests read whichever the status says. */

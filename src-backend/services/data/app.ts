@@ -2,8 +2,6 @@ import type { Database } from 'better-sqlite3';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RuntimeConfig } from '../../shared/config.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
-import { isInternalCall } from '../../shared/internal-auth.js';
-import { unauthorized } from '../../shared/app-error.js';
 import { openDatabase } from './db/open.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
@@ -16,18 +14,16 @@ export interface DataAppOptions {
   readonly db?: Database;
 }
 
-/** Routes anyone may call; everything else on the data service is internal. */
-const PUBLIC_ROUTES = new Set(['GET /health', 'GET /courses']);
-
 /** The data service: the only process that opens the SQLite file. */
 export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db: Database; close: () => void }> {
   const db = opts.db ?? openDatabase(opts.config.dataDir);
-  const app = createBaseApp({ service: 'data_node', logger: opts.logger, bodyLimit: 16 * 1024 * 1024 });
-  app.addHook('onRequest', async (request) => {
-    const key = `${request.method} ${request.routeOptions.url ?? ''}`;
-    if (PUBLIC_ROUTES.has(key)) return;
-    if (!isInternalCall(request, opts.config.internalToken))
-      throw unauthorized('the data service is internal', 'INTERNAL_ONLY');
+  // Only the routes the tables call public (the course list, /health) answer without the token.
+  const app = createBaseApp({
+    service: 'data_node',
+    logger: opts.logger,
+    bodyLimit: 16 * 1024 * 1024,
+    internalToken: opts.config.internalToken,
+    internalByDefault: true,
   });
   await app.register(identityRoutes, { db });
   await app.register(courseRoutes, { db });

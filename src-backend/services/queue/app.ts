@@ -1,12 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { QUEUE_PATHS, QueueStats, QueueSubmitRequest, QueueSubmitResponse } from '../../contracts/courses.js';
-import { errorResponses } from '../../contracts/errors.js';
 import { unavailable } from '../../shared/app-error.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
-import { requireInternal } from '../../shared/internal-auth.js';
 import type { ServiceClient } from '../../shared/service-client.js';
 import { RegistrationQueue, type RegistrationQueueOptions } from './registration-queue.js';
 import type { SelectionEvents } from './selection-events.js';
+import { QueueRoutes } from '../../contracts/routes/queue.js';
+import { registerRoute } from '../../shared/register-route.js';
 
 export interface QueueAppOptions {
   readonly client: ServiceClient;
@@ -20,24 +19,15 @@ export interface QueueAppOptions {
 export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; queue: RegistrationQueue }> {
   const app = createBaseApp({ service: 'queue_node', logger: opts.logger, bodyLimit: 4 * 1024 * 1024 });
   const queue = new RegistrationQueue(opts.client, opts.events, { logger: opts.logger, ...opts.queue });
-  const preValidation = requireInternal(opts.internalToken);
 
-  app.post(
-    QUEUE_PATHS.submit,
-    { preValidation, schema: { body: QueueSubmitRequest, response: { 200: QueueSubmitResponse, ...errorResponses } } },
-    async (req) => {
-      try {
-        return { results: await queue.submit(req.body.requests) };
-      } catch (err) {
-        throw unavailable(`requests not accepted: ${(err as Error).message}`, 'QUEUE_NOT_ACCEPTED');
-      }
-    },
-  );
-  app.get(
-    QUEUE_PATHS.stats,
-    { preValidation, schema: { response: { 200: QueueStats, ...errorResponses } } },
-    async () => queue.snapshot(),
-  );
+  registerRoute(app, QueueRoutes.submit, {}, async (req) => {
+    try {
+      return { results: await queue.submit(req.body.requests) };
+    } catch (err) {
+      throw unavailable(`requests not accepted: ${(err as Error).message}`, 'QUEUE_NOT_ACCEPTED');
+    }
+  });
+  registerRoute(app, QueueRoutes.stats, {}, async () => queue.snapshot());
   app.addHook('onClose', async () => {
     queue.close();
     await opts.events.flush();

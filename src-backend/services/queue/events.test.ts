@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { STUDENT_PATHS as P, type Actor, type Course } from '../../contracts/courses.js';
+import { type Actor, type Course } from '../../contracts/courses.js';
 import { CourseEvents } from '../../contracts/realtime-internal.js';
 import { Namespaces } from '../../contracts/realtime.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { createCourse, httpCaller, mintSessions, openSelection, seedUsers } from './testing/seed.js';
+import { StudentRoutes } from '../../contracts/routes/student.js';
 
 /** The queue's events reach a real socket.io-client through the real realtime server. */
 let stack: TestStack;
@@ -62,7 +63,7 @@ describe('selection events', { timeout: 30_000 }, () => {
     expect(watched).toMatchObject({ rooms: [`course:${course.id}`] });
     const outcome = nextEvent(socket, CourseEvents.outcome);
     const seats = nextEvent(socket, CourseEvents.seats);
-    const res = await httpCaller(stack.httpUrl('student_node'), student.token)('POST', P.select, {
+    const res = await httpCaller(stack.httpUrl('student_node'), student.token)('POST', StudentRoutes.select.url, {
       courseId: course.id,
     });
     expect(res.body.status).toBe('selected');

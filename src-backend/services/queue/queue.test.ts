@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  QUEUE_PATHS,
-  type Actor,
-  type QueueResult,
-  type QueueStats,
-  type QueueSubmitResponse,
-} from '../../contracts/courses.js';
+import { type Actor, type QueueResult } from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { QueueForwarder } from '../student/queue-forwarder.js';
@@ -19,6 +13,7 @@ import {
   readBooks,
   seedUsers,
 } from './testing/seed.js';
+import { QueueRoutes } from '../../contracts/routes/queue.js';
 
 let stack: TestStack | undefined;
 afterEach(async () => {
@@ -63,10 +58,8 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     const answers = await Promise.all(
       students.map((st, i) =>
         s.client
-          .post<QueueSubmitResponse>(
-            'queue_node',
-            QUEUE_PATHS.submit,
-            {
+          .call(QueueRoutes.submit, {
+            body: {
               requests: [
                 {
                   requestId: randomUUID(),
@@ -77,8 +70,8 @@ describe('queue_node: the registration rush (real processes, real database)', ()
                 },
               ],
             },
-            { timeoutMs: 60_000 },
-          )
+            timeoutMs: 60_000,
+          })
           .then((r) => r.results[0]!),
       ),
     );
@@ -101,13 +94,13 @@ describe('queue_node: the registration rush (real processes, real database)', ()
       expect(books.enrollments.has(`${students[answers.indexOf(a)]!.id}:${a.courseId}`), `answer ${i}`).toBe(true),
     );
     // Group commit: far fewer data transactions than requests.
-    const stats = await s.client.get<QueueStats>('queue_node', QUEUE_PATHS.stats);
+    const stats = await s.client.call(QueueRoutes.stats);
     expect(stats.decided).toBeGreaterThanOrEqual(2000);
     expect(stats.batches).toBeGreaterThan(0);
     expect(stats.batches).toBeLessThan(1000);
     expect(stats.waiting).toBe(0);
     expect(
-      (await s.client.request('GET', 'queue_node', QUEUE_PATHS.stats, undefined, { internal: false })).statusCode,
+      (await s.client.request('GET', 'queue_node', QueueRoutes.stats.url, undefined, { internal: false })).statusCode,
     ).toBe(401);
   }, 60_000);
 
@@ -200,14 +193,16 @@ describe('queue_node: the registration rush (real processes, real database)', ()
       })),
     );
     await openSelection(s.client, actor);
-    const res = await s.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, {
-      requests: students.map((st) => ({
-        requestId: randomUUID(),
-        studentId: st.id,
-        group: null,
-        courseId: c.id,
-        action: 'select',
-      })),
+    const res = await s.client.call(QueueRoutes.submit, {
+      body: {
+        requests: students.map((st) => ({
+          requestId: randomUUID(),
+          studentId: st.id,
+          group: null,
+          courseId: c.id,
+          action: 'select' as const,
+        })),
+      },
     });
     const queued = res.results.filter((r) => r.outcome === 'queued');
     expect(queued.length).toBeGreaterThan(0);

@@ -1,16 +1,13 @@
 import type { Logger } from 'pino';
+import { type QueueRequestItem, type QueueResult, type QueueStats } from '../../contracts/courses.js';
 import {
-  DATA_COURSE_PATHS as D,
-  type DataQueueDecideResponse,
   type DataQueueSnapshotResponse,
   type DataQueueSubmitResponse,
   type DecidedTicket,
-  type QueueRequestItem,
-  type QueueResult,
-  type QueueStats,
-} from '../../contracts/courses.js';
+} from '../../contracts/routes/data-courses.js';
 import type { ServiceClient } from '../../shared/service-client.js';
 import type { SelectionEvents } from './selection-events.js';
+import { DataCourseRoutes } from '../../contracts/routes/data-courses.js';
 
 export interface RegistrationQueueOptions {
   /** answer 202 "queued" when a request is not decided within this (issue 3: ~2 s) */
@@ -144,12 +141,10 @@ export class RegistrationQueue {
   private async submitBatch(batch: Waiter[]): Promise<void> {
     let res: DataQueueSubmitResponse;
     try {
-      res = await this.client.post<DataQueueSubmitResponse>(
-        'data_node',
-        D.queueSubmit,
-        { requests: batch.map((w) => w.item), maxDecide: this.maxDecide },
-        { timeoutMs: 15_000 },
-      );
+      res = await this.client.call(DataCourseRoutes.queueSubmit, {
+        body: { requests: batch.map((w) => w.item), maxDecide: this.maxDecide },
+        timeoutMs: 15_000,
+      });
     } catch (err) {
       // Not known to be persisted: the caller's requests fail and student_node retries them with
       // the same requestIds, which the data service deduplicates if they did commit.
@@ -182,12 +177,10 @@ export class RegistrationQueue {
   }
 
   private async decideBacklog(): Promise<void> {
-    const res = await this.client.post<DataQueueDecideResponse>(
-      'data_node',
-      D.queueDecide,
-      { max: this.maxDecide },
-      { timeoutMs: 15_000 },
-    );
+    const res = await this.client.call(DataCourseRoutes.queueDecide, {
+      body: { max: this.maxDecide },
+      timeoutMs: 15_000,
+    });
     if (res.decided.length > 0) this.stats.batches++;
     this.applyDecisions(res.decided, res.seats);
     this.pendingOnData = res.pending;
@@ -241,8 +234,10 @@ export class RegistrationQueue {
     if (waiters.length === 0) return;
     let positions: Map<number, DataQueueSnapshotResponse['positions'][number]> | null = null;
     try {
-      const res = await this.client.post<DataQueueSnapshotResponse>('data_node', D.queueSnapshot, {
-        tickets: waiters.map((w) => w.ticket!),
+      const res = await this.client.call(DataCourseRoutes.queueSnapshot, {
+        body: {
+          tickets: waiters.map((w) => w.ticket!),
+        },
       });
       positions = new Map(res.positions.map((p) => [p.ticket, p]));
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { DecidedTicket, SeatCount } from '../../contracts/courses.js';
+import type { DecidedTicket, SeatCount } from '../../contracts/routes/data-courses.js';
 import { CourseEvents } from '../../contracts/realtime-internal.js';
 import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { REALTIME_DISCONNECT_PATH } from '../../contracts/realtime-internal.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { collect, connect, next, seedUsers, sleep, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
+import { DataIdentityRoutes } from '../../contracts/routes/data-identity.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -95,9 +96,11 @@ describe('logout and disable', () => {
     const b = track(await connect(url, '/admin', u!.token));
     const bystander = track(await connect(url, '/', other.token));
     const gone = Promise.all([next(a, 'disconnect'), next(b, 'disconnect')]);
-    const res = await stack.client.post<{ disconnected: number }>('realtime', REALTIME_DISCONNECT_PATH, {
-      userId: u!.id,
-      reason: 'logout',
+    const res = await stack.client.call(RealtimeRoutes.disconnectUser, {
+      body: {
+        userId: u!.id,
+        reason: 'logout',
+      },
     });
     expect(res.disconnected).toBe(2);
     expect(await gone).toEqual(['io server disconnect', 'io server disconnect']);
@@ -117,8 +120,8 @@ describe('logout and disable', () => {
   it('a revoked session cannot come back, even right away (the handshake cache is dropped)', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const s = track(await connect(url, '/', u!.token));
-    await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
-    await stack.client.post('realtime', REALTIME_DISCONNECT_PATH, { userId: u!.id, reason: 'logout' });
+    await stack.client.call(DataIdentityRoutes.revokeSessions, { body: { userId: u!.id } });
+    await stack.client.call(RealtimeRoutes.disconnectUser, { body: { userId: u!.id, reason: 'logout' } });
     await sleep(50);
     expect(s.connected).toBe(false);
     await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
@@ -129,10 +132,12 @@ describe('logout and disable', () => {
     const s = await connect(url, '/', u!.token); // resolves the session: now in the handshake cache
     s.disconnect(); // the user closed the tab: no socket left to find by room
     await sleep(50);
-    await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
-    const res = await stack.client.post<{ disconnected: number }>('realtime', REALTIME_DISCONNECT_PATH, {
-      userId: u!.id,
-      reason: 'logout',
+    await stack.client.call(DataIdentityRoutes.revokeSessions, { body: { userId: u!.id } });
+    const res = await stack.client.call(RealtimeRoutes.disconnectUser, {
+      body: {
+        userId: u!.id,
+        reason: 'logout',
+      },
     });
     expect(res.disconnected).toBe(0);
     await expect(connect(url, '/', u!.token)).rejects.toThrow(/^unauthorized$/);
@@ -141,7 +146,7 @@ describe('logout and disable', () => {
   it('the disconnect route takes the internal token or an admin session, nothing else', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const call = (headers: Record<string, string>) =>
-      fetch(`${url}${REALTIME_DISCONNECT_PATH}`, {
+      fetch(`${url}${RealtimeRoutes.disconnectUser.url}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ userId: u!.id, reason: 'disabled' }),
@@ -171,7 +176,9 @@ describe('reconnect', () => {
       }),
     );
     const notify = (title: string) =>
-      stack.client.post('realtime', '/api/notify', { recipientId: student.id, type: 'general', title, message: 'm' });
+      stack.client.call(RealtimeRoutes.notify, {
+        body: { recipientId: student.id, type: 'general', title, message: 'm' },
+      });
     // recovery resumes from the offset of the last broadcast packet the client got, so it needs one
     const first = next<{ title: string }>(s, 'notification:new');
     await notify('before the drop');
@@ -201,7 +208,7 @@ describe('reconnect', () => {
         randomizationFactor: 0,
       }),
     );
-    await stack.client.post('data_node', '/identity/sessions/revoke', { userId: u!.id });
+    await stack.client.call(DataIdentityRoutes.revokeSessions, { body: { userId: u!.id } });
     const refused = next<Error>(s, 'connect_error', 8000);
     s.io.engine.close();
     // the resolver's 3 s cache has expired by the time the client retries
@@ -213,18 +220,20 @@ describe('reconnect', () => {
 describe('graceful shutdown', () => {
   it('emits what the throttler holds, then disconnects clients, and comes back quickly', async () => {
     const put = (windowMs: number) =>
-      stack.client.put('realtime', '/api/throttler/config', {
-        events: { 'course:seats': { windowMs, mode: 'latest' } },
+      stack.client.call(RealtimeRoutes.setConfig, {
+        body: { events: { 'course:seats': { windowMs, mode: 'latest' } } },
       });
     await put(30_000);
     const w = await connect(url, '/courses', student.token);
     await w.timeout(5000).emitWithAck('course:watch', { courseIds: [9] });
     const seats = next<{ enrolled: number }>(w, 'course:seats', 10_000);
     const gone = next<string>(w, 'disconnect', 10_000);
-    await stack.client.post('realtime', '/internal/emit', {
-      events: [
-        { event: 'course:seats', room: 'course:9', data: { courseId: 9, enrolled: 8, capacity: 9, seatsLeft: 1 } },
-      ],
+    await stack.client.call(RealtimeRoutes.emit, {
+      body: {
+        events: [
+          { event: 'course:seats', room: 'course:9', data: { courseId: 9, enrolled: 8, capacity: 9, seatsLeft: 1 } },
+        ],
+      },
     });
     const before = stack.pid('realtime');
     const t0 = Date.now();

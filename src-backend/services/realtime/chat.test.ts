@@ -13,6 +13,7 @@ import {
   startRealtimeStack,
   type SeededUser,
 } from './testing/rt-harness.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -121,7 +122,7 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
     d2.close();
     await sleep(150);
     expect(offline.filter((e) => e.userId === dave!.id)).toHaveLength(1);
-    const online = (await stack.client.get<{ userIds: number[] }>('realtime', '/api/online-users')).userIds;
+    const online = (await stack.client.call(RealtimeRoutes.onlineUsers)).userIds;
     expect(online).toContain(alice.id);
     expect(online).not.toContain(dave!.id);
   });
@@ -198,11 +199,13 @@ describe('each namespace serves its domain, and deliveries go where it is served
     const online = seen('user:online');
     const a = track(await connect(url, '/', alice.token));
     await ask(a, 'chat:send', { receiverId: eve!.id, message: 'routing' });
-    await stack.client.post('realtime', '/api/notify', {
-      recipientId: eve!.id,
-      type: 'general',
-      title: 'routing',
-      message: 'm',
+    await stack.client.call(RealtimeRoutes.notify, {
+      body: {
+        recipientId: eve!.id,
+        type: 'general',
+        title: 'routing',
+        message: 'm',
+      },
     });
     const [frank] = await seedUsers(stack, [{ role: 'student' }]);
     track(await connect(url, '/', frank!.token));

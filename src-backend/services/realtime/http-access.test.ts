@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REALTIME_DISCONNECT_PATH, REALTIME_EMIT_PATH, REALTIME_LOGS_PATH } from '../../contracts/realtime-internal.js';
-import { THROTTLER_PATHS } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
 import { seedUsers, startRealtimeStack, type SeededUser } from './testing/rt-harness.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
+import { THROTTLER_PATHS } from '../../contracts/routes/realtime.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -41,17 +41,22 @@ const note = { type: 'general', title: 'acl', message: 'm' };
 const ROUTES: readonly Route[] = [
   {
     method: 'POST',
-    path: REALTIME_EMIT_PATH,
+    path: RealtimeRoutes.emit.url,
     body: () => ({ events: [{ event: 'admin_event', data: { type: 'acl', data: 1 } }] }),
     ok: 202,
   },
   {
     method: 'POST',
-    path: REALTIME_LOGS_PATH,
+    path: RealtimeRoutes.logs.url,
     body: () => ({ lines: [{ seq: 1, time: new Date().toISOString(), level: 'info', service: 'acl', msg: 'x' }] }),
     ok: 202,
   },
-  { method: 'POST', path: REALTIME_DISCONNECT_PATH, body: () => ({ userId: teacher.id, reason: 'acl test' }), ok: 200 },
+  {
+    method: 'POST',
+    path: RealtimeRoutes.disconnectUser.url,
+    body: () => ({ userId: teacher.id, reason: 'acl test' }),
+    ok: 200,
+  },
   { method: 'POST', path: '/api/notify', body: () => ({ recipientId: student.id, ...note }), ok: 201 },
   { method: 'POST', path: '/api/broadcast', body: () => ({ groupId: 'acl-nobody', ...note }), ok: 201 },
   { method: 'POST', path: THROTTLER_PATHS.flush, body: () => ({}), ok: 200 },

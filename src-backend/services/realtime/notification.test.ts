@@ -13,6 +13,7 @@ import {
   startRealtimeStack,
   type SeededUser,
 } from './testing/rt-harness.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -145,9 +146,9 @@ describe('notifications (seed 004)', () => {
     // earlier broadcasts to everyone and to all students are on this user's board too: clear them first
     await ask(s, 'notification:markRead', {});
     expect(await ask(s, 'notification:getUnreadCount')).toEqual({ success: true, count: 0 });
-    await stack.client.post('realtime', '/api/notify', { recipientId: u!.id, ...body, title: 'direct' });
-    await stack.client.post('realtime', '/api/broadcast', { groupId: 'fresh', ...body, title: 'group' });
-    await stack.client.post('realtime', '/api/broadcast', { groupId: 'other', ...body, title: 'not mine' });
+    await stack.client.call(RealtimeRoutes.notify, { body: { recipientId: u!.id, ...body, title: 'direct' } });
+    await stack.client.call(RealtimeRoutes.broadcast, { body: { groupId: 'fresh', ...body, title: 'group' } });
+    await stack.client.call(RealtimeRoutes.broadcast, { body: { groupId: 'other', ...body, title: 'not mine' } });
     expect(await ask(s, 'notification:getUnreadCount', {})).toEqual({ success: true, count: 2 });
     const list = await ask<{ notifications: Notification[] }>(s, 'notification:getUnread', { limit: 10 });
     expect(list.notifications.map((n) => n.title)).toEqual(['group', 'direct']);
@@ -164,8 +165,8 @@ describe('notifications (seed 004)', () => {
     const first = track(await connect(url, '/', u!.token));
     await ask(first, 'notification:markRead', {});
     first.close();
-    await stack.client.post('realtime', '/api/notify', { recipientId: u!.id, ...body });
-    await stack.client.post('realtime', '/api/notify', { recipientId: u!.id, ...body });
+    await stack.client.call(RealtimeRoutes.notify, { body: { recipientId: u!.id, ...body } });
+    await stack.client.call(RealtimeRoutes.notify, { body: { recipientId: u!.id, ...body } });
     const before = stack.pid('realtime');
     await stack.supervisor.restart('realtime');
     expect(stack.pid('realtime')).not.toBe(before);

@@ -2,13 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { REALTIME_DISCONNECT_PATH, REALTIME_EMIT_PATH } from '../../contracts/realtime-internal.js';
-import {
-  THROTTLER_PATHS,
-  type Notification,
-  type PendingResponse,
-  type RealtimeStats,
-} from '../../contracts/realtime.js';
+import { type Notification, type PendingResponse, type RealtimeStats } from '../../contracts/realtime.js';
 import type { ChildMessage } from '../../contracts/supervisor.js';
 import { freePort } from '../../testing/ports.js';
 import { builtEntryDir, type TestStack } from '../../testing/stack.js';
@@ -28,6 +22,8 @@ import {
 const HOOK_TIMEOUT_MS = 120_000;
 vi.setConfig({ testTimeout: 30_000 });
 import { redisServerAvailable, REDIS_SERVER_BIN, startRedisServer, type RedisProcess } from './testing/redis-server.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
+import { THROTTLER_PATHS } from '../../contracts/routes/realtime.js';
 
 const available = redisServerAvailable();
 if (!available)
@@ -146,7 +142,7 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const note = next<Notification>(onB, 'notification:new');
     const seats = next(course, 'course:seats');
     await post(urlA, '/api/notify', { recipientId: s1.id, type: 'general', title: 'via A', message: 'm' });
-    await post(urlA, REALTIME_EMIT_PATH, {
+    await post(urlA, RealtimeRoutes.emit.url, {
       events: [
         { event: 'course:seats', room: 'course:31', data: { courseId: 31, enrolled: 3, capacity: 9, seatsLeft: 6 } },
       ],
@@ -173,7 +169,7 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const onA = track(await connect(urlA, '/', u!.token));
     const gone = next(onA, 'disconnect');
-    const res = await post(urlB, REALTIME_DISCONNECT_PATH, { userId: u!.id, reason: 'logout' });
+    const res = await post(urlB, RealtimeRoutes.disconnectUser.url, { userId: u!.id, reason: 'logout' });
     expect(res.body.disconnected).toBe(1);
     expect(await gone).toBe('io server disconnect');
   });
@@ -187,7 +183,7 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
       room: 'course:51',
       data: { courseId: 51, enrolled: i + 1, capacity: 9999, seatsLeft: 9998 - i },
     }));
-    const res = await post(urlA, REALTIME_EMIT_PATH, { events });
+    const res = await post(urlA, RealtimeRoutes.emit.url, { events });
     expect(res.body).toEqual({ accepted: 5000, ignored: 0 });
     await waitFor(() => got.length >= 1, 3000);
     await sleep(500);
@@ -206,7 +202,7 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
       const w = track(await connect(urlB, '/courses', s2.token));
       await ask(w, 'course:watch', { courseIds: [41] });
       const got = collect<{ enrolled: number }>(w, 'course:seats');
-      await post(urlA, REALTIME_EMIT_PATH, {
+      await post(urlA, RealtimeRoutes.emit.url, {
         events: [41, 42, 43].map((n) => ({
           event: 'course:seats',
           room: 'course:41',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { ADMIN_EVENT, REALTIME_EMIT_PATH, REALTIME_LOGS_PATH } from '../../contracts/realtime-internal.js';
+import { ADMIN_EVENT } from '../../contracts/realtime-internal.js';
 import type { AdminEvent, LogEvent } from '../../contracts/realtime.js';
 import type { LogRecord } from '../../contracts/supervisor.js';
 import type { TestStack } from '../../testing/stack.js';
@@ -15,6 +15,7 @@ import {
   startRealtimeStack,
   type SeededUser,
 } from './testing/rt-harness.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -35,7 +36,7 @@ const line = (service: string, level: LogRecord['level'], msg: string): LogRecor
   service,
   msg,
 });
-const pushLogs = (lines: LogRecord[]) => stack.client.post('realtime', REALTIME_LOGS_PATH, { lines });
+const pushLogs = (lines: LogRecord[]) => stack.client.call(RealtimeRoutes.logs, { body: { lines } });
 
 beforeAll(async () => {
   stack = await startRealtimeStack();
@@ -115,8 +116,10 @@ describe('/admin (seed 003)', () => {
   it('carries admin_event {type, data} published through the internal API', async () => {
     const s = track(await connect(url, '/admin', admin.token));
     const got = next<AdminEvent>(s, ADMIN_EVENT);
-    await stack.client.post('realtime', REALTIME_EMIT_PATH, {
-      events: [{ event: ADMIN_EVENT, data: { type: 'user_created', data: { id: 7 } } }],
+    await stack.client.call(RealtimeRoutes.emit, {
+      body: {
+        events: [{ event: ADMIN_EVENT, data: { type: 'user_created', data: { id: 7 } } }],
+      },
     });
     expect(await got).toEqual({ type: 'user_created', data: { id: 7 } });
   });
@@ -180,24 +183,28 @@ describe('/courses', () => {
     const seatsW = collect(w, 'course:seats');
     const seatsIdle = collect(idle, 'course:seats');
     const outcome = next(w, 'selection:outcome');
-    await stack.client.post('realtime', REALTIME_EMIT_PATH, {
-      events: [
-        { event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 1, capacity: 2, seatsLeft: 1 } },
-        {
-          event: 'selection:outcome',
-          room: `user:${student.id}`,
-          data: { ticket: 'T1', courseId: 5, action: 'select', status: 'accepted' },
-        },
-      ],
+    await stack.client.call(RealtimeRoutes.emit, {
+      body: {
+        events: [
+          { event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 1, capacity: 2, seatsLeft: 1 } },
+          {
+            event: 'selection:outcome',
+            room: `user:${student.id}`,
+            data: { ticket: 'T1', courseId: 5, action: 'select', status: 'accepted' },
+          },
+        ],
+      },
     });
     expect(await outcome).toEqual({ ticket: 'T1', courseId: 5, action: 'select', status: 'accepted' });
     await waitFor(() => seatsW.length === 1, 2000);
     expect(seatsIdle).toHaveLength(0);
     expect(await ask(w, 'course:unwatch', { courseIds: [5] })).toEqual({ success: true, rooms: ['course:5'] });
-    await stack.client.post('realtime', REALTIME_EMIT_PATH, {
-      events: [
-        { event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 2, capacity: 2, seatsLeft: 0 } },
-      ],
+    await stack.client.call(RealtimeRoutes.emit, {
+      body: {
+        events: [
+          { event: 'course:seats', room: 'course:5', data: { courseId: 5, enrolled: 2, capacity: 2, seatsLeft: 0 } },
+        ],
+      },
     });
     await sleep(500);
     expect(seatsW).toHaveLength(1);

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { REALTIME_EMIT_PATH, type InternalEvent } from '../../contracts/realtime-internal.js';
-import {
-  THROTTLER_PATHS,
-  type AdminEvent,
-  type CourseSeatsEvent,
-  type PendingResponse,
-  type RealtimeStats,
-  type ThrottlerConfig,
-} from '../../contracts/realtime.js';
+import { type InternalEvent } from '../../contracts/realtime-internal.js';
+import { type AdminEvent, type CourseSeatsEvent, type PendingResponse } from '../../contracts/realtime.js';
 import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import {
@@ -21,6 +14,8 @@ import {
   startRealtimeStack,
   type SeededUser,
 } from './testing/rt-harness.js';
+import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
+import { THROTTLER_PATHS } from '../../contracts/routes/realtime.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -39,8 +34,7 @@ const seats = (courseId: number, enrolled: number): InternalEvent => ({
   room: `course:${courseId}`,
   data: { courseId, enrolled, capacity: 100_000, seatsLeft: 100_000 - enrolled },
 });
-const emit = (events: InternalEvent[]) =>
-  stack.client.post<{ accepted: number; ignored: number }>('realtime', REALTIME_EMIT_PATH, { events });
+const emit = (events: InternalEvent[]) => stack.client.call(RealtimeRoutes.emit, { body: { events } });
 
 async function watcher(courseIds: number[]): Promise<Socket> {
   const s = track(await connect(url, '/courses', student.token));
@@ -72,7 +66,7 @@ describe('coalescing (seed 002 throttler)', () => {
     await waitFor(() => got.length >= 1, 2000);
     await sleep(400); // a second window passes: nothing else may arrive
     expect(got).toEqual([{ courseId: id, enrolled: 1000, capacity: 100_000, seatsLeft: 99_000 }]);
-    const stats = await stack.client.get<RealtimeStats>('realtime', '/stats');
+    const stats = await stack.client.call(RealtimeRoutes.stats);
     expect(stats.events['course:seats']!.coalesced).toBeGreaterThanOrEqual(999);
   });
 
@@ -142,13 +136,13 @@ describe('coalescing (seed 002 throttler)', () => {
         { event: 'x', data: 1, namespace: '/nowhere' },
       ]),
     ).toEqual({ accepted: 0, ignored: 2 });
-    const bad = await stack.client.request('POST', 'realtime', REALTIME_EMIT_PATH, {
+    const bad = await stack.client.request('POST', 'realtime', RealtimeRoutes.emit.url, {
       events: [{ event: '', data: 1 }],
     });
     expect(bad.statusCode).toBe(400);
-    const none = await stack.client.request('POST', 'realtime', REALTIME_EMIT_PATH, { events: [] });
+    const none = await stack.client.request('POST', 'realtime', RealtimeRoutes.emit.url, { events: [] });
     expect(none.statusCode).toBe(400);
-    const noToken = await fetch(`${url}${REALTIME_EMIT_PATH}`, {
+    const noToken = await fetch(`${url}${RealtimeRoutes.emit.url}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ events: [seats(1, 1)] }),
@@ -161,8 +155,10 @@ describe('management API', () => {
   const staff = () => ({ authorization: `Bearer ${admin.token}` });
 
   it('lists pending events, flushes them all at once and announces the flush on /admin', async () => {
-    await stack.client.put('realtime', THROTTLER_PATHS.config, {
-      events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } },
+    await stack.client.call(RealtimeRoutes.setConfig, {
+      body: {
+        events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } },
+      },
     });
     try {
       const a = courseSeq;
@@ -189,53 +185,63 @@ describe('management API', () => {
       expect(await flushed.json()).toEqual({ flushed: 2 });
       await waitFor(() => got.length === 2, 2000);
       expect(await flushEvent).toEqual({ type: 'throttler_flush', data: { flushed: 2, reason: 'manual' } });
-      expect((await stack.client.get<PendingResponse>('realtime', THROTTLER_PATHS.pending)).count).toBe(0);
+      expect((await stack.client.call(RealtimeRoutes.pending)).count).toBe(0);
     } finally {
-      await stack.client.put('realtime', THROTTLER_PATHS.config, {
-        events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+      await stack.client.call(RealtimeRoutes.setConfig, {
+        body: {
+          events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+        },
       });
     }
   });
 
   it('force-emit delivers at once, bypassing the throttle, and replaces what was pending', async () => {
-    await stack.client.put('realtime', THROTTLER_PATHS.config, {
-      events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } },
+    await stack.client.call(RealtimeRoutes.setConfig, {
+      body: {
+        events: { 'course:seats': { windowMs: 30_000, mode: 'latest' } },
+      },
     });
     try {
       const id = courseSeq;
       const s = await watcher([id]);
       const got = collect<CourseSeatsEvent>(s, 'course:seats');
       await emit([seats(id, 1)]);
-      const res = await stack.client.post('realtime', THROTTLER_PATHS.forceEmit, {
-        event: 'course:seats',
-        room: `course:${id}`,
-        data: { courseId: id, enrolled: 42, capacity: 1, seatsLeft: 0 },
+      const res = await stack.client.call(RealtimeRoutes.forceEmit, {
+        body: {
+          event: 'course:seats',
+          room: `course:${id}`,
+          data: { courseId: id, enrolled: 42, capacity: 1, seatsLeft: 0 },
+        },
       });
       expect(res).toEqual({ success: true, namespaces: ['/courses'], replacedPending: true });
       await waitFor(() => got.length === 1, 1000);
       expect(got[0]!.enrolled).toBe(42);
-      expect((await stack.client.get<PendingResponse>('realtime', THROTTLER_PATHS.pending)).count).toBe(0);
+      expect((await stack.client.call(RealtimeRoutes.pending)).count).toBe(0);
       const unknown = await stack.client.request('POST', 'realtime', THROTTLER_PATHS.forceEmit, {
         event: 'nobody:listens',
         data: 1,
       });
       expect(unknown.statusCode).toBe(400);
     } finally {
-      await stack.client.put('realtime', THROTTLER_PATHS.config, {
-        events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+      await stack.client.call(RealtimeRoutes.setConfig, {
+        body: {
+          events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+        },
       });
     }
   });
 
   it('gets and sets the config: a per-event window and merge mode', async () => {
-    const cfg = await stack.client.get<ThrottlerConfig>('realtime', THROTTLER_PATHS.config);
+    const cfg = await stack.client.call(RealtimeRoutes.config);
     expect(cfg).toMatchObject({
       defaultWindowMs: 250,
       flushIntervalMs: 600_000,
       events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
     });
-    const set = await stack.client.put<ThrottlerConfig>('realtime', THROTTLER_PATHS.config, {
-      events: { 'course:stats': { windowMs: 100, mode: 'merge' } },
+    const set = await stack.client.call(RealtimeRoutes.setConfig, {
+      body: {
+        events: { 'course:stats': { windowMs: 100, mode: 'merge' } },
+      },
     });
     expect(set.events['course:stats']).toEqual({ windowMs: 100, mode: 'merge' });
     const s = track(await connect(url, '/courses', student.token));
@@ -248,8 +254,10 @@ describe('management API', () => {
     await waitFor(() => got.length === 1, 1000);
     await sleep(200);
     expect(got).toEqual([{ a: 3, b: 2 }]);
-    const removed = await stack.client.put<ThrottlerConfig>('realtime', THROTTLER_PATHS.config, {
-      events: { 'course:stats': null },
+    const removed = await stack.client.call(RealtimeRoutes.setConfig, {
+      body: {
+        events: { 'course:stats': null },
+      },
     });
     expect(removed.events['course:stats']).toBeUndefined();
     const bad = await stack.client.request('PUT', 'realtime', THROTTLER_PATHS.config, {
@@ -263,9 +271,11 @@ describe('management API', () => {
   });
 
   it('the periodic flush emits what is pending even when no window would close', async () => {
-    await stack.client.put('realtime', THROTTLER_PATHS.config, {
-      events: { 'course:seats': { windowMs: 60_000, mode: 'latest' } },
-      flushIntervalMs: 1000,
+    await stack.client.call(RealtimeRoutes.setConfig, {
+      body: {
+        events: { 'course:seats': { windowMs: 60_000, mode: 'latest' } },
+        flushIntervalMs: 1000,
+      },
     });
     try {
       const id = courseSeq;
@@ -275,9 +285,11 @@ describe('management API', () => {
       await waitFor(() => got.length === 1, 3000);
       expect(got[0]!.enrolled).toBe(6);
     } finally {
-      await stack.client.put('realtime', THROTTLER_PATHS.config, {
-        events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
-        flushIntervalMs: 600_000,
+      await stack.client.call(RealtimeRoutes.setConfig, {
+        body: {
+          events: { 'course:seats': { windowMs: 250, mode: 'latest' } },
+          flushIntervalMs: 600_000,
+        },
       });
     }
   });

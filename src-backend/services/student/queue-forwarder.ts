@@ -1,11 +1,7 @@
-import {
-  QUEUE_PATHS,
-  type QueueRequestItem,
-  type QueueResult,
-  type QueueSubmitResponse,
-} from '../../contracts/courses.js';
+import { type QueueRequestItem, type QueueResult } from '../../contracts/courses.js';
 import { unavailable } from '../../shared/app-error.js';
 import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
+import { QueueRoutes } from '../../contracts/routes/queue.js';
 
 export interface QueueForwarderOptions {
   /** collect requests this long before sending them as one call */
@@ -84,12 +80,7 @@ export class QueueForwarder {
     const requests = batch.map((p) => p.item);
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.client.post<QueueSubmitResponse>(
-          'queue_node',
-          QUEUE_PATHS.submit,
-          { requests },
-          { timeoutMs: 10_000 },
-        );
+        const res = await this.client.call(QueueRoutes.submit, { body: { requests }, timeoutMs: 10_000 });
         res.results.forEach((r, i) => batch[i]!.resolve(r));
         return;
       } catch (err) {

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import {
-  DATA_COURSE_PATHS as D,
-  STUDENT_PATHS as P,
-  type Actor,
-  type Course,
-  type DataQueueSubmitResponse,
-} from '../../contracts/courses.js';
+import { type Actor, type Course } from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
 import {
@@ -17,6 +11,8 @@ import {
   pendingTickets,
   seedUsers,
 } from '../queue/testing/seed.js';
+import { DataCourseRoutes } from '../../contracts/routes/data-courses.js';
+import { StudentRoutes } from '../../contracts/routes/student.js';
 
 /**
  * A queue that cannot keep up (one decision per transaction, a 1 ms answer window): student_node
@@ -56,7 +52,7 @@ describe('student_node when the queue falls behind', () => {
       users.map((u) => u.id),
     );
     const callers = tokens.map((t) => httpCaller(stack.httpUrl('student_node'), t));
-    const answers = await Promise.all(callers.map((c) => c('POST', P.select, { courseId: course.id })));
+    const answers = await Promise.all(callers.map((c) => c('POST', StudentRoutes.select.url, { courseId: course.id })));
     const queued = answers.map((a, i) => ({ a, i })).filter(({ a }) => a.status === 202);
     expect(queued.length).toBeGreaterThan(0);
     for (const { a } of queued) {
@@ -73,7 +69,7 @@ describe('student_node when the queue falls behind', () => {
 
     await waitFor(async () => (await pendingTickets(stack.client)) === 0, 30_000, 200);
     const { a, i } = queued[queued.length - 1]!;
-    const status = await callers[i]!('GET', P.queueStatus);
+    const status = await callers[i]!('GET', StudentRoutes.queueStatus.url);
     expect(status.body.pending).toBe(0);
     expect(status.body.tickets).toEqual([
       expect.objectContaining({
@@ -85,7 +81,7 @@ describe('student_node when the queue falls behind', () => {
         status: expect.stringMatching(/^(selected|full)$/),
       }),
     ]);
-    const selected = await Promise.all(callers.map((c) => c('GET', P.selected)));
+    const selected = await Promise.all(callers.map((c) => c('GET', StudentRoutes.selected.url)));
     expect(selected.reduce((n, r) => n + r.body.courses.length, 0)).toBe(5);
   }, 90_000);
 
@@ -108,20 +104,22 @@ describe('student_node when the queue falls behind', () => {
     // Hold the line still: with queue_node stopped nothing decides, so "waiting" is not a race.
     // The tickets are taken the way queue_node takes them, deciding only the first.
     await stack.supervisor.stop('queue_node');
-    const submitted = await stack.client.post<DataQueueSubmitResponse>('data_node', D.queueSubmit, {
-      maxDecide: 1,
-      requests: [first!, second!, third!].map((s) => ({
-        requestId: randomUUID(),
-        studentId: s.id,
-        group: null,
-        courseId: line.id,
-        action: 'select' as const,
-      })),
+    const submitted = await stack.client.call(DataCourseRoutes.queueSubmit, {
+      body: {
+        maxDecide: 1,
+        requests: [first!, second!, third!].map((s) => ({
+          requestId: randomUUID(),
+          studentId: s.id,
+          group: null,
+          courseId: line.id,
+          action: 'select' as const,
+        })),
+      },
     });
     expect(submitted.decided.map((d) => d.studentId)).toEqual([first!.id]);
     const thirdTicket = submitted.tickets[2]!.ticket;
 
-    const waiting = await asThird('GET', P.queueStatus);
+    const waiting = await asThird('GET', StudentRoutes.queueStatus.url);
     expect(waiting.status).toBe(200);
     expect(waiting.body).toEqual({
       pending: 1,
@@ -137,13 +135,16 @@ describe('student_node when the queue falls behind', () => {
         }),
       ],
     });
-    expect((await asSecond('GET', P.queueStatus)).body.tickets[0]).toMatchObject({ position: 1, status: null });
-    expect((await asThird('GET', P.stats)).body.pendingTickets).toBe(1);
+    expect((await asSecond('GET', StudentRoutes.queueStatus.url)).body.tickets[0]).toMatchObject({
+      position: 1,
+      status: null,
+    });
+    expect((await asThird('GET', StudentRoutes.stats.url)).body.pendingTickets).toBe(1);
 
     // queue_node comes back and decides what it finds persisted, in ticket order: one seat was left
     await stack.supervisor.start('queue_node');
     await waitFor(async () => (await pendingTickets(stack.client)) === 0, 30_000, 100);
-    const decided = await asThird('GET', P.queueStatus);
+    const decided = await asThird('GET', StudentRoutes.queueStatus.url);
     expect(decided.body).toEqual({
       pending: 0,
       tickets: [
@@ -155,10 +156,12 @@ describe('student_node when the queue falls behind', () => {
         }),
       ],
     });
-    expect((await asSecond('GET', P.queueStatus)).body.tickets[0]).toMatchObject({
+    expect((await asSecond('GET', StudentRoutes.queueStatus.url)).body.tickets[0]).toMatchObject({
       status: 'selected',
       position: null,
     });
-    expect((await asSecond('GET', P.selected)).body.courses.map((c: Course) => c.id)).toEqual([line.id]);
+    expect((await asSecond('GET', StudentRoutes.selected.url)).body.courses.map((c: Course) => c.id)).toEqual([
+      line.id,
+    ]);
   }, 90_000);
 });

@@ -1,13 +1,13 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import {
-  AuthPaths,
   type CodeInfo,
   type CodeList,
   type GenerateRegistrationCodeRequest,
   type GenerateResetCodeRequest,
   type GeneratedCode,
 } from '@contracts/auth';
+import { AuthPaths } from '@contracts/routes/auth';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';

@@ -2,13 +2,13 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import type { Socket } from 'socket.io-client';
 import {
-  ADMIN_COURSE_PATHS,
-  DATA_COURSE_PATHS,
   type Course,
   type CourseListResponse,
   type SelectionWindow,
   type SetSelectionWindowRequest,
 } from '@contracts/courses';
+import { DATA_COURSE_PATHS } from '@contracts/routes/data-courses';
+import { ADMIN_COURSE_PATHS } from '@contracts/routes/teacher';
 import type { AdminEvent, CourseSeatsEvent } from '@contracts/realtime';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';

@@ -1,6 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref } from 'vue';
-import { AuthPaths, type AuthUser, type UserPage } from '@contracts/auth';
+import { type AuthUser, type UserPage } from '@contracts/auth';
+import { AuthPaths } from '@contracts/routes/auth';
 import type { BroadcastPayload, NotifyPayload, NotifyResponse, OnlineUsersResponse } from '@contracts/realtime';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';

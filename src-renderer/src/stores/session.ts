@@ -2,7 +2,6 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AppInfo } from '@contracts/console-api';
 import {
-  AuthPaths,
   type AdminLoginRequest,
   type AuthUser,
   type LoginResponse,
@@ -10,6 +9,7 @@ import {
   type TotpEnrollment,
   type UserResponse,
 } from '@contracts/auth';
+import { AuthPaths } from '@contracts/routes/auth';
 import { api } from '../api/instance';
 
 const TOKEN_KEY = 'csc.session';

@@ -1,7 +1,6 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import {
-  THROTTLER_PATHS,
   type AdminEvent,
   type EventRule,
   type FlushResponse,
@@ -13,6 +12,7 @@ import {
   type ThrottlerConfig,
   type ThrottlerConfigPatch,
 } from '@contracts/realtime';
+import { THROTTLER_PATHS } from '@contracts/routes/realtime';
 import { api } from '../api/instance';
 import { errorMessage } from '../api/api-error';
 import { toRates, type CounterSample } from '../lib/series';

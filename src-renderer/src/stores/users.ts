@@ -1,7 +1,6 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import {
-  AuthPaths,
   type AddAdminRequest,
   type AuthUser,
   type BulkCreateResponse,
@@ -13,6 +12,7 @@ import {
   type UserResponse,
   type UserSortColumn,
 } from '@contracts/auth';
+import { AuthPaths } from '@contracts/routes/auth';
 import type { Role } from '@contracts/session';
 import type { AdminEvent } from '@contracts/realtime';
 import type { Socket } from 'socket.io-client';

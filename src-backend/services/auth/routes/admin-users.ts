@@ -1,27 +1,10 @@
-import {
-  AuditList,
-  AuditQuery,
-  AuthErrorCode,
-  AuthPaths,
-  BulkCreateRequest,
-  BulkCreateResponse,
-  CodeKindQuery,
-  CodeList,
-  CodeResponse,
-  CreateUserRequest,
-  CreatedUser,
-  DeletedUser,
-  IdParams,
-  ListCodesQuery,
-  ListUsersQuery,
-  UserPage,
-  UserResponse,
-} from '../../../contracts/auth.js';
-import { errorResponses } from '../../../contracts/errors.js';
+import { AuthErrorCode } from '../../../contracts/auth.js';
 import { conflict } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { adminEvent, audit, type AuthDeps } from '../deps.js';
 import { createAccounts } from '../users/create-accounts.js';
+import { AuthRoutes } from '../../../contracts/routes/auth.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 /** Admin user and code management for the CLI and the console. */
 export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
@@ -30,52 +13,33 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
     if (selfId === id) throw conflict(`you cannot ${what} your own account`, AuthErrorCode.SELF_ACTION);
   };
 
-  app.get(
-    AuthPaths.users,
-    {
-      preHandler,
-      schema: { querystring: ListUsersQuery, response: { 200: UserPage, ...errorResponses } },
-    },
-    async (request) => deps.store.listUsers(request.query),
-  );
+  registerRoute(app, AuthRoutes.listUsers, { preHandler }, async (request) => deps.store.listUsers(request.query));
 
-  app.get(
-    '/admin/users/:id',
-    {
-      preHandler,
-      schema: { params: IdParams, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (request) => ({ user: await deps.store.user(request.params.id) }),
-  );
+  registerRoute(app, AuthRoutes.getUser, { preHandler }, async (request) => ({
+    user: await deps.store.user(request.params.id),
+  }));
 
-  app.post(
-    AuthPaths.users,
-    {
-      preHandler,
-      schema: { body: CreateUserRequest, response: { 201: CreatedUser, ...errorResponses } },
-    },
-    async (request, reply) => {
-      const { results } = await createAccounts(deps, [request.body], true);
-      const row = results[0]!;
-      const user = await deps.store.user(row.id!);
-      await audit(deps, request, 'user_created', user.username, user.role);
-      adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: user.role });
-      return reply.code(201).send({
-        user,
-        ...(row.initialPassword ? { initialPassword: row.initialPassword } : {}),
-        totpSecret: row.totpSecret!,
-        otpauthUri: row.otpauthUri!,
-      });
-    },
-  );
+  registerRoute(app, AuthRoutes.createUser, { preHandler }, async (request, reply) => {
+    const { results } = await createAccounts(deps, [request.body], true);
+    const row = results[0]!;
+    const user = await deps.store.user(row.id!);
+    await audit(deps, request, 'user_created', user.username, user.role);
+    adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: user.role });
+    return reply.code(201).send({
+      user,
+      ...(row.initialPassword ? { initialPassword: row.initialPassword } : {}),
+      totpSecret: row.totpSecret!,
+      otpauthUri: row.otpauthUri!,
+    });
+  });
 
-  app.post(
-    AuthPaths.usersBulk,
+  registerRoute(
+    app,
+    AuthRoutes.importUsers,
     {
       preHandler,
       // 10,000 rows of CSV come to about 2 MB of JSON.
       bodyLimit: 8 * 1024 * 1024,
-      schema: { body: BulkCreateRequest, response: { 200: BulkCreateResponse, ...errorResponses } },
     },
     async (request) => {
       const result = await createAccounts(deps, request.body.users, request.body.atomic);
@@ -85,85 +49,45 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
     },
   );
 
-  app.post(
-    '/admin/users/:id/disable',
-    {
-      preHandler,
-      schema: { params: IdParams, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (request) => {
-      notSelf(request.auth!.user.id, request.params.id, 'disable');
-      // The data side ends every session of the user in the same transaction.
-      const user = await deps.store.updateUser(request.params.id, { disabled: true });
-      await deps.revocations.forgetUser(user.id);
-      void deps.publisher.disconnectUser(user.id, 'account disabled');
-      await audit(deps, request, 'user_disabled', user.username);
-      adminEvent(deps, 'user_disabled', { id: user.id, username: user.username, disabled: true });
-      return { user };
-    },
-  );
+  registerRoute(app, AuthRoutes.disableUser, { preHandler }, async (request) => {
+    notSelf(request.auth!.user.id, request.params.id, 'disable');
+    // The data side ends every session of the user in the same transaction.
+    const user = await deps.store.updateUser(request.params.id, { disabled: true });
+    await deps.revocations.forgetUser(user.id);
+    void deps.publisher.disconnectUser(user.id, 'account disabled');
+    await audit(deps, request, 'user_disabled', user.username);
+    adminEvent(deps, 'user_disabled', { id: user.id, username: user.username, disabled: true });
+    return { user };
+  });
 
-  app.post(
-    '/admin/users/:id/enable',
-    {
-      preHandler,
-      schema: { params: IdParams, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const user = await deps.store.updateUser(request.params.id, { disabled: false });
-      await audit(deps, request, 'user_enabled', user.username);
-      adminEvent(deps, 'user_disabled', { id: user.id, username: user.username, disabled: false });
-      return { user };
-    },
-  );
+  registerRoute(app, AuthRoutes.enableUser, { preHandler }, async (request) => {
+    const user = await deps.store.updateUser(request.params.id, { disabled: false });
+    await audit(deps, request, 'user_enabled', user.username);
+    adminEvent(deps, 'user_disabled', { id: user.id, username: user.username, disabled: false });
+    return { user };
+  });
 
-  app.delete(
-    '/admin/users/:id',
-    {
-      preHandler,
-      schema: { params: IdParams, response: { 200: DeletedUser, ...errorResponses } },
-    },
-    async (request) => {
-      const { id } = request.params;
-      notSelf(request.auth!.user.id, id, 'delete');
-      const user = await deps.store.user(id);
-      await deps.store.deleteUser(id);
-      await deps.revocations.forgetUser(id);
-      void deps.publisher.disconnectUser(id, 'account deleted');
-      await audit(deps, request, 'user_deleted', user.username, user.role);
-      adminEvent(deps, 'user_deleted', { id, username: user.username, role: user.role });
-      return { deleted: true as const, id };
-    },
-  );
+  registerRoute(app, AuthRoutes.deleteUser, { preHandler }, async (request) => {
+    const { id } = request.params;
+    notSelf(request.auth!.user.id, id, 'delete');
+    const user = await deps.store.user(id);
+    await deps.store.deleteUser(id);
+    await deps.revocations.forgetUser(id);
+    void deps.publisher.disconnectUser(id, 'account deleted');
+    await audit(deps, request, 'user_deleted', user.username, user.role);
+    adminEvent(deps, 'user_deleted', { id, username: user.username, role: user.role });
+    return { deleted: true as const, id };
+  });
 
-  app.get(
-    AuthPaths.codes,
-    {
-      preHandler,
-      schema: { querystring: ListCodesQuery, response: { 200: CodeList, ...errorResponses } },
-    },
-    async (request) => ({ items: await deps.store.listCodes(request.query) }),
-  );
+  registerRoute(app, AuthRoutes.listCodes, { preHandler }, async (request) => ({
+    items: await deps.store.listCodes(request.query),
+  }));
 
-  app.post(
-    '/admin/codes/:id/revoke',
-    {
-      preHandler,
-      schema: { params: IdParams, querystring: CodeKindQuery, response: { 200: CodeResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const code = await deps.store.revokeCode(request.query.kind, request.params.id);
-      await audit(deps, request, 'code_revoked', `${code.kind} code #${code.id}`);
-      return { code };
-    },
-  );
+  registerRoute(app, AuthRoutes.revokeCode, { preHandler }, async (request) => {
+    const code = await deps.store.revokeCode(request.query.kind, request.params.id);
+    await audit(deps, request, 'code_revoked', `${code.kind} code #${code.id}`);
+    return { code };
+  });
 
-  app.get(
-    AuthPaths.audit,
-    {
-      preHandler,
-      schema: { querystring: AuditQuery, response: { 200: AuditList, ...errorResponses } },
-    },
-    async (request) => deps.store.listAudit(request.query),
-  );
+  registerRoute(app, AuthRoutes.audit, { preHandler }, async (request) => deps.store.listAudit(request.query));
 }

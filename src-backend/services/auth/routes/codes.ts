@@ -1,17 +1,4 @@
-import {
-  AddAdminRequest,
-  AuthErrorCode,
-  AuthPaths,
-  GenerateRegistrationCodeRequest,
-  GenerateResetCodeRequest,
-  GeneratedCode,
-  RegisterRequest,
-  RegisterResponse,
-  ResetTotpRequest,
-  TotpEnrollment,
-  UserResponse,
-} from '../../../contracts/auth.js';
-import { errorResponses } from '../../../contracts/errors.js';
+import { AuthErrorCode } from '../../../contracts/auth.js';
 import { badRequest, forbidden, notFound, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
@@ -20,6 +7,8 @@ import { generateCode, hashCode } from '../security/codes.js';
 import { hashPassword } from '../security/passwords.js';
 import { newTotpEnrollment } from '../security/totp.js';
 import { createAccounts } from '../users/create-accounts.js';
+import { AuthRoutes } from '../../../contracts/routes/auth.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 const HOUR_MS = 3600_000;
 const isCodeError = (err: unknown) =>
@@ -31,155 +20,122 @@ const isUnknownCode = (err: unknown) => err instanceof ServiceCallError && err.c
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
   const adminOnly = deps.guard({ roles: ['admin'] });
 
-  app.post(
-    AuthPaths.register,
-    {
-      schema: { body: RegisterRequest, response: { 201: RegisterResponse, ...errorResponses } },
-    },
-    async (request, reply) => {
-      const { code, username, name, email, password } = request.body;
-      // Wrong codes count against the address, so codes cannot be guessed at speed.
-      const address = clientAddress(request, deps.internalToken);
-      const key = `register@${address ?? 'local'}`;
-      // Only the address cap counts attempts in flight: a class registering at once from one lab is fine.
-      const attempt = deps.throttle.begin(key, address, { reserveAccount: false });
-      const enrollment = newTotpEnrollment(username);
-      try {
-        const user = await deps.store.register({
-          codeHash: hashCode(code),
-          username,
-          name,
-          email,
-          passwordHash: await hashPassword(password),
-          totpSecret: enrollment.totpSecret,
-        });
-        await audit(deps, request, 'registered', user.username, `${user.role}${user.group ? ` in ${user.group}` : ''}`);
-        adminEvent(deps, 'user_created', {
-          id: user.id,
-          username: user.username,
-          role: user.role,
-          via: 'registration',
-        });
-        return reply.code(201).send({ user, ...enrollment });
-      } catch (err) {
-        if (isUnknownCode(err)) attempt.fail();
-        throw err;
-      } finally {
-        attempt.release();
-      }
-    },
-  );
-
-  app.post(
-    AuthPaths.generateRegistrationCode,
-    {
-      preHandler: adminOnly,
-      schema: { body: GenerateRegistrationCodeRequest, response: { 201: GeneratedCode, ...errorResponses } },
-    },
-    async (request, reply) => {
-      const { userType, maxUses, expiresInHours = 72, group } = request.body;
-      if (group && userType !== 'student') throw badRequest('only student codes carry a group');
-      const code = generateCode();
-      const info = await deps.store.createRegistrationCode({
+  registerRoute(app, AuthRoutes.register, {}, async (request, reply) => {
+    const { code, username, name, email, password } = request.body;
+    // Wrong codes count against the address, so codes cannot be guessed at speed.
+    const address = clientAddress(request, deps.internalToken);
+    const key = `register@${address ?? 'local'}`;
+    // Only the address cap counts attempts in flight: a class registering at once from one lab is fine.
+    const attempt = deps.throttle.begin(key, address, { reserveAccount: false });
+    const enrollment = newTotpEnrollment(username);
+    try {
+      const user = await deps.store.register({
         codeHash: hashCode(code),
-        userType,
-        group: group ?? null,
-        maxUses,
-        expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-        createdBy: request.auth!.user.id,
+        username,
+        name,
+        email,
+        passwordHash: await hashPassword(password),
+        totpSecret: enrollment.totpSecret,
       });
-      await audit(deps, request, 'registration_code_generated', `code #${info.id}`, `${userType} × ${maxUses}`);
-      // The event names the code's id, never the code itself.
-      adminEvent(deps, 'code_generated', {
-        id: info.id,
-        kind: 'registration',
-        userType,
-        maxUses,
-        expiresAt: info.expiresAt,
+      await audit(deps, request, 'registered', user.username, `${user.role}${user.group ? ` in ${user.group}` : ''}`);
+      adminEvent(deps, 'user_created', {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        via: 'registration',
       });
-      return reply.code(201).send({ code, info });
-    },
-  );
+      return reply.code(201).send({ user, ...enrollment });
+    } catch (err) {
+      if (isUnknownCode(err)) attempt.fail();
+      throw err;
+    } finally {
+      attempt.release();
+    }
+  });
 
-  app.post(
-    AuthPaths.generateResetCode,
-    {
-      preHandler: adminOnly,
-      schema: { body: GenerateResetCodeRequest, response: { 201: GeneratedCode, ...errorResponses } },
-    },
-    async (request, reply) => {
-      const { username, expiresInHours = 24 } = request.body;
+  registerRoute(app, AuthRoutes.generateRegistrationCode, { preHandler: adminOnly }, async (request, reply) => {
+    const { userType, maxUses, expiresInHours = 72, group } = request.body;
+    if (group && userType !== 'student') throw badRequest('only student codes carry a group');
+    const code = generateCode();
+    const info = await deps.store.createRegistrationCode({
+      codeHash: hashCode(code),
+      userType,
+      group: group ?? null,
+      maxUses,
+      expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
+      createdBy: request.auth!.user.id,
+    });
+    await audit(deps, request, 'registration_code_generated', `code #${info.id}`, `${userType} × ${maxUses}`);
+    // The event names the code's id, never the code itself.
+    adminEvent(deps, 'code_generated', {
+      id: info.id,
+      kind: 'registration',
+      userType,
+      maxUses,
+      expiresAt: info.expiresAt,
+    });
+    return reply.code(201).send({ code, info });
+  });
+
+  registerRoute(app, AuthRoutes.generateResetCode, { preHandler: adminOnly }, async (request, reply) => {
+    const { username, expiresInHours = 24 } = request.body;
+    const cred = await deps.store.credentials(username);
+    if (!cred) throw notFound(`no user named ${username}`, AuthErrorCode.USER_NOT_FOUND);
+    const code = generateCode();
+    const info = await deps.store.createResetCode({
+      codeHash: hashCode(code),
+      userId: cred.user.id,
+      expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
+      createdBy: request.auth!.user.id,
+    });
+    await audit(deps, request, 'reset_code_generated', cred.user.username);
+    adminEvent(deps, 'code_generated', {
+      id: info.id,
+      kind: 'reset',
+      username: cred.user.username,
+      expiresAt: info.expiresAt,
+    });
+    return reply.code(201).send({ code, info });
+  });
+
+  registerRoute(app, AuthRoutes.resetTotp, {}, async (request) => {
+    const { username, code, password } = request.body;
+    const address = clientAddress(request, deps.internalToken);
+    const attempt = deps.throttle.begin(username, address);
+    try {
       const cred = await deps.store.credentials(username);
-      if (!cred) throw notFound(`no user named ${username}`, AuthErrorCode.USER_NOT_FOUND);
-      const code = generateCode();
-      const info = await deps.store.createResetCode({
-        codeHash: hashCode(code),
-        userId: cred.user.id,
-        expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-        createdBy: request.auth!.user.id,
-      });
-      await audit(deps, request, 'reset_code_generated', cred.user.username);
-      adminEvent(deps, 'code_generated', {
-        id: info.id,
-        kind: 'reset',
-        username: cred.user.username,
-        expiresAt: info.expiresAt,
-      });
-      return reply.code(201).send({ code, info });
-    },
-  );
-
-  app.post(
-    AuthPaths.resetTotp,
-    {
-      schema: { body: ResetTotpRequest, response: { 200: TotpEnrollment, ...errorResponses } },
-    },
-    async (request) => {
-      const { username, code, password } = request.body;
-      const address = clientAddress(request, deps.internalToken);
-      const attempt = deps.throttle.begin(username, address);
-      try {
-        const cred = await deps.store.credentials(username);
-        const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
-        if (!cred || !ok) {
-          attempt.fail();
-          throw unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS);
-        }
-        if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
-        const enrollment = newTotpEnrollment(cred.user.username);
-        await deps.store
-          .resetTotp({ userId: cred.user.id, codeHash: hashCode(code), totpSecret: enrollment.totpSecret })
-          .catch((err: unknown) => {
-            if (isCodeError(err)) attempt.fail();
-            throw err;
-          });
-        attempt.succeed();
-        // The data side ended the user's sessions; caches and live sockets follow at once.
-        await deps.revocations.forgetUser(cred.user.id);
-        void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
-        await audit(deps, request, 'totp_reset', cred.user.username);
-        return enrollment;
-      } finally {
-        attempt.release();
+      const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
+      if (!cred || !ok) {
+        attempt.fail();
+        throw unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS);
       }
-    },
-  );
+      if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
+      const enrollment = newTotpEnrollment(cred.user.username);
+      await deps.store
+        .resetTotp({ userId: cred.user.id, codeHash: hashCode(code), totpSecret: enrollment.totpSecret })
+        .catch((err: unknown) => {
+          if (isCodeError(err)) attempt.fail();
+          throw err;
+        });
+      attempt.succeed();
+      // The data side ended the user's sessions; caches and live sockets follow at once.
+      await deps.revocations.forgetUser(cred.user.id);
+      void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
+      await audit(deps, request, 'totp_reset', cred.user.username);
+      return enrollment;
+    } finally {
+      attempt.release();
+    }
+  });
 
-  app.post(
-    AuthPaths.addAdmin,
-    {
-      preHandler: adminOnly,
-      schema: { body: AddAdminRequest, response: { 201: UserResponse, ...errorResponses } },
-    },
-    async (request, reply) => {
-      const { username, name, email, password } = request.body;
-      const { results } = await createAccounts(deps, [{ role: 'admin', username, name, email, password }], true, {
-        allowAdmin: true,
-      });
-      const user = await deps.store.user(results[0]!.id!);
-      await audit(deps, request, 'admin_added', user.username);
-      adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: 'admin' });
-      return reply.code(201).send({ user });
-    },
-  );
+  registerRoute(app, AuthRoutes.addAdmin, { preHandler: adminOnly }, async (request, reply) => {
+    const { username, name, email, password } = request.body;
+    const { results } = await createAccounts(deps, [{ role: 'admin', username, name, email, password }], true, {
+      allowAdmin: true,
+    });
+    const user = await deps.store.user(results[0]!.id!);
+    await audit(deps, request, 'admin_added', user.username);
+    adminEvent(deps, 'user_created', { id: user.id, username: user.username, role: 'admin' });
+    return reply.code(201).send({ user });
+  });
 }

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdentityPaths, type DataBulkSessionsResponse } from '../../../contracts/auth.js';
 import { INTERNAL_TOKEN_HEADER } from '../../../contracts/services.js';
-import {
-  SESSION_RESOLVE_BATCH_PATH,
-  SESSION_RESOLVE_PATH,
-  type SessionResolveBatchResponse,
-} from '../../../contracts/session.js';
+import { type SessionResolveBatchResponse } from '../../../contracts/session.js';
 import type { App } from '../../../shared/create-app.js';
 import { mintSessions, seedUsers } from '../../queue/testing/seed.js';
 import { startStack, type TestStack } from '../../../testing/stack.js';
 import { buildAuthApp } from '../app.js';
+import { DataIdentityRoutes } from '../../../contracts/routes/data-identity.js';
+import { AuthRoutes } from '../../../contracts/routes/auth.js';
 
 // auth_node in-process (inject) over a real data_node process, with admin 2FA required.
 let stack: TestStack;
@@ -42,16 +39,18 @@ describe('POST /internal/sessions/resolve-batch', () => {
     ]);
     const [live, expired, disabled, newPass, admin] = users.map((u) => u.id);
     const [tLive, tDisabled, tNewPass, tAdmin] = await mintSessions(stack.client, [live!, disabled!, newPass!, admin!]);
-    const short = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, {
-      userIds: [expired!],
-      absoluteSeconds: 1,
+    const short = await stack.client.call(DataIdentityRoutes.createSessions, {
+      body: {
+        userIds: [expired!],
+        absoluteSeconds: 1,
+      },
     });
     const tExpired = short.sessions[0]!.token;
-    await stack.client.put('data_node', IdentityPaths.user(disabled!), { disabled: true });
+    await stack.client.call(DataIdentityRoutes.updateUser, { params: { id: disabled! }, body: { disabled: true } });
     await new Promise((r) => setTimeout(r, 1100)); // the 1 s session is over
 
     const tokens = [tLive!, 'never-issued', tExpired, tDisabled!, tNewPass!, tAdmin!, tLive!];
-    const res = await inject(SESSION_RESOLVE_BATCH_PATH, { tokens });
+    const res = await inject(AuthRoutes.resolveSessions.url, { tokens });
     expect(res.status).toBe(200);
     const { results } = res.body as SessionResolveBatchResponse;
     expect(results).toHaveLength(tokens.length);
@@ -73,7 +72,7 @@ describe('POST /internal/sessions/resolve-batch', () => {
 
     // the same answers, token by token, from the single route
     for (const [i, token] of tokens.entries()) {
-      const single = await inject(SESSION_RESOLVE_PATH, { token });
+      const single = await inject(AuthRoutes.resolveSession.url, { token });
       const r = results[i]!;
       if ('error' in r) {
         expect(single.status).toBe(r.error.status);
@@ -90,14 +89,14 @@ describe('POST /internal/sessions/resolve-batch', () => {
       (await seedUsers(stack.client, [{ role: 'student', username: 'rb-cap', name: 'Cap', group: 'cs' }]))[0]!.id,
     ]);
     for (const tokens of [Array.from({ length: 1001 }, () => token!), []]) {
-      const res = await inject(SESSION_RESOLVE_BATCH_PATH, { tokens });
+      const res = await inject(AuthRoutes.resolveSessions.url, { tokens });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    const outsider = await inject(SESSION_RESOLVE_BATCH_PATH, { tokens: [token!] }, {});
+    const outsider = await inject(AuthRoutes.resolveSessions.url, { tokens: [token!] }, {});
     expect(outsider.status).toBe(401);
     expect(outsider.body.error.code).toBe('INTERNAL_ONLY');
-    const full = await inject(SESSION_RESOLVE_BATCH_PATH, { tokens: Array.from({ length: 1000 }, () => token!) });
+    const full = await inject(AuthRoutes.resolveSessions.url, { tokens: Array.from({ length: 1000 }, () => token!) });
     expect(full.status).toBe(200);
     expect(full.body.results).toHaveLength(1000);
     expect(full.body.results.every((r: { user?: { username: string } }) => r.user?.username === 'rb-cap')).toBe(true);

@@ -1,19 +1,12 @@
-import { errorResponses } from '../../../contracts/errors.js';
-import {
-  SESSION_RESOLVE_BATCH_PATH,
-  SESSION_RESOLVE_PATH,
-  SessionResolveBatchRequest,
-  SessionResolveBatchResponse,
-  SessionResolveRequest,
-  SessionResolveResponse,
-  type SessionResolveRefusal,
-} from '../../../contracts/session.js';
-import { AuthErrorCode, type DataResolveSessionResponse } from '../../../contracts/auth.js';
+import { SessionResolveResponse, type SessionResolveRefusal } from '../../../contracts/session.js';
+import { AuthErrorCode } from '../../../contracts/auth.js';
+import type { DataResolveSessionResponse } from '../../../contracts/routes/data-identity.js';
 import { AppError, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
-import { requireInternal } from '../../../shared/internal-auth.js';
 import type { AuthDeps } from '../deps.js';
 import { setupBlock } from '../session-guard.js';
+import { AuthRoutes } from '../../../contracts/routes/auth.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 /**
  * What the resolve routes answer for one data_node lookup: the session's user, or the error
@@ -39,33 +32,19 @@ function refusal(err: Error): SessionResolveRefusal {
  * and send their misses in batches to the resolve-batch route.
  */
 export async function internalRoutes(app: App, deps: AuthDeps): Promise<void> {
-  app.post(
-    SESSION_RESOLVE_PATH,
-    {
-      preHandler: requireInternal(deps.internalToken),
-      schema: { body: SessionResolveRequest, response: { 200: SessionResolveResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const answer = judge(await deps.store.resolveSession(request.body.token), deps.settings.requireAdmin2fa);
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-  );
+  registerRoute(app, AuthRoutes.resolveSession, {}, async (request) => {
+    const answer = judge(await deps.store.resolveSession(request.body.token), deps.settings.requireAdmin2fa);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  });
 
-  app.post(
-    SESSION_RESOLVE_BATCH_PATH,
-    {
-      preHandler: requireInternal(deps.internalToken),
-      schema: { body: SessionResolveBatchRequest, response: { 200: SessionResolveBatchResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const found = await deps.store.resolveSessions(request.body.tokens);
-      return {
-        results: found.map((f) => {
-          const answer = judge(f, deps.settings.requireAdmin2fa);
-          return answer instanceof Error ? refusal(answer) : answer;
-        }),
-      };
-    },
-  );
+  registerRoute(app, AuthRoutes.resolveSessions, {}, async (request) => {
+    const found = await deps.store.resolveSessions(request.body.tokens);
+    return {
+      results: found.map((f) => {
+        const answer = judge(f, deps.settings.requireAdmin2fa);
+        return answer instanceof Error ? refusal(answer) : answer;
+      }),
+    };
+  });
 }

@@ -1,18 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import {
-  AdminLoginRequest,
-  AuthErrorCode,
-  AuthPaths,
-  LoginRequest,
-  LoginResponse,
-  LogoutResponse,
-} from '../../../contracts/auth.js';
-import { errorResponses } from '../../../contracts/errors.js';
+import { AuthErrorCode, LoginResponse } from '../../../contracts/auth.js';
 import { forbidden, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
 import type { LoginAttempt } from '../security/throttle.js';
 import { matchTotpStep } from '../security/totp.js';
+import { AuthRoutes } from '../../../contracts/routes/auth.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 type LoginMode = 'admin' | 'member';
 
@@ -94,35 +88,16 @@ async function judge(
 }
 
 export async function loginRoutes(app: App, deps: AuthDeps): Promise<void> {
-  app.post(
-    AuthPaths.loginAdmin,
-    {
-      schema: { body: AdminLoginRequest, response: { 200: LoginResponse, ...errorResponses } },
-    },
-    async (request) => signIn(deps, request, 'admin', request.body),
-  );
+  registerRoute(app, AuthRoutes.loginAdmin, {}, async (request) => signIn(deps, request, 'admin', request.body));
 
-  app.post(
-    AuthPaths.login,
-    {
-      schema: { body: LoginRequest, response: { 200: LoginResponse, ...errorResponses } },
-    },
-    async (request) => signIn(deps, request, 'member', request.body),
-  );
+  registerRoute(app, AuthRoutes.login, {}, async (request) => signIn(deps, request, 'member', request.body));
 
-  app.post(
-    AuthPaths.logout,
-    {
-      preHandler: deps.guard({ allowUnfinishedSetup: true }),
-      schema: { response: { 200: LogoutResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const { token, user } = request.auth!;
-      await deps.store.revokeToken(token);
-      await deps.revocations.forgetToken(token);
-      // Live sockets opened with this session close too; fire-and-forget like every realtime call.
-      void deps.publisher.disconnectUser(user.id, 'logout');
-      return { loggedOut: true as const };
-    },
-  );
+  registerRoute(app, AuthRoutes.logout, { preHandler: deps.guard({ allowUnfinishedSetup: true }) }, async (request) => {
+    const { token, user } = request.auth!;
+    await deps.store.revokeToken(token);
+    await deps.revocations.forgetToken(token);
+    // Live sockets opened with this session close too; fire-and-forget like every realtime call.
+    void deps.publisher.disconnectUser(user.id, 'logout');
+    return { loggedOut: true as const };
+  });
 }

@@ -1,74 +1,51 @@
-import {
-  AuthErrorCode,
-  AuthPaths,
-  ChangePasswordRequest,
-  ConfirmTotpRequest,
-  MeResponse,
-  TotpEnrollment,
-  UserResponse,
-} from '../../../contracts/auth.js';
-import { errorResponses } from '../../../contracts/errors.js';
+import { AuthErrorCode } from '../../../contracts/auth.js';
 import { badRequest, conflict, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
 import { hashPassword } from '../security/passwords.js';
 import { matchTotpStep, newTotpEnrollment } from '../security/totp.js';
+import { AuthRoutes } from '../../../contracts/routes/auth.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 /** Self-service, including the first-run steps a fresh admin must take. */
 export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
   const firstRun = deps.guard({ allowUnfinishedSetup: true });
 
-  app.get(
-    AuthPaths.me,
-    {
-      preHandler: firstRun,
-      schema: { response: { 200: MeResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const { user, expiresAt, mfaSetupRequired } = request.auth!;
-      return { user, expiresAt, mfaSetupRequired };
-    },
-  );
+  registerRoute(app, AuthRoutes.me, { preHandler: firstRun }, async (request) => {
+    const { user, expiresAt, mfaSetupRequired } = request.auth!;
+    return { user, expiresAt, mfaSetupRequired };
+  });
 
-  app.post(
-    AuthPaths.mePassword,
-    {
-      preHandler: firstRun,
-      schema: { body: ChangePasswordRequest, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const { user, token } = request.auth!;
-      const { currentPassword, newPassword } = request.body;
-      const address = clientAddress(request, deps.internalToken);
-      const attempt = deps.throttle.begin(user.username, address);
-      try {
-        const cred = await deps.store.credentials(user.username);
-        if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
-          attempt.fail();
-          throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
-        }
-      } finally {
-        attempt.release();
+  registerRoute(app, AuthRoutes.changePassword, { preHandler: firstRun }, async (request) => {
+    const { user, token } = request.auth!;
+    const { currentPassword, newPassword } = request.body;
+    const address = clientAddress(request, deps.internalToken);
+    const attempt = deps.throttle.begin(user.username, address);
+    try {
+      const cred = await deps.store.credentials(user.username);
+      if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
+        attempt.fail();
+        throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
       }
-      if (newPassword === currentPassword) throw badRequest('the new password must differ from the current one');
-      // Other sessions end (someone may know the old password); this one stays signed in.
-      const updated = await deps.store.updateUser(user.id, {
-        passwordHash: await hashPassword(newPassword),
-        mustChangePassword: false,
-        keepSessionToken: token,
-      });
-      await deps.revocations.forgetUser(user.id); // this session re-resolves; the others are gone
-      await audit(deps, request, 'password_changed', user.username);
-      return { user: updated };
-    },
-  );
+    } finally {
+      attempt.release();
+    }
+    if (newPassword === currentPassword) throw badRequest('the new password must differ from the current one');
+    // Other sessions end (someone may know the old password); this one stays signed in.
+    const updated = await deps.store.updateUser(user.id, {
+      passwordHash: await hashPassword(newPassword),
+      mustChangePassword: false,
+      keepSessionToken: token,
+    });
+    await deps.revocations.forgetUser(user.id); // this session re-resolves; the others are gone
+    await audit(deps, request, 'password_changed', user.username);
+    return { user: updated };
+  });
 
-  app.post(
-    AuthPaths.meTotpEnroll,
-    {
-      preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }),
-      schema: { response: { 200: TotpEnrollment, ...errorResponses } },
-    },
+  registerRoute(
+    app,
+    AuthRoutes.enrollTotp,
+    { preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }) },
     async (request) => {
       const { user } = request.auth!;
       if (user.totpEnabled)
@@ -79,12 +56,10 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
     },
   );
 
-  app.post(
-    AuthPaths.meTotpConfirm,
-    {
-      preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }),
-      schema: { body: ConfirmTotpRequest, response: { 200: UserResponse, ...errorResponses } },
-    },
+  registerRoute(
+    app,
+    AuthRoutes.confirmTotp,
+    { preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }) },
     async (request) => {
       const { user } = request.auth!;
       if (user.totpEnabled)

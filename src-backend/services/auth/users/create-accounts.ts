@@ -1,11 +1,9 @@
+import { AuthErrorCode, type BulkRowResult, type BulkUserRow } from '../../../contracts/auth.js';
 import {
-  AuthErrorCode,
-  type BulkRowResult,
-  type BulkUserRow,
   type DataBulkInsertResponse,
   type DataBulkRowResult,
   type DataNewUser,
-} from '../../../contracts/auth.js';
+} from '../../../contracts/routes/data-identity.js';
 import { AppError, badRequest, conflict } from '../../../shared/app-error.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import type { AuthDeps } from '../deps.js';

@@ -1,14 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { DecisionStatus, QueueRequestItem, SelectionAction, Slot } from '../../../contracts/courses.js';
 import type {
   DataQueueDecideResponse,
   DataQueueSubmitResponse,
   DecidedTicket,
-  DecisionStatus,
-  QueueRequestItem,
   SeatCount,
-  SelectionAction,
-  Slot,
-} from '../../../contracts/courses.js';
+} from '../../../contracts/routes/data-courses.js';
 import { openToGroup } from './course-row.js';
 import { isWindowOpen, type SelectionSettings } from './selection-settings.js';
 import { slotsOverlap } from './slots.js';

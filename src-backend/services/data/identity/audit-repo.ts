@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { AuditEntry, AuditQuery, DataAuditRequest } from '../../../contracts/auth.js';
+import type { AuditEntry, AuditQuery } from '../../../contracts/auth.js';
+import type { DataAuditRequest } from '../../../contracts/routes/data-identity.js';
 import { iso } from './user-row.js';
 
 interface AuditRow {

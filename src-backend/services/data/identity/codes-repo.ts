@@ -1,14 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import { AuthErrorCode, type AuthUser, type CodeInfo, type ListCodesQuery } from '../../../contracts/auth.js';
 import {
-  AuthErrorCode,
-  type AuthUser,
-  type CodeInfo,
   type DataCreateRegistrationCodeRequest,
   type DataCreateResetCodeRequest,
   type DataRegisterRequest,
   type DataResetTotpRequest,
-  type ListCodesQuery,
-} from '../../../contracts/auth.js';
+} from '../../../contracts/routes/data-identity.js';
 import { badRequest, conflict, notFound } from '../../../shared/app-error.js';
 import { iso, toAuthUser, type UserRow } from './user-row.js';
 import type { UsersRepo } from './users-repo.js';

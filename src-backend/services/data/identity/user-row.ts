@@ -1,4 +1,5 @@
-import type { AuthUser, DataCredentials } from '../../../contracts/auth.js';
+import type { AuthUser } from '../../../contracts/auth.js';
+import type { DataCredentials } from '../../../contracts/routes/data-identity.js';
 import type { Role } from '../../../contracts/session.js';
 
 /** A `users` row as SQLite returns it. */

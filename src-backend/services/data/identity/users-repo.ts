@@ -2,14 +2,16 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   AuthErrorCode,
   type AuthUser,
-  type DataBulkRowResult,
-  type DataCredentials,
-  type DataNewUser,
-  type DataUpdateUserRequest,
   type ListUsersQuery,
   type UserPage,
   type UserSortColumn,
 } from '../../../contracts/auth.js';
+import {
+  type DataBulkRowResult,
+  type DataCredentials,
+  type DataNewUser,
+  type DataUpdateUserRequest,
+} from '../../../contracts/routes/data-identity.js';
 import { AppError, conflict, notFound } from '../../../shared/app-error.js';
 import { hashToken } from './token-hash.js';
 import { isForeignKeyViolation, toAuthUser, toCredentials, type UserRow } from './user-row.js';

@@ -1,51 +1,13 @@
 import type { Database } from 'better-sqlite3';
-import { Type } from 'typebox';
-import {
-  AuditList,
-  AuditQuery,
-  AuthErrorCode,
-  CodeKindQuery,
-  CodeList,
-  CodeResponse,
-  DataAuditRequest,
-  DataBootstrapAdminRequest,
-  DataBootstrapAdminResponse,
-  DataBulkInsertRequest,
-  DataBulkInsertResponse,
-  DataBulkSessionsRequest,
-  DataBulkSessionsResponse,
-  DataCreateRegistrationCodeRequest,
-  DataCreateResetCodeRequest,
-  DataCreateSessionRequest,
-  DataCredentialsRequest,
-  DataCredentialsResponse,
-  DataRegisterRequest,
-  DataResetTotpRequest,
-  DataResolveBatchRequest,
-  DataResolveBatchResponse,
-  DataResolveSessionResponse,
-  DataRevokeSessionsRequest,
-  DataRevokeSessionsResponse,
-  DataTotpConsumeRequest,
-  DataTotpConsumeResponse,
-  DataUpdateUserRequest,
-  DeletedUser,
-  IdParams,
-  IdentityPaths,
-  ListCodesQuery,
-  ListUsersQuery,
-  SessionGrant,
-  UserPage,
-  UserResponse,
-} from '../../../contracts/auth.js';
-import { errorResponses } from '../../../contracts/errors.js';
-import { SessionResolveRequest } from '../../../contracts/session.js';
+import { AuthErrorCode } from '../../../contracts/auth.js';
 import { notFound, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { AuditRepo } from '../identity/audit-repo.js';
 import { CodesRepo } from '../identity/codes-repo.js';
 import { SessionsRepo } from '../identity/sessions-repo.js';
 import { UsersRepo } from '../identity/users-repo.js';
+import { DataIdentityRoutes as D } from '../../../contracts/routes/data-identity.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
@@ -58,198 +20,74 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   const codes = new CodesRepo(opts.db, users);
   const audit = new AuditRepo(opts.db);
 
-  app.post(
-    IdentityPaths.usersBulk,
-    {
-      schema: { body: DataBulkInsertRequest, response: { 200: DataBulkInsertResponse, ...errorResponses } },
-    },
-    async (req) => users.insertBulk(req.body.users, req.body.atomic),
+  registerRoute(app, D.insertUsers, {}, async (req) => users.insertBulk(req.body.users, req.body.atomic));
+
+  registerRoute(app, D.listUsers, {}, async (req) => users.list(req.query));
+
+  registerRoute(app, D.getUser, {}, async (req) => ({ user: users.get(req.params.id) }));
+
+  registerRoute(app, D.updateUser, {}, async (req) => ({ user: users.update(req.params.id, req.body) }));
+
+  registerRoute(app, D.deleteUser, {}, async (req) => {
+    users.delete(req.params.id);
+    return { deleted: true as const, id: req.params.id };
+  });
+
+  registerRoute(app, D.credentials, {}, async (req) => {
+    const credentials = users.credentials(req.body.username);
+    if (!credentials) throw notFound('no such user', AuthErrorCode.USER_NOT_FOUND);
+    return { credentials };
+  });
+
+  registerRoute(app, D.consumeTotpStep, {}, async (req) => ({
+    accepted: users.consumeTotpStep(req.params.id, req.body.step),
+  }));
+
+  registerRoute(app, D.bootstrapAdmin, {}, async (req) => {
+    const user = users.bootstrapAdmin({ ...req.body, role: 'admin' });
+    return { created: user !== null, user };
+  });
+
+  registerRoute(app, D.createSession, {}, async (req, reply) => {
+    const { userId, ...ttl } = req.body;
+    return reply.code(201).send(sessions.create(userId, ttl));
+  });
+
+  registerRoute(app, D.createSessions, {}, async (req, reply) => {
+    const { userIds, ...ttl } = req.body;
+    return reply.code(201).send({ sessions: sessions.createBulk(userIds, ttl) });
+  });
+
+  registerRoute(app, D.resolveSession, {}, async (req) => {
+    const found = sessions.resolve(req.body.token);
+    if (!found) throw unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
+    return found;
+  });
+
+  registerRoute(app, D.resolveSessions, {}, async (req) => ({ results: sessions.resolveMany(req.body.tokens) }));
+
+  registerRoute(app, D.revokeSessions, {}, async (req) => {
+    const b = req.body;
+    return { revoked: 'token' in b ? sessions.revokeToken(b.token) : sessions.revokeUser(b.userId, b.exceptToken) };
+  });
+
+  registerRoute(app, D.createRegistrationCode, {}, async (req, reply) =>
+    reply.code(201).send({ code: codes.createRegistration(req.body) }),
   );
 
-  app.get(
-    IdentityPaths.users,
-    {
-      schema: { querystring: ListUsersQuery, response: { 200: UserPage, ...errorResponses } },
-    },
-    async (req) => users.list(req.query),
+  registerRoute(app, D.createResetCode, {}, async (req, reply) =>
+    reply.code(201).send({ code: codes.createReset(req.body) }),
   );
 
-  app.get(
-    '/identity/users/:id',
-    {
-      schema: { params: IdParams, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (req) => ({ user: users.get(req.params.id) }),
-  );
+  registerRoute(app, D.listCodes, {}, async (req) => ({ items: codes.list(req.query) }));
 
-  app.put(
-    '/identity/users/:id',
-    {
-      schema: { params: IdParams, body: DataUpdateUserRequest, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (req) => ({ user: users.update(req.params.id, req.body) }),
-  );
+  registerRoute(app, D.revokeCode, {}, async (req) => ({ code: codes.revoke(req.query.kind, req.params.id) }));
 
-  app.delete(
-    '/identity/users/:id',
-    {
-      schema: { params: IdParams, response: { 200: DeletedUser, ...errorResponses } },
-    },
-    async (req) => {
-      users.delete(req.params.id);
-      return { deleted: true as const, id: req.params.id };
-    },
-  );
+  registerRoute(app, D.register, {}, async (req, reply) => reply.code(201).send({ user: codes.register(req.body) }));
 
-  app.post(
-    IdentityPaths.credentials,
-    {
-      schema: { body: DataCredentialsRequest, response: { 200: DataCredentialsResponse, ...errorResponses } },
-    },
-    async (req) => {
-      const credentials = users.credentials(req.body.username);
-      if (!credentials) throw notFound('no such user', AuthErrorCode.USER_NOT_FOUND);
-      return { credentials };
-    },
-  );
+  registerRoute(app, D.resetTotp, {}, async (req) => ({ user: codes.resetTotp(req.body) }));
 
-  app.post(
-    '/identity/users/:id/totp/consume',
-    {
-      schema: {
-        params: IdParams,
-        body: DataTotpConsumeRequest,
-        response: { 200: DataTotpConsumeResponse, ...errorResponses },
-      },
-    },
-    async (req) => ({ accepted: users.consumeTotpStep(req.params.id, req.body.step) }),
-  );
+  registerRoute(app, D.appendAudit, {}, async (req, reply) => reply.code(201).send({ id: audit.append(req.body) }));
 
-  app.post(
-    IdentityPaths.bootstrapAdmin,
-    {
-      schema: { body: DataBootstrapAdminRequest, response: { 200: DataBootstrapAdminResponse, ...errorResponses } },
-    },
-    async (req) => {
-      const user = users.bootstrapAdmin({ ...req.body, role: 'admin' });
-      return { created: user !== null, user };
-    },
-  );
-
-  app.post(
-    IdentityPaths.sessions,
-    {
-      schema: { body: DataCreateSessionRequest, response: { 201: SessionGrant, ...errorResponses } },
-    },
-    async (req, reply) => {
-      const { userId, ...ttl } = req.body;
-      return reply.code(201).send(sessions.create(userId, ttl));
-    },
-  );
-
-  app.post(
-    IdentityPaths.sessionsBulk,
-    {
-      schema: { body: DataBulkSessionsRequest, response: { 201: DataBulkSessionsResponse, ...errorResponses } },
-    },
-    async (req, reply) => {
-      const { userIds, ...ttl } = req.body;
-      return reply.code(201).send({ sessions: sessions.createBulk(userIds, ttl) });
-    },
-  );
-
-  app.post(
-    IdentityPaths.sessionsResolve,
-    {
-      schema: { body: SessionResolveRequest, response: { 200: DataResolveSessionResponse, ...errorResponses } },
-    },
-    async (req) => {
-      const found = sessions.resolve(req.body.token);
-      if (!found) throw unauthorized('session expired or invalid', AuthErrorCode.INVALID_SESSION);
-      return found;
-    },
-  );
-
-  app.post(
-    IdentityPaths.sessionsResolveBatch,
-    {
-      schema: { body: DataResolveBatchRequest, response: { 200: DataResolveBatchResponse, ...errorResponses } },
-    },
-    async (req) => ({ results: sessions.resolveMany(req.body.tokens) }),
-  );
-
-  app.post(
-    IdentityPaths.sessionsRevoke,
-    {
-      schema: { body: DataRevokeSessionsRequest, response: { 200: DataRevokeSessionsResponse, ...errorResponses } },
-    },
-    async (req) => {
-      const b = req.body;
-      return { revoked: 'token' in b ? sessions.revokeToken(b.token) : sessions.revokeUser(b.userId, b.exceptToken) };
-    },
-  );
-
-  app.post(
-    IdentityPaths.registrationCodes,
-    {
-      schema: { body: DataCreateRegistrationCodeRequest, response: { 201: CodeResponse, ...errorResponses } },
-    },
-    async (req, reply) => reply.code(201).send({ code: codes.createRegistration(req.body) }),
-  );
-
-  app.post(
-    IdentityPaths.resetCodes,
-    {
-      schema: { body: DataCreateResetCodeRequest, response: { 201: CodeResponse, ...errorResponses } },
-    },
-    async (req, reply) => reply.code(201).send({ code: codes.createReset(req.body) }),
-  );
-
-  app.get(
-    IdentityPaths.codes,
-    {
-      schema: { querystring: ListCodesQuery, response: { 200: CodeList, ...errorResponses } },
-    },
-    async (req) => ({ items: codes.list(req.query) }),
-  );
-
-  app.post(
-    '/identity/codes/:id/revoke',
-    {
-      schema: { params: IdParams, querystring: CodeKindQuery, response: { 200: CodeResponse, ...errorResponses } },
-    },
-    async (req) => ({ code: codes.revoke(req.query.kind, req.params.id) }),
-  );
-
-  app.post(
-    IdentityPaths.register,
-    {
-      schema: { body: DataRegisterRequest, response: { 201: UserResponse, ...errorResponses } },
-    },
-    async (req, reply) => reply.code(201).send({ user: codes.register(req.body) }),
-  );
-
-  app.post(
-    IdentityPaths.resetTotp,
-    {
-      schema: { body: DataResetTotpRequest, response: { 200: UserResponse, ...errorResponses } },
-    },
-    async (req) => ({ user: codes.resetTotp(req.body) }),
-  );
-
-  app.post(
-    IdentityPaths.audit,
-    {
-      schema: { body: DataAuditRequest, response: { 201: Type.Object({ id: Type.Integer() }), ...errorResponses } },
-    },
-    async (req, reply) => reply.code(201).send({ id: audit.append(req.body) }),
-  );
-
-  app.get(
-    IdentityPaths.audit,
-    {
-      schema: { querystring: AuditQuery, response: { 200: AuditList, ...errorResponses } },
-    },
-    async (req) => ({ items: audit.list(req.query) }),
-  );
+  registerRoute(app, D.listAudit, {}, async (req) => ({ items: audit.list(req.query) }));
 }

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MessagingPaths } from '../../../contracts/messaging.js';
 import { buildDataApp } from '../app.js';
+import { DataMessagingRoutes } from '../../../contracts/routes/data-messaging.js';
 
 const TOKEN = 'a'.repeat(64);
 let dir: string;
@@ -30,34 +30,41 @@ afterEach(async () => {
 
 describe('chat persistence', () => {
   it('stores, pages a conversation both ways and marks read', async () => {
-    const a = await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 2, message: 'hi' });
+    const a = await post(DataMessagingRoutes.sendChat.url, { senderId: 1, receiverId: 2, message: 'hi' });
     expect(a.status).toBe(201);
     expect(a.body).toMatchObject({ senderId: 1, receiverId: 2, message: 'hi', readAt: null });
-    await post(MessagingPaths.chatMessages, { senderId: 2, receiverId: 1, message: 'hello' });
-    const c = await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 2, message: 'how are you' });
-    await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 3, message: 'elsewhere' });
+    await post(DataMessagingRoutes.sendChat.url, { senderId: 2, receiverId: 1, message: 'hello' });
+    const c = await post(DataMessagingRoutes.sendChat.url, { senderId: 1, receiverId: 2, message: 'how are you' });
+    await post(DataMessagingRoutes.sendChat.url, { senderId: 1, receiverId: 3, message: 'elsewhere' });
 
-    const hist = await post(MessagingPaths.chatHistory, { userId: 2, otherId: 1 });
+    const hist = await post(DataMessagingRoutes.chatHistory.url, { userId: 2, otherId: 1 });
     expect(hist.body.messages.map((m: { message: string }) => m.message)).toEqual(['how are you', 'hello', 'hi']);
-    const page = await post(MessagingPaths.chatHistory, { userId: 2, otherId: 1, beforeId: c.body.id, limit: 1 });
+    const page = await post(DataMessagingRoutes.chatHistory.url, {
+      userId: 2,
+      otherId: 1,
+      beforeId: c.body.id,
+      limit: 1,
+    });
     expect(page.body.messages.map((m: { message: string }) => m.message)).toEqual(['hello']);
 
-    const read = await post(MessagingPaths.chatRead, { readerId: 2, senderId: 1 });
+    const read = await post(DataMessagingRoutes.readChat.url, { readerId: 2, senderId: 1 });
     expect(read.body.messageIds).toEqual([a.body.id, c.body.id]);
-    const again = await post(MessagingPaths.chatRead, { readerId: 2, senderId: 1 });
+    const again = await post(DataMessagingRoutes.readChat.url, { readerId: 2, senderId: 1 });
     expect(again.body.messageIds).toEqual([]);
   });
 
   it('refuses bad input with coded 4xx', async () => {
     expect(
-      (await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 1, message: 'me' })).body.error.code,
+      (await post(DataMessagingRoutes.sendChat.url, { senderId: 1, receiverId: 1, message: 'me' })).body.error.code,
     ).toBe('SELF_MESSAGE');
-    const extra = await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 2, message: 'x', evil: 1 });
+    const extra = await post(DataMessagingRoutes.sendChat.url, { senderId: 1, receiverId: 2, message: 'x', evil: 1 });
     expect(extra.status).toBe(400);
-    expect((await post(MessagingPaths.chatMessages, { senderId: 1, receiverId: 2, message: '' })).status).toBe(400);
+    expect((await post(DataMessagingRoutes.sendChat.url, { senderId: 1, receiverId: 2, message: '' })).status).toBe(
+      400,
+    );
     const noToken = await built.app.inject({
       method: 'POST',
-      url: MessagingPaths.chatHistory,
+      url: DataMessagingRoutes.chatHistory.url,
       payload: { userId: 1, otherId: 2 },
     });
     expect(noToken.statusCode).toBe(401);
@@ -71,7 +78,7 @@ describe('notification persistence', () => {
   const body = { type: 'general', title: 't', message: 'm' };
 
   it('counts direct, role, group and global notifications per reader, and marks them read', async () => {
-    const created = await post(MessagingPaths.notifications, {
+    const created = await post(DataMessagingRoutes.createNotifications.url, {
       notifications: [
         { senderId: null, recipientId: 10, ...body, metadata: { k: 1 } },
         { senderId: 1, ...body }, // everyone
@@ -89,36 +96,38 @@ describe('notification persistence', () => {
     });
     expect(created.body.notifications[3].audience).toEqual({ role: null, groupId: 'cs-1' });
 
-    const count = async (r: object) => (await post(MessagingPaths.unreadCount, r)).body.count as number;
+    const count = async (r: object) => (await post(DataMessagingRoutes.unreadCount.url, r)).body.count as number;
     expect(await count(student)).toBe(4);
     expect(await count(other)).toBe(3);
     expect(await count(teacher)).toBe(1);
 
-    const list = await post(MessagingPaths.unread, { ...student, limit: 2 });
+    const list = await post(DataMessagingRoutes.unread.url, { ...student, limit: 2 });
     expect(list.body.notifications).toHaveLength(2);
     const firstId = created.body.notifications[0].id as number;
     // marking someone else's notification changes nothing
-    expect((await post(MessagingPaths.notificationsRead, { ...other, notificationIds: [firstId] })).body.updated).toBe(
-      0,
-    );
     expect(
-      (await post(MessagingPaths.notificationsRead, { ...student, notificationIds: [firstId] })).body.updated,
+      (await post(DataMessagingRoutes.readNotifications.url, { ...other, notificationIds: [firstId] })).body.updated,
+    ).toBe(0);
+    expect(
+      (await post(DataMessagingRoutes.readNotifications.url, { ...student, notificationIds: [firstId] })).body.updated,
     ).toBe(1);
     expect(await count(student)).toBe(3);
-    expect((await post(MessagingPaths.notificationsRead, student)).body.updated).toBe(3);
+    expect((await post(DataMessagingRoutes.readNotifications.url, student)).body.updated).toBe(3);
     expect(await count(student)).toBe(0);
     expect(await count(other)).toBe(3);
   });
 
   it('survives reopening the database', async () => {
-    await post(MessagingPaths.notifications, { notifications: [{ senderId: null, recipientId: 10, ...body }] });
+    await post(DataMessagingRoutes.createNotifications.url, {
+      notifications: [{ senderId: null, recipientId: 10, ...body }],
+    });
     await built.app.close();
     built = await buildDataApp({ config: { dataDir: dir, internalToken: TOKEN } });
-    expect((await post(MessagingPaths.unreadCount, student)).body.count).toBe(1);
+    expect((await post(DataMessagingRoutes.unreadCount.url, student)).body.count).toBe(1);
   });
 
   it('refuses a direct notification that also names an audience', async () => {
-    const res = await post(MessagingPaths.notifications, {
+    const res = await post(DataMessagingRoutes.createNotifications.url, {
       notifications: [{ senderId: null, recipientId: 10, role: 'student', ...body }],
     });
     expect(res.status).toBe(400);

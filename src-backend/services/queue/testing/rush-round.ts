@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
-import { STUDENT_PATHS as P, type Actor, type Course } from '../../../contracts/courses.js';
+import { type Actor, type Course } from '../../../contracts/courses.js';
 import { startStack, type TestStack } from '../../../testing/stack.js';
 import { createCourse, mintSessions, openSelection, readBooks, seedUsers, type SeededUser } from './seed.js';
+import { StudentRoutes } from '../../../contracts/routes/student.js';
 
 /**
  * One round of the registration rush through the front door (student_node over HTTP), shared
@@ -100,7 +101,7 @@ export function select(pool: Pool, token: string, courseId: number, key?: string
   return pool
     .request({
       method: 'POST',
-      path: P.select,
+      path: StudentRoutes.select.url,
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',

@@ -1,20 +1,13 @@
+import { type DataNewUser } from '../../../contracts/routes/data-identity.js';
 import {
-  IdentityPaths,
-  type DataBulkInsertResponse,
-  type DataBulkSessionsResponse,
-  type DataNewUser,
-} from '../../../contracts/auth.js';
-import {
-  DATA_COURSE_PATHS as D,
   type Actor,
   type Course,
-  type CourseListResponse,
-  type CourseResponse,
   type CreateCourseRequest,
   type QueueStatusResponse,
-  type TeacherCourseDetailResponse,
 } from '../../../contracts/courses.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
+import { DataCourseRoutes } from '../../../contracts/routes/data-courses.js';
+import { DataIdentityRoutes } from '../../../contracts/routes/data-identity.js';
 
 /**
  * Seeding for the rush tests and the benchmark, through the data service's internal routes
@@ -35,12 +28,10 @@ export async function seedUsers(
   const out: SeededUser[] = [];
   for (let i = 0; i < users.length; i += 5000) {
     const chunk = users.slice(i, i + 5000).map((u) => ({ ...u, passwordHash: 'seeded-no-login' }));
-    const res = await client.post<DataBulkInsertResponse>(
-      'data_node',
-      IdentityPaths.usersBulk,
-      { users: chunk, atomic: true },
-      { timeoutMs: 60_000 },
-    );
+    const res = await client.call(DataIdentityRoutes.insertUsers, {
+      body: { users: chunk, atomic: true },
+      timeoutMs: 60_000,
+    });
     res.results.forEach((r, j) => out.push({ id: r.id!, username: r.username, group: chunk[j]!.group ?? null }));
   }
   return out;
@@ -50,23 +41,21 @@ export async function seedUsers(
 export async function mintSessions(client: ServiceClient, userIds: readonly number[]): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < userIds.length; i += 5000) {
-    const res = await client.post<DataBulkSessionsResponse>(
-      'data_node',
-      IdentityPaths.sessionsBulk,
-      { userIds: userIds.slice(i, i + 5000), idleSeconds: 3600, absoluteSeconds: 7200 },
-      { timeoutMs: 60_000 },
-    );
+    const res = await client.call(DataIdentityRoutes.createSessions, {
+      body: { userIds: userIds.slice(i, i + 5000), idleSeconds: 3600, absoluteSeconds: 7200 },
+      timeoutMs: 60_000,
+    });
     tokens.push(...res.sessions.map((s) => s.token));
   }
   return tokens;
 }
 
 export async function createCourse(client: ServiceClient, actor: Actor, course: CreateCourseRequest): Promise<Course> {
-  return (await client.post<CourseResponse>('data_node', D.create, { actor, course })).course;
+  return (await client.call(DataCourseRoutes.create, { body: { actor, course } })).course;
 }
 
 export async function openSelection(client: ServiceClient, actor: Actor): Promise<void> {
-  await client.post('data_node', D.windowOpen, { actor });
+  await client.call(DataCourseRoutes.openWindow, { body: { actor } });
 }
 
 export interface Books {
@@ -82,15 +71,17 @@ export interface Books {
  * enrollment rows, stay within capacity, and list each student once.
  */
 export async function readBooks(client: ServiceClient, actor: Actor): Promise<Books> {
-  const { courses } = await client.get<CourseListResponse>('data_node', D.list);
+  const { courses } = await client.call(DataCourseRoutes.list);
   const violations: string[] = [];
   const enrollments = new Set<string>();
   let enrolledTotal = 0;
   for (const c of courses) {
-    const detail = await client.post<TeacherCourseDetailResponse>('data_node', D.get, {
-      actor,
-      courseId: c.id,
-      withStudents: true,
+    const detail = await client.call(DataCourseRoutes.owned, {
+      body: {
+        actor,
+        courseId: c.id,
+        withStudents: true,
+      },
     });
     const ids = detail.students.map((s) => s.id);
     if (new Set(ids).size !== ids.length) violations.push(`${c.code}: a student is enrolled twice`);
@@ -135,8 +126,10 @@ export async function finalStatus(
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await client.post<QueueStatusResponse>('data_node', D.queueTickets, {
-      student: { studentId, group: null },
+    const res = await client.call(DataCourseRoutes.tickets, {
+      body: {
+        student: { studentId, group: null },
+      },
     });
     const t = res.tickets.find((x) => x.ticket === ticket);
     if (t?.status) return t.status;
@@ -147,7 +140,7 @@ export async function finalStatus(
 
 /** Undecided tickets on the data service. */
 export async function pendingTickets(client: ServiceClient): Promise<number> {
-  return (await client.get<{ count: number }>('data_node', D.queuePending)).count;
+  return (await client.call(DataCourseRoutes.queuePending)).count;
 }
 
 /** Every student's tickets, a few calls at a time (a loaded machine times out 2,000 at once). */
@@ -158,12 +151,7 @@ export async function ticketsOf(client: ServiceClient, studentIds: readonly numb
     out.push(
       ...(await Promise.all(
         chunk.map((studentId) =>
-          client.post<QueueStatusResponse>(
-            'data_node',
-            D.queueTickets,
-            { student: { studentId, group: null } },
-            { timeoutMs: 30_000 },
-          ),
+          client.call(DataCourseRoutes.tickets, { body: { student: { studentId, group: null } }, timeoutMs: 30_000 }),
         ),
       )),
     );

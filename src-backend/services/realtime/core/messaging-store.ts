@@ -1,15 +1,8 @@
-import {
-  MessagingPaths,
-  type ChatHistoryResponse,
-  type ChatReadResponse,
-  type NotificationCreateRequest,
-  type NotificationListResponse,
-  type NotificationReadResponse,
-  type UnreadCountResponse,
-} from '../../../contracts/messaging.js';
+import { type ChatReadResponse, type NotificationCreateRequest } from '../../../contracts/messaging.js';
 import type { ChatMessage, Notification } from '../../../contracts/realtime.js';
 import type { SessionUser } from '../../../contracts/session.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
+import { DataMessagingRoutes } from '../../../contracts/routes/data-messaging.js';
 
 interface Queued {
   readonly req: NotificationCreateRequest;
@@ -36,21 +29,23 @@ export class MessagingStore {
   ) {}
 
   sendChat(senderId: number, receiverId: number, message: string): Promise<ChatMessage> {
-    return this.client.post<ChatMessage>('data_node', MessagingPaths.chatMessages, { senderId, receiverId, message });
+    return this.client.call(DataMessagingRoutes.sendChat, { body: { senderId, receiverId, message } });
   }
 
   async history(userId: number, otherId: number, beforeId?: number, limit?: number): Promise<ChatMessage[]> {
-    const res = await this.client.post<ChatHistoryResponse>('data_node', MessagingPaths.chatHistory, {
-      userId,
-      otherId,
-      beforeId,
-      limit,
+    const res = await this.client.call(DataMessagingRoutes.chatHistory, {
+      body: {
+        userId,
+        otherId,
+        beforeId,
+        limit,
+      },
     });
     return res.messages;
   }
 
   markChatRead(readerId: number, senderId: number, upToId?: number): Promise<ChatReadResponse> {
-    return this.client.post<ChatReadResponse>('data_node', MessagingPaths.chatRead, { readerId, senderId, upToId });
+    return this.client.call(DataMessagingRoutes.readChat, { body: { readerId, senderId, upToId } });
   }
 
   createNotification(req: NotificationCreateRequest): Promise<Notification> {
@@ -69,9 +64,7 @@ export class MessagingStore {
     if (batch.length === 0) return;
     this.writing = true;
     this.client
-      .post<NotificationListResponse>('data_node', MessagingPaths.notifications, {
-        notifications: batch.map((q) => q.req),
-      })
+      .call(DataMessagingRoutes.createNotifications, { body: { notifications: batch.map((q) => q.req) } })
       .then((res) => batch.forEach((q, i) => q.resolve(res.notifications[i]!)))
       .catch((err: unknown) => batch.forEach((q) => q.reject(err)))
       .finally(() => {
@@ -81,21 +74,25 @@ export class MessagingStore {
   }
 
   async unread(user: SessionUser, limit?: number): Promise<Notification[]> {
-    const res = await this.client.post<NotificationListResponse>('data_node', MessagingPaths.unread, {
-      ...reader(user),
-      limit,
+    const res = await this.client.call(DataMessagingRoutes.unread, {
+      body: {
+        ...reader(user),
+        limit,
+      },
     });
     return res.notifications;
   }
 
   async unreadCount(user: SessionUser): Promise<number> {
-    return (await this.client.post<UnreadCountResponse>('data_node', MessagingPaths.unreadCount, reader(user))).count;
+    return (await this.client.call(DataMessagingRoutes.unreadCount, { body: reader(user) })).count;
   }
 
   async markNotificationsRead(user: SessionUser, notificationIds?: number[]): Promise<number> {
-    const res = await this.client.post<NotificationReadResponse>('data_node', MessagingPaths.notificationsRead, {
-      ...reader(user),
-      notificationIds,
+    const res = await this.client.call(DataMessagingRoutes.readNotifications, {
+      body: {
+        ...reader(user),
+        notificationIds,
+      },
     });
     return res.updated;
   }

@@ -1,6 +1,6 @@
-import { IdentityPaths } from '../../../contracts/auth.js';
 import { notFound } from '../../../shared/app-error.js';
 import { ServiceCallError, type ServiceClient } from '../../../shared/service-client.js';
+import { DataIdentityRoutes } from '../../../contracts/routes/data-identity.js';
 
 /**
  * "Does this user exist?" for chat receivers and notification recipients, so a typo is a clear
@@ -24,7 +24,7 @@ export class UserDirectory {
   async require(id: number): Promise<void> {
     if ((this.known.get(id) ?? 0) > Date.now()) return;
     try {
-      await this.client.get('data_node', IdentityPaths.user(id));
+      await this.client.call(DataIdentityRoutes.getUser, { params: { id } });
     } catch (err) {
       if (err instanceof ServiceCallError && err.statusCode === 404)
         throw notFound(`no user with id ${id}`, 'USER_NOT_FOUND');

@@ -1,34 +1,5 @@
 import type { Server } from 'socket.io';
-import { Type } from 'typebox';
-import { errorResponses } from '../../../contracts/errors.js';
-import { RealtimeHealthBody } from '../../../contracts/health.js';
-import {
-  REALTIME_DISCONNECT_PATH,
-  REALTIME_EMIT_PATH,
-  REALTIME_LOGS_PATH,
-  InternalDisconnectRequest,
-  InternalEmitRequest,
-  InternalLogsRequest,
-} from '../../../contracts/realtime-internal.js';
-import {
-  BroadcastPayload,
-  DisconnectResponse,
-  EmitResponse,
-  FlushResponse,
-  ForceEmitRequest,
-  ForceEmitResponse,
-  Namespaces,
-  NotifyPayload,
-  NotifyResponse,
-  OnlineUsersResponse,
-  PendingResponse,
-  RealtimeStats,
-  Rooms,
-  THROTTLER_PATHS,
-  ThrottlerConfig,
-  ThrottlerConfigPatch,
-  type SocketData,
-} from '../../../contracts/realtime.js';
+import { Namespaces, Rooms, type SocketData } from '../../../contracts/realtime.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
@@ -39,6 +10,8 @@ import type { Notifier } from '../core/notifier.js';
 import type { Presence } from '../core/presence.js';
 import type { Throttler } from '../core/throttler.js';
 import { requireInternalOrAdmin } from './access.js';
+import { RealtimeRoutes } from '../../../contracts/routes/realtime.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 export interface RouteDeps {
   readonly io: Server;
@@ -71,7 +44,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     request.body = normalizeIds(request.body);
   });
 
-  app.get('/health', { schema: { response: { 200: RealtimeHealthBody } } }, async () => {
+  registerRoute(app, RealtimeRoutes.health, {}, async () => {
     const log = localCount(d.io, Namespaces.logs);
     const admin = localCount(d.io, Namespaces.admin);
     const total = ALL_NAMESPACES.reduce((n, nsp) => n + localCount(d.io, nsp), 0);
@@ -83,7 +56,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     };
   });
 
-  app.get('/stats', { schema: { response: { 200: RealtimeStats, ...errorResponses } } }, async () => {
+  registerRoute(app, RealtimeRoutes.stats, {}, async () => {
     const connections: Record<string, number> = {};
     let rooms = 0;
     for (const nsp of ALL_NAMESPACES) {
@@ -106,125 +79,72 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     };
   });
 
-  app.post(
-    REALTIME_EMIT_PATH,
-    { onRequest: staff, schema: { body: InternalEmitRequest, response: { 202: EmitResponse, ...errorResponses } } },
-    async (request, reply) => {
-      let accepted = 0;
-      for (const e of request.body.events) if (d.events.publish(e)) accepted += 1;
-      return reply.code(202).send({ accepted, ignored: request.body.events.length - accepted });
-    },
+  registerRoute(app, RealtimeRoutes.emit, { onRequest: staff }, async (request, reply) => {
+    let accepted = 0;
+    for (const e of request.body.events) if (d.events.publish(e)) accepted += 1;
+    return reply.code(202).send({ accepted, ignored: request.body.events.length - accepted });
+  });
+
+  registerRoute(app, RealtimeRoutes.logs, { onRequest: staff }, async (request, reply) => {
+    d.logs.ingest(request.body.lines);
+    return reply.code(202).send({ accepted: request.body.lines.length });
+  });
+
+  registerRoute(app, RealtimeRoutes.disconnectUser, { onRequest: staff }, async (request) => {
+    const room = Rooms.user(request.body.userId);
+    // sessions resolved here but no longer connected (a closed tab) are in the cache too
+    d.resolver.forgetUser(request.body.userId);
+    let disconnected = 0;
+    for (const name of ALL_NAMESPACES) {
+      const sockets = await d.io.of(name).in(room).fetchSockets();
+      // the handshake cache would let the same token straight back in for a few seconds
+      for (const s of sockets) d.resolver.forget((s.data as SocketData).token);
+      disconnected += sockets.length;
+      d.io.of(name).in(room).disconnectSockets(true);
+    }
+    request.log.info(
+      { userId: request.body.userId, reason: request.body.reason, disconnected },
+      'user sockets disconnected',
+    );
+    return { disconnected };
+  });
+
+  registerRoute(app, RealtimeRoutes.notify, { onRequest: staff }, async (request, reply) =>
+    reply
+      .code(201)
+      .send({ success: true as const, ...(await d.notifier.notify(request.user?.id ?? null, request.body)) }),
   );
 
-  app.post(
-    REALTIME_LOGS_PATH,
-    {
-      onRequest: staff,
-      schema: {
-        body: InternalLogsRequest,
-        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      d.logs.ingest(request.body.lines);
-      return reply.code(202).send({ accepted: request.body.lines.length });
-    },
+  registerRoute(app, RealtimeRoutes.broadcast, { onRequest: staff }, async (request, reply) =>
+    reply
+      .code(201)
+      .send({ success: true as const, ...(await d.notifier.broadcast(request.user?.id ?? null, request.body)) }),
   );
 
-  app.post(
-    REALTIME_DISCONNECT_PATH,
-    {
-      onRequest: staff,
-      schema: { body: InternalDisconnectRequest, response: { 200: DisconnectResponse, ...errorResponses } },
-    },
-    async (request) => {
-      const room = Rooms.user(request.body.userId);
-      // sessions resolved here but no longer connected (a closed tab) are in the cache too
-      d.resolver.forgetUser(request.body.userId);
-      let disconnected = 0;
-      for (const name of ALL_NAMESPACES) {
-        const sockets = await d.io.of(name).in(room).fetchSockets();
-        // the handshake cache would let the same token straight back in for a few seconds
-        for (const s of sockets) d.resolver.forget((s.data as SocketData).token);
-        disconnected += sockets.length;
-        d.io.of(name).in(room).disconnectSockets(true);
-      }
-      request.log.info(
-        { userId: request.body.userId, reason: request.body.reason, disconnected },
-        'user sockets disconnected',
-      );
-      return { disconnected };
-    },
-  );
+  registerRoute(app, RealtimeRoutes.onlineUsers, { onRequest: staff }, async () => {
+    const userIds = await d.presence.online();
+    return { count: userIds.length, userIds };
+  });
 
-  app.post(
-    '/api/notify',
-    { onRequest: staff, schema: { body: NotifyPayload, response: { 201: NotifyResponse, ...errorResponses } } },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send({ success: true as const, ...(await d.notifier.notify(request.user?.id ?? null, request.body)) }),
-  );
+  registerRoute(app, RealtimeRoutes.pending, { onRequest: staff }, async () => {
+    const events = await d.throttler.pendingList();
+    return { count: events.length, events };
+  });
 
-  app.post(
-    '/api/broadcast',
-    { onRequest: staff, schema: { body: BroadcastPayload, response: { 201: NotifyResponse, ...errorResponses } } },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send({ success: true as const, ...(await d.notifier.broadcast(request.user?.id ?? null, request.body)) }),
-  );
+  registerRoute(app, RealtimeRoutes.flush, { onRequest: staff }, async () => ({
+    flushed: await d.throttler.flushAll('manual'),
+  }));
 
-  app.get(
-    '/api/online-users',
-    { onRequest: staff, schema: { response: { 200: OnlineUsersResponse, ...errorResponses } } },
-    async () => {
-      const userIds = await d.presence.online();
-      return { count: userIds.length, userIds };
-    },
-  );
+  registerRoute(app, RealtimeRoutes.forceEmit, { onRequest: staff }, async (request) => {
+    const res = await d.events.forceEmit(request.body);
+    if (res.namespaces.length === 0)
+      throw badRequest(`event ${request.body.event} maps to no namespace; name one`, 'UNKNOWN_EVENT');
+    return { success: true, ...res };
+  });
 
-  app.get(
-    THROTTLER_PATHS.pending,
-    { onRequest: staff, schema: { response: { 200: PendingResponse, ...errorResponses } } },
-    async () => {
-      const events = await d.throttler.pendingList();
-      return { count: events.length, events };
-    },
-  );
+  registerRoute(app, RealtimeRoutes.config, { onRequest: staff }, async () => d.throttler.getConfig());
 
-  app.post(
-    THROTTLER_PATHS.flush,
-    {
-      onRequest: staff,
-      schema: {
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-        response: { 200: FlushResponse, ...errorResponses },
-      },
-    },
-    async () => ({ flushed: await d.throttler.flushAll('manual') }),
-  );
-
-  app.post(
-    THROTTLER_PATHS.forceEmit,
-    { onRequest: staff, schema: { body: ForceEmitRequest, response: { 200: ForceEmitResponse, ...errorResponses } } },
-    async (request) => {
-      const res = await d.events.forceEmit(request.body);
-      if (res.namespaces.length === 0)
-        throw badRequest(`event ${request.body.event} maps to no namespace; name one`, 'UNKNOWN_EVENT');
-      return { success: true, ...res };
-    },
-  );
-
-  app.get(
-    THROTTLER_PATHS.config,
-    { onRequest: staff, schema: { response: { 200: ThrottlerConfig, ...errorResponses } } },
-    async () => d.throttler.getConfig(),
-  );
-
-  app.put(
-    THROTTLER_PATHS.config,
-    { onRequest: staff, schema: { body: ThrottlerConfigPatch, response: { 200: ThrottlerConfig, ...errorResponses } } },
-    async (request) => d.throttler.setConfig(request.body),
+  registerRoute(app, RealtimeRoutes.setConfig, { onRequest: staff }, async (request) =>
+    d.throttler.setConfig(request.body),
   );
 }

@@ -1,12 +1,8 @@
 import { io, type Manager, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import {
-  IdentityPaths,
-  type DataBulkInsertResponse,
-  type DataBulkSessionsResponse,
-  type DataNewUser,
-} from '../../../contracts/auth.js';
+import { type DataNewUser } from '../../../contracts/routes/data-identity.js';
 import type { Role } from '../../../contracts/session.js';
 import { startStack, type StackOptions, type TestStack } from '../../../testing/stack.js';
+import { DataIdentityRoutes } from '../../../contracts/routes/data-identity.js';
 
 /** The realtime server with what it really needs: data_node (persistence) and auth_node (sessions). */
 export function startRealtimeStack(opts: StackOptions = {}): Promise<TestStack> {
@@ -33,16 +29,20 @@ export async function seedUsers(
     const username = `rt-${s.role}-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 8)}`;
     return { role: s.role, username, name: username, group: s.group ?? null, passwordHash: 'seeded-without-password' };
   });
-  const ins = await stack.client.post<DataBulkInsertResponse>('data_node', IdentityPaths.usersBulk, {
-    users,
-    atomic: true,
+  const ins = await stack.client.call(DataIdentityRoutes.insertUsers, {
+    body: {
+      users,
+      atomic: true,
+    },
   });
   const ids = ins.results.map((r) => {
     if (r.id === undefined) throw new Error(`seeding ${r.username} failed: ${JSON.stringify(r.error)}`);
     return r.id;
   });
-  const ses = await stack.client.post<DataBulkSessionsResponse>('data_node', IdentityPaths.sessionsBulk, {
-    userIds: ids,
+  const ses = await stack.client.call(DataIdentityRoutes.createSessions, {
+    body: {
+      userIds: ids,
+    },
   });
   const tokenOf = new Map(ses.sessions.map((s) => [s.userId, s.token]));
   return ids.map((id, i) => ({

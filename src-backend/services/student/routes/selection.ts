@@ -1,33 +1,28 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  DATA_COURSE_PATHS as D,
   IDEMPOTENCY_KEY_HEADER,
-  QueueStatusResponse,
   SelectionDecided,
-  SelectionHeaders,
   SelectionQueued,
-  SelectionRequest,
-  STUDENT_PATHS as P,
   type CourseIdRequest,
   type QueueResult,
   type SelectionAction,
 } from '../../../contracts/courses.js';
-import { errorResponses } from '../../../contracts/errors.js';
 import { forbidden, notFound, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
 import { requireRole, type SessionResolver } from '../../../shared/session-auth.js';
 import type { QueueForwarder } from '../queue-forwarder.js';
 import { studentOf } from './student-ref.js';
+import { StudentRoutes } from '../../../contracts/routes/student.js';
+import { DataCourseRoutes as D } from '../../../contracts/routes/data-courses.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 export interface SelectionRouteOptions {
   readonly client: ServiceClient;
   readonly resolver: SessionResolver;
   readonly forwarder: QueueForwarder;
 }
-
-const responses = { 200: SelectionDecided, 202: SelectionQueued, ...errorResponses };
 
 /** Select and deselect: straight to the queue, no other call on the way (the rush's hot path). */
 export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Promise<void> {
@@ -51,14 +46,11 @@ export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Pr
     return answer(result, reply);
   };
 
-  const schema = { body: SelectionRequest, headers: SelectionHeaders, response: responses };
-  app.post(P.select, { preValidation, schema }, (req, reply) => submit(req, reply, 'select'));
-  app.post(P.deselect, { preValidation, schema }, (req, reply) => submit(req, reply, 'deselect'));
+  registerRoute(app, StudentRoutes.select, { preValidation }, (req, reply) => submit(req, reply, 'select'));
+  registerRoute(app, StudentRoutes.deselect, { preValidation }, (req, reply) => submit(req, reply, 'deselect'));
 
-  app.get(
-    P.queueStatus,
-    { preValidation, schema: { response: { 200: QueueStatusResponse, ...errorResponses } } },
-    async (req) => opts.client.post<QueueStatusResponse>('data_node', D.queueTickets, { student: studentOf(req) }),
+  registerRoute(app, StudentRoutes.queueStatus, { preValidation }, async (req) =>
+    opts.client.call(D.tickets, { body: { student: studentOf(req) } }),
   );
 }
 

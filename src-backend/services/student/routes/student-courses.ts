@@ -1,28 +1,15 @@
-import {
-  AvailableCoursesRequest,
-  AvailableCoursesResponse,
-  CourseCheckResponse,
-  CourseIdRequest,
-  DATA_COURSE_PATHS as D,
-  ScheduleResponse,
-  SelectedCoursesResponse,
-  STUDENT_PATHS as P,
-  StudentCourseDetailResponse,
-  StudentStats,
-  type DataStudentCourseResponse,
-} from '../../../contracts/courses.js';
-import { errorResponses } from '../../../contracts/errors.js';
 import type { App } from '../../../shared/create-app.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
 import { requireRole, type SessionResolver } from '../../../shared/session-auth.js';
 import { studentOf } from './student-ref.js';
+import { StudentRoutes } from '../../../contracts/routes/student.js';
+import { DataCourseRoutes as D } from '../../../contracts/routes/data-courses.js';
+import { registerRoute } from '../../../shared/register-route.js';
 
 export interface StudentCourseRouteOptions {
   readonly client: ServiceClient;
   readonly resolver: SessionResolver;
 }
-
-const ok = <T>(schema: T) => ({ 200: schema, ...errorResponses });
 
 /** Browsing and the student's own picture: each one data call with the student's id and group. */
 export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOptions): Promise<void> {
@@ -30,41 +17,24 @@ export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOpti
   // preValidation, not preHandler: an anonymous caller is refused before the body is looked at.
   const preValidation = requireRole(opts.resolver, 'student');
 
-  app.post(
-    P.available,
-    { preValidation, schema: { body: AvailableCoursesRequest, response: ok(AvailableCoursesResponse) } },
-    async (req) =>
-      client.post<AvailableCoursesResponse>('data_node', D.available, { student: studentOf(req), filter: req.body }),
+  registerRoute(app, StudentRoutes.available, { preValidation }, async (req) =>
+    client.call(D.available, { body: { student: studentOf(req), filter: req.body } }),
   );
-  app.get(P.selected, { preValidation, schema: { response: ok(SelectedCoursesResponse) } }, async (req) =>
-    client.post<SelectedCoursesResponse>('data_node', D.selected, { student: studentOf(req) }),
+  registerRoute(app, StudentRoutes.selected, { preValidation }, async (req) =>
+    client.call(D.selected, { body: { student: studentOf(req) } }),
   );
-  app.post(
-    P.detail,
-    { preValidation, schema: { body: CourseIdRequest, response: ok(StudentCourseDetailResponse) } },
-    async (req) => {
-      const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, {
-        student: studentOf(req),
-        courseId: req.body.courseId,
-      });
-      return { course: res.course };
-    },
+  registerRoute(app, StudentRoutes.detail, { preValidation }, async (req) => {
+    const res = await client.call(D.studentView, { body: { student: studentOf(req), courseId: req.body.courseId } });
+    return { course: res.course };
+  });
+  registerRoute(app, StudentRoutes.check, { preValidation }, async (req) => {
+    const res = await client.call(D.studentView, { body: { student: studentOf(req), courseId: req.body.courseId } });
+    return res.check;
+  });
+  registerRoute(app, StudentRoutes.schedule, { preValidation }, async (req) =>
+    client.call(D.schedule, { body: { student: studentOf(req) } }),
   );
-  app.post(
-    P.check,
-    { preValidation, schema: { body: CourseIdRequest, response: ok(CourseCheckResponse) } },
-    async (req) => {
-      const res = await client.post<DataStudentCourseResponse>('data_node', D.studentView, {
-        student: studentOf(req),
-        courseId: req.body.courseId,
-      });
-      return res.check;
-    },
-  );
-  app.get(P.schedule, { preValidation, schema: { response: ok(ScheduleResponse) } }, async (req) =>
-    client.post<ScheduleResponse>('data_node', D.schedule, { student: studentOf(req) }),
-  );
-  app.get(P.stats, { preValidation, schema: { response: ok(StudentStats) } }, async (req) =>
-    client.post<StudentStats>('data_node', D.studentStats, { student: studentOf(req) }),
+  registerRoute(app, StudentRoutes.stats, { preValidation }, async (req) =>
+    client.call(D.studentStats, { body: { student: studentOf(req) } }),
   );
 }
