@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { ConsoleTarget, type AppInfo, type ConsoleRequest } from '../contracts/console-api.js';
+import { ConsoleTarget, type AppInfo, type ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { Value } from 'typebox/value';
 import { createBaseApp, type App } from '../shared/create-app.js';
@@ -10,6 +10,10 @@ import { bearerToken } from '../shared/session-auth.js';
 import type { ConsoleDispatcher } from './dispatch.js';
 import { RealtimeProxy } from './realtime-proxy.js';
 import { resolveStatic } from './static-files.js';
+import { apiDocs, setDocsCookie } from './api-docs.js';
+import { GatewayRoutes } from '../contracts/routes/gateway.js';
+import { AuthRoutes } from '../contracts/routes/auth.js';
+import { registerRoute } from '../shared/register-route.js';
 
 export interface GatewayOptions {
   readonly config: RuntimeConfig;
@@ -46,17 +50,23 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     void reply.header('x-frame-options', 'DENY');
   });
 
-  app.get('/health', async () => ({
-    status: 'healthy',
-    service: 'gateway',
+  registerRoute(app, GatewayRoutes.health, {}, async () => ({
+    status: 'healthy' as const,
+    service: 'gateway' as const,
     pid: process.pid,
     uptime: process.uptime(),
   }));
-  app.get('/api/config', async () => opts.appInfo);
+  registerRoute(app, GatewayRoutes.config, {}, async () => opts.appInfo);
+  void app.register(apiDocs, {
+    version: opts.appInfo.version,
+    requireAdmin: (token) => opts.dispatcher.requireAdmin(token),
+  });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE'],
     url: '/api/:target/*',
+    // the door to the documented service routes, not a route of its own
+    schema: { hide: true },
     handler: async (request, reply) => {
       const { target } = request.params as { target: string };
       if (!Value.Check(ConsoleTarget, target)) {
@@ -73,12 +83,14 @@ export function buildGatewayApp(opts: GatewayOptions): App {
       if (request.body !== undefined && request.body !== null) req.body = request.body;
       // Only the socket's peer address is passed on; a client's own x-forwarded-for is not believed.
       const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress);
+      const docsSession = docsCookieChange(req, res);
+      if (docsSession !== undefined) setDocsCookie(reply, docsSession, request.protocol === 'https');
       return reply.code(res.status).send(res.body);
     },
   });
 
   // Everything else is the console: files from the build folder, and index.html for app routes.
-  app.get('/*', async (request, reply) => {
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     if (!rootReal)
       return reply
         .code(404)
@@ -97,4 +109,15 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     return reply.send(fs.createReadStream(found.file));
   });
   return app;
+}
+
+/**
+ * An admin who signs in through the gateway gets the docs cookie too (api-docs.ts); signing out
+ * clears it. undefined: leave it as it is.
+ */
+function docsCookieChange(req: ConsoleRequest, res: ConsoleResponse): string | null | undefined {
+  if (req.target !== 'auth_node' || res.status !== 200) return undefined;
+  if (req.path === AuthRoutes.loginAdmin.url) return (res.body as { token?: string }).token ?? undefined;
+  if (req.path === AuthRoutes.logout.url) return null;
+  return undefined;
 }

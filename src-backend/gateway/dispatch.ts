@@ -61,6 +61,11 @@ export class ConsoleDispatcher {
     }
   }
 
+  /** The admin check of the supervisor routes, for the gateway's API docs. */
+  requireAdmin(token: string | undefined): Promise<unknown> {
+    return this.admins.require(token);
+  }
+
   private async supervisor(req: ConsoleRequest): Promise<ConsoleResponse> {
     const sup = this.deps.supervisor;
     if (!sup) throw new AppError(404, ErrorCode.NOT_FOUND, 'no supervisor here: services run elsewhere');

@@ -7,6 +7,7 @@ import type { ServiceName } from '../contracts/services.js';
 import { registerErrorHandling } from './error-handler.js';
 import { isInternalCall } from './internal-auth.js';
 import { registerRoute } from './register-route.js';
+import { trackRoutes } from './route-registry.js';
 import { compileSerializer, compileValidator } from './validators.js';
 
 export type App = FastifyInstance<
@@ -54,6 +55,12 @@ export function createBaseApp(opts: BaseAppOptions): App {
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
+  trackRoutes(app);
+  app.addHook('onRoute', (route) => {
+    // without a token the gate would refuse every caller: fail at start-up, not at the first call
+    if (route.config?.access === 'internal' && !opts.internalToken)
+      throw new Error(`${opts.service}: internal route ${route.method} ${route.url} needs internalToken`);
+  });
   app.setSerializerCompiler(compileSerializer);
 
   app.decorate('draining', false);

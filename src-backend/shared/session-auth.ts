@@ -1,9 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { errorResponses } from '../contracts/common.js';
 import {
   SESSION_RESOLVE_BATCH_MAX,
-  SessionForgetRequest,
-  SessionForgetResponse,
   type Role,
   type SessionResolveBatchResponse,
   type SessionResolveResponse,
@@ -12,10 +9,11 @@ import {
 import { forbidden, unauthorized } from './app-error.js';
 import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
-import { requireInternal } from './internal-auth.js';
+import { registerRoute } from './register-route.js';
 import { ServiceCallError, type ServiceClient } from './service-client.js';
 import { AuthRoutes } from '../contracts/routes/auth.js';
-import { FORGET_SESSIONS } from '../contracts/routes/shared.js';
+import type { FORGET_SESSIONS } from '../contracts/routes/shared.js';
+import type { Route } from '../contracts/route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -181,20 +179,16 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
   };
 }
 
-/** The internal route auth_node calls to make a revoked session fail here at once. */
-export function sessionForgetRoute(resolver: SessionResolver, internalToken: string) {
+/**
+ * The internal route auth_node calls to make a revoked session fail here at once: the owning
+ * service's FORGET_SESSIONS entry (StudentRoutes.forgetSessions, TeacherRoutes.forgetSessions).
+ */
+export function sessionForgetRoute(route: Route<typeof FORGET_SESSIONS.schema>, resolver: SessionResolver) {
   return async (app: App): Promise<void> => {
-    app.post(
-      FORGET_SESSIONS.url,
-      {
-        preHandler: requireInternal(internalToken),
-        schema: { body: SessionForgetRequest, response: { 200: SessionForgetResponse, ...errorResponses } },
-      },
-      async (request) => {
-        const body = request.body;
-        return { forgotten: 'token' in body ? resolver.forget(body.token) : resolver.forgetUser(body.userId) };
-      },
-    );
+    registerRoute(app, route, {}, async (request) => {
+      const body = request.body;
+      return { forgotten: 'token' in body ? resolver.forget(body.token) : resolver.forgetUser(body.userId) };
+    });
   };
 }
 

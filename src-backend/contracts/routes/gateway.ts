@@ -38,6 +38,16 @@ export const GatewayRoutes = routeTable('gateway', {
     access: 'public',
     schema: { response: ok(Type.Object({ openapi: Type.String() }, { additionalProperties: true })) },
   },
+  serviceOpenapi: {
+    method: 'GET',
+    url: '/api/openapi/:owner',
+    summary: "Admin: one service's part of the document (auth_node, teacher_node, …, supervisor, gateway)",
+    access: 'public',
+    schema: {
+      params: Type.Object({ owner: Type.String({ pattern: '^[a-z_]+$', maxLength: 20 }) }),
+      response: ok(Type.Object({ openapi: Type.String() }, { additionalProperties: true })),
+    },
+  },
   docs: {
     method: 'GET',
     url: '/api/docs',

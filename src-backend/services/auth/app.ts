@@ -29,7 +29,7 @@ export interface AuthAppOptions {
 /** auth_node: sign-in, registration, 2FA and admin user management. Never listens. */
 export async function buildAuthApp(opts: AuthAppOptions): Promise<{ app: App; deps: AuthDeps }> {
   const settings: AuthSettings = { ...loadAuthSettings(process.env, opts.config.host), ...opts.settings };
-  const app = createBaseApp({ service: 'auth_node', logger: opts.logger });
+  const app = createBaseApp({ service: 'auth_node', logger: opts.logger, internalToken: opts.config.internalToken });
   const store = new IdentityStore(opts.client);
   const passwords = new PasswordVerifier();
   // Hash the dummy in the background: start-up stays fast, and the first sign-in awaits it anyway.

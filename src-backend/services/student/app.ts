@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { StudentRoutes } from '../../contracts/routes/student.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { ServiceClient } from '../../shared/service-client.js';
 import {
@@ -24,11 +25,11 @@ export interface StudentAppOptions {
 
 /** student_node: seed 000's student endpoints. Selections go through queue_node. */
 export async function buildStudentApp(opts: StudentAppOptions): Promise<App> {
-  const app = createBaseApp({ service: 'student_node', logger: opts.logger });
+  const app = createBaseApp({ service: 'student_node', logger: opts.logger, internalToken: opts.internalToken });
   const resolver =
     opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? DEFAULT_SESSION_CACHE_MS });
   const forwarder = new QueueForwarder(opts.client, opts.forwarder);
-  await app.register(sessionForgetRoute(resolver, opts.internalToken));
+  await app.register(sessionForgetRoute(StudentRoutes.forgetSessions, resolver));
   await app.register(studentCourseRoutes, { client: opts.client, resolver });
   await app.register(selectionRoutes, { client: opts.client, resolver, forwarder });
   return app;

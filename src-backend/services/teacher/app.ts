@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { TeacherRoutes } from '../../contracts/routes/teacher.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
 import type { ServiceClient } from '../../shared/service-client.js';
@@ -25,10 +26,10 @@ export interface TeacherAppOptions {
 
 /** teacher_node: teachers manage their own courses, admins any, plus the selection window. */
 export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
-  const app = createBaseApp({ service: 'teacher_node', logger: opts.logger });
+  const app = createBaseApp({ service: 'teacher_node', logger: opts.logger, internalToken: opts.internalToken });
   const resolver =
     opts.resolver ?? createSessionResolver(opts.client, { ttlMs: opts.sessionCacheMs ?? DEFAULT_SESSION_CACHE_MS });
-  await app.register(sessionForgetRoute(resolver, opts.internalToken));
+  await app.register(sessionForgetRoute(TeacherRoutes.forgetSessions, resolver));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
   return app;
