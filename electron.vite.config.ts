@@ -103,8 +103,11 @@ function serviceBundles(): Plugin {
   };
 }
 
-/** Everything in `dependencies` but the native addons, which must load from node_modules. */
-const NATIVE = new Set(['better-sqlite3', 'argon2']);
+/**
+ * Everything in `dependencies` but what must load from node_modules: the native addons, and
+ * @fastify/swagger-ui, which reads its own files (the Swagger UI assets) beside its code.
+ */
+const NATIVE = new Set(['better-sqlite3', 'argon2', '@fastify/swagger-ui']);
 const bundledDeps = Object.keys(
   (JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> }).dependencies,
 ).filter((d) => !NATIVE.has(d));

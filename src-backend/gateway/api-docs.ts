@@ -26,13 +26,17 @@ export const DOCUMENTED: readonly RouteOwner[] = [
 /**
  * The admin's session for the docs: a browser that opens /api/docs sends no Authorization
  * header, so the gateway also sets this cookie when an admin signs in through it (HttpOnly,
- * SameSite=Strict, only under /api/docs and /api/openapi). It is accepted on those read-only
+ * SameSite=Strict, only sent to /api/docs and the OpenAPI documents). It is accepted on those read-only
  * GET routes and nowhere else, so it opens no door a forged request could use.
  */
 export const DOCS_COOKIE = 'csc_docs';
-const COOKIE_PATHS = ['/api/docs', '/api/openapi'];
+const COOKIE_PATHS = ['/api/docs', '/api/openapi.json', '/api/openapi/'];
 
-/** The docs page's CSP: Swagger UI's files from here, nothing inline but its styles, nothing from elsewhere. */
+/**
+ * The docs page's CSP: Swagger UI's files from here and nothing from elsewhere. Its React code
+ * writes inline style attributes (e2e/12-api-docs.spec.ts fails on them under style-src 'self'),
+ * so styles alone may be inline; scripts may not.
+ */
 export const DOCS_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
