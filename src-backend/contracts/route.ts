@@ -132,3 +132,12 @@ export function matchRoute<R extends RouteSpec>(
 /** A caller's argument list for a route: optional when the route needs no params or body. */
 export type InputArgs<R extends RouteSpec, Extra = unknown> =
   object extends RouteInput<R> ? [input?: RouteInput<R> & Extra] : [input: RouteInput<R> & Extra];
+
+/**
+ * Where a user reaches a route through the server-mode gateway: `/api/<owner><path>` (the
+ * gateway proxies every service and the supervisor there), or the gateway's own path.
+ */
+export function gatewayPathOf(route: Route, params?: object, query?: object): string {
+  const path = pathOf(route, params, query);
+  return route.service === 'gateway' ? path : `/api/${route.service}${path}`;
+}

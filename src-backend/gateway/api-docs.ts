@@ -30,7 +30,11 @@ export const DOCUMENTED: readonly RouteOwner[] = [
  * GET routes and nowhere else, so it opens no door a forged request could use.
  */
 export const DOCS_COOKIE = 'csc_docs';
-const COOKIE_PATHS = ['/api/docs', '/api/openapi.json', '/api/openapi/'];
+const COOKIE_PATHS = [
+  GatewayRoutes.docs.url,
+  GatewayRoutes.openapi.url,
+  GatewayRoutes.serviceOpenapi.url.replace(':owner', ''),
+];
 
 /**
  * The docs page's CSP: Swagger UI's files from here and nothing from elsewhere. Its React code

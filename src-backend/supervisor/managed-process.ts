@@ -6,6 +6,7 @@ import type { ServiceClient } from '../shared/service-client.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { Emitter } from './event.js';
 import type { ChildHandle, ExitInfo, OutputLine, ProcessHost, ProcessSpec } from './process-host.js';
+import { healthRoute } from '../contracts/routes/shared.js';
 
 export interface ManagedProcessOptions {
   readonly name: ServiceName;
@@ -232,7 +233,7 @@ export class ManagedProcess {
   private async checkHealth(timeoutMs: number): Promise<boolean> {
     const t0 = performance.now();
     try {
-      const res = await this.opts.client.request('GET', this.opts.name, '/health', undefined, { timeoutMs });
+      const res = await this.opts.client.callRaw(healthRoute(this.opts.name), { timeoutMs });
       if (res.statusCode !== 200) return false;
       this.healthLatencyMs = Math.round((performance.now() - t0) * 100) / 100;
       this.transport = res.transport;

@@ -20,6 +20,9 @@ import {
   type RequestOptions,
   type SupervisorAnswer,
 } from './api.js';
+import { healthRoute } from '../../contracts/routes/shared.js';
+import { SupervisorRoutes } from '../../contracts/routes/supervisor.js';
+import { gatewayPathOf } from '../../contracts/route.js';
 
 /**
  * This machine: each service over its Unix socket through the shared ServiceClient (HTTP on
@@ -56,8 +59,7 @@ export class LocalApi implements Api {
 
   async health(service: ServiceName): Promise<HealthProbe> {
     try {
-      const probe = () =>
-        this.client.request('GET', service, '/health', undefined, { internal: false, timeoutMs: HEALTH_TIMEOUT_MS });
+      const probe = () => this.client.callRaw(healthRoute(service), { internal: false, timeoutMs: HEALTH_TIMEOUT_MS });
       // The first call also pays for connecting; the second, on the kept-alive connection, is
       // the service's own health latency (what the supervisor reports too).
       const first = await probe();
@@ -76,7 +78,7 @@ export class LocalApi implements Api {
     if (!token) return { kind: 'unavailable', reason: 'unauthorized' };
     let res: ApiResponse<unknown>;
     try {
-      res = await this.gatewayRequest('GET', '/api/supervisor/status', token, HEALTH_TIMEOUT_MS);
+      res = await this.gatewayRequest('GET', gatewayPathOf(SupervisorRoutes.status), token, HEALTH_TIMEOUT_MS);
     } catch {
       return { kind: 'unavailable', reason: 'no-gateway' };
     }
@@ -88,7 +90,12 @@ export class LocalApi implements Api {
 
   async supervisorOp(token: string, name: ServiceName, op: ProcessOp): Promise<ApiResponse<unknown>> {
     try {
-      return await this.gatewayRequest('POST', `/api/supervisor/${name}/${op}`, token, PROCESS_OP_TIMEOUT_MS);
+      return await this.gatewayRequest(
+        'POST',
+        gatewayPathOf(SupervisorRoutes.processOp, { service: name, op }),
+        token,
+        PROCESS_OP_TIMEOUT_MS,
+      );
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
       throw new NoSupervisorError(

@@ -17,6 +17,9 @@ import {
   type RequestOptions,
   type SupervisorAnswer,
 } from './api.js';
+import { HEALTH } from '../../contracts/routes/shared.js';
+import { SupervisorRoutes } from '../../contracts/routes/supervisor.js';
+import { gatewayPathOf } from '../../contracts/route.js';
 
 /** What sits behind the URL: the gateway (all services under /api/<name>) or one service. */
 type Shape = { kind: 'gateway' } | { kind: 'service'; service: ServiceName };
@@ -44,7 +47,7 @@ export class RemoteApi implements Api {
 
   async health(service: ServiceName): Promise<HealthProbe> {
     try {
-      const url = await this.urlFor(service, '/health');
+      const url = await this.urlFor(service, HEALTH.url);
       // As locally: time the second call, once the connection is open.
       const first = await this.send(service, 'GET', url, undefined, undefined, HEALTH_TIMEOUT_MS);
       const started = performance.now();
@@ -84,7 +87,7 @@ export class RemoteApi implements Api {
       const res = await this.send<SupervisorStatus>(
         'auth_node',
         'GET',
-        `${this.target}/api/supervisor/status`,
+        `${this.target}${gatewayPathOf(SupervisorRoutes.status)}`,
         undefined,
         token,
         HEALTH_TIMEOUT_MS,
@@ -104,7 +107,7 @@ export class RemoteApi implements Api {
         `${this.target} is ${shape.service} only; process commands need the gateway: point --url at it (port 8000)`,
       );
     }
-    const url = `${this.target}/api/supervisor/${name}/${op}`;
+    const url = `${this.target}${gatewayPathOf(SupervisorRoutes.processOp, { service: name, op })}`;
     return this.send(name, 'POST', url, undefined, token, PROCESS_OP_TIMEOUT_MS);
   }
 
