@@ -1,8 +1,9 @@
 import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { openSignedIn } from './support/console.js';
+import { SERVICE_NAMES } from '../src-backend/contracts/services.js';
 
-const SIX = ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node', 'realtime'];
+const SIX = SERVICE_NAMES;
 
 test('the status view shows the six processes running, with pid, memory, latency and transport', async ({ page }) => {
   await openSignedIn(page, Backend.fromEnv(), '/status');

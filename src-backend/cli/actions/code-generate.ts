@@ -3,8 +3,15 @@ import { Group, type GenerateRegistrationCodeRequest } from '../../contracts/aut
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { parseDurationHours, parsePositiveInt } from '../duration.js';
-import type { GenerateOptions } from '../commands/code-generate.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
+import type { UserType } from '../../contracts/auth.js';
+
+export interface GenerateOptions {
+  userType: UserType;
+  maxUses: string;
+  expiresIn?: string;
+  group?: string;
+}
 
 const MAX_USES = 100_000;
 const MAX_HOURS = 24 * 366;

@@ -5,8 +5,15 @@ import { emptyResult, importUsers } from '../csv/import-users.js';
 import { readUsersCsv } from '../csv/read-users-csv.js';
 import { checkResultsWritable, writeResultsCsv, type ResultRow } from '../csv/results-csv.js';
 import type { CsvBadRow } from '../csv/user-rows.js';
-import type { ImportOptions } from '../commands/import-csv.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
+import type { ImportUserType } from '../csv/user-rows.js';
+
+export interface ImportOptions {
+  userType: ImportUserType;
+  generatePasswords?: boolean;
+  output?: string;
+  atomic?: boolean;
+}
 
 /** Bad rows listed one per line on stderr; beyond this the results CSV has the rest. */
 const MAX_LISTED = 50;

@@ -3,7 +3,10 @@ import type { ProcessOp, ProcessStatus } from '../../contracts/supervisor.js';
 import { failure } from '../cli-error.js';
 import { responseError, serverMessage, transportError } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
-import type { ProcessOpOptions } from '../commands/process.js';
+
+export interface ProcessOpOptions {
+  json?: boolean;
+}
 
 const PAST: Record<ProcessOp, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
 

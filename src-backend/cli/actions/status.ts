@@ -5,7 +5,10 @@ import { NOT_RUNNING } from '../connection/describe-error.js';
 import { NOT_BEHIND_URL, type HealthProbe } from '../connection/api.js';
 import type { CliContext } from '../context.js';
 import type { Colors } from '../output/colors.js';
-import type { StatusOptions } from '../commands/status.js';
+
+export interface StatusOptions {
+  json?: boolean;
+}
 
 /** One row of the status view, whichever source it came from. */
 interface ProcessLine {

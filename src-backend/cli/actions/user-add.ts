@@ -11,8 +11,15 @@ import {
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { renderQr } from '../output/qr.js';
-import type { AddOptions } from '../commands/user-add.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
+
+export interface AddOptions {
+  username: string;
+  name: string;
+  email: string;
+  group?: string;
+  password?: string;
+}
 
 /** Check the flags with the contract's own schemas, so a typo is a usage error, not a 400. */
 function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {

@@ -2,8 +2,12 @@ import { failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { parsePositiveInt } from '../duration.js';
-import type { DeleteOptions } from '../commands/user-delete.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
+
+export interface DeleteOptions {
+  userType: 'student' | 'teacher' | 'admin';
+  yes?: boolean;
+}
 
 export async function remove(ctx: CliContext, rawId: string, opts: DeleteOptions): Promise<void> {
   const id = parsePositiveInt(rawId, 'ID', 2 ** 31 - 1);

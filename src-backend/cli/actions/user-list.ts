@@ -2,8 +2,14 @@ import { type AuthUser } from '../../contracts/auth.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { renderTable } from '../output/table.js';
-import type { ListOptions } from '../commands/user-list.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
+import type { Role } from '../../contracts/session.js';
+
+export interface ListOptions {
+  userType: Role;
+  search?: string;
+  json?: boolean;
+}
 
 /** The server's page size cap; the CLI walks the pages to show everyone. */
 const PAGE_SIZE = 500;

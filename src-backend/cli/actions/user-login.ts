@@ -4,9 +4,15 @@ import { responseError, serverMessage } from '../connection/describe-error.js';
 import type { CliContext } from '../context.js';
 import { promptLine, promptSecret } from '../prompt.js';
 import { SESSION_MAX_MS, displayPath } from '../session-store.js';
-import type { LoginOptions } from '../commands/user-login.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
 import { succeeded } from '../connection/api.js';
+
+export interface LoginOptions {
+  /** asked at a terminal when left out */
+  username?: string;
+  password?: string;
+  totp?: string;
+}
 
 export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   if (opts.totp !== undefined && !/^[0-9]{6}$/.test(opts.totp))

@@ -1,14 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { UserType } from '../../contracts/auth.js';
 import type { CliContext } from '../context.js';
 import { USER_TYPES, examples } from './help-text.js';
-
-export interface GenerateOptions {
-  userType: UserType;
-  maxUses: string;
-  expiresIn?: string;
-  group?: string;
-}
+import type { GenerateOptions } from '../actions/code-generate.js';
 
 export function registerCode(program: Command, ctx: CliContext): void {
   const code = program.command('code').description('registration codes');

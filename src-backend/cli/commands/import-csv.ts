@@ -1,14 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { ImportUserType } from '../csv/user-rows.js';
 import { USER_TYPES, examples } from './help-text.js';
-
-export interface ImportOptions {
-  userType: ImportUserType;
-  generatePasswords?: boolean;
-  output?: string;
-  atomic?: boolean;
-}
+import type { ImportOptions } from '../actions/import-csv.js';
 
 export function registerImport(program: Command, ctx: CliContext): void {
   const imp = program.command('import').description('bulk operations from files');

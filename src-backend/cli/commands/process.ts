@@ -1,25 +1,15 @@
 import type { Command } from 'commander';
-import type { ServiceName } from '../../contracts/services.js';
+import { isServiceName, SERVICE_NAMES, type ServiceName } from '../../contracts/services.js';
 import type { ProcessOp } from '../../contracts/supervisor.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { examples } from './help-text.js';
+import type { ProcessOpOptions } from '../actions/process-op.js';
 
-export interface ProcessOpOptions {
-  json?: boolean;
-}
+// contracts/services.ts imports nothing, so --help and usage errors still load nothing heavy.
+const PROCESS_NAMES = SERVICE_NAMES;
 
-/** Kept here, not imported from contracts, so --help and usage errors load nothing heavy. */
-export const PROCESS_NAMES: readonly ServiceName[] = [
-  'data_node',
-  'auth_node',
-  'teacher_node',
-  'student_node',
-  'queue_node',
-  'realtime',
-];
-
-const isProcessName = (s: string): s is ServiceName => (PROCESS_NAMES as readonly string[]).includes(s);
+const isProcessName = (s: string): s is ServiceName => isServiceName(s);
 
 const OPS: readonly { op: ProcessOp; what: string }[] = [
   { op: 'start', what: 'start a stopped or errored process and wait until it is running and healthy' },

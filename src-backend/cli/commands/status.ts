@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { examples } from './help-text.js';
-
-export interface StatusOptions {
-  json?: boolean;
-}
+import type { StatusOptions } from '../actions/status.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { examples } from './help-text.js';
-
-export interface AddOptions {
-  username: string;
-  name: string;
-  email: string;
-  group?: string;
-  password?: string;
-}
+import type { AddOptions } from '../actions/user-add.js';
 
 export function registerAddUser(user: Command, ctx: CliContext): void {
   user

@@ -1,11 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { LIST_USER_TYPES, examples } from './help-text.js';
-
-export interface DeleteOptions {
-  userType: 'student' | 'teacher' | 'admin';
-  yes?: boolean;
-}
+import type { DeleteOptions } from '../actions/user-delete.js';
 
 export function registerDelete(user: Command, ctx: CliContext): void {
   user

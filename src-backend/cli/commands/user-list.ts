@@ -1,13 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { Role } from '../../contracts/session.js';
 import type { CliContext } from '../context.js';
 import { LIST_USER_TYPES, examples } from './help-text.js';
-
-export interface ListOptions {
-  userType: Role;
-  search?: string;
-  json?: boolean;
-}
+import type { ListOptions } from '../actions/user-list.js';
 
 export function registerList(user: Command, ctx: CliContext): void {
   user

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { examples } from './help-text.js';
-
-export interface LoginOptions {
-  /** asked at a terminal when left out */
-  username?: string;
-  password?: string;
-  totp?: string;
-}
+import type { LoginOptions } from '../actions/user-login.js';
 
 export function registerLogin(user: Command, ctx: CliContext): void {
   user
