@@ -15,7 +15,7 @@ import type { CliContext } from './context.js';
 
 export const CLI_VERSION = '0.1.0';
 
-/** seed 001's command set: user …, code generate, import csv, status; and process start|stop|restart (issue 2). */
+/** The command set (README: course-cli): user …, code generate, import csv, status, process start|stop|restart. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('course-cli')
     .description(

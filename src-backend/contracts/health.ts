@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 export const Transport = Type.Union([Type.Literal('unix'), Type.Literal('http')]);
 export type Transport = Static<typeof Transport>;
 
-/** GET /health on the five course services (the realtime server keeps seed 003's shape). */
+/** GET /health on the five course services (the realtime server answers RealtimeHealthBody below). */
 export const HealthBody = Type.Object({
   status: Type.Literal('healthy'),
   service: Type.String(),

@@ -41,7 +41,7 @@ export const InternalDisconnectRequest = Type.Object(
 );
 export type InternalDisconnectRequest = Static<typeof InternalDisconnectRequest>;
 
-/** Event names the course services publish (issue 3 → 4). */
+/** Event names the course services publish to the realtime server. */
 export const CourseEvents = {
   /** {courseId, enrolled, capacity, seatsLeft}, room `course:<id>`, throttled */
   seats: 'course:seats',

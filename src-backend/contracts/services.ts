@@ -43,7 +43,7 @@ export const PORT_ENV: Readonly<Record<ServiceName, string>> = {
   realtime: 'SOCKETIO_PORT',
 };
 
-/** Multi-host deployments point a service at a URL instead of a local socket (seed 001). */
+/** Multi-host deployments point a service at a URL instead of a local socket (README: Environment). */
 export const URL_ENV: Readonly<Record<ServiceName, string>> = {
   data_node: 'DATA_NODE_URL',
   auth_node: 'AUTH_NODE_URL',

@@ -78,7 +78,7 @@ export const LogRecord = Type.Object({
 });
 export type LogRecord = Static<typeof LogRecord>;
 
-/** Admin-event types published on /admin (issue 4). */
+/** Admin-event types published on /admin. */
 export type AdminEventType =
   | 'process_state'
   | 'process_restart'

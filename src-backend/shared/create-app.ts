@@ -23,7 +23,7 @@ export interface BaseAppOptions {
   /** a pino logger; tests leave it out and get a silent app */
   readonly logger?: FastifyBaseLogger;
   readonly bodyLimit?: number;
-  /** the realtime server answers /health itself, in seed 003's shape */
+  /** the realtime server answers /health itself, in its own shape (RealtimeHealthBody) */
   readonly health?: boolean;
   /** what a caller of an `internal` table route must send (INTERNAL_TOKEN_HEADER) */
   readonly internalToken?: string;

@@ -22,7 +22,7 @@ export interface Listening {
 }
 
 /**
- * Listen on the Unix socket and the HTTP port at once (seed 000's dual mode). Fastify owns the
+ * Listen on the Unix socket and the HTTP port at once (README: Architecture). Fastify owns the
  * TCP server; a second node:http server shares its router on the socket.
  */
 export async function listenDual(app: App, opts: ListenOptions): Promise<Listening> {

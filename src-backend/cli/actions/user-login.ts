@@ -40,7 +40,7 @@ export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> 
     throw responseError('auth_node', res.statusCode, res.body);
   }
   const now = Date.now();
-  // The CLI keeps a session for 24 h (seed 001); if the server ends it sooner, the next
+  // The CLI keeps a session for 24 h (README: course-cli); if the server ends it sooner, the next
   // command gets 401 and says "session expired".
   const expiresAt = new Date(now + SESSION_MAX_MS).toISOString();
   ctx.store.write({

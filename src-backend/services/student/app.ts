@@ -23,7 +23,7 @@ export interface StudentAppOptions {
   readonly sessionCacheMs?: number;
 }
 
-/** student_node: seed 000's student endpoints. Selections go through queue_node. */
+/** student_node: the student endpoints (contracts/routes/student.ts). Selections go through queue_node. */
 export async function buildStudentApp(opts: StudentAppOptions): Promise<App> {
   const app = createBaseApp({ service: 'student_node', logger: opts.logger, internalToken: opts.internalToken });
   const resolver =

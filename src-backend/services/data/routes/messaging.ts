@@ -10,7 +10,7 @@ export interface DataRouteOptions {
   readonly db: Database;
 }
 
-/** Chat and notification persistence for the realtime server (internal routes, issue 4). */
+/** Chat and notification persistence for the realtime server (contracts/routes/data-messaging.ts). */
 export async function messagingRoutes(app: App, opts: DataRouteOptions): Promise<void> {
   const chat = new ChatRepo(opts.db);
   const notes = new NotificationRepo(opts.db);
