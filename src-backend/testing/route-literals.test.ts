@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTE_TABLES } from '../../gateway/openapi.js';
+import { ROUTE_TABLES } from '../gateway/openapi.js';
 
 /**
  * "No file outside contracts holds a service URL": a route's path is written once, in its
  * table, and everything else takes the route object. This scans the backend's source (tests
  * and the contracts excepted) for string literals that spell a route's path.
  */
-const BACKEND = path.resolve(__dirname, '../..');
+const BACKEND = path.resolve(__dirname, '..');
 /** Every path a caller could spell: the services' own, and the gateway paths (supervisor, gateway). */
 const ALL_URLS = Object.values(ROUTE_TABLES).flatMap((routes) =>
   routes.map((r) => (r.service === 'supervisor' ? `/api/supervisor${r.url}` : r.url)),
