@@ -35,5 +35,14 @@ test('the API reference at /api/docs is for admins: refused without a session, r
 
   const doc = await page.request.get('/api/openapi.json');
   expect(doc.status()).toBe(200);
-  expect((await doc.json()).openapi).toBe('3.1.0');
+  const body = (await doc.json()) as { openapi: string; paths: Record<string, { post?: { summary?: string } }> };
+  expect(body.openapi).toBe('3.1.0');
+  expect(body.paths['/api/student_node/student/course/select']?.post?.summary).toMatch(/seat/);
+  const perService = await page.request.get('/api/openapi/student_node');
+  expect(perService.status()).toBe(200);
+  expect(
+    Object.keys(((await perService.json()) as { paths: object }).paths).every((p) =>
+      p.startsWith('/api/student_node/'),
+    ),
+  ).toBe(true);
 });
