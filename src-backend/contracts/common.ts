@@ -5,7 +5,7 @@ import { ErrorBody } from './errors.js';
  * Schema helpers every contract file shares, so each is written once.
  *
  * Times (README "API"): the JSON API always shows a time as an ISO-8601 UTC string with
- * milliseconds and a `Z` (`Timestamp`, e.g. "2026-12-03T08:15:00.000Z"). New tables store a time
+ * milliseconds and a `Z` (e.g. "2026-12-03T08:15:00.000Z"). New tables store a time
  * as INTEGER milliseconds since the Unix epoch in a `*_at` column (cheap to compare for expiry,
  * sorts as it should); the repository turns it into the string. The identity tables already do
  * this; the older course and messaging tables keep their ISO TEXT columns.
@@ -18,9 +18,6 @@ export const strict = { additionalProperties: false } as const;
 export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 /** `/…/:id` */
 export const IdParams = Type.Object({ id: Id }, strict);
-
-/** A time in an answer; see the note above. */
-export const Timestamp = Type.String({ description: 'ISO-8601 UTC time, e.g. 2026-12-03T08:15:00.000Z' });
 
 /**
  * `string | null` / `integer | null` in REQUEST schemas as a JSON-schema type list: our ajv runs
@@ -35,8 +32,6 @@ export function NullableString(
 export function NullableInteger(opts: { minimum?: number; maximum?: number } = {}) {
   return Type.Unsafe<number | null>({ type: ['integer', 'null'], ...opts });
 }
-/** `T | null` in RESPONSE schemas (serialised, never coerced). */
-export const OrNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** Response schemas for the error statuses a route may answer with: `{error: {code, message}}`. */
 export const errorResponses = {

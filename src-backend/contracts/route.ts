@@ -53,11 +53,6 @@ export function routeTable<const O extends RouteOwner, const T extends Record<st
   return Object.freeze(table) as { readonly [K in keyof T]: T[K] & { readonly service: O } };
 }
 
-/** Every route of some tables, in declaration order. */
-export function routesOf(...tables: readonly Readonly<Record<string, Route>>[]): Route[] {
-  return tables.flatMap((t) => Object.values(t));
-}
-
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206;
 type Responses<R extends RouteSpec> = R['schema']['response'];
 
