@@ -32,6 +32,8 @@ export const ProcessState = Type.Union([
   Type.Literal('running'),
   Type.Literal('restarting'),
   Type.Literal('errored'),
+  /** asked to stop and draining; never reported as a crash */
+  Type.Literal('stopping'),
   Type.Literal('stopped'),
 ]);
 export type ProcessState = Static<typeof ProcessState>;

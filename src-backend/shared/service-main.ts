@@ -5,10 +5,12 @@ import { START_GATE_ENV } from '../contracts/supervisor.js';
 import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
 import { SERVICE_READY_EVENT } from './code-cache.js';
 import type { App } from './create-app.js';
+import { IN_FLIGHT_GRACE_MS } from './connection-drain.js';
 import { listenDual, type Listening } from './dual-listen.js';
 import { createLogger } from './logger.js';
 import { getParentChannel, type ParentChannel } from './parent-channel.js';
 import { ServiceClient } from './service-client.js';
+import { settlesWithin } from './settles-within.js';
 import { ensureSocketDir } from './socket-dir.js';
 
 export interface ServiceContext {
@@ -35,6 +37,7 @@ export interface ServiceDefinition {
 
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 8000;
+
 /** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
 export const EXIT_CONFIG = 78;
 
@@ -102,8 +105,15 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     try {
       app!.draining = true;
       await def.onDrain?.();
-      await listening?.close();
-      await app!.close();
+      const closed = (async () => {
+        await listening?.close();
+        await app!.close();
+      })();
+      if (!(await settlesWithin(closed, IN_FLIGHT_GRACE_MS))) {
+        logger.warn(`requests still in flight after ${IN_FLIGHT_GRACE_MS} ms: answering them 503`);
+        listening?.force();
+        await closed;
+      }
       await def.onShutdown?.();
       await client?.close();
     } catch (err) {

@@ -1,10 +1,10 @@
-import pidusage from 'pidusage';
-import type { Transport } from '../contracts/health.js';
 import type { ServiceName } from '../contracts/services.js';
 import type { ProcessState, ProcessStatus } from '../contracts/supervisor.js';
 import type { ServiceClient } from '../shared/service-client.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { Emitter } from './event.js';
+import { HealthMonitor } from './health-monitor.js';
+import { transition } from './process-states.js';
 import type { ChildHandle, ExitInfo, OutputLine, ProcessHost, ProcessSpec } from './process-host.js';
 
 export interface ManagedProcessOptions {
@@ -27,7 +27,10 @@ export interface CrashInfo {
   readonly restartInMs: number | null;
 }
 
-/** One supervised service: spawn, ready handshake, health, crash → restart with backoff. */
+/**
+ * One supervised service: spawn, ready handshake, health, crash → restart with backoff. Every
+ * state change goes through setState(), which follows PROCESS_TRANSITIONS (process-states.ts).
+ */
 export class ManagedProcess {
   private state: ProcessState = 'stopped';
   private child: ChildHandle | null = null;
@@ -37,10 +40,7 @@ export class ManagedProcess {
   private lastError: string | null = null;
   private fatal: string | null = null;
   private port: number | null = null;
-  private healthLatencyMs: number | null = null;
-  private transport: Transport | null = null;
-  private rssBytes: number | null = null;
-  private healthFailures = 0;
+  private readonly health: HealthMonitor;
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
   private settleWaiters: Array<(s: ProcessState) => void> = [];
@@ -58,6 +58,10 @@ export class ManagedProcess {
 
   constructor(private readonly opts: ManagedProcessOptions) {
     this.backoff = new Backoff(opts.backoff);
+    this.health = new HealthMonitor(
+      (timeoutMs) => opts.client.request('GET', opts.name, '/health', undefined, { timeoutMs }),
+      opts.maxHealthFailures,
+    );
   }
 
   get name(): ServiceName {
@@ -65,15 +69,16 @@ export class ManagedProcess {
   }
 
   status(): ProcessStatus {
+    const h = this.health.reading();
     return {
       name: this.opts.name,
       state: this.state,
       pid: this.child?.pid ?? null,
       uptimeMs: this.state === 'running' ? Date.now() - this.readyAt : 0,
       restarts: this.restarts,
-      rssBytes: this.state === 'running' ? this.rssBytes : null,
-      healthLatencyMs: this.state === 'running' ? this.healthLatencyMs : null,
-      transport: this.state === 'running' ? this.transport : null,
+      rssBytes: this.state === 'running' ? h.rssBytes : null,
+      healthLatencyMs: this.state === 'running' ? h.latencyMs : null,
+      transport: this.state === 'running' ? h.transport : null,
       port: this.port,
       lastError: this.lastError,
     };
@@ -122,15 +127,27 @@ export class ManagedProcess {
     this.restartTimer = null;
   }
 
-  async stop(): Promise<void> {
+  /** Ask the child to stop and wait for it; past `timeoutMs` it is killed. Never a crash. */
+  async stop(timeoutMs = this.opts.stopTimeoutMs): Promise<void> {
     this.release();
     const child = this.child;
     if (child && !child.exited) {
+      this.setState('stopping');
       child.postMessage({ type: 'shutdown' }); // Windows has no SIGTERM
       if (process.platform !== 'win32') child.kill('SIGTERM');
-      await child.waitForExit(this.opts.stopTimeoutMs);
+      await child.waitForExit(timeoutMs);
     }
     this.setState('stopped');
+  }
+
+  /** The forced stop (a second Ctrl-C): SIGKILL now, without waiting. */
+  kill(): void {
+    this.release();
+    const child = this.child;
+    if (child && !child.exited) {
+      this.setState('stopping');
+      child.kill('SIGKILL');
+    }
   }
 
   async restart(): Promise<void> {
@@ -143,18 +160,9 @@ export class ManagedProcess {
   async probe(): Promise<void> {
     const child = this.child;
     if (this.state !== 'running' || !child?.pid) return;
-    const ok = await this.checkHealth(2000);
-    if (ok) {
-      this.healthFailures = 0;
-      try {
-        this.rssBytes = (await pidusage(child.pid)).memory;
-      } catch {
-        this.rssBytes = null;
-      }
-      return;
-    }
-    if (++this.healthFailures >= this.opts.maxHealthFailures && child === this.child) {
-      this.lastError = `health check failed ${this.healthFailures} times; restarting`;
+    const verdict = await this.health.probe(child.pid);
+    if (verdict === 'hung' && child === this.child && this.state === 'running') {
+      this.lastError = `health check failed ${this.health.consecutiveFailures} times; restarting`;
       child.kill('SIGKILL');
     }
   }
@@ -165,7 +173,7 @@ export class ManagedProcess {
     if (this.state !== 'restarting') this.setState('starting');
     const child = this.opts.host.fork(this.opts.spec);
     this.child = child;
-    this.healthFailures = 0;
+    this.health.reset();
     let ready = false;
     let loaded = false;
     let gateOpen = !this.held;
@@ -214,7 +222,9 @@ export class ManagedProcess {
   private async confirmHealthy(child: ChildHandle): Promise<void> {
     const deadline = Date.now() + this.opts.readyTimeoutMs;
     while (this.child === child && !child.exited) {
-      if (await this.checkHealth(1000)) {
+      if (await this.health.check(1000)) {
+        // released or being stopped meanwhile: it is on its way out, not running
+        if (this.child !== child || !this.wanted || this.state === 'stopping') return;
         this.readyAt = Date.now();
         this.lastError = null;
         this.setState('running');
@@ -229,23 +239,11 @@ export class ManagedProcess {
     }
   }
 
-  private async checkHealth(timeoutMs: number): Promise<boolean> {
-    const t0 = performance.now();
-    try {
-      const res = await this.opts.client.request('GET', this.opts.name, '/health', undefined, { timeoutMs });
-      if (res.statusCode !== 200) return false;
-      this.healthLatencyMs = Math.round((performance.now() - t0) * 100) / 100;
-      this.transport = res.transport;
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   private onChildExit(child: ChildHandle, exit: ExitInfo): void {
     if (child !== this.child) return;
     this.child = null;
-    if (!this.wanted) {
+    // Stopped by us, or released because shutdown began (a Ctrl-C reaches every child too).
+    if (!this.wanted || this.state === 'stopping') {
       this.setState('stopped');
       return;
     }
@@ -257,14 +255,18 @@ export class ManagedProcess {
       return;
     }
     const uptimeMs = this.state === 'running' ? Date.now() - this.readyAt : 0;
-    if (this.state === 'running' || !this.lastError) {
+    // A service exits 0 only when it shut down as asked: someone stopped it outside the
+    // supervisor (a signal to it alone). Not a crash; it is still wanted, so it comes back.
+    const stoppedOutside = exit.code === 0 && exit.signal === null;
+    if (stoppedOutside) this.lastError = 'stopped outside the supervisor (exit code 0)';
+    else if (this.state === 'running' || !this.lastError) {
       this.lastError = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     }
     const delay = this.backoff.nextDelay(uptimeMs);
-    this.crashEmitter.fire({ name: this.opts.name, exit, uptimeMs, restartInMs: delay });
+    if (!stoppedOutside) this.crashEmitter.fire({ name: this.opts.name, exit, uptimeMs, restartInMs: delay });
     if (delay === null) {
       this.wanted = false;
-      this.lastError = `crashed ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
+      this.lastError = `${stoppedOutside ? "exited" : "crashed"} ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
       this.setState('errored');
       return;
     }
@@ -279,9 +281,10 @@ export class ManagedProcess {
     for (const w of waiters) w();
   }
 
+  /** The one place the state changes; a change PROCESS_TRANSITIONS does not allow throws. */
   private setState(state: ProcessState): void {
     const changed = state !== this.state;
-    this.state = state;
+    this.state = transition(this.state, state);
     if (changed) this.statusEmitter.fire(this.status());
     if (state === 'running' || state === 'errored' || state === 'stopped') {
       this.wakeLoaded();
