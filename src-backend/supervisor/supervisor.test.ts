@@ -90,6 +90,35 @@ describe('supervisor over real processes', () => {
     expect(res.body.pid).toBe(after);
   });
 
+  it('a stop goes stopping → stopped and is never reported as a crash', async () => {
+    const states: string[] = [];
+    const crashes: string[] = [];
+    const subs = [
+      stack.supervisor.onStatus((p) => states.push(p.state)),
+      stack.supervisor.onCrash((c) => crashes.push(c.name)),
+    ];
+    await stack.supervisor.stop('data_node');
+    await stack.supervisor.start('data_node');
+    subs.forEach((d) => d.dispose());
+    expect(states).toEqual(['stopping', 'stopped', 'starting', 'running']);
+    expect(crashes).toEqual([]);
+  });
+
+  it('a service stopped outside the supervisor (SIGTERM to it alone) comes back, not reported as crashed', async () => {
+    const before = stack.pid('data_node');
+    const crashes: string[] = [];
+    const sub = stack.supervisor.onCrash((c) => crashes.push(c.name));
+    process.kill(before, 'SIGTERM');
+    const back = await waitFor(() => {
+      const p = stack.supervisor.status().processes[0]!;
+      return p.state === 'running' && p.pid !== before ? p : null;
+    }, 10_000);
+    sub.dispose();
+    expect(crashes).toEqual([]);
+    expect(back.lastError).toBeNull();
+    expect(stack.supervisor.recentLogs(500, { service: 'data_node' }).some((l) => l.msg.includes('shutting down (SIGTERM)'))).toBe(true);
+  });
+
   it('fans child logs into the ring buffer', () => {
     const lines = stack.supervisor.recentLogs(100, { service: 'data_node' });
     expect(lines.some((l) => l.msg.includes('listening on'))).toBe(true);
