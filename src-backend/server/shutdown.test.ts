@@ -157,6 +157,8 @@ function socketFiles(run: Running): string[] {
 describe.each([
   { how: 'Ctrl-C (SIGINT to the process group)', send: (pid: number) => process.kill(-pid, 'SIGINT') },
   { how: 'SIGTERM to the supervisor alone', send: (pid: number) => process.kill(pid, 'SIGTERM') },
+  // systemd's default (KillMode=control-group) and `kill -- -PGID`: every service gets it too
+  { how: 'SIGTERM to the process group', send: (pid: number) => process.kill(-pid, 'SIGTERM') },
 ])('server mode with a console, 50 Socket.IO clients and keep-alive clients: $how', ({ send }) => {
   it('stops everything within 10 s, data last, nothing reported crashed, no socket left, exit 0', async () => {
     const run = await startServerMode();

@@ -38,6 +38,8 @@ export interface ServiceDefinition {
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 8000;
 
+/** How long a supervised service waits for its turn after asking to stop (the supervisor's whole stop fits in it). */
+const STOP_REQUEST_WAIT_MS = 9000;
 /** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
 export const EXIT_CONFIG = 78;
 
@@ -93,6 +95,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   }
 
   let stopping = false;
+  let stopRequested = false;
   const shutdown = async (reason: string) => {
     if (stopping) return;
     stopping = true;
@@ -123,7 +126,16 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     process.exit(0);
   };
 
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // systemd stops a unit's whole cgroup and `kill -- -PGID` a whole group: every service gets
+  // SIGTERM at once. A supervised one asks the supervisor, which stops them in reverse order
+  // (data last) and answers with 'shutdown'; if no answer comes, it stops by itself.
+  process.on('SIGTERM', () => {
+    if (!channel || stopRequested) return void shutdown('SIGTERM');
+    stopRequested = true;
+    logger.info(`${def.name} got SIGTERM: asking the supervisor to stop it in turn`);
+    channel.send({ type: 'stop-requested', service: def.name, signal: 'SIGTERM' });
+    setTimeout(() => void shutdown('SIGTERM, no word from the supervisor'), STOP_REQUEST_WAIT_MS).unref();
+  });
   // Ctrl-C sends SIGINT to the whole process group. A child forked by our Node supervisor leaves
   // it to the supervisor, which stops the services in reverse order (data last); 'disconnect'
   // below still ends it if the supervisor dies. Run on its own, SIGINT stops it as usual.

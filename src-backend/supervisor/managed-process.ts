@@ -7,6 +7,9 @@ import { HealthMonitor } from './health-monitor.js';
 import { transition } from './process-states.js';
 import type { ChildHandle, ExitInfo, OutputLine, ProcessHost, ProcessSpec } from './process-host.js';
 
+/** How long a lone stop request waits before it is granted (a group signal reaches us within it). */
+const STOP_REQUEST_SETTLE_MS = 100;
+
 export interface ManagedProcessOptions {
   readonly name: ServiceName;
   readonly spec: ProcessSpec;
@@ -203,6 +206,8 @@ export class ManagedProcess {
         loaded = true;
         if (gateOpen) child.postMessage({ type: 'start' });
         this.wakeLoaded();
+      } else if (msg.type === 'stop-requested') {
+        this.onStopRequested(child);
       } else if (msg.type === 'ready' && !ready) {
         ready = true;
         this.wakeLoaded();
@@ -237,6 +242,18 @@ export class ManagedProcess {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /**
+   * The child got a stop signal. When shutdown has begun (the signal went to the whole group),
+   * its turn comes in stopAll. Otherwise it was sent to this child alone: let it go after a
+   * moment, in case our own copy of a group signal is still on its way.
+   */
+  private onStopRequested(child: ChildHandle): void {
+    if (!this.wanted) return;
+    setTimeout(() => {
+      if (this.wanted && this.child === child) child.postMessage({ type: 'shutdown' });
+    }, STOP_REQUEST_SETTLE_MS).unref();
   }
 
   private onChildExit(child: ChildHandle, exit: ExitInfo): void {
