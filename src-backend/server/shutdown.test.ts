@@ -91,7 +91,9 @@ async function connectClients(baseURL: string, token: string, n: number): Promis
     );
   }
   cleanups.push(() => void sockets.forEach((s) => s.close()));
-  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => (s.connected ? resolve() : s.once('connect', () => resolve())))));
+  await Promise.all(
+    sockets.map((s) => new Promise<void>((resolve) => (s.connected ? resolve() : s.once('connect', () => resolve())))),
+  );
   return sockets;
 }
 

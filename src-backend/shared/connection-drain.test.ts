@@ -7,7 +7,9 @@ import { trackConnections, type ConnectionDrain } from './connection-drain.js';
 async function holdingServer() {
   const pending: http.ServerResponse[] = [];
   const server = http.createServer({ keepAliveTimeout: 60_000 }, (_req, res) => pending.push(res));
-  server.on('upgrade', (_req, socket: net.Socket) => socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\nconnection: upgrade\r\n\r\n'));
+  server.on('upgrade', (_req, socket: net.Socket) =>
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\nconnection: upgrade\r\n\r\n'),
+  );
   const drain = trackConnections([server], 'test_service');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;

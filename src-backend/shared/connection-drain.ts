@@ -95,7 +95,11 @@ function closeAfter(res: http.ServerResponse): void {
 function refuse(res: http.ServerResponse, service: string): boolean {
   if (res.headersSent) return false;
   const body = JSON.stringify({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${service} is shutting down` } });
-  res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(503, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body);
   return true;
 }

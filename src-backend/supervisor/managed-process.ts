@@ -283,7 +283,7 @@ export class ManagedProcess {
     if (!stoppedOutside) this.crashEmitter.fire({ name: this.opts.name, exit, uptimeMs, restartInMs: delay });
     if (delay === null) {
       this.wanted = false;
-      this.lastError = `${stoppedOutside ? "exited" : "crashed"} ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
+      this.lastError = `${stoppedOutside ? 'exited' : 'crashed'} ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
       this.setState('errored');
       return;
     }

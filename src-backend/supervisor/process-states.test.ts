@@ -10,7 +10,13 @@ const PAIRS = STATES.flatMap((from) => STATES.map((to) => [from, to] as const));
 function reachable(from: State): Set<State> {
   const seen = new Set<State>([from]);
   const todo = [from];
-  while (todo.length) for (const next of PROCESS_TRANSITIONS[todo.pop()!]) if (!seen.has(next)) todo.push(next), seen.add(next);
+  while (todo.length) {
+    for (const next of PROCESS_TRANSITIONS[todo.pop()!]) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      todo.push(next);
+    }
+  }
   return seen;
 }
 
@@ -29,7 +35,8 @@ describe('the process state table', () => {
 
   it('a process being stopped can only end up stopped: never crashed, restarted or running again', () => {
     expect(PROCESS_TRANSITIONS.stopping).toEqual(['stopped']);
-    for (const to of ['restarting', 'running', 'errored', 'starting'] as const) expect(canTransition('stopping', to)).toBe(false);
+    for (const to of ['restarting', 'running', 'errored', 'starting'] as const)
+      expect(canTransition('stopping', to)).toBe(false);
   });
 
   it('every state can be stopped, and every state is reachable from stopped', () => {
