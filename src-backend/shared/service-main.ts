@@ -130,6 +130,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   // SIGTERM at once. A supervised one asks the supervisor, which stops them in reverse order
   // (data last) and answers with 'shutdown'; if no answer comes, it stops by itself.
   process.on('SIGTERM', () => {
+    if (stopping) return; // the supervisor's own stop sends the message and SIGTERM
     if (!channel || stopRequested) return void shutdown('SIGTERM');
     stopRequested = true;
     logger.info(`${def.name} got SIGTERM: asking the supervisor to stop it in turn`);
