@@ -110,6 +110,8 @@ export class ManagedProcess {
 
   /** Start and resolve once it is running, or reject when it settles as errored/stopped. */
   async start(): Promise<void> {
+    // stopping leads only to stopped: a start asked for meanwhile begins once the stop is done
+    if (this.state === 'stopping') await new Promise<void>((resolve) => this.settleWaiters.push(() => resolve()));
     if (this.held) {
       this.held = false;
       this.openGate?.();
@@ -140,7 +142,8 @@ export class ManagedProcess {
       if (process.platform !== 'win32') child.kill('SIGTERM');
       await child.waitForExit(timeoutMs);
     }
-    this.setState('stopped');
+    // a start() that waited for this stop may have launched a new child meanwhile: that one stays
+    if (this.child === null) this.setState('stopped');
   }
 
   /** The forced stop (a second Ctrl-C): SIGKILL now, without waiting. */

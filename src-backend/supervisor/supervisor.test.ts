@@ -104,6 +104,16 @@ describe('supervisor over real processes', () => {
     expect(crashes).toEqual([]);
   });
 
+  it('a start asked for while a stop is under way begins once the stop is done', async () => {
+    const before = stack.pid('data_node');
+    const stopping = stack.supervisor.stop('data_node');
+    expect(stack.supervisor.status().processes[0]!.state).toBe('stopping');
+    await stack.supervisor.start('data_node');
+    await stopping;
+    expect(stack.supervisor.status().processes[0]).toMatchObject({ state: 'running' });
+    expect(stack.pid('data_node')).not.toBe(before);
+  });
+
   it('a service stopped outside the supervisor (SIGTERM to it alone) comes back, not reported as crashed', async () => {
     const before = stack.pid('data_node');
     const crashes: string[] = [];
