@@ -14,7 +14,12 @@ export type ChildMessage =
   /** A start-up problem that a restart cannot fix (port taken, bad SOCKET_DIR). */
   | { type: 'fatal'; service: ServiceName; message: string }
   /** Code loaded, waiting at the start gate for 'start' (only when START_GATE_ENV is set). */
-  | { type: 'loaded'; service: ServiceName };
+  | { type: 'loaded'; service: ServiceName }
+  /**
+   * A signal told it to stop. A signal to the whole process group reaches every service at once,
+   * so it asks, and the supervisor sends 'shutdown' when its turn comes (data last).
+   */
+  | { type: 'stop-requested'; service: ServiceName; signal: string };
 
 /**
  * Parent → child. Windows has no SIGTERM, so shutdown is always also a message. 'start' opens
@@ -33,6 +38,8 @@ export const ProcessState = Type.Union([
   Type.Literal('running'),
   Type.Literal('restarting'),
   Type.Literal('errored'),
+  /** asked to stop and draining; never reported as a crash */
+  Type.Literal('stopping'),
   Type.Literal('stopped'),
 ]);
 export type ProcessState = Static<typeof ProcessState>;

@@ -30,7 +30,8 @@ export const CONSOLE_CSP =
 
 /** Server mode's front door: the built console, `/api/<service>/…`, and Socket.IO to realtime. */
 export function buildGatewayApp(opts: GatewayOptions): App {
-  const proxy = new RealtimeProxy(opts.config);
+  // read at request time: the app below says when the gateway is draining
+  const proxy = new RealtimeProxy(opts.config, () => app.draining);
   const app = createBaseApp({
     service: 'gateway',
     logger: opts.logger,

@@ -21,7 +21,8 @@ export interface Backend {
   readonly supervisor: Supervisor;
   readonly dispatcher: ConsoleDispatcher;
   readonly client: ServiceClient;
-  close(): Promise<void>;
+  /** stop every service (data last) within `budgetMs`, then the client */
+  close(budgetMs?: number): Promise<void>;
 }
 
 /**
@@ -56,8 +57,8 @@ export function createBackend(opts: BackendOptions): Backend {
     supervisor,
     dispatcher,
     client,
-    close: async () => {
-      await supervisor.stopAll();
+    close: async (budgetMs) => {
+      await supervisor.stopAll(budgetMs);
       await client.close();
     },
   };

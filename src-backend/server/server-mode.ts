@@ -4,13 +4,15 @@ import { createLogger } from '../shared/logger.js';
 import { buildGatewayApp } from '../gateway/app.js';
 import type { ProcessHost } from '../supervisor/process-host.js';
 import { createBackend } from './launch.js';
+import { ServerStop } from './server-stop.js';
 import { formatStatusTable } from './status-table.js';
 import { readVersion } from './version.js';
 
 const HELP = `Usage: npm run server [-- --verbose]
 
 Runs the six services under the supervisor and serves the admin console
-on http://HOST:GATEWAY_PORT (default http://127.0.0.1:8000). Ctrl-C stops everything.
+on http://HOST:GATEWAY_PORT (default http://127.0.0.1:8000). Ctrl-C stops everything
+(within 10 s, data last); a second Ctrl-C kills what is still running at once.
 
   --verbose   print every service log line (default: warnings and errors only)
   --help      show this help`;
@@ -70,26 +72,21 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
     socketPath: config.useSockets ? socketPathFor('gateway', config.socketDir) : null,
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`\n${signal}: stopping services…\n`);
-    gateway.draining = true;
-    await listening.close();
-    await gateway.close();
-    await backend.close();
-    process.stderr.write('all services stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const stop = new ServerStop({
+    gateway,
+    listening,
+    backend,
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+  });
+  process.on('SIGINT', () => stop.onSignal('SIGINT'));
+  process.on('SIGTERM', () => stop.onSignal('SIGTERM'));
 
   try {
     await supervisor.startAll();
   } catch (err) {
-    // Ctrl-C during start-up stops the processes being waited for: stop() is already on it.
-    if (stopping) return;
+    // Ctrl-C during start-up stops the processes being waited for: the stop is already on it.
+    if (stop.started) return;
     process.stderr.write(`server: ${(err as Error).message}\n`);
     await listening.close();
     await gateway.close();

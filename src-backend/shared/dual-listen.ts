@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { App } from './create-app.js';
 import { ConfigError } from './config.js';
+import { trackConnections } from './connection-drain.js';
 
 export interface ListenOptions {
   readonly service: string;
@@ -18,7 +19,13 @@ export interface Listening {
   readonly socketPath: string | null;
   /** the node:http server on the Unix socket (null in HTTP-only mode); the realtime server attaches Socket.IO to it */
   readonly socketServer: http.Server | null;
+  /**
+   * Start draining both servers (idle keep-alive connections close now, busy ones after their
+   * response) and close the socket server; the TCP server closes with the app (`app.close()`).
+   */
   close(): Promise<void>;
+  /** Past the grace: unanswered requests get a coded 503 and every connection (WebSockets too) is dropped. */
+  force(): void;
 }
 
 /**
@@ -49,13 +56,16 @@ export async function listenDual(app: App, opts: ListenOptions): Promise<Listeni
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
+  const drain = trackConnections(socketServer ? [app.server, socketServer] : [app.server], opts.service);
   return {
     port,
     socketPath: opts.socketPath,
     socketServer,
     close: async () => {
+      drain.begin();
       await closeSocketServer(socketServer, opts.socketPath);
     },
+    force: () => drain.force(),
   };
 }
 

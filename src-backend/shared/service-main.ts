@@ -5,10 +5,12 @@ import { START_GATE_ENV } from '../contracts/supervisor.js';
 import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
 import { SERVICE_READY_EVENT } from './code-cache.js';
 import type { App } from './create-app.js';
+import { IN_FLIGHT_GRACE_MS } from './connection-drain.js';
 import { listenDual, type Listening } from './dual-listen.js';
 import { createLogger } from './logger.js';
 import { getParentChannel, type ParentChannel } from './parent-channel.js';
 import { ServiceClient } from './service-client.js';
+import { settlesWithin } from './settles-within.js';
 import { ensureSocketDir } from './socket-dir.js';
 
 export interface ServiceContext {
@@ -35,6 +37,9 @@ export interface ServiceDefinition {
 
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 8000;
+
+/** How long a supervised service waits for its turn after asking to stop (the supervisor's whole stop fits in it). */
+const STOP_REQUEST_WAIT_MS = 9000;
 /** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
 export const EXIT_CONFIG = 78;
 
@@ -90,6 +95,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
   }
 
   let stopping = false;
+  let stopRequested = false;
   const shutdown = async (reason: string) => {
     if (stopping) return;
     stopping = true;
@@ -102,8 +108,15 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     try {
       app!.draining = true;
       await def.onDrain?.();
-      await listening?.close();
-      await app!.close();
+      const closed = (async () => {
+        await listening?.close();
+        await app!.close();
+      })();
+      if (!(await settlesWithin(closed, IN_FLIGHT_GRACE_MS))) {
+        logger.warn(`requests still in flight after ${IN_FLIGHT_GRACE_MS} ms: answering them 503`);
+        listening?.force();
+        await closed;
+      }
       await def.onShutdown?.();
       await client?.close();
     } catch (err) {
@@ -113,7 +126,17 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     process.exit(0);
   };
 
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // systemd stops a unit's whole cgroup and `kill -- -PGID` a whole group: every service gets
+  // SIGTERM at once. A supervised one asks the supervisor, which stops them in reverse order
+  // (data last) and answers with 'shutdown'; if no answer comes, it stops by itself.
+  process.on('SIGTERM', () => {
+    if (stopping) return; // the supervisor's own stop sends the message and SIGTERM
+    if (!channel || stopRequested) return void shutdown('SIGTERM');
+    stopRequested = true;
+    logger.info(`${def.name} got SIGTERM: asking the supervisor to stop it in turn`);
+    channel.send({ type: 'stop-requested', service: def.name, signal: 'SIGTERM' });
+    setTimeout(() => void shutdown('SIGTERM, no word from the supervisor'), STOP_REQUEST_WAIT_MS).unref();
+  });
   // Ctrl-C sends SIGINT to the whole process group. A child forked by our Node supervisor leaves
   // it to the supervisor, which stops the services in reverse order (data last); 'disconnect'
   // below still ends it if the supervisor dies. Run on its own, SIGINT stops it as usual.

@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import type { ChildMessage, ParentMessage } from '../contracts/supervisor.js';
+import { settlesWithin } from '../shared/settles-within.js';
 import { Emitter } from './event.js';
 import type { ChildHandle, ExitInfo, OutputLine } from './process-host.js';
 
@@ -28,14 +29,7 @@ export abstract class BaseChild implements ChildHandle {
   }
 
   async waitForExit(ms: number): Promise<boolean> {
-    if (this.exitInfo) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      this.exitPromise.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms))),
-    ]);
-    clearTimeout(timer);
-    if (!timedOut) return true;
+    if (this.exitInfo || (await settlesWithin(this.exitPromise, ms))) return true;
     this.kill('SIGKILL');
     await this.exitPromise;
     return false;

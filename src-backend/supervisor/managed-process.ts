@@ -1,12 +1,15 @@
-import pidusage from 'pidusage';
-import type { Transport } from '../contracts/health.js';
 import type { ServiceName } from '../contracts/services.js';
 import type { ProcessState, ProcessStatus } from '../contracts/supervisor.js';
 import type { ServiceClient } from '../shared/service-client.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { Emitter } from './event.js';
+import { HealthMonitor } from './health-monitor.js';
+import { transition } from './process-states.js';
 import type { ChildHandle, ExitInfo, OutputLine, ProcessHost, ProcessSpec } from './process-host.js';
 import { healthRoute } from '../contracts/routes/shared.js';
+
+/** How long a lone stop request waits before it is granted (a group signal reaches us within it). */
+const STOP_REQUEST_SETTLE_MS = 100;
 
 export interface ManagedProcessOptions {
   readonly name: ServiceName;
@@ -28,7 +31,10 @@ export interface CrashInfo {
   readonly restartInMs: number | null;
 }
 
-/** One supervised service: spawn, ready handshake, health, crash → restart with backoff. */
+/**
+ * One supervised service: spawn, ready handshake, health, crash → restart with backoff. Every
+ * state change goes through setState(), which follows PROCESS_TRANSITIONS (process-states.ts).
+ */
 export class ManagedProcess {
   private state: ProcessState = 'stopped';
   private child: ChildHandle | null = null;
@@ -38,10 +44,7 @@ export class ManagedProcess {
   private lastError: string | null = null;
   private fatal: string | null = null;
   private port: number | null = null;
-  private healthLatencyMs: number | null = null;
-  private transport: Transport | null = null;
-  private rssBytes: number | null = null;
-  private healthFailures = 0;
+  private readonly health: HealthMonitor;
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
   private settleWaiters: Array<(s: ProcessState) => void> = [];
@@ -59,6 +62,10 @@ export class ManagedProcess {
 
   constructor(private readonly opts: ManagedProcessOptions) {
     this.backoff = new Backoff(opts.backoff);
+    this.health = new HealthMonitor(
+      (timeoutMs) => opts.client.callRaw(healthRoute(opts.name), { timeoutMs }),
+      opts.maxHealthFailures,
+    );
   }
 
   get name(): ServiceName {
@@ -66,15 +73,16 @@ export class ManagedProcess {
   }
 
   status(): ProcessStatus {
+    const h = this.health.reading();
     return {
       name: this.opts.name,
       state: this.state,
       pid: this.child?.pid ?? null,
       uptimeMs: this.state === 'running' ? Date.now() - this.readyAt : 0,
       restarts: this.restarts,
-      rssBytes: this.state === 'running' ? this.rssBytes : null,
-      healthLatencyMs: this.state === 'running' ? this.healthLatencyMs : null,
-      transport: this.state === 'running' ? this.transport : null,
+      rssBytes: this.state === 'running' ? h.rssBytes : null,
+      healthLatencyMs: this.state === 'running' ? h.latencyMs : null,
+      transport: this.state === 'running' ? h.transport : null,
       port: this.port,
       lastError: this.lastError,
     };
@@ -103,6 +111,8 @@ export class ManagedProcess {
 
   /** Start and resolve once it is running, or reject when it settles as errored/stopped. */
   async start(): Promise<void> {
+    // stopping leads only to stopped: a start asked for meanwhile begins once the stop is done
+    if (this.state === 'stopping') await new Promise<void>((resolve) => this.settleWaiters.push(() => resolve()));
     if (this.held) {
       this.held = false;
       this.openGate?.();
@@ -123,15 +133,28 @@ export class ManagedProcess {
     this.restartTimer = null;
   }
 
-  async stop(): Promise<void> {
+  /** Ask the child to stop and wait for it; past `timeoutMs` it is killed. Never a crash. */
+  async stop(timeoutMs = this.opts.stopTimeoutMs): Promise<void> {
     this.release();
     const child = this.child;
     if (child && !child.exited) {
+      this.setState('stopping');
       child.postMessage({ type: 'shutdown' }); // Windows has no SIGTERM
       if (process.platform !== 'win32') child.kill('SIGTERM');
-      await child.waitForExit(this.opts.stopTimeoutMs);
+      await child.waitForExit(timeoutMs);
     }
-    this.setState('stopped');
+    // a start() that waited for this stop may have launched a new child meanwhile: that one stays
+    if (this.child === null) this.setState('stopped');
+  }
+
+  /** The forced stop (a second Ctrl-C): SIGKILL now, without waiting. */
+  kill(): void {
+    this.release();
+    const child = this.child;
+    if (child && !child.exited) {
+      this.setState('stopping');
+      child.kill('SIGKILL');
+    }
   }
 
   async restart(): Promise<void> {
@@ -144,18 +167,9 @@ export class ManagedProcess {
   async probe(): Promise<void> {
     const child = this.child;
     if (this.state !== 'running' || !child?.pid) return;
-    const ok = await this.checkHealth(2000);
-    if (ok) {
-      this.healthFailures = 0;
-      try {
-        this.rssBytes = (await pidusage(child.pid)).memory;
-      } catch {
-        this.rssBytes = null;
-      }
-      return;
-    }
-    if (++this.healthFailures >= this.opts.maxHealthFailures && child === this.child) {
-      this.lastError = `health check failed ${this.healthFailures} times; restarting`;
+    const verdict = await this.health.probe(child.pid);
+    if (verdict === 'hung' && child === this.child && this.state === 'running') {
+      this.lastError = `health check failed ${this.health.consecutiveFailures} times; restarting`;
       child.kill('SIGKILL');
     }
   }
@@ -166,7 +180,7 @@ export class ManagedProcess {
     if (this.state !== 'restarting') this.setState('starting');
     const child = this.opts.host.fork(this.opts.spec);
     this.child = child;
-    this.healthFailures = 0;
+    this.health.reset();
     let ready = false;
     let loaded = false;
     let gateOpen = !this.held;
@@ -196,6 +210,8 @@ export class ManagedProcess {
         loaded = true;
         if (gateOpen) child.postMessage({ type: 'start' });
         this.wakeLoaded();
+      } else if (msg.type === 'stop-requested') {
+        this.onStopRequested(child);
       } else if (msg.type === 'ready' && !ready) {
         ready = true;
         this.wakeLoaded();
@@ -215,7 +231,9 @@ export class ManagedProcess {
   private async confirmHealthy(child: ChildHandle): Promise<void> {
     const deadline = Date.now() + this.opts.readyTimeoutMs;
     while (this.child === child && !child.exited) {
-      if (await this.checkHealth(1000)) {
+      if (await this.health.check(1000)) {
+        // released or being stopped meanwhile: it is on its way out, not running
+        if (this.child !== child || !this.wanted || this.state === 'stopping') return;
         this.readyAt = Date.now();
         this.lastError = null;
         this.setState('running');
@@ -230,23 +248,23 @@ export class ManagedProcess {
     }
   }
 
-  private async checkHealth(timeoutMs: number): Promise<boolean> {
-    const t0 = performance.now();
-    try {
-      const res = await this.opts.client.callRaw(healthRoute(this.opts.name), { timeoutMs });
-      if (res.statusCode !== 200) return false;
-      this.healthLatencyMs = Math.round((performance.now() - t0) * 100) / 100;
-      this.transport = res.transport;
-      return true;
-    } catch {
-      return false;
-    }
+  /**
+   * The child got a stop signal. When shutdown has begun (the signal went to the whole group),
+   * its turn comes in stopAll. Otherwise it was sent to this child alone: let it go after a
+   * moment, in case our own copy of a group signal is still on its way.
+   */
+  private onStopRequested(child: ChildHandle): void {
+    if (!this.wanted) return;
+    setTimeout(() => {
+      if (this.wanted && this.child === child) child.postMessage({ type: 'shutdown' });
+    }, STOP_REQUEST_SETTLE_MS).unref();
   }
 
   private onChildExit(child: ChildHandle, exit: ExitInfo): void {
     if (child !== this.child) return;
     this.child = null;
-    if (!this.wanted) {
+    // Stopped by us, or released because shutdown began (a Ctrl-C reaches every child too).
+    if (!this.wanted || this.state === 'stopping') {
       this.setState('stopped');
       return;
     }
@@ -258,14 +276,18 @@ export class ManagedProcess {
       return;
     }
     const uptimeMs = this.state === 'running' ? Date.now() - this.readyAt : 0;
-    if (this.state === 'running' || !this.lastError) {
+    // A service exits 0 only when it shut down as asked: someone stopped it outside the
+    // supervisor (a signal to it alone). Not a crash; it is still wanted, so it comes back.
+    const stoppedOutside = exit.code === 0 && exit.signal === null;
+    if (stoppedOutside) this.lastError = 'stopped outside the supervisor (exit code 0)';
+    else if (this.state === 'running' || !this.lastError) {
       this.lastError = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
     }
     const delay = this.backoff.nextDelay(uptimeMs);
-    this.crashEmitter.fire({ name: this.opts.name, exit, uptimeMs, restartInMs: delay });
+    if (!stoppedOutside) this.crashEmitter.fire({ name: this.opts.name, exit, uptimeMs, restartInMs: delay });
     if (delay === null) {
       this.wanted = false;
-      this.lastError = `crashed ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
+      this.lastError = `${stoppedOutside ? 'exited' : 'crashed'} ${this.backoff.unstableRestarts} times in a row (${this.lastError}); gave up`;
       this.setState('errored');
       return;
     }
@@ -280,9 +302,10 @@ export class ManagedProcess {
     for (const w of waiters) w();
   }
 
+  /** The one place the state changes; a change PROCESS_TRANSITIONS does not allow throws. */
   private setState(state: ProcessState): void {
     const changed = state !== this.state;
-    this.state = state;
+    this.state = transition(this.state, state);
     if (changed) this.statusEmitter.fire(this.status());
     if (state === 'running' || state === 'errored' || state === 'stopped') {
       this.wakeLoaded();

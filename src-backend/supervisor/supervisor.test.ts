@@ -90,6 +90,46 @@ describe('supervisor over real processes', () => {
     expect(res.body.pid).toBe(after);
   });
 
+  it('a stop goes stopping → stopped and is never reported as a crash', async () => {
+    const states: string[] = [];
+    const crashes: string[] = [];
+    const subs = [
+      stack.supervisor.onStatus((p) => states.push(p.state)),
+      stack.supervisor.onCrash((c) => crashes.push(c.name)),
+    ];
+    await stack.supervisor.stop('data_node');
+    await stack.supervisor.start('data_node');
+    subs.forEach((d) => d.dispose());
+    expect(states).toEqual(['stopping', 'stopped', 'starting', 'running']);
+    expect(crashes).toEqual([]);
+  });
+
+  it('a start asked for while a stop is under way begins once the stop is done', async () => {
+    const before = stack.pid('data_node');
+    const stopping = stack.supervisor.stop('data_node');
+    expect(stack.supervisor.status().processes[0]!.state).toBe('stopping');
+    await stack.supervisor.start('data_node');
+    await stopping;
+    expect(stack.supervisor.status().processes[0]).toMatchObject({ state: 'running' });
+    expect(stack.pid('data_node')).not.toBe(before);
+  });
+
+  it('a service stopped outside the supervisor (SIGTERM to it alone) comes back, not reported as crashed', async () => {
+    const before = stack.pid('data_node');
+    const crashes: string[] = [];
+    const sub = stack.supervisor.onCrash((c) => crashes.push(c.name));
+    process.kill(before, 'SIGTERM');
+    const back = await waitFor(() => {
+      const p = stack.supervisor.status().processes[0]!;
+      return p.state === 'running' && p.pid !== before ? p : null;
+    }, 10_000);
+    sub.dispose();
+    expect(crashes).toEqual([]);
+    expect(back.lastError).toBeNull();
+    const said = stack.supervisor.recentLogs(500, { service: 'data_node' }).map((l) => l.msg);
+    expect(said).toContain('data_node got SIGTERM: asking the supervisor to stop it in turn');
+  });
+
   it('fans child logs into the ring buffer', () => {
     const lines = stack.supervisor.recentLogs(100, { service: 'data_node' });
     expect(lines.some((l) => l.msg.includes('listening on'))).toBe(true);

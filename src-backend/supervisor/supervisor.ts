@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { PORT_ENV, START_ORDER, type ServiceName } from '../contracts/services.js';
 import { START_GATE_ENV, type LogRecord, type ProcessStatus, type SupervisorStatus } from '../contracts/supervisor.js';
-import type { RuntimeConfig } from '../shared/config.js';
+import { socketPathFor, type RuntimeConfig } from '../shared/config.js';
 import { createRealtimePublisher, type RealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -32,6 +33,9 @@ export interface SupervisorOptions {
   /** forward logs and process events to the realtime server (off in tests that don't run it) */
   readonly forwardToRealtime?: boolean;
 }
+
+/** Even past the stop budget, each child gets this long to close its files before SIGKILL. */
+const MIN_STOP_SHARE_MS = 500;
 
 /** Starts the services in order, keeps them alive, fans their logs in, and answers for their state. */
 export class Supervisor {
@@ -124,19 +128,40 @@ export class Supervisor {
   }
 
   /**
-   * Stop in reverse order, so nothing loses its data service while it drains. Every process is
-   * released first: on Ctrl-C the whole process group gets SIGINT, and a child that exits on its
-   * own before its turn must count as stopped, not crashed and restarted.
+   * From now on every exit is expected: nothing is restarted or reported as crashed, and a
+   * start still running forks nothing more. Synchronous, so a signal handler can call it before
+   * anything else: on Ctrl-C the whole process group gets SIGINT, and a child that exits on its
+   * own before its turn must count as stopped, not crashed.
    */
-  async stopAll(): Promise<void> {
+  beginShutdown(): void {
     this.stopping = true;
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.healthTimer = null;
     for (const proc of this.procs.values()) proc.release();
-    for (const name of [...this.order].reverse()) await this.get(name).stop();
+  }
+
+  /**
+   * Stop in reverse order, so nothing loses its data service while it drains; data goes last.
+   * The whole stop fits in `budgetMs`: a child that takes longer than its share is killed.
+   */
+  async stopAll(budgetMs = this.opts.stopTimeoutMs ?? 10_000): Promise<void> {
+    this.beginShutdown();
+    const deadline = Date.now() + budgetMs;
+    for (const name of [...this.order].reverse()) {
+      await this.get(name).stop(Math.max(MIN_STOP_SHARE_MS, deadline - Date.now()));
+    }
     await this.forwarder?.close();
     await this.client.close();
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** The forced stop (a second Ctrl-C): SIGKILL every child now and remove the sockets they leave. */
+  killAll(): void {
+    this.beginShutdown();
+    for (const proc of this.procs.values()) proc.kill();
+    const c = this.opts.config;
+    if (!c.useSockets || process.platform === 'win32') return;
+    for (const name of this.order) fs.rmSync(socketPathFor(name, c.socketDir), { force: true });
   }
 
   start(name: ServiceName): Promise<void> {

@@ -117,6 +117,6 @@ function formatRestarts(n: number | null): string | null {
 
 function dot(c: Colors, state: ProcessLine['state']): string {
   if (state === 'running' || state === 'online') return c.green('●');
-  if (state === 'starting' || state === 'restarting') return c.yellow('●');
+  if (state === 'starting' || state === 'restarting' || state === 'stopping') return c.yellow('●');
   return c.red('●');
 }
