@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { PORT_ENV, type ServiceName } from '../contracts/services.js';
 import { START_GATE_ENV } from '../contracts/supervisor.js';
-import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
+import { ConfigError, EXIT_CONFIG, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
 import { SERVICE_READY_EVENT } from './code-cache.js';
 import type { App } from './create-app.js';
 import { listenDual, type Listening } from './dual-listen.js';
@@ -35,14 +35,16 @@ export interface ServiceDefinition {
 
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 8000;
-/** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
-export const EXIT_CONFIG = 78;
+export { EXIT_CONFIG };
 
 /**
  * The whole life of a service process: config, listen on socket + port, ready handshake,
  * graceful shutdown. Each service's main.ts is one call to this.
  */
 export async function runService(def: ServiceDefinition): Promise<void> {
+  // Whatever a service writes (the database, log files) is for this user alone, whatever the
+  // umask it was started with.
+  if (process.platform !== 'win32') process.umask(0o077);
   const channel = getParentChannel();
   const logger = createLogger(def.name);
   let app: App | undefined;
