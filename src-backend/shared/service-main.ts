@@ -62,7 +62,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     const socketPath = config.useSockets ? socketPathFor(def.name, config.socketDir) : null;
     if (socketPath) ensureSocketDir(config.socketDir);
     if (channel && process.env[START_GATE_ENV] === '1') await waitAtStartGate(channel, def.name);
-    client = new ServiceClient({ config });
+    client = new ServiceClient({ config, warn: (message) => logger.warn(message) });
     app = await def.build({ service: def.name, config, logger, client });
     listening = await listenDual(app, {
       service: def.name,
