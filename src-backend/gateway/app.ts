@@ -8,6 +8,7 @@ import { createBaseApp, type App } from '../shared/create-app.js';
 import type { RuntimeConfig } from '../shared/config.js';
 import { bearerToken } from '../shared/session-auth.js';
 import type { ConsoleDispatcher } from './dispatch.js';
+import { API_ROUTE, registerBodyLimits } from './body-limit.js';
 import { RealtimeProxy } from './realtime-proxy.js';
 import { resolveStatic } from './static-files.js';
 
@@ -38,6 +39,7 @@ export function buildGatewayApp(opts: GatewayOptions): App {
       return server;
     },
   });
+  registerBodyLimits(app);
   const rootReal = opts.staticDir && fs.existsSync(opts.staticDir) ? fs.realpathSync(opts.staticDir) : null;
 
   app.addHook('onSend', async (_request, reply) => {
@@ -51,7 +53,7 @@ export function buildGatewayApp(opts: GatewayOptions): App {
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE'],
-    url: '/api/:target/*',
+    url: API_ROUTE,
     handler: async (request, reply) => {
       const { target } = request.params as { target: string };
       if (!Value.Check(ConsoleTarget, target)) {

@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { BODY_LIMITS } from '../contracts/body-limits.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { HealthBody } from '../contracts/health.js';
 import type { ServiceName } from '../contracts/services.js';
-import { registerErrorHandling } from './error-handler.js';
+import { frameworkErrors, registerErrorHandling } from './error-handler.js';
+import { registerJsonParser } from './json-depth.js';
 import { compileSerializer, compileValidator } from './validators.js';
 
 export type App = FastifyInstance<
@@ -19,6 +21,7 @@ export interface BaseAppOptions {
   readonly service: ServiceName | 'gateway';
   /** a pino logger; tests leave it out and get a silent app */
   readonly logger?: FastifyBaseLogger;
+  /** default: the service's entry in BODY_LIMITS, which the gateway enforces too */
   readonly bodyLimit?: number;
   /** the realtime server answers /health itself, in seed 003's shape */
   readonly health?: boolean;
@@ -38,7 +41,7 @@ export function createBaseApp(opts: BaseAppOptions): App {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    bodyLimit: opts.bodyLimit ?? (opts.service === 'gateway' ? 1024 * 1024 : BODY_LIMITS[opts.service]),
     // Logs stream to the console live; a line per request would flood it.
     logController: new LogController({ disableRequestLogging: true }),
     // No pino child per request: with redaction on, that costs more than the route on the rush path.
@@ -46,6 +49,7 @@ export function createBaseApp(opts: BaseAppOptions): App {
     // Our draining hook answers a coded SHUTTING_DOWN 503 for the whole shutdown; Fastify's own
     // would send an uncoded body while close() runs.
     return503OnClosing: false,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
   app.setSerializerCompiler(compileSerializer);
@@ -60,6 +64,7 @@ export function createBaseApp(opts: BaseAppOptions): App {
       .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
   });
   registerErrorHandling(app);
+  registerJsonParser(app);
 
   if (opts.health !== false) {
     app.get('/health', { schema: { response: { 200: HealthBody } } }, async (request) => ({

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, type ErrorBody } from '../contracts/errors.js';
 import { AppError } from './app-error.js';
 import { ServiceCallError } from './service-client.js';
@@ -42,6 +42,21 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody; he
   }
   // A 5xx never shows its message or stack to the client.
   return { status: 500, body: { error: { code: ErrorCode.INTERNAL, message: 'internal error' } } };
+}
+
+/**
+ * Errors Fastify raises before routing, which skip the error handler: a path that does not
+ * decode (`/%ZZ`) is answered in our coded format too, never Fastify's own body.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply
+      .code(400)
+      .send({ error: { code: ErrorCode.BAD_URL, message: 'the URL path is not valid percent-encoding' } });
+    return;
+  }
+  const { status, body } = toErrorBody(err);
+  void reply.code(status).send(body);
 }
 
 /** The one error handler (and 404 handler) every service registers. */

@@ -22,6 +22,15 @@ export class ServiceCallError extends Error {
   }
 }
 
+/**
+ * A JSON body passed on as the bytes it arrived in: the gateway forwards what a browser sent
+ * without parsing and re-serialising it (which held its event loop for a large body, and failed
+ * on deep nesting); the target parses and validates it.
+ */
+export class RawJsonBody {
+  constructor(readonly bytes: Buffer) {}
+}
+
 export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
@@ -102,7 +111,7 @@ export class ServiceClient {
       headers[INTERNAL_TOKEN_HEADER] = this.opts.config.internalToken;
     }
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = body === undefined ? undefined : body instanceof RawJsonBody ? body.bytes : JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
 
     const route = this.route(service);
@@ -170,7 +179,7 @@ export class ServiceClient {
     method: HttpMethod,
     path: string,
     headers: Record<string, string>,
-    payload: string | undefined,
+    payload: string | Buffer | undefined,
     timeoutMs: number,
   ): Promise<RawResponse<T>> {
     const res = await dispatchJson<T>(pool, { method, path, headers, body: payload }, timeoutMs);

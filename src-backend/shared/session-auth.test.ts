@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdentityPaths, type DataBulkSessionsResponse } from '../contracts/auth.js';
+import { AuthPaths, IdentityPaths, type DataBulkSessionsResponse } from '../contracts/auth.js';
 import { SESSION_RESOLVE_BATCH_PATH, type SessionResolveBatchRequest } from '../contracts/session.js';
 import { buildAuthApp } from '../services/auth/app.js';
 import { mintSessions, seedUsers } from '../services/queue/testing/seed.js';
@@ -243,5 +243,23 @@ describe('sessionCacheMsFromEnv', () => {
       expect(() => sessionCacheMsFromEnv(bad)).toThrow(ConfigError);
     }
     expect(() => sessionCacheMsFromEnv('soon')).toThrow('SESSION_CACHE_MS=soon is not a whole number of ms');
+  });
+});
+
+describe('bearerToken', () => {
+  it('takes the Bearer scheme in any case (RFC 9110: schemes are case-insensitive), at a real auth_node', async () => {
+    const [token] = await mintSessions(stack.client, [ids[0]!]);
+    const me = (authorization: string) =>
+      stack.client.request('GET', 'auth_node', AuthPaths.me, undefined, {
+        internal: false,
+        headers: { authorization },
+      });
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const res = await me(`${scheme} ${token}`);
+      expect([scheme, res.statusCode, res.body]).toMatchObject([scheme, 200, { user: { username: 'cache-a' } }]);
+    }
+    for (const bad of [`Basic ${token}`, `Bearer${token}`, `Bearer ${token} extra`]) {
+      expect((await me(bad)).statusCode).toBe(401);
+    }
   });
 });

@@ -22,7 +22,7 @@ const PUBLIC_ROUTES = new Set(['GET /health', 'GET /courses']);
 /** The data service: the only process that opens the SQLite file. */
 export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db: Database; close: () => void }> {
   const db = opts.db ?? openDatabase(opts.config.dataDir, { warn: (message) => opts.logger?.warn(message) });
-  const app = createBaseApp({ service: 'data_node', logger: opts.logger, bodyLimit: 16 * 1024 * 1024 });
+  const app = createBaseApp({ service: 'data_node', logger: opts.logger });
   app.addHook('onRequest', async (request) => {
     const key = `${request.method} ${request.routeOptions.url ?? ''}`;
     if (PUBLIC_ROUTES.has(key)) return;

@@ -18,7 +18,7 @@ export interface QueueAppOptions {
 
 /** queue_node: internal only; student_node hands it every select and deselect. */
 export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; queue: RegistrationQueue }> {
-  const app = createBaseApp({ service: 'queue_node', logger: opts.logger, bodyLimit: 4 * 1024 * 1024 });
+  const app = createBaseApp({ service: 'queue_node', logger: opts.logger });
   const queue = new RegistrationQueue(opts.client, opts.events, { logger: opts.logger, ...opts.queue });
   const preValidation = requireInternal(opts.internalToken);
 

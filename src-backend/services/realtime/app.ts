@@ -63,7 +63,7 @@ function throttlerDefaults(rc: RealtimeConfig): ThrottlerConfig {
 export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
   const rc = loadRealtimeConfig(opts.env ?? process.env, opts.config.gatewayPort);
   const logger = opts.logger;
-  const app = createBaseApp({ service: 'realtime', logger, health: false, bodyLimit: 16 * 1024 * 1024 });
+  const app = createBaseApp({ service: 'realtime', logger, health: false });
   const resolver = opts.resolver ?? createSessionResolver(opts.client);
 
   const io = new Server({

@@ -18,6 +18,7 @@ import {
   UserResponse,
 } from '../../../contracts/auth.js';
 import { errorResponses } from '../../../contracts/errors.js';
+import { bodyLimitFor } from '../../../contracts/body-limits.js';
 import { conflict } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { adminEvent, audit, type AuthDeps } from '../deps.js';
@@ -73,8 +74,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
     AuthPaths.usersBulk,
     {
       preHandler,
-      // 10,000 rows of CSV come to about 2 MB of JSON.
-      bodyLimit: 8 * 1024 * 1024,
+      bodyLimit: bodyLimitFor('auth_node', 'POST', AuthPaths.usersBulk),
       schema: { body: BulkCreateRequest, response: { 200: BulkCreateResponse, ...errorResponses } },
     },
     async (request) => {
