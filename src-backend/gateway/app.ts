@@ -68,6 +68,10 @@ export function buildGatewayApp(opts: GatewayOptions): App {
       if (request.body !== undefined && request.body !== null) req.body = request.body;
       // Only the socket's peer address is passed on; a client's own x-forwarded-for is not believed.
       const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress);
+      // The target's Retry-After (429, storage 503) comes back in the error's details.
+      const retry = (res.body as { error?: { details?: { retryAfterSeconds?: unknown } } } | null)?.error?.details
+        ?.retryAfterSeconds;
+      if (typeof retry === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retry))));
       return reply.code(res.status).send(res.body);
     },
   });

@@ -25,6 +25,10 @@ export interface BaseAppOptions {
   readonly bodyLimit?: number;
   /** the realtime server answers /health itself, in seed 003's shape */
   readonly health?: boolean;
+  /** why the service is degraded, or null: /health says so (data_node: storage not writable) */
+  readonly degradedReason?: () => string | null;
+  /** a service's own reading of an error before it is rendered (data_node: SQLite storage errors) */
+  readonly mapError?: (err: unknown) => unknown;
   /** the gateway wraps the HTTP handler to proxy Socket.IO before Fastify sees the request */
   readonly serverFactory?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => RawServerDefault;
 }
@@ -63,12 +67,12 @@ export function createBaseApp(opts: BaseAppOptions): App {
       .code(503)
       .send({ error: { code: ErrorCode.SHUTTING_DOWN, message: `${opts.service} is shutting down` } });
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, opts.mapError);
   registerJsonParser(app);
 
   if (opts.health !== false) {
     app.get('/health', { schema: { response: { 200: HealthBody } } }, async (request) => ({
-      status: 'healthy' as const,
+      ...degradedStatus(opts.degradedReason?.() ?? null),
       service: opts.service,
       pid: process.pid,
       uptime: Math.round(process.uptime() * 1000) / 1000,
@@ -76,4 +80,8 @@ export function createBaseApp(opts: BaseAppOptions): App {
     }));
   }
   return app;
+}
+
+function degradedStatus(reason: string | null): { status: 'healthy' | 'degraded'; reason?: string } {
+  return reason === null ? { status: 'healthy' } : { status: 'degraded', reason };
 }

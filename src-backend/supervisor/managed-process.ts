@@ -38,6 +38,8 @@ export class ManagedProcess {
   private fatal: string | null = null;
   private port: number | null = null;
   private healthLatencyMs: number | null = null;
+  /** the reason its last /health gave for being degraded */
+  private degradedReason: string | null = null;
   private transport: Transport | null = null;
   private rssBytes: number | null = null;
   private healthFailures = 0;
@@ -76,6 +78,7 @@ export class ManagedProcess {
       transport: this.state === 'running' ? this.transport : null,
       port: this.port,
       lastError: this.lastError,
+      ...(this.state === 'running' && this.degradedReason ? { degraded: this.degradedReason } : {}),
     };
   }
 
@@ -235,6 +238,8 @@ export class ManagedProcess {
       const res = await this.opts.client.request('GET', this.opts.name, '/health', undefined, { timeoutMs });
       if (res.statusCode !== 200) return false;
       this.healthLatencyMs = Math.round((performance.now() - t0) * 100) / 100;
+      const body = res.body as { status?: string; reason?: string } | null;
+      this.degradedReason = body?.status === 'degraded' ? (body.reason ?? 'degraded') : null;
       this.transport = res.transport;
       return true;
     } catch {

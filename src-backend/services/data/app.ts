@@ -4,7 +4,8 @@ import type { RuntimeConfig } from '../../shared/config.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import { isInternalCall } from '../../shared/internal-auth.js';
 import { unauthorized } from '../../shared/app-error.js';
-import { openDatabase } from './db/open.js';
+import { openDatabaseOrReadOnly } from './db/open.js';
+import { StorageHealth, isStorageError } from './db/storage-health.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
 import { messagingRoutes } from './routes/messaging.js';
@@ -14,6 +15,8 @@ export interface DataAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** tests may hand in an already-open database */
   readonly db?: Database;
+  /** opened read-only and the storage takes writes again: start over with a writable connection */
+  readonly reopen?: () => void;
 }
 
 /** Routes anyone may call; everything else on the data service is internal. */
@@ -21,8 +24,25 @@ const PUBLIC_ROUTES = new Set(['GET /health', 'GET /courses']);
 
 /** The data service: the only process that opens the SQLite file. */
 export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db: Database; close: () => void }> {
-  const db = opts.db ?? openDatabase(opts.config.dataDir, { warn: (message) => opts.logger?.warn(message) });
-  const app = createBaseApp({ service: 'data_node', logger: opts.logger });
+  const opened = opts.db
+    ? { db: opts.db, readOnly: null }
+    : openDatabaseOrReadOnly(opts.config.dataDir, { warn: (message) => opts.logger?.warn(message) });
+  const db = opened.db;
+  const storage = new StorageHealth({
+    db,
+    dataDir: opts.config.dataDir,
+    readOnlyStart: opened.readOnly ?? undefined,
+    log: (level, message) => opts.logger?.[level](message),
+    reopen: opts.reopen,
+  });
+  if (opened.readOnly) opts.logger?.warn(opened.readOnly);
+  const app = createBaseApp({
+    service: 'data_node',
+    logger: opts.logger,
+    degradedReason: () => storage.reason,
+    // A write the disk refused is a 503 the caller may retry, not a 500.
+    mapError: (err) => (isStorageError(err) ? storage.failed(err) : err),
+  });
   app.addHook('onRequest', async (request) => {
     const key = `${request.method} ${request.routeOptions.url ?? ''}`;
     if (PUBLIC_ROUTES.has(key)) return;
@@ -33,6 +53,7 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
   await app.register(courseRoutes, { db });
   await app.register(messagingRoutes, { db });
   app.addHook('onClose', async () => {
+    storage.close();
     if (db.open) db.close();
   });
   return { app, db, close: () => (db.open ? db.close() : undefined) };
