@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthPaths } from '../../contracts/auth.js';
+import { STUDENT_PATHS as P } from '../../contracts/courses.js';
 import { shortTempDir, startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
+import { createCourse, mintSessions, openSelection, seedUsers } from '../queue/testing/seed.js';
 
 // data_node on storage that stops taking writes: a small tmpfs filled to the brim, and a folder
 // bind-mounted read-only. Real mounts (tests run as root), real processes under the supervisor.
@@ -95,10 +97,29 @@ describe.skipIf(mountProblem !== null)('data_node when its storage stops taking 
     const m = sh('mount', '-t', 'tmpfs', '-o', 'size=6m,mode=0700', 'tmpfs', dataDir);
     expect(m.err).toBe('');
     mounted.push(dataDir);
-    stack = await startStack({ services: ['data_node', 'auth_node'], dataDir, env: { ADMIN_PASSWORD } });
+    stack = await startStack({
+      services: ['data_node', 'auth_node', 'student_node', 'queue_node'],
+      dataDir,
+      env: { ADMIN_PASSWORD },
+    });
     const first = await signIn(stack);
     expect(first.status).toBe(200);
     const token = first.body.token as string;
+    const [admin, student] = await seedUsers(stack.client, [
+      { role: 'admin', username: 'sadmin', name: 'Admin' },
+      { role: 'student', username: 'sstudent', name: 'Student', group: null },
+    ]);
+    const actor = { userId: admin!.id, role: 'admin' as const };
+    const course = await createCourse(stack.client, actor, {
+      code: 'F1',
+      name: 'Full',
+      capacity: 5,
+      credits: 1,
+      slots: [],
+    });
+    await openSelection(stack.client, actor);
+    const [studentToken] = await mintSessions(stack.client, [student!.id]);
+    const select = () => post(`${stack!.httpUrl('student_node')}${P.select}`, { courseId: course.id }, studentToken);
 
     // fill it to the brim: big pieces, then smaller, down to single bytes
     const filler = path.join(dataDir, 'filler');
@@ -125,12 +146,18 @@ describe.skipIf(mountProblem !== null)('data_node when its storage stops taking 
     expect(dataStatus(stack)).toMatchObject({ state: 'running', degraded: expect.stringMatching(/disk is full/) });
     expect(stack.supervisor.status().overall).toBe('degraded');
     await expectReadsWork(stack, token);
+    // a student: still signed in and reading, but a selection is refused with the reason, at once
+    const selected = await get(`${stack.httpUrl('student_node')}${P.selected}`, studentToken);
+    expect(selected.status).toBe(200);
+    const refusedSelect = await select();
+    expectStorageRefusal(refusedSelect, /disk is full/);
 
     fs.rmSync(filler);
     const freedAt = Date.now();
     await waitFor(async () => (await health(stack!)).body.status === 'healthy', 10_000, 200);
     expect(Date.now() - freedAt).toBeLessThan(10_000);
     expect((await signIn(stack)).status).toBe(200);
+    expect((await select()).status).toBe(200);
     await waitFor(() => dataStatus(stack!).degraded === undefined, 5000);
     expect(stack.supervisor.status().overall).toBe('healthy');
   });

@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { QUEUE_PATHS, QueueStats, QueueSubmitRequest, QueueSubmitResponse } from '../../contracts/courses.js';
-import { errorResponses } from '../../contracts/errors.js';
+import { ErrorCode, errorResponses } from '../../contracts/errors.js';
 import { unavailable } from '../../shared/app-error.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import { requireInternal } from '../../shared/internal-auth.js';
-import type { ServiceClient } from '../../shared/service-client.js';
+import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
 import { RegistrationQueue, type RegistrationQueueOptions } from './registration-queue.js';
 import type { SelectionEvents } from './selection-events.js';
 
@@ -29,6 +29,8 @@ export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; 
       try {
         return { results: await queue.submit(req.body.requests) };
       } catch (err) {
+        // storage that takes no writes is said as such (with its Retry-After), not as a queue fault
+        if (err instanceof ServiceCallError && err.code === ErrorCode.STORAGE_UNAVAILABLE) throw err;
         throw unavailable(`requests not accepted: ${(err as Error).message}`, 'QUEUE_NOT_ACCEPTED');
       }
     },
