@@ -1,29 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises, mount } from '@vue/test-utils';
-import type { ProcessStatus, SupervisorStatus } from '@contracts/supervisor';
+import type { SupervisorStatus } from '@contracts/supervisor';
 import { SERVICE_LABELS, SERVICE_NAMES } from '@contracts/services';
 import { ApiClient } from '../api/client';
 import { installApi } from '../api/instance';
 import { MemoryTransport } from '../testing/memory-transport';
+import { runningProcess } from '../testing/process-status';
 import { useStatusStore } from '../stores/status';
 import StatusView from './StatusView.vue';
 
 const REASON = 'storage not writable: the disk is full (SQLITE_FULL); reads still work, writes are refused';
 
-const proc = (name: ProcessStatus['name'], over: Partial<ProcessStatus> = {}): ProcessStatus => ({
-  name,
-  state: 'running',
-  pid: 100 + SERVICE_NAMES.indexOf(name),
-  uptimeMs: 5000,
-  restarts: 0,
-  rssBytes: 50_000_000,
-  healthLatencyMs: 1.5,
-  transport: 'unix',
-  port: 8000,
-  lastError: null,
-  ...over,
-});
+const proc = runningProcess;
 
 describe('StatusView: a process that runs but reports itself degraded', () => {
   it('shows it red, with its reason, in its row and in the overall summary', async () => {
