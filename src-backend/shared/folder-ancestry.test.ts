@@ -34,7 +34,7 @@ describe('assertSafeAncestors', () => {
     fs.mkdirSync(below, { mode: 0o700 });
     expect(() => assertSafeAncestors('DATA_DIR', path.join(below, 'data'))).toThrow(
       new ConfigError(
-        `DATA_DIR ${below}/data: the folder ${dir} above it is writable by other users (mode ${octal}); refusing to start (chmod go-w ${dir})`,
+        `DATA_DIR ${below}/data: the folder ${dir} above it is writable by other users (mode ${octal}; run chmod go-w ${dir}); refusing to start`,
       ),
     );
   });

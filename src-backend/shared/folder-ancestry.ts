@@ -14,36 +14,41 @@ import { ConfigError } from './config.js';
  * @param label what the folder is (`SOCKET_DIR`), for the message
  */
 export function assertSafeAncestors(label: string, dir: string): void {
-  if (process.platform === 'win32') return; // per-user ACLs, no POSIX modes to check
-  const abs = path.resolve(dir);
-  const uid = process.getuid?.() ?? 0;
-  checkChain(label, abs, path.dirname(abs), uid);
-  // The same rule for where the path really leads, when a symlink is on the way.
-  const real = realpathOfDeepest(abs);
-  if (real && real !== abs) checkChain(label, abs, path.dirname(real), uid);
+  const problem = unsafeAncestor(label, dir);
+  if (problem) throw new ConfigError(`${problem}; refusing to start`);
 }
 
-function checkChain(label: string, dir: string, top: string, uid: number): void {
+/** What is wrong with the folders above `dir` (one line naming the folder), or null. */
+export function unsafeAncestor(label: string, dir: string): string | null {
+  if (process.platform === 'win32') return null; // per-user ACLs, no POSIX modes to check
+  const abs = path.resolve(dir);
+  const uid = process.getuid?.() ?? 0;
+  // The same rule for where the path really leads, when a symlink is on the way.
+  const real = realpathOfDeepest(abs);
+  return (
+    checkChain(label, abs, path.dirname(abs), uid) ??
+    (real && real !== abs ? checkChain(label, abs, path.dirname(real), uid) : null)
+  );
+}
+
+function checkChain(label: string, dir: string, top: string, uid: number): string | null {
   for (const folder of foldersFromRoot(top)) {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(folder);
     } catch {
-      return; // the rest does not exist yet (or cannot be read: creating it will say so)
+      return null; // the rest does not exist yet (or cannot be read: creating it will say so)
     }
     const where = `${label} ${dir}: the folder ${folder} above it`;
     if (st.uid !== 0 && st.uid !== uid) {
-      throw new ConfigError(
-        `${where} is owned by uid ${st.uid}, not by root or this user (uid ${uid}); refusing to start`,
-      );
+      return `${where} is owned by uid ${st.uid}, not by root or this user (uid ${uid})`;
     }
     // A symlink's own mode means nothing; its target is checked through the real path.
     if (!st.isSymbolicLink() && (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) {
-      throw new ConfigError(
-        `${where} is writable by other users (mode ${(st.mode & 0o7777).toString(8)}); refusing to start (chmod go-w ${folder})`,
-      );
+      return `${where} is writable by other users (mode ${(st.mode & 0o7777).toString(8)}; run chmod go-w ${folder})`;
     }
   }
+  return null;
 }
 
 /** '/', '/a', '/a/b' for '/a/b'. */

@@ -121,7 +121,7 @@ describe('start-up refusals name the problem in one line', () => {
       fs.chmodSync(parent, 0o777);
       const inner = path.join(parent, 's');
       expect(startExpectingRefusal({ SOCKET_DIR: inner })).toBe(
-        `data_node: SOCKET_DIR ${inner}: the folder ${parent} above it is writable by other users (mode 777); refusing to start (chmod go-w ${parent})`,
+        `data_node: SOCKET_DIR ${inner}: the folder ${parent} above it is writable by other users (mode 777; run chmod go-w ${parent}); refusing to start`,
       );
       expect(fs.existsSync(inner)).toBe(false);
     });
