@@ -157,8 +157,7 @@ export class Supervisor {
     const processes = this.order.map((n) => this.get(n).status());
     const running = processes.filter((p) => p.state === 'running').length;
     const degraded = processes.some((p) => p.degraded);
-    const overall =
-      running === processes.length && !degraded ? 'healthy' : running === 0 ? 'down' : 'degraded';
+    const overall = running === processes.length && !degraded ? 'healthy' : running === 0 ? 'down' : 'degraded';
     return { overall, processes };
   }
 
