@@ -201,7 +201,7 @@ describe('import csv', () => {
     ]);
     expect(run.code).toBe(1);
     expect(oneErrorLine(run)).toMatch(
-      /^error: .*broken\.csv is malformed: a quoted field is never closed at line \d+$/,
+      /^error: .*broken\.csv is malformed: a quoted field that starts at line \d+ is never closed$/,
     );
     expect(await usernames('student', 'mf')).toEqual([]);
     expect(fs.existsSync(path.join(work, 'mf.csv'))).toBe(false);

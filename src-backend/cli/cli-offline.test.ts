@@ -286,6 +286,29 @@ describe('SOCKET_DIR', () => {
     }
   });
 
+  it.skipIf(process.getuid?.() !== 0)(
+    'is refused when a folder above it belongs to another user (nobody), who could swap it',
+    async () => {
+      const parent = shortTempDir('csc-n-');
+      const inner = path.join(parent, 's');
+      try {
+        fs.mkdirSync(inner, { mode: 0o700 });
+        fs.chmodSync(parent, 0o755);
+        fs.chownSync(parent, 65534, 65534);
+        const run = await runCli(['user', 'login', '--username', 'admin', '--password', 'whatever-123'], {
+          home: home(),
+          env: { ...downEnv, SOCKET_DIR: inner },
+        });
+        expect(run.code).toBe(1);
+        expect(oneErrorLine(run)).toBe(
+          `error: SOCKET_DIR ${inner}: the folder ${parent} above it is owned by uid 65534, not by root or this user (uid 0); refusing to send credentials there`,
+        );
+      } finally {
+        fs.rmSync(parent, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('is refused when it is a symlink', async () => {
     const link = `${socketDir}-link`;
     fs.symlinkSync(socketDir, link);

@@ -14,6 +14,8 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const ErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   INVALID_JSON: 'INVALID_JSON',
+  /** a path that does not decode (`/%ZZ`) */
+  BAD_URL: 'BAD_URL',
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   NOT_FOUND: 'NOT_FOUND',
@@ -25,5 +27,7 @@ export const ErrorCode = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   SERVICE_TIMEOUT: 'SERVICE_TIMEOUT',
+  /** data_node cannot write (read-only or full disk): reads still work, writes get this 503 */
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -5,7 +5,10 @@ export type Transport = Static<typeof Transport>;
 
 /** GET /health on the five course services (the realtime server answers RealtimeHealthBody below). */
 export const HealthBody = Type.Object({
-  status: Type.Literal('healthy'),
+  /** degraded: running and answering, but not all of it works (data_node: storage not writable) */
+  status: Type.Union([Type.Literal('healthy'), Type.Literal('degraded')]),
+  /** what is wrong, when degraded */
+  reason: Type.Optional(Type.String()),
   service: Type.String(),
   pid: Type.Integer(),
   uptime: Type.Number({ description: 'seconds since the process started' }),
@@ -25,3 +28,6 @@ export const RealtimeHealthBody = Type.Object({
   }),
 });
 export type RealtimeHealthBody = Static<typeof RealtimeHealthBody>;
+
+/** Retry-After on a write refused while data_node's storage cannot write: its probe runs every 2 s. */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;

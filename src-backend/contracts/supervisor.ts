@@ -58,6 +58,8 @@ export const ProcessStatus = Type.Object({
   transport: Type.Union([Type.Literal('unix'), Type.Literal('http'), Type.Null()]),
   port: Type.Union([Type.Integer(), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()]),
+  /** running, but its /health says degraded, and why (data_node: storage not writable) */
+  degraded: Type.Optional(Type.String()),
 });
 export type ProcessStatus = Static<typeof ProcessStatus>;
 

@@ -8,6 +8,7 @@ import { createBaseApp, type App } from '../shared/create-app.js';
 import type { RuntimeConfig } from '../shared/config.js';
 import { bearerToken } from '../shared/session-auth.js';
 import type { ConsoleDispatcher } from './dispatch.js';
+import { API_ROUTE, registerBodyLimits } from './body-limit.js';
 import { RealtimeProxy } from './realtime-proxy.js';
 import { resolveStatic } from './static-files.js';
 import { apiDocs, setDocsCookie } from './api-docs.js';
@@ -43,6 +44,7 @@ export function buildGatewayApp(opts: GatewayOptions): App {
       return server;
     },
   });
+  registerBodyLimits(app);
   const rootReal = opts.staticDir && fs.existsSync(opts.staticDir) ? fs.realpathSync(opts.staticDir) : null;
 
   app.addHook('onSend', async (_request, reply) => {
@@ -65,7 +67,7 @@ export function buildGatewayApp(opts: GatewayOptions): App {
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE'],
-    url: '/api/:target/*',
+    url: API_ROUTE,
     // the door to the documented service routes, not a route of its own
     schema: { hide: true },
     handler: async (request, reply) => {
@@ -86,6 +88,10 @@ export function buildGatewayApp(opts: GatewayOptions): App {
       const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress);
       const docsSession = docsCookieChange(req, res);
       if (docsSession !== undefined) setDocsCookie(reply, docsSession, request.protocol === 'https');
+      // The target's Retry-After (429, storage 503) comes back in the error's details.
+      const retry = (res.body as { error?: { details?: { retryAfterSeconds?: unknown } } } | null)?.error?.details
+        ?.retryAfterSeconds;
+      if (typeof retry === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retry))));
       return reply.code(res.status).send(res.body);
     },
   });

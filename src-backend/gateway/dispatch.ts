@@ -7,7 +7,8 @@ import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.j
 import { ErrorCode } from '../contracts/errors.js';
 import { AppError } from '../shared/app-error.js';
 import { toErrorBody } from '../shared/error-handler.js';
-import type { ServiceClient } from '../shared/service-client.js';
+import { MAX_JSON_DEPTH, jsonTooDeep, nestedDeeperThan } from '../shared/json-depth.js';
+import { RawJsonBody, type ServiceClient } from '../shared/service-client.js';
 import type { SessionResolver } from '../shared/session-auth.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { AdminGuard } from './admin-guard.js';
@@ -41,6 +42,9 @@ export class ConsoleDispatcher {
         throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'malformed console request');
       }
       const req = raw as ConsoleRequest;
+      // An object from the desktop's IPC is serialised here, and that recurses: refuse deep
+      // nesting as the services do. (The gateway passes the bytes it got, for the target to judge.)
+      if (!(req.body instanceof RawJsonBody) && nestedDeeperThan(req.body, MAX_JSON_DEPTH)) throw jsonTooDeep();
       if (req.target === 'supervisor') return await this.supervisor(req);
       const res = await this.deps.client.request(req.method, req.target, req.path, req.body, {
         internal: false, // the console acts with the signed-in user's rights, never the internal token

@@ -5,6 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { ConfigError, EXIT_CONFIG } from './config.js';
+import { assertSafeAncestors } from './folder-ancestry.js';
+import { getParentChannel } from './parent-channel.js';
+import type { ServiceName } from '../contracts/services.js';
 
 /**
  * A V8 code cache for the services. Most of a service's start was V8 compiling its code
@@ -224,7 +228,23 @@ function writeAtomically(file: string, data: Buffer): boolean {
 export function startServiceBundle(name: string, entryUrl: string): void {
   const entry = path.join(path.dirname(fileURLToPath(entryUrl)), `${name}.cjs`);
   const dir = codeCacheDir();
+  if (dir) refuseUnsafeCacheDir(name, dir);
   const run = runBundle(entry, dir ? cacheFileFor(entry, dir) : null);
   // runService is async: its ready event cannot have fired yet
   if (run.needsSave) process.once(SERVICE_READY_EVENT, () => setImmediate(() => run.saveCache()));
+}
+
+/**
+ * Cached code runs as ours: a folder above the cache that someone else could swap is refused
+ * like SOCKET_DIR's (exit 78, one line naming it), before any of it is read.
+ */
+function refuseUnsafeCacheDir(name: string, dir: string): void {
+  try {
+    assertSafeAncestors(CODE_CACHE_DIR_ENV, dir);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${name}: ${err.message}\n`);
+    getParentChannel()?.send({ type: 'fatal', service: name as ServiceName, message: err.message });
+    process.exit(EXIT_CONFIG);
+  }
 }

@@ -26,6 +26,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
+export const EXIT_CONFIG = 78;
+
 /** Linux's sun_path is 108 bytes including the NUL; macOS and the BSDs allow 104. */
 export function maxSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
   return platform === 'linux' ? 107 : 103;

@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { BODY_LIMITS } from '../contracts/body-limits.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { healthRoute } from '../contracts/routes/shared.js';
 import type { ServiceName } from '../contracts/services.js';
-import { registerErrorHandling } from './error-handler.js';
+import { frameworkErrors, registerErrorHandling } from './error-handler.js';
+import { registerJsonParser } from './json-depth.js';
 import { isInternalCall } from './internal-auth.js';
 import { registerRoute } from './register-route.js';
 import { trackRoutes } from './route-registry.js';
@@ -22,6 +24,7 @@ export interface BaseAppOptions {
   readonly service: ServiceName | 'gateway';
   /** a pino logger; tests leave it out and get a silent app */
   readonly logger?: FastifyBaseLogger;
+  /** default: the service's entry in BODY_LIMITS, which the gateway enforces too */
   readonly bodyLimit?: number;
   /** the realtime server answers /health itself, in its own shape (RealtimeHealthBody) */
   readonly health?: boolean;
@@ -29,6 +32,10 @@ export interface BaseAppOptions {
   readonly internalToken?: string;
   /** data_node: a request that matches no public route is refused without the token too */
   readonly internalByDefault?: boolean;
+  /** why the service is degraded, or null: /health says so (data_node: storage not writable) */
+  readonly degradedReason?: () => string | null;
+  /** a service's own reading of an error before it is rendered (data_node: SQLite storage errors) */
+  readonly mapError?: (err: unknown) => unknown;
   /** the gateway wraps the HTTP handler to proxy Socket.IO before Fastify sees the request */
   readonly serverFactory?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => RawServerDefault;
 }
@@ -45,7 +52,7 @@ export function createBaseApp(opts: BaseAppOptions): App {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    bodyLimit: opts.bodyLimit ?? (opts.service === 'gateway' ? 1024 * 1024 : BODY_LIMITS[opts.service]),
     // Logs stream to the console live; a line per request would flood it.
     logController: new LogController({ disableRequestLogging: true }),
     // No pino child per request: with redaction on, that costs more than the route on the rush path.
@@ -53,6 +60,7 @@ export function createBaseApp(opts: BaseAppOptions): App {
     // Our draining hook answers a coded SHUTTING_DOWN 503 for the whole shutdown; Fastify's own
     // would send an uncoded body while close() runs.
     return503OnClosing: false,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator);
   trackRoutes(app);
@@ -82,11 +90,12 @@ export function createBaseApp(opts: BaseAppOptions): App {
       .code(401)
       .send({ error: { code: 'INTERNAL_ONLY', message: `internal route: ${opts.service} needs the internal token` } });
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, opts.mapError);
+  registerJsonParser(app);
 
   if (opts.health !== false && opts.service !== 'gateway') {
     registerRoute(app, healthRoute(opts.service), {}, async (request) => ({
-      status: 'healthy' as const,
+      ...degradedStatus(opts.degradedReason?.() ?? null),
       service: opts.service,
       pid: process.pid,
       uptime: Math.round(process.uptime() * 1000) / 1000,
@@ -94,4 +103,8 @@ export function createBaseApp(opts: BaseAppOptions): App {
     }));
   }
   return app;
+}
+
+function degradedStatus(reason: string | null): { status: 'healthy' | 'degraded'; reason?: string } {
+  return reason === null ? { status: 'healthy' } : { status: 'degraded', reason };
 }

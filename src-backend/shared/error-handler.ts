@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, type ErrorBody } from '../contracts/errors.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../contracts/health.js';
 import { AppError } from './app-error.js';
 import { ServiceCallError } from './service-client.js';
 
@@ -19,6 +20,16 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody; he
     return { status: err.statusCode, body, headers: err.headers ? { ...err.headers } : undefined };
   }
   if (err instanceof ServiceCallError) {
+    if (err.code === ErrorCode.STORAGE_UNAVAILABLE) {
+      // data_node is up but cannot write: say that, not that a service is down, and when to retry.
+      return {
+        status: 503,
+        body: {
+          error: { code: err.code, message: err.message, details: { retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS } },
+        },
+        headers: { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
+      };
+    }
     // A downstream 4xx is the caller's problem and passes through; anything else is ours.
     if (err.statusCode >= 400 && err.statusCode < 500) {
       return { status: err.statusCode, body: { error: { code: err.code, message: err.message } } };
@@ -44,10 +55,25 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody; he
   return { status: 500, body: { error: { code: ErrorCode.INTERNAL, message: 'internal error' } } };
 }
 
+/**
+ * Errors Fastify raises before routing, which skip the error handler: a path that does not
+ * decode (`/%ZZ`) is answered in our coded format too, never Fastify's own body.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply
+      .code(400)
+      .send({ error: { code: ErrorCode.BAD_URL, message: 'the URL path is not valid percent-encoding' } });
+    return;
+  }
+  const { status, body } = toErrorBody(err);
+  void reply.code(status).send(body);
+}
+
 /** The one error handler (and 404 handler) every service registers. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, mapError?: (err: unknown) => unknown): void {
   app.setErrorHandler((err, request, reply) => {
-    const { status, body, headers } = toErrorBody(err);
+    const { status, body, headers } = toErrorBody(mapError ? mapError(err) : err);
     if (status >= 500) request.log.error({ err }, 'request failed');
     if (headers) void reply.headers(headers);
     return reply.code(status).send(body);

@@ -137,7 +137,8 @@ describe('ServiceClient against a real service on a real socket', () => {
     const late = shortTempDir('csc-late-');
     const client = new ServiceClient({ config: { ...config, socketDir: late } });
     expect(client.transportFor('auth_node')).toBe('http'); // looked up: absent, remembered
-    fs.symlinkSync(socketPathFor('auth_node', dir), socketPathFor('auth_node', late));
+    // a hard link is the same socket under a second name (a symlink would be refused)
+    fs.linkSync(socketPathFor('auth_node', dir), socketPathFor('auth_node', late));
     expect(client.transportFor('auth_node')).toBe('http'); // still remembered as absent
     client.refresh('auth_node');
     expect(client.transportFor('auth_node')).toBe('unix');

@@ -29,6 +29,15 @@ export class ServiceCallError extends Error {
   }
 }
 
+/**
+ * A JSON body passed on as the bytes it arrived in: the gateway forwards what a browser sent
+ * without parsing and re-serialising it (which held its event loop for a large body, and failed
+ * on deep nesting); the target parses and validates it.
+ */
+export class RawJsonBody {
+  constructor(readonly bytes: Buffer) {}
+}
+
 export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
@@ -54,6 +63,8 @@ export interface ServiceClientOptions {
   readonly connections?: number;
   /** GETs in flight at once on one connection (HTTP/1.1 pipelining); 1 turns it off */
   readonly pipelining?: number;
+  /** where a refused socket is reported (once per service); default: a process warning */
+  readonly warn?: (message: string) => void;
 }
 
 const SOCKET_RETRY_MS = 1000;
@@ -74,6 +85,8 @@ export class ServiceClient {
   private readonly socketDownUntil = new Map<ServiceName, number>();
   private readonly socketPaths = new Map<ServiceName, string>();
   private readonly socketSeen = new Map<ServiceName, { present: boolean; until: number }>();
+  /** services whose socket was refused and reported: one warning, not one per second */
+  private readonly socketWarned = new Set<ServiceName>();
   private readonly timeoutMs: number;
   private closed = false;
 
@@ -132,7 +145,7 @@ export class ServiceClient {
       headers[INTERNAL_TOKEN_HEADER] = this.opts.config.internalToken;
     }
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = body === undefined ? undefined : body instanceof RawJsonBody ? body.bytes : JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
 
     const route = this.route(service);
@@ -182,7 +195,7 @@ export class ServiceClient {
     method: HttpMethod,
     path: string,
     headers: Record<string, string>,
-    payload: string | undefined,
+    payload: string | Buffer | undefined,
     timeoutMs: number,
   ): Promise<RawResponse<T>> {
     const res = await dispatchJson<T>(pool, { method, path, headers, body: payload }, timeoutMs);
@@ -207,13 +220,25 @@ export class ServiceClient {
     return p;
   }
 
-  /** Whether the socket file exists, looked up at most once a second: not a stat per call. */
+  /**
+   * Whether the socket is there and is ours, looked up at most once a second: not a stat per
+   * call. The internal token goes into it, so a symlink, another kind of file or a socket of
+   * another user is refused (with one warning) and the call goes over HTTP instead.
+   */
   private socketPresent(service: ServiceName): boolean {
     if (process.platform === 'win32') return true;
     const now = Date.now();
     const seen = this.socketSeen.get(service);
     if (seen && seen.until > now) return seen.present;
-    const present = fs.existsSync(this.socketPath(service));
+    const file = this.socketPath(service);
+    const refusal = socketRefusal(file);
+    const present = refusal === null;
+    if (refusal && refusal !== 'missing' && !this.socketWarned.has(service)) {
+      this.socketWarned.add(service);
+      const warn = this.opts.warn ?? ((message: string) => process.emitWarning(message));
+      warn(`${file} ${refusal}: not sending the internal token there; calling ${service} over HTTP`);
+    }
+    if (present) this.socketWarned.delete(service);
     this.socketSeen.set(service, { present, until: now + SOCKET_RETRY_MS });
     return present;
   }
@@ -258,6 +283,21 @@ export class ServiceClient {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
     return new ServiceCallError(service, 503, ErrorCode.SERVICE_UNAVAILABLE, `${service} is unreachable (${code})`);
   }
+}
+
+/** Why the socket file must not be used: 'missing', what is wrong with it, or null when it is ours. */
+function socketRefusal(file: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return 'missing';
+  }
+  if (st.isSymbolicLink()) return 'is a symlink';
+  if (!st.isSocket()) return 'is not a socket';
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) return `is owned by uid ${st.uid}, not by this user (uid ${uid})`;
+  return null;
 }
 
 /**

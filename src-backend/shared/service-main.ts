@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { PORT_ENV, type ServiceName } from '../contracts/services.js';
 import { START_GATE_ENV } from '../contracts/supervisor.js';
-import { ConfigError, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
+import { ConfigError, EXIT_CONFIG, loadConfig, socketPathFor, type RuntimeConfig } from './config.js';
 import { SERVICE_READY_EVENT } from './code-cache.js';
 import type { App } from './create-app.js';
 import { IN_FLIGHT_GRACE_MS } from './connection-drain.js';
@@ -40,14 +40,16 @@ const SHUTDOWN_DEADLINE_MS = 8000;
 
 /** How long a supervised service waits for its turn after asking to stop (the supervisor's whole stop fits in it). */
 const STOP_REQUEST_WAIT_MS = 9000;
-/** Exit code for a start-up problem a restart cannot fix (sysexits' EX_CONFIG). */
-export const EXIT_CONFIG = 78;
+export { EXIT_CONFIG };
 
 /**
  * The whole life of a service process: config, listen on socket + port, ready handshake,
  * graceful shutdown. Each service's main.ts is one call to this.
  */
 export async function runService(def: ServiceDefinition): Promise<void> {
+  // Whatever a service writes (the database, log files) is for this user alone, whatever the
+  // umask it was started with.
+  if (process.platform !== 'win32') process.umask(0o077);
   const channel = getParentChannel();
   const logger = createLogger(def.name);
   let app: App | undefined;
@@ -65,7 +67,7 @@ export async function runService(def: ServiceDefinition): Promise<void> {
     const socketPath = config.useSockets ? socketPathFor(def.name, config.socketDir) : null;
     if (socketPath) ensureSocketDir(config.socketDir);
     if (channel && process.env[START_GATE_ENV] === '1') await waitAtStartGate(channel, def.name);
-    client = new ServiceClient({ config });
+    client = new ServiceClient({ config, warn: (message) => logger.warn(message) });
     app = await def.build({ service: def.name, config, logger, client });
     listening = await listenDual(app, {
       service: def.name,

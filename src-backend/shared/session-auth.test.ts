@@ -248,3 +248,18 @@ describe('sessionCacheMsFromEnv', () => {
     expect(() => sessionCacheMsFromEnv('soon')).toThrow('SESSION_CACHE_MS=soon is not a whole number of ms');
   });
 });
+
+describe('bearerToken', () => {
+  it('takes the Bearer scheme in any case (RFC 9110: schemes are case-insensitive), at a real auth_node', async () => {
+    const [token] = await mintSessions(stack.client, [ids[0]!]);
+    const me = (authorization: string) =>
+      stack.client.callRaw(AuthRoutes.me, { internal: false, headers: { authorization } });
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const res = await me(`${scheme} ${token}`);
+      expect([scheme, res.statusCode, res.body]).toMatchObject([scheme, 200, { user: { username: 'cache-a' } }]);
+    }
+    for (const bad of [`Basic ${token}`, `Bearer${token}`, `Bearer ${token} extra`]) {
+      expect((await me(bad)).statusCode).toBe(401);
+    }
+  });
+});

@@ -212,7 +212,8 @@ export function sessionCacheMsFromEnv(raw = process.env.SESSION_CACHE_MS): numbe
 export function bearerToken(request: FastifyRequest): string | null {
   const h = request.headers.authorization;
   if (typeof h !== 'string') return null;
-  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,256})$/.exec(h.trim());
+  // RFC 9110: the scheme is case-insensitive (`bearer`, `BEARER`); the token is not.
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,256})$/i.exec(h.trim());
   return m ? m[1]! : null;
 }
 

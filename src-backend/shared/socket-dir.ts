@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import { ConfigError } from './config.js';
+import { assertSafeAncestors } from './folder-ancestry.js';
 
 /**
  * Make sure SOCKET_DIR is a private folder of ours before any socket goes in it.
  * A symlink or a folder owned by someone else could let another user intercept
- * internal calls, so both are refused rather than repaired.
+ * internal calls, so both are refused rather than repaired, as is a folder above it that
+ * someone else could swap (folder-ancestry.ts).
  */
 export function ensureSocketDir(dir: string): void {
   if (process.platform === 'win32') return; // named pipes do not live in a folder
+  assertSafeAncestors('SOCKET_DIR', dir);
   let st: fs.Stats;
   try {
     st = fs.lstatSync(dir);

@@ -20,7 +20,6 @@ afterEach(() => {
 /** Start the real data service and expect it to refuse: exit 78 and exactly one line on stderr. */
 function startExpectingRefusal(env: Record<string, string>, uid?: number): string {
   const dataDir = shortTempDir('csc-d-');
-  fs.chmodSync(dataDir, 0o777);
   cleanup.push(dataDir);
   const res = spawnSync(process.execPath, [entry], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DATA_DIR: dataDir, DATA_NODE_PORT: '0', ...env },
@@ -79,6 +78,80 @@ describe('start-up refusals name the problem in one line', () => {
     fs.chownSync(dir, NOBODY, NOBODY);
     cleanup.push(parent);
     expect(startExpectingRefusal({ SOCKET_DIR: dir }, NOBODY)).toMatch(/not writable/);
+  });
+
+  describe.skipIf(!isRoot)('a folder above a private folder that another user could swap (acting as nobody)', () => {
+    /** /tmp/x (owned by nobody, 0755) / inner: ours and private, but nobody can rename it away. */
+    function folderUnderNobody(): { parent: string; inner: string } {
+      const parent = shortTempDir('csc-n-');
+      cleanup.push(parent);
+      fs.chmodSync(parent, 0o755);
+      fs.chownSync(parent, NOBODY, NOBODY);
+      const inner = path.join(parent, 'inner');
+      fs.mkdirSync(inner, { mode: 0o700 });
+      // the threat is real: nobody can swap our folder for one of their own
+      const swap = spawnSync(
+        'sh',
+        [
+          '-c',
+          'mv "$1/inner" "$1/old" && mkdir "$1/inner" && rmdir "$1/inner" && mv "$1/old" "$1/inner"',
+          'sh',
+          parent,
+        ],
+        {
+          uid: NOBODY,
+          gid: NOBODY,
+        },
+      );
+      expect(swap.status).toBe(0);
+      return { parent, inner };
+    }
+
+    it('SOCKET_DIR', () => {
+      const { parent, inner } = folderUnderNobody();
+      expect(startExpectingRefusal({ SOCKET_DIR: inner })).toBe(
+        `data_node: SOCKET_DIR ${inner}: the folder ${parent} above it is owned by uid ${NOBODY}, not by root or this user (uid 0); refusing to start`,
+      );
+      expect(fs.readdirSync(inner)).toEqual([]); // no socket was made
+    });
+
+    it('SOCKET_DIR under a folder writable by everyone without the sticky bit', () => {
+      const parent = shortTempDir('csc-w-');
+      cleanup.push(parent);
+      fs.chmodSync(parent, 0o777);
+      const inner = path.join(parent, 's');
+      expect(startExpectingRefusal({ SOCKET_DIR: inner })).toBe(
+        `data_node: SOCKET_DIR ${inner}: the folder ${parent} above it is writable by other users (mode 777; run chmod go-w ${parent}); refusing to start`,
+      );
+      expect(fs.existsSync(inner)).toBe(false);
+    });
+
+    it('DATA_DIR', () => {
+      const { parent, inner } = folderUnderNobody();
+      const line = startExpectingRefusal({ SOCKET_DIR: shortTempDir('csc-s-'), DATA_DIR: path.join(inner, 'data') });
+      expect(line).toMatch(
+        `data_node: DATA_DIR ${inner}/data: the folder ${parent} above it is owned by uid ${NOBODY}`,
+      );
+      expect(fs.readdirSync(inner)).toEqual([]); // no database was made
+    });
+
+    it('the code-cache folder', () => {
+      const { parent, inner } = folderUnderNobody();
+      const line = startExpectingRefusal({ SOCKET_DIR: shortTempDir('csc-s-'), CSC_CODE_CACHE_DIR: inner });
+      expect(line).toMatch(
+        `data_node: CSC_CODE_CACHE_DIR ${inner}: the folder ${parent} above it is owned by uid ${NOBODY}`,
+      );
+    });
+
+    it('a symlink on the way that leads under such a folder', () => {
+      const { parent, inner } = folderUnderNobody();
+      const safe = shortTempDir('csc-l-');
+      cleanup.push(safe);
+      fs.symlinkSync(inner, path.join(safe, 'link'));
+      expect(startExpectingRefusal({ SOCKET_DIR: path.join(safe, 'link', 's') })).toMatch(
+        `the folder ${parent} above it is owned by uid ${NOBODY}`,
+      );
+    });
   });
 
   it('a SOCKET_DIR that cannot be created', () => {

@@ -2,12 +2,16 @@ import pidusage from 'pidusage';
 import type { Transport } from '../contracts/health.js';
 
 /** One `/health` call: its status code and the transport it went over. Throws when it fails or times out. */
-export type HealthCall = (timeoutMs: number) => Promise<{ readonly statusCode: number; readonly transport: Transport }>;
+export type HealthCall = (
+  timeoutMs: number,
+) => Promise<{ readonly statusCode: number; readonly transport: Transport; readonly body?: unknown }>;
 
 export interface HealthReading {
   readonly latencyMs: number | null;
   readonly transport: Transport | null;
   readonly rssBytes: number | null;
+  /** the reason its last /health gave for being degraded (storage not writable), or null */
+  readonly degradedReason: string | null;
 }
 
 /** What one probe concluded: answering, not answering (yet), or failed often enough to count as hung. */
@@ -23,6 +27,7 @@ export class HealthMonitor {
   private latencyMs: number | null = null;
   private transport: Transport | null = null;
   private rssBytes: number | null = null;
+  private degradedReason: string | null = null;
   private failures = 0;
 
   constructor(
@@ -32,7 +37,12 @@ export class HealthMonitor {
   ) {}
 
   reading(): HealthReading {
-    return { latencyMs: this.latencyMs, transport: this.transport, rssBytes: this.rssBytes };
+    return {
+      latencyMs: this.latencyMs,
+      transport: this.transport,
+      rssBytes: this.rssBytes,
+      degradedReason: this.degradedReason,
+    };
   }
 
   get consecutiveFailures(): number {
@@ -53,6 +63,8 @@ export class HealthMonitor {
       if (res.statusCode !== 200) return false;
       this.latencyMs = Math.round((performance.now() - t0) * 100) / 100;
       this.transport = res.transport;
+      const body = res.body as { status?: string; reason?: string } | null | undefined;
+      this.degradedReason = body?.status === 'degraded' ? (body.reason ?? 'degraded') : null;
       return true;
     } catch {
       return false;

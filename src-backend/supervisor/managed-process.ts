@@ -85,6 +85,7 @@ export class ManagedProcess {
       transport: this.state === 'running' ? h.transport : null,
       port: this.port,
       lastError: this.lastError,
+      ...(this.state === 'running' && h.degradedReason ? { degraded: h.degradedReason } : {}),
     };
   }
 

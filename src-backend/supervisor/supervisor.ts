@@ -181,7 +181,8 @@ export class Supervisor {
   status(): SupervisorStatus {
     const processes = this.order.map((n) => this.get(n).status());
     const running = processes.filter((p) => p.state === 'running').length;
-    const overall = running === processes.length ? 'healthy' : running === 0 ? 'down' : 'degraded';
+    const degraded = processes.some((p) => p.degraded);
+    const overall = running === processes.length && !degraded ? 'healthy' : running === 0 ? 'down' : 'degraded';
     return { overall, processes };
   }
 

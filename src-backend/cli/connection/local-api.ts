@@ -6,6 +6,7 @@ import type { Transport } from '../../contracts/health.js';
 import type { ProcessOp, SupervisorStatus } from '../../contracts/supervisor.js';
 import { socketPathFor, type RuntimeConfig } from '../../shared/config.js';
 import { failure } from '../cli-error.js';
+import { unsafeAncestor } from '../../shared/folder-ancestry.js';
 import { ServiceCallError, ServiceClient } from '../../shared/service-client.js';
 import {
   HEALTH_TIMEOUT_MS,
@@ -170,6 +171,8 @@ export function checkSocketDir(dir: string): void {
   } catch {
     return;
   }
+  const swappable = unsafeAncestor('SOCKET_DIR', dir);
+  if (swappable) throw failure(`${swappable}; refusing to send credentials there`);
   const uid = process.getuid?.();
   if (st.isSymbolicLink() || !st.isDirectory())
     throw failure(`SOCKET_DIR ${dir} is not a plain folder (symlink?); refusing to send credentials there`);

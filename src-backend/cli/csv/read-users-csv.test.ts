@@ -120,10 +120,23 @@ describe('parseUsersCsv', () => {
       ),
     );
     expect(err.exitCode).toBe(ExitCode.failure);
-    expect(err.message).toMatch(/^users\.csv is malformed: a quoted field is never closed at line \d+$/);
+    expect(err.message).toBe('users.csv is malformed: a quoted field that starts at line 2 is never closed');
     expect(
       thrown(() => parseUsersCsv('username,name,email,group\nal"ice,A,a@example.com,g\n', student)).message,
-    ).toMatch(/a quote in the middle/);
+    ).toMatch(/a quote in the middle of an unquoted field at line 2/);
+  });
+
+  it('names the line where the bad field starts, not where the parser gave up', () => {
+    const lines = ['username,name,email,group', 'ok1,"Multi', 'Line",a@example.com,g', 'ok2,B,"b@example.com'];
+    for (let i = 0; i < 40; i++) lines.push(`u${i},N,u${i}@example.com,g`);
+    const crlf = `${lines.join('\r\n')}\r\n`;
+    expect(thrown(() => parseUsersCsv(crlf, student, 'users.csv')).message).toBe(
+      'users.csv is malformed: a quoted field that starts at line 4 is never closed',
+    );
+    const closing = 'username,name,email,group\nok1,"Multi\nLine"x,a@example.com,g\n';
+    expect(thrown(() => parseUsersCsv(closing, student, 'users.csv')).message).toBe(
+      'users.csv is malformed: text after a closing quote at line 2',
+    );
   });
 
   it('refuses text that is not UTF-8, and an empty file', () => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
+import { csvErrorLine } from '../../contracts/csv-error-line.js';
 import { failure, usageError } from '../cli-error.js';
 import { CSV_LIMITS, type CsvLimits } from './limits.js';
 import {
@@ -69,7 +70,7 @@ export function parseUsersCsv(input: Buffer | string, opts: ReadOptions, label =
       max_record_size: limits.maxRecordBytes,
     }) as unknown as typeof records;
   } catch (err) {
-    if (err instanceof CsvError) throw failure(`${label} is malformed: ${describeCsvError(err)}`);
+    if (err instanceof CsvError) throw failure(`${label} is malformed: ${describeCsvError(err, text)}`);
     throw err;
   }
   if (records.length === 0)
@@ -145,12 +146,13 @@ function startLine(endLine: number, raw: string): number {
   return endLine - inner;
 }
 
-function describeCsvError(err: CsvError): string {
-  const line = (err as CsvError & { lines?: number }).lines;
-  const at = typeof line === 'number' ? ` at line ${line}` : '';
+/** Names the line where the bad field starts, which is where the admin has to look. */
+function describeCsvError(err: CsvError, text: string): string {
+  const line = csvErrorLine(text, err);
+  const at = line === null ? '' : ` at line ${line}`;
   switch (err.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return `a quoted field is never closed${at}`;
+      return `a quoted field that starts${at} is never closed`;
     case 'INVALID_OPENING_QUOTE':
       return `a quote in the middle of an unquoted field${at} (wrap the field in quotes and double the quote)`;
     case 'CSV_INVALID_CLOSING_QUOTE':

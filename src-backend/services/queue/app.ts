@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { ErrorCode } from '../../contracts/errors.js';
 import { unavailable } from '../../shared/app-error.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
-import type { ServiceClient } from '../../shared/service-client.js';
+import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
 import { RegistrationQueue, type RegistrationQueueOptions } from './registration-queue.js';
 import type { SelectionEvents } from './selection-events.js';
 import { QueueRoutes } from '../../contracts/routes/queue.js';
@@ -20,7 +21,6 @@ export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; 
   const app = createBaseApp({
     service: 'queue_node',
     logger: opts.logger,
-    bodyLimit: 4 * 1024 * 1024,
     internalToken: opts.internalToken,
   });
   const queue = new RegistrationQueue(opts.client, opts.events, { logger: opts.logger, ...opts.queue });
@@ -29,6 +29,8 @@ export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; 
     try {
       return { results: await queue.submit(req.body.requests) };
     } catch (err) {
+      // storage that takes no writes is said as such (with its Retry-After), not as a queue fault
+      if (err instanceof ServiceCallError && err.code === ErrorCode.STORAGE_UNAVAILABLE) throw err;
       throw unavailable(`requests not accepted: ${(err as Error).message}`, 'QUEUE_NOT_ACCEPTED');
     }
   });

@@ -67,7 +67,6 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     service: 'realtime',
     logger,
     health: false,
-    bodyLimit: 16 * 1024 * 1024,
     internalToken: opts.config.internalToken,
   });
   const resolver = opts.resolver ?? createSessionResolver(opts.client);

@@ -1,4 +1,5 @@
 import { type QueueRequestItem, type QueueResult } from '../../contracts/courses.js';
+import { ErrorCode } from '../../contracts/errors.js';
 import { unavailable } from '../../shared/app-error.js';
 import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
 import { QueueRoutes } from '../../contracts/routes/queue.js';
@@ -24,10 +25,15 @@ interface Pending {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Worth retrying: the queue is down, restarting, draining or slow. A 4xx is final. */
+/**
+ * Worth retrying: the queue is down, restarting, draining or slow. A 4xx is final, and so is
+ * storage that takes no writes: the student is told that at once, with its Retry-After.
+ */
 function retryable(err: unknown): boolean {
   return (
-    err instanceof ServiceCallError && (err.statusCode === 503 || err.statusCode === 504 || err.statusCode === 502)
+    err instanceof ServiceCallError &&
+    (err.statusCode === 503 || err.statusCode === 504 || err.statusCode === 502) &&
+    err.code !== ErrorCode.STORAGE_UNAVAILABLE
   );
 }
 

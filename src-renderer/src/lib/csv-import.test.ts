@@ -45,6 +45,12 @@ describe('previewCsv', () => {
     expect(previewCsv('username,name\n"unterminated,x\n', 'teacher').fileErrors[0]).toMatch(/not valid CSV/);
   });
 
+  it('names the line where the bad field starts, not where the parser gave up', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `user${i},Name ${i}`);
+    const text = ['username,name', 'alice,"Alice', 'Smith"', 'bob,"Bob', ...rows].join('\r\n');
+    expect(previewCsv(text, 'teacher').fileErrors[0]).toMatch(/^The file is not valid CSV \(the field at line 4\): /);
+  });
+
   it('does not require a group for teachers and flags a role column that disagrees', () => {
     const p = previewCsv('username,name,role\nteach1,T One,teacher\nstud1,S One,student\n', 'teacher');
     expect(p.rows[0]!.errors).toEqual([]);

@@ -11,6 +11,7 @@ import {
   type BulkUserRow,
   type UserType,
 } from '@contracts/auth';
+import { csvErrorLine, type CsvErrorPosition } from '@contracts/csv-error-line';
 
 /** The largest file the console reads; the server has its own limit too. */
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
@@ -59,13 +60,17 @@ export function previewCsv(text: string, userType: UserType): CsvPreview {
     };
   }
   let records: string[][];
+  // csv-parse miscounts lines inside quoted fields that hold CRLF, so it gets LF only.
+  const lf = text.replace(/\r\n?/g, '\n');
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+    const parsed = parse(lf, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, raw: true });
+    records = (parsed as unknown as { record: string[] }[]).map((r) => r.record);
   } catch (err) {
-    const e = err as { message?: string; lines?: number };
+    const e = err as CsvErrorPosition & { message?: string };
+    const line = csvErrorLine(lf, e);
     return {
       rows: [],
-      fileErrors: [`The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ''}: ${e.message ?? ''}`],
+      fileErrors: [`The file is not valid CSV${line ? ` (the field at line ${line})` : ''}: ${e.message ?? ''}`],
       validCount: 0,
       invalidCount: 0,
     };

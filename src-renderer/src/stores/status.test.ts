@@ -1,25 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { ProcessStatus, SupervisorStatus } from '@contracts/supervisor';
+import type { SupervisorStatus } from '@contracts/supervisor';
 import { SERVICE_NAMES } from '@contracts/services';
 import { ApiClient } from '../api/client';
 import { installApi } from '../api/instance';
 import { MemoryTransport } from '../testing/memory-transport';
+import { runningProcess } from '../testing/process-status';
 import { useStatusStore } from './status';
 
-const proc = (name: ProcessStatus['name'], over: Partial<ProcessStatus> = {}): ProcessStatus => ({
-  name,
-  state: 'running',
-  pid: 100 + SERVICE_NAMES.indexOf(name),
-  uptimeMs: 5000,
-  restarts: 0,
-  rssBytes: 50_000_000,
-  healthLatencyMs: 1.5,
-  transport: 'unix',
-  port: 8000,
-  lastError: null,
-  ...over,
-});
+const proc = runningProcess;
 
 describe('useStatusStore', () => {
   let transport: MemoryTransport;

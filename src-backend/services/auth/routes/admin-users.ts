@@ -1,4 +1,5 @@
 import { AuthErrorCode } from '../../../contracts/auth.js';
+import { bodyLimitFor } from '../../../contracts/body-limits.js';
 import { conflict } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { adminEvent, audit, type AuthDeps } from '../deps.js';
@@ -38,8 +39,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
     AuthRoutes.importUsers,
     {
       preHandler,
-      // 10,000 rows of CSV come to about 2 MB of JSON.
-      bodyLimit: 8 * 1024 * 1024,
+      bodyLimit: bodyLimitFor('auth_node', 'POST', AuthRoutes.importUsers.url),
     },
     async (request) => {
       const result = await createAccounts(deps, request.body.users, request.body.atomic);

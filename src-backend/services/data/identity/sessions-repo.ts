@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { AuthErrorCode, type AuthUser } from '../../../contracts/auth.js';
 import { forbidden, notFound } from '../../../shared/app-error.js';
+import { isStorageError } from '../db/storage-health.js';
 import { hashToken, newSessionToken } from './token-hash.js';
 import { iso, toAuthUser, type UserRow } from './user-row.js';
 
@@ -57,26 +58,40 @@ export class SessionsRepo {
 
   /** The session's user, or null when the token is unknown, expired or the user is disabled. */
   resolve(token: string): { user: AuthUser; expiresAt: string } | null {
+    return this.lookUp(token, bestEffort);
+  }
+
+  /**
+   * @param write how the lookup's writes (expired-session delete, idle-expiry touch) run: inside
+   * a transaction they must throw, since SQLite may have rolled it back; alone they may fail.
+   */
+  private lookUp(token: string, write: (w: () => unknown) => boolean): { user: AuthUser; expiresAt: string } | null {
     const hash = hashToken(token);
     const row = this.resolveStmt.get(hash);
     if (!row) return null;
     const now = Date.now();
     if (now >= row.idle_expires_at || now >= row.absolute_expires_at) {
-      this.deleteStmt.run(hash);
+      write(() => this.deleteStmt.run(hash));
       return null;
     }
     if (row.disabled === 1) return null;
     let idleExpires = row.idle_expires_at;
     if (now - row.last_seen_at >= TOUCH_EVERY_MS) {
-      idleExpires = Math.min(now + row.idle_ms, row.absolute_expires_at);
-      this.touchStmt.run(now, idleExpires, hash);
+      const slid = Math.min(now + row.idle_ms, row.absolute_expires_at);
+      if (write(() => this.touchStmt.run(now, slid, hash))) idleExpires = slid;
     }
     return { user: toAuthUser(row), expiresAt: iso(idleExpires) };
   }
 
   /** Many lookups in one transaction, so their idle-expiry touches share one commit. */
   resolveMany(tokens: readonly string[]): ({ user: AuthUser; expiresAt: string } | null)[] {
-    return this.db.transaction(() => tokens.map((t) => this.resolve(t))).immediate();
+    try {
+      return this.db.transaction(() => tokens.map((t) => this.lookUp(t, strict))).immediate();
+    } catch (err) {
+      if (!isStorageError(err)) throw err;
+      // The disk takes no writes (the write lock, or the touches' commit): look up without them.
+      return this.db.transaction(() => tokens.map((t) => this.lookUp(t, skip))).deferred();
+    }
   }
 
   revokeToken(token: string): number {
@@ -110,4 +125,27 @@ export class SessionsRepo {
     this.lastPurge = now;
     this.db.prepare('DELETE FROM sessions WHERE idle_expires_at <= ? OR absolute_expires_at <= ?').run(now, now);
   }
+}
+
+/**
+ * Keeping a session's idle expiry fresh is a write, but looking a session up is a read: while
+ * the disk takes no writes, signed-in users stay signed in. Other errors still throw.
+ */
+function bestEffort(write: () => unknown): boolean {
+  try {
+    write();
+    return true;
+  } catch (err) {
+    if (isStorageError(err)) return false;
+    throw err;
+  }
+}
+
+function strict(write: () => unknown): boolean {
+  write();
+  return true;
+}
+
+function skip(): boolean {
+  return false;
 }
