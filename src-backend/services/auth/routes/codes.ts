@@ -139,6 +139,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       const address = clientAddress(request, deps.internalToken);
       const attempt = deps.throttle.begin(username, address);
       try {
+        await attempt.pace();
         const cred = await deps.store.credentials(username);
         const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
         if (!cred || !ok) {
