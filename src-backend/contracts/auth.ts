@@ -614,6 +614,18 @@ export const DataRegisterRequest = Type.Object(
 );
 export type DataRegisterRequest = Static<typeof DataRegisterRequest>;
 
+/**
+ * POST /identity/register/check → 200 {usable: true}, or the same 400 CODE_* / 409
+ * USERNAME_TAKEN that registering would give. auth_node asks before it spends an argon2id
+ * hash on the password; the register call checks again in its transaction.
+ */
+export const DataRegisterCheckRequest = Type.Object(
+  { codeHash: Type.String({ minLength: 16, maxLength: 128 }), username: Username },
+  { additionalProperties: false },
+);
+export type DataRegisterCheckRequest = Static<typeof DataRegisterCheckRequest>;
+export const DataRegisterCheckResponse = Type.Object({ usable: Type.Literal(true) });
+
 /** POST /identity/reset-2fa → 200 {user}: uses the user's reset code and installs the new secret. */
 export const DataResetTotpRequest = Type.Object(
   {
@@ -671,6 +683,7 @@ export const IdentityPaths = {
   codes: '/identity/codes',
   codeRevoke: (id: number) => `/identity/codes/${id}/revoke`,
   register: '/identity/register',
+  registerCheck: '/identity/register/check',
   resetTotp: '/identity/reset-2fa',
   bootstrapAdmin: '/identity/bootstrap-admin',
   audit: '/identity/audit',

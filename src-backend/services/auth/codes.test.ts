@@ -1,5 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthPaths, type GeneratedCode, type LoginResponse, type RegisterResponse } from '../../contracts/auth.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AuthPaths,
+  IdentityPaths,
+  type GeneratedCode,
+  type LoginResponse,
+  type RegisterResponse,
+} from '../../contracts/auth.js';
+import { INTERNAL_TOKEN_HEADER } from '../../contracts/services.js';
+import { hashCode } from './security/codes.js';
 import { startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
 
 let h: AuthHarness;
@@ -13,17 +21,31 @@ afterAll(async () => {
   await h?.stack.stop();
 });
 
+// Failed registrations count against the caller's address: each test registers from its own
+// (forwarded with the internal token, as the gateway does).
+let from = '';
+let tests = 0;
+beforeEach(() => {
+  from = `192.0.2.${++tests}`;
+});
+
 const generate = (body: Record<string, unknown>) =>
   h.call<GeneratedCode>('POST', AuthPaths.generateRegistrationCode, body, admin);
 const register = (code: string, username: string, extra: Record<string, unknown> = {}) =>
-  h.call<RegisterResponse>('POST', AuthPaths.register, {
-    code,
-    username,
-    name: `N ${username}`,
-    email: `${username}@example.org`,
-    password: 'register-pass-1',
-    ...extra,
-  });
+  h.call<RegisterResponse>(
+    'POST',
+    AuthPaths.register,
+    {
+      code,
+      username,
+      name: `N ${username}`,
+      email: `${username}@example.org`,
+      password: 'register-pass-1',
+      ...extra,
+    },
+    undefined,
+    { [INTERNAL_TOKEN_HEADER]: h.stack.config.internalToken, 'x-forwarded-for': from },
+  );
 
 describe('registration codes', () => {
   it('are 50-bit codes in readable groups, stored hashed, and create accounts of their type and group', async () => {
@@ -140,6 +162,32 @@ describe('registration codes', () => {
     expect(Number(limited?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // the throttle answers before any work: no account was created by a guess
     expect((await h.call('GET', `${AuthPaths.users}?search=guess-`, undefined, admin)).body.total).toBe(0);
+  });
+});
+
+describe('registration flood', () => {
+  it('used-up, expired and revoked codes are counted per address: 429 with Retry-After', async () => {
+    const usedUp = (await generate({ userType: 'student', maxUses: 1 })).body.code;
+    expect((await register(usedUp, 'flood-first')).status).toBe(201);
+    const revoked = await generate({ userType: 'student', maxUses: 5 });
+    await h.call('POST', AuthPaths.codeRevoke(revoked.body.info.id), undefined, admin);
+    const expired = 'EXPRD-CODE1';
+    await h.stack.client.post('data_node', IdentityPaths.registrationCodes, {
+      codeHash: hashCode(expired),
+      userType: 'student',
+      maxUses: 5,
+      expiresAtMs: Date.now() - 1000,
+      createdBy: null,
+    });
+    const dead = [usedUp, revoked.body.code, expired];
+    const answers = [];
+    for (let i = 0; i < 8; i++) answers.push(await register(dead[i % 3]!, `flood-${i}`));
+    expect(answers.slice(0, 3).map((a) => a.body.error.code)).toEqual(['CODE_USED_UP', 'CODE_REVOKED', 'CODE_EXPIRED']);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(4);
+    expect(limited.every((a) => a.body.error.code === 'RATE_LIMITED' && Number(a.headers['retry-after']) >= 1)).toBe(
+      true,
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type DataCreateResetCodeRequest,
   type DataCredentials,
   type DataNewUser,
+  type DataRegisterCheckRequest,
   type DataRegisterRequest,
   type DataResetTotpRequest,
   type DataResolveBatchResponse,
@@ -137,6 +138,11 @@ export class IdentityStore {
   async revokeCode(kind: 'registration' | 'reset', id: number): Promise<CodeInfo> {
     return (await this.client.post<{ code: CodeInfo }>('data_node', `${IdentityPaths.codeRevoke(id)}?kind=${kind}`, {}))
       .code;
+  }
+
+  /** Throws the CODE_* or USERNAME_TAKEN error registering would give; costs no hash. */
+  async checkRegistration(req: DataRegisterCheckRequest): Promise<void> {
+    await this.client.post('data_node', IdentityPaths.registerCheck, req);
   }
 
   async register(req: DataRegisterRequest): Promise<AuthUser> {

@@ -24,8 +24,9 @@ import { createAccounts } from '../users/create-accounts.js';
 const HOUR_MS = 3600_000;
 const isCodeError = (err: unknown) =>
   err instanceof ServiceCallError && err.statusCode === 400 && err.code.startsWith('CODE_');
-/** Only a code that does not exist looks like guessing; a used-up class code is an honest mistake. */
-const isUnknownCode = (err: unknown) => err instanceof ServiceCallError && err.code === AuthErrorCode.CODE_INVALID;
+/** A registration data_node refused (any dead code, or a taken name): counted like a failed sign-in. */
+const isRefusedRegistration = (err: unknown) =>
+  isCodeError(err) || (err instanceof ServiceCallError && err.code === AuthErrorCode.USERNAME_TAKEN);
 
 /** Registration codes, 2FA reset codes and the seed's other admin endpoints. */
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
@@ -38,15 +39,19 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
     },
     async (request, reply) => {
       const { code, username, name, email, password } = request.body;
-      // Wrong codes count against the address, so codes cannot be guessed at speed.
+      // Failed registrations count against the address like failed sign-ins, so neither codes
+      // can be guessed nor dead codes replayed at speed.
       const address = clientAddress(request, deps.internalToken);
       const key = `register@${address ?? 'local'}`;
       // Only the address cap counts attempts in flight: a class registering at once from one lab is fine.
       const attempt = deps.throttle.begin(key, address, { reserveAccount: false });
       const enrollment = newTotpEnrollment(username);
+      const codeHash = hashCode(code);
       try {
+        // A dead code or a taken name is refused before an argon2id hash is spent on it.
+        await deps.store.checkRegistration({ codeHash, username });
         const user = await deps.store.register({
-          codeHash: hashCode(code),
+          codeHash,
           username,
           name,
           email,
@@ -62,7 +67,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
         });
         return reply.code(201).send({ user, ...enrollment });
       } catch (err) {
-        if (isUnknownCode(err)) attempt.fail();
+        if (isRefusedRegistration(err)) attempt.fail();
         throw err;
       } finally {
         attempt.release();

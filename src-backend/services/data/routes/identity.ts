@@ -19,6 +19,8 @@ import {
   DataCreateSessionRequest,
   DataCredentialsRequest,
   DataCredentialsResponse,
+  DataRegisterCheckRequest,
+  DataRegisterCheckResponse,
   DataRegisterRequest,
   DataResetTotpRequest,
   DataResolveBatchRequest,
@@ -227,6 +229,17 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
       schema: { body: DataRegisterRequest, response: { 201: UserResponse, ...errorResponses } },
     },
     async (req, reply) => reply.code(201).send({ user: codes.register(req.body) }),
+  );
+
+  app.post(
+    IdentityPaths.registerCheck,
+    {
+      schema: { body: DataRegisterCheckRequest, response: { 200: DataRegisterCheckResponse, ...errorResponses } },
+    },
+    async (req) => {
+      codes.checkRegistration(req.body.codeHash, req.body.username);
+      return { usable: true as const };
+    },
   );
 
   app.post(
