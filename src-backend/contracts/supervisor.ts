@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { ServiceName } from './services.js';
+import type { SessionForgetRequest } from './session.js';
 
 /** Child → parent over the fork/utility-process channel. */
 export type ChildMessage =
@@ -13,7 +14,13 @@ export type ChildMessage =
   /** A start-up problem that a restart cannot fix (port taken, bad SOCKET_DIR). */
   | { type: 'fatal'; service: ServiceName; message: string }
   /** Code loaded, waiting at the start gate for 'start' (only when START_GATE_ENV is set). */
-  | { type: 'loaded'; service: ServiceName };
+  | { type: 'loaded'; service: ServiceName }
+  /**
+   * auth_node ended a session (logout) or all of a user's (disable, delete, password change,
+   * 2FA reset). The supervisor's own process runs the console's supervisor routes and caches
+   * admin sessions there, so it must hear it too, and at once.
+   */
+  | { type: 'session-forget'; service: ServiceName; forget: SessionForgetRequest };
 
 /**
  * Parent → child. Windows has no SIGTERM, so shutdown is always also a message. 'start' opens

@@ -3,6 +3,7 @@ import { AuthPaths } from '../contracts/auth.js';
 import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { isServiceName, type ServiceName } from '../contracts/services.js';
+import { SessionForgetRequest } from '../contracts/session.js';
 import { LOG_LEVELS, type LogLevel } from '../contracts/supervisor.js';
 import { AppError } from '../shared/app-error.js';
 import { toErrorBody } from '../shared/error-handler.js';
@@ -30,6 +31,20 @@ export class ConsoleDispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     this.admins = new AdminGuard(deps.resolver);
+    // auth_node tells its supervisor when sessions end, as it tells student and teacher over
+    // HTTP: a disabled admin is refused here at once, and gets no grace while auth_node is down.
+    deps.supervisor?.onSessionForget((f) => this.forgetSessions(f));
+  }
+
+  private forgetSessions(forget: unknown): void {
+    if (!Value.Check(SessionForgetRequest, forget)) return;
+    if ('token' in forget) {
+      this.deps.resolver.forget(forget.token);
+      this.admins.forget(forget.token);
+    } else {
+      this.deps.resolver.forgetUser(forget.userId);
+      this.admins.forgetUser(forget.userId);
+    }
   }
 
   /**

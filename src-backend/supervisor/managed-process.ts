@@ -1,6 +1,7 @@
 import pidusage from 'pidusage';
 import type { Transport } from '../contracts/health.js';
 import type { ServiceName } from '../contracts/services.js';
+import type { SessionForgetRequest } from '../contracts/session.js';
 import type { ProcessState, ProcessStatus } from '../contracts/supervisor.js';
 import type { ServiceClient } from '../shared/service-client.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -52,9 +53,12 @@ export class ManagedProcess {
   private readonly statusEmitter = new Emitter<ProcessStatus>();
   private readonly outputEmitter = new Emitter<OutputLine>();
   private readonly crashEmitter = new Emitter<CrashInfo>();
+  private readonly sessionForgetEmitter = new Emitter<SessionForgetRequest>();
   readonly onStatus = this.statusEmitter.event;
   readonly onOutput = this.outputEmitter.event;
   readonly onCrash = this.crashEmitter.event;
+  /** the child reports sessions it ended (only auth_node's reports are believed, by the supervisor) */
+  readonly onSessionForget = this.sessionForgetEmitter.event;
 
   constructor(private readonly opts: ManagedProcessOptions) {
     this.backoff = new Backoff(opts.backoff);
@@ -195,6 +199,8 @@ export class ManagedProcess {
         loaded = true;
         if (gateOpen) child.postMessage({ type: 'start' });
         this.wakeLoaded();
+      } else if (msg.type === 'session-forget') {
+        this.sessionForgetEmitter.fire(msg.forget);
       } else if (msg.type === 'ready' && !ready) {
         ready = true;
         this.wakeLoaded();

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceName } from '../../contracts/services.js';
 import { SESSION_FORGET_PATH, type SessionForgetRequest } from '../../contracts/session.js';
+import { getParentChannel, type ParentChannel } from '../../shared/parent-channel.js';
 import type { ServiceClient } from '../../shared/service-client.js';
 
 /** The services that cache resolved sessions and must hear when one dies. */
@@ -22,8 +23,12 @@ export interface SessionRevocations {
 export function createSessionRevocations(
   client: ServiceClient,
   log: Pick<FastifyBaseLogger, 'warn'>,
+  parent: ParentChannel | null = getParentChannel(),
 ): SessionRevocations {
   const tell = async (body: SessionForgetRequest): Promise<void> => {
+    // The supervisor's process runs the console's supervisor routes (the gateway, or Electron's
+    // main) and grants admins a grace while auth_node is down: a revoked session must get none.
+    parent?.send({ type: 'session-forget', service: 'auth_node', forget: body });
     await Promise.all(
       CACHING_SERVICES.map((service) =>
         client.post(service, SESSION_FORGET_PATH, body, { timeoutMs: FORGET_TIMEOUT_MS }).catch((err: unknown) => {
