@@ -72,7 +72,7 @@ describe('revoked admins', () => {
     it(`a ${how} admin is refused at once, and gets no grace while auth_node is down`, async () => {
       const admin = await adminToken();
       const username = `${how}-admin`;
-      const password = `${how}-admin-passphrase`;
+      const password = `passphrase-for-${how}`;
       const added = await auth(admin, 'POST', AuthPaths.addAdmin, { username, name: 'Other Admin', password });
       expect(added.status).toBe(201);
       const id = (added.body as UserResponse).user.id;

@@ -1,4 +1,5 @@
 import { AuthPaths, BULK_MAX_ROWS } from '../../contracts/auth.js';
+import { loadPasswordPolicy } from '../../contracts/password-policy.js';
 import { CliError, ExitCode, failure, usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
@@ -18,7 +19,11 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   const session = ctx.requireSession();
   // Fail fast, before reading a big file: the session must be alive and auth_node reachable.
   await ctx.call('GET', 'auth_node', AuthPaths.me);
-  const parsed = readUsersCsv(file, { userType: opts.userType, generatePasswords: opts.generatePasswords === true });
+  const parsed = readUsersCsv(file, {
+    userType: opts.userType,
+    generatePasswords: opts.generatePasswords === true,
+    passwordPolicy: await loadPasswordPolicy(),
+  });
   const c = ctx.colors;
   const total = parsed.rows.length + parsed.bad.length;
   if (total === 0) throw failure(`${file} has a header but no rows`);

@@ -149,20 +149,20 @@ describe('creating users', () => {
     const res = await h.call(
       'POST',
       AuthPaths.addAdmin,
-      { username: 'second-admin', name: 'Two', password: 'second-admin-pw' },
+      { username: 'second-admin', name: 'Two', password: 'another-admins-pw' },
       admin,
     );
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ role: 'admin', totpEnabled: false });
     expect(
-      (await h.call('POST', AuthPaths.loginAdmin, { username: 'second-admin', password: 'second-admin-pw' })).status,
+      (await h.call('POST', AuthPaths.loginAdmin, { username: 'second-admin', password: 'another-admins-pw' })).status,
     ).toBe(200);
     expect(
       (
         await h.call(
           'POST',
           AuthPaths.addAdmin,
-          { username: 'second-admin', name: 'Two', password: 'second-admin-pw' },
+          { username: 'second-admin', name: 'Two', password: 'another-admins-pw' },
           admin,
         )
       ).status,

@@ -196,7 +196,7 @@ describe('2FA reset', () => {
     const created = await h.call(
       'POST',
       AuthPaths.users,
-      { role: 'student', username: 'lost-phone', name: 'L', password: 'lost-phone-pw' },
+      { role: 'student', username: 'lost-phone', name: 'L', password: 'phone-was-lost-pw' },
       admin,
     );
     const oldSecret = created.body.totpSecret as string;
@@ -207,7 +207,7 @@ describe('2FA reset', () => {
       h.call('POST', AuthPaths.resetTotp, {
         username: 'lost-phone',
         code: gen.body.code,
-        password: 'lost-phone-pw',
+        password: 'phone-was-lost-pw',
         ...body,
       });
 
@@ -223,13 +223,13 @@ describe('2FA reset', () => {
 
     const oldCode = await h.call('POST', AuthPaths.login, {
       username: 'lost-phone',
-      password: 'lost-phone-pw',
+      password: 'phone-was-lost-pw',
       totp: totpCode(oldSecret),
     });
     expect(oldCode.body.error.code).toBe('INVALID_TOTP');
     const newCode = await h.call('POST', AuthPaths.login, {
       username: 'lost-phone',
-      password: 'lost-phone-pw',
+      password: 'phone-was-lost-pw',
       totp: totpCode(ok.body.totpSecret),
     });
     expect(newCode.status).toBe(200);
@@ -239,22 +239,22 @@ describe('2FA reset', () => {
     await h.call(
       'POST',
       AuthPaths.users,
-      { role: 'teacher', username: 'owner-a', name: 'A', password: 'owner-a-pass' },
+      { role: 'teacher', username: 'owner-a', name: 'A', password: 'teacher-a-pass' },
       admin,
     );
     await h.call(
       'POST',
       AuthPaths.users,
-      { role: 'teacher', username: 'owner-b', name: 'B', password: 'owner-b-pass' },
+      { role: 'teacher', username: 'owner-b', name: 'B', password: 'teacher-b-pass' },
       admin,
     );
     const code = (await h.call<GeneratedCode>('POST', AuthPaths.generateResetCode, { username: 'owner-a' }, admin)).body
       .code;
-    const other = await h.call('POST', AuthPaths.resetTotp, { username: 'owner-b', code, password: 'owner-b-pass' });
+    const other = await h.call('POST', AuthPaths.resetTotp, { username: 'owner-b', code, password: 'teacher-b-pass' });
     expect(other.body.error.code).toBe('CODE_INVALID');
     expect((await h.call('POST', AuthPaths.generateResetCode, { username: 'nobody-here' }, admin)).status).toBe(404);
     expect(
-      (await h.call('POST', AuthPaths.resetTotp, { username: 'owner-a', code, password: 'owner-a-pass', extra: 1 }))
+      (await h.call('POST', AuthPaths.resetTotp, { username: 'owner-a', code, password: 'teacher-a-pass', extra: 1 }))
         .status,
     ).toBe(400);
   });

@@ -17,6 +17,7 @@ import type { App } from '../../../shared/create-app.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import { adminEvent, audit, clientAddress, type AuthDeps } from '../deps.js';
 import { generateCode, hashCode } from '../security/codes.js';
+import { assertPasswordAllowed } from '../security/password-rule.js';
 import { hashPassword } from '../security/passwords.js';
 import { newTotpEnrollment } from '../security/totp.js';
 import { createAccounts } from '../users/create-accounts.js';
@@ -39,6 +40,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
     },
     async (request, reply) => {
       const { code, username, name, email, password } = request.body;
+      await assertPasswordAllowed(password, username); // costs nothing, so not counted as a failure
       // Failed registrations count against the address like failed sign-ins, so neither codes
       // can be guessed nor dead codes replayed at speed.
       const address = clientAddress(request, deps.internalToken);

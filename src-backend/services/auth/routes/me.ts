@@ -11,6 +11,7 @@ import { errorResponses } from '../../../contracts/errors.js';
 import { badRequest, conflict, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
+import { assertPasswordAllowed } from '../security/password-rule.js';
 import { hashPassword } from '../security/passwords.js';
 import { matchTotpStep, newTotpEnrollment } from '../security/totp.js';
 
@@ -39,6 +40,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
     async (request) => {
       const { user, token } = request.auth!;
       const { currentPassword, newPassword } = request.body;
+      await assertPasswordAllowed(newPassword, user.username);
       const address = clientAddress(request, deps.internalToken);
       const attempt = deps.throttle.begin(user.username, address);
       try {
