@@ -1,6 +1,7 @@
 import { AuthPaths, BULK_MAX_ROWS } from '../../contracts/auth.js';
 import { loadPasswordPolicy } from '../../contracts/password-policy.js';
 import { CliError, ExitCode, failure, usageError } from '../cli-error.js';
+import { escapeControls } from '../output/escape.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
 import { readUsersCsv } from '../csv/read-users-csv.js';
@@ -107,7 +108,7 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
 
 function listBad(ctx: CliContext, bad: readonly CsvBadRow[], verb: string, output: string | undefined): void {
   for (const b of bad.slice(0, MAX_LISTED)) {
-    ctx.note(`line ${b.line}${b.username ? ` (${b.username})` : ''}: ${b.problem} — ${verb}`);
+    ctx.note(escapeControls(`line ${b.line}${b.username ? ` (${b.username})` : ''}: ${b.problem} — ${verb}`));
   }
   if (bad.length > MAX_LISTED) {
     ctx.note(

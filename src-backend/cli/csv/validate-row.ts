@@ -39,7 +39,10 @@ export function validateRow(
     );
   }
   if (!name) return bad('name is empty');
-  if (!check.name.Check(name)) return bad('name is longer than 200 characters');
+  if (!check.name.Check(name))
+    return bad(
+      `name ${JSON.stringify(name)} must be up to 200 characters, with no control or text-direction characters`,
+    );
   if (!email) return bad('email is empty');
   if (!check.email.Check(email)) return bad(`email ${JSON.stringify(email)} is not an email address`);
   if (userType === 'student') {

@@ -7,6 +7,7 @@ import {
 } from '../../../contracts/auth.js';
 import { ErrorCode } from '../../../contracts/errors.js';
 import { PASSWORD_REJECTED, type PasswordPolicy } from '../../../contracts/password-policy.js';
+import { isPlainText } from '../../../contracts/text-rules.js';
 import type { Role } from '../../../contracts/session.js';
 
 export interface CleanRow {
@@ -47,6 +48,7 @@ export function validateRow(input: BulkUserRow, policy: PasswordPolicy, allowAdm
   }
   const name = input.name.trim();
   if (name.length < 1 || name.length > 200) return bad('name must be 1-200 characters');
+  if (!isPlainText(name)) return bad('name contains a control or text-direction character');
   const email = blankToNull(input.email);
   if (email !== null && (email.length > 254 || !EMAIL_RE.test(email))) return bad(`"${email}" is not an email address`);
   const group = blankToNull(input.group);
