@@ -88,6 +88,19 @@ describe('course-cli --help', () => {
   });
 });
 
+const addTeacherWith = (password: string) => [
+  'user',
+  'add-teacher',
+  '--username',
+  'tina',
+  '--name',
+  'T',
+  '--email',
+  't@example.com',
+  '--password',
+  password,
+];
+
 describe('wrong usage exits 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown command', ['stat'], /^error: unknown command 'stat' \(Did you mean status\?\)/],
@@ -122,36 +135,10 @@ describe('wrong usage exits 2 with one line', () => {
       ['user', 'add-student', '--username', 'alice', '--name', 'A', '--email', 'nope', '--group', 'g'],
       /--email "nope" is not an email address/,
     ],
-    [
-      'common password',
-      [
-        'user',
-        'add-teacher',
-        '--username',
-        'tina',
-        '--name',
-        'T',
-        '--email',
-        't@example.com',
-        '--password',
-        'Password1',
-      ],
-      /^error: --password: password is too common$/,
-    ],
+    ['common password', addTeacherWith('Password1'), /^error: --password: password is too common$/],
     [
       'password containing the username',
-      [
-        'user',
-        'add-teacher',
-        '--username',
-        'tina',
-        '--name',
-        'T',
-        '--email',
-        't@example.com',
-        '--password',
-        'I-am-Tina-2026',
-      ],
+      addTeacherWith('I-am-Tina-2026'),
       /^error: --password: password contains the username$/,
     ],
     [
