@@ -62,7 +62,9 @@ interface AccountState {
 
 /** One begun sign-in. Settle it once; later calls (a `finally` release) do nothing. */
 export interface LoginAttempt {
-  /** resolves once the attempt may be judged: at once, or after the ceiling's delay */
+  /** how long pace() waits: 0, or the ceiling's delay when the account is over it */
+  readonly slowdownMs: number;
+  /** resolves once the attempt may be judged: at once, or after slowdownMs */
   pace(): Promise<void>;
   /** a wrong guess: counts against the pair, the account and the address */
   fail(): void;
@@ -137,6 +139,7 @@ export class LoginThrottle {
         this.addresses.delete(address);
     };
     return {
+      slowdownMs,
       pace: () => (slowdownMs > 0 ? sleep(slowdownMs) : Promise.resolve()),
       fail: () => settle('fail'),
       succeed: () => settle('succeed'),
