@@ -147,8 +147,8 @@ export type NotifyPayload = Static<typeof NotifyPayload>;
  */
 export const BroadcastPayload = Type.Object(
   {
-    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    collegeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    groupId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
+    collegeId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
     role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
     ...NotificationBody,
   },
