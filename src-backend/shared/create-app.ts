@@ -65,8 +65,10 @@ export function createBaseApp(opts: BaseAppOptions): App {
   app.setValidatorCompiler(compileValidator);
   trackRoutes(app);
   app.addHook('onRoute', (route) => {
-    // without a token the gate would refuse every caller: fail at start-up, not at the first call
-    if (route.config?.access === 'internal' && !opts.internalToken)
+    // An app built without the option is a wiring mistake: fail at start-up, not at the first call.
+    // An empty token (INTERNAL_TOKEN unset, a service run on its own) is allowed: the gate then
+    // refuses every caller of the internal routes, and the service can still say why it won't start.
+    if (route.config?.access === 'internal' && opts.internalToken === undefined)
       throw new Error(`${opts.service}: internal route ${route.method} ${route.url} needs internalToken`);
   });
   app.setSerializerCompiler(compileSerializer);

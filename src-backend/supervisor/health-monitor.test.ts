@@ -5,20 +5,21 @@ import { HealthMonitor, type HealthCall } from './health-monitor.js';
 /** A real /health endpoint whose answer the test chooses: a status code, or no answer at all. */
 async function healthServer() {
   let mode: number | 'hang' = 200;
+  let body: object = {};
   const server = http.createServer((_req, res) => {
     if (mode === 'hang') return; // never answers
-    res.writeHead(mode, { 'content-type': 'application/json' }).end('{}');
+    res.writeHead(mode, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const call: HealthCall = async (timeoutMs) => {
     const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return { statusCode: res.status, transport: 'http' };
+    return { statusCode: res.status, transport: 'http', body: await res.json() };
   };
   return {
     call,
     answer: (m: number | 'hang') => (mode = m),
+    say: (b: object) => (body = b),
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
@@ -34,12 +35,24 @@ describe('HealthMonitor', () => {
     const s = await healthServer();
     close = s.close;
     const m = new HealthMonitor(s.call, 3);
-    expect(m.reading()).toEqual({ latencyMs: null, transport: null, rssBytes: null });
+    expect(m.reading()).toEqual({ latencyMs: null, transport: null, rssBytes: null, degradedReason: null });
     expect(await m.probe(process.pid)).toBe('healthy');
     const r = m.reading();
     expect(r.transport).toBe('http');
     expect(r.latencyMs).toBeGreaterThan(0);
     expect(r.rssBytes).toBeGreaterThan(1024 * 1024); // this test process: well over a megabyte
+  });
+
+  it('keeps the reason a degraded /health gives, and forgets it once the service is healthy again', async () => {
+    const s = await healthServer();
+    close = s.close;
+    const m = new HealthMonitor(s.call, 3);
+    s.say({ status: 'degraded', reason: 'storage is read-only' });
+    expect(await m.probe(process.pid)).toBe('healthy'); // it answers: degraded, not hung
+    expect(m.reading().degradedReason).toBe('storage is read-only');
+    s.say({ status: 'healthy' });
+    await m.probe(process.pid);
+    expect(m.reading().degradedReason).toBeNull();
   });
 
   it('counts probes in a row that fail, calls the process hung at the limit, and forgives after one answer', async () => {
