@@ -108,7 +108,7 @@ export class CliContext {
       query?: object;
       body?: unknown;
     } & RequestOptions;
-    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' ? {} : undefined);
+    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH' ? {} : undefined);
     try {
       return await (await this.api()).request(route.method, route.service, pathOf(route, params, query), payload, opts);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SessionId } from './session.js';
 import { LogRecord } from './supervisor.js';
 
 /**
@@ -34,9 +35,16 @@ export const InternalLogsRequest = Type.Object(
 );
 export type InternalLogsRequest = Static<typeof InternalLogsRequest>;
 
-/** Logout and disable end the user's sockets (routes/realtime.ts `disconnectUser`). */
+/**
+ * Logout and disable end the user's sockets (routes/realtime.ts `disconnectUser`); with
+ * `sessionId` only the sockets opened with that session (shared/session-id.ts).
+ */
 export const InternalDisconnectRequest = Type.Object(
-  { userId: Type.Integer(), reason: Type.String({ maxLength: 200 }) },
+  {
+    userId: Type.Integer(),
+    reason: Type.String({ maxLength: 200 }),
+    sessionId: Type.Optional(SessionId),
+  },
   { additionalProperties: false },
 );
 export type InternalDisconnectRequest = Static<typeof InternalDisconnectRequest>;

@@ -7,7 +7,7 @@ import type { ServiceName } from './services.js';
  * and the OpenAPI document (gateway/openapi.ts) is made from it, so none of them spells the
  * route a second time.
  */
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**

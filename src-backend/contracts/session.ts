@@ -61,12 +61,23 @@ export type SessionResolveBatchResponse = Static<typeof SessionResolveBatchRespo
 
 /**
  * auth_node tells student_node and teacher_node to drop cached sessions on logout, disable,
- * delete, password change and 2FA reset, so a dead token is refused at once, not after the
- * cache's few seconds (routes/shared.ts FORGET_SESSIONS).
+ * delete, password change, password reset, 2FA reset and when an admin or the user ends one
+ * session, so a dead token is refused at once, not after the cache's few seconds
+ * (routes/shared.ts FORGET_SESSIONS). One session by token (logout), every session of a user,
+ * or one session of a user by its public id (shared/session-id.ts), since only the token's
+ * owner knows the token.
  */
+/** A session's public id: 16 hex digits derived one way from the token (shared/session-id.ts). */
+export const SESSION_ID_PATTERN = '^[0-9a-f]{16}$';
+export const SessionId = Type.String({ pattern: SESSION_ID_PATTERN });
+
 export const SessionForgetRequest = Type.Union([
   Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
   Type.Object({ userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object(
+    { userId: Type.Integer({ minimum: 1 }), sessionId: SessionId },
+    { additionalProperties: false },
+  ),
 ]);
 export type SessionForgetRequest = Static<typeof SessionForgetRequest>;
 export const SessionForgetResponse = Type.Object({ forgotten: Type.Integer() });

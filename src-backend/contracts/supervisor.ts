@@ -101,6 +101,10 @@ export type AdminEventType =
   | 'user_created'
   | 'user_deleted'
   | 'user_disabled'
+  /** PATCH /admin/users/:id: {id, username} */
+  | 'user_updated'
+  /** a bulk action's progress: {action, dryRun, done, total, finished} */
+  | 'bulk_progress'
   | 'code_generated'
   | 'throttler_flush'
   | 'selection_window';

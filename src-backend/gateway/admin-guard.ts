@@ -2,6 +2,7 @@ import { ErrorCode } from '../contracts/errors.js';
 import type { SessionUser } from '../contracts/session.js';
 import { AppError } from '../shared/app-error.js';
 import { ServiceCallError } from '../shared/service-client.js';
+import { sessionIdOf } from '../shared/session-id.js';
 import type { SessionResolver } from '../shared/session-auth.js';
 
 /** How long an admin session checked by auth_node may still run supervisor operations while auth is down. */
@@ -56,6 +57,13 @@ export class AdminGuard {
   forgetUser(userId: number): void {
     this.epoch++;
     for (const [token, entry] of this.confirmed) if (entry.user.id === userId) this.confirmed.delete(token);
+  }
+
+  /** One session of the user ended (an admin or the user revoked it): no grace for it. */
+  forgetSession(userId: number, sessionId: string): void {
+    this.epoch++;
+    for (const [token, entry] of this.confirmed)
+      if (entry.user.id === userId && sessionIdOf(token) === sessionId) this.confirmed.delete(token);
   }
 
   private remember(token: string, user: SessionUser): void {

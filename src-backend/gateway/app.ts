@@ -66,7 +66,7 @@ export function buildGatewayApp(opts: GatewayOptions): App {
   });
 
   app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE'],
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: API_ROUTE,
     // the door to the documented service routes, not a route of its own
     schema: { hide: true },
@@ -85,7 +85,7 @@ export function buildGatewayApp(opts: GatewayOptions): App {
       };
       if (request.body !== undefined && request.body !== null) req.body = request.body;
       // Only the socket's peer address is passed on; a client's own x-forwarded-for is not believed.
-      const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress);
+      const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress, request.headers['user-agent']);
       const docsSession = docsCookieChange(req, res);
       if (docsSession !== undefined) setDocsCookie(reply, docsSession, request.protocol === 'https');
       // The target's Retry-After (429, storage 503) comes back in the error's details.

@@ -10,7 +10,7 @@ import { AppError } from '../shared/app-error.js';
 import { toErrorBody } from '../shared/error-handler.js';
 import { MAX_JSON_DEPTH, jsonTooDeep, nestedDeeperThan } from '../shared/json-depth.js';
 import { RawJsonBody, type ServiceClient } from '../shared/service-client.js';
-import type { SessionResolver } from '../shared/session-auth.js';
+import { applyForget, type SessionResolver } from '../shared/session-auth.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { AdminGuard } from './admin-guard.js';
 
@@ -38,20 +38,18 @@ export class ConsoleDispatcher {
 
   private forgetSessions(forget: unknown): void {
     if (!Value.Check(SessionForgetRequest, forget)) return;
-    if ('token' in forget) {
-      this.deps.resolver.forget(forget.token);
-      this.admins.forget(forget.token);
-    } else {
-      this.deps.resolver.forgetUser(forget.userId);
-      this.admins.forgetUser(forget.userId);
-    }
+    applyForget(this.deps.resolver, forget);
+    if ('token' in forget) this.admins.forget(forget.token);
+    else if ('sessionId' in forget) this.admins.forgetSession(forget.userId, forget.sessionId);
+    else this.admins.forgetUser(forget.userId);
   }
 
   /**
    * @param clientAddress the caller's own address (the gateway's peer), passed on as
    * x-forwarded-for so auth_node can throttle sign-ins per address. IPC calls have none.
+   * @param userAgent the browser's, passed on so a session shows where it is open (informational)
    */
-  async dispatch(raw: unknown, clientAddress?: string): Promise<ConsoleResponse> {
+  async dispatch(raw: unknown, clientAddress?: string, userAgent?: string): Promise<ConsoleResponse> {
     try {
       if (!Value.Check(ConsoleRequest, raw)) {
         throw new AppError(400, ErrorCode.VALIDATION_FAILED, 'malformed console request');
@@ -64,7 +62,10 @@ export class ConsoleDispatcher {
       const res = await this.deps.client.request(req.method, req.target, req.path, req.body, {
         internal: false, // the console acts with the signed-in user's rights, never the internal token
         token: req.token,
-        headers: clientAddress ? { 'x-forwarded-for': clientAddress } : undefined,
+        headers: {
+          ...(clientAddress ? { 'x-forwarded-for': clientAddress } : {}),
+          ...(userAgent ? { 'user-agent': userAgent.slice(0, 300) } : {}),
+        },
         timeoutMs: 30_000,
       });
       // A console sign-out passes through here: its token must stop working here at once too,

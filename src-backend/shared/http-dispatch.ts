@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 
 export interface JsonRequest {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: string | Buffer;

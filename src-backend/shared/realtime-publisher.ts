@@ -11,7 +11,8 @@ import { RealtimeRoutes } from '../contracts/routes/realtime.js';
 export interface RealtimePublisher {
   emit(event: Omit<InternalEvent, 'data'> & { data: unknown }): void;
   adminEvent(type: AdminEventType, data: Record<string, unknown>): void;
-  disconnectUser(userId: number, reason: string): Promise<void>;
+  /** every socket of the user, or with `sessionId` only those opened with that session */
+  disconnectUser(userId: number, reason: string, sessionId?: string): Promise<void>;
   /** send what is buffered now (tests, shutdown) */
   flush(): Promise<void>;
 }
@@ -53,9 +54,10 @@ export function createRealtimePublisher(
     adminEvent(type, data) {
       this.emit({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
     },
-    async disconnectUser(userId, reason) {
+    async disconnectUser(userId, reason, sessionId) {
       try {
-        await client.call(RealtimeRoutes.disconnectUser, { body: { userId, reason }, timeoutMs: 2000 });
+        const body = sessionId ? { userId, reason, sessionId } : { userId, reason };
+        await client.call(RealtimeRoutes.disconnectUser, { body, timeoutMs: 2000 });
       } catch (err) {
         logger?.warn({ err: (err as Error).message, userId }, 'could not disconnect user sockets');
       }

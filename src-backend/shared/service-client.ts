@@ -124,7 +124,7 @@ export class ServiceClient {
       query?: object;
       body?: unknown;
     } & CallOptions;
-    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' ? {} : undefined);
+    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH' ? {} : undefined);
     return this.request(route.method, route.service, pathOf(route, params, query), payload, opts);
   }
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import {
   SESSION_RESOLVE_BATCH_MAX,
   type Role,
+  type SessionForgetRequest,
   type SessionResolveBatchResponse,
   type SessionResolveResponse,
   type SessionUser,
@@ -10,6 +11,7 @@ import { forbidden, unauthorized } from './app-error.js';
 import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
 import { registerRoute } from './register-route.js';
+import { sessionIdOf } from './session-id.js';
 import { ServiceCallError, type ServiceClient } from './service-client.js';
 import { AuthRoutes } from '../contracts/routes/auth.js';
 import type { FORGET_SESSIONS } from '../contracts/routes/shared.js';
@@ -28,6 +30,8 @@ export interface SessionResolver {
   forget(token: string): number;
   /** drop every cached session of a user (disable, delete, password change, 2FA reset) */
   forgetUser(userId: number): number;
+  /** drop one session of a user by its public id (an admin or the user ended it) */
+  forgetSession(userId: number, sessionId: string): number;
 }
 
 export interface SessionResolverOptions {
@@ -176,7 +180,22 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
       }
       return n;
     },
+    forgetSession(userId, sessionId) {
+      invalidate();
+      let n = 0;
+      for (const [token, entry] of cache) {
+        if (entry.user.id === userId && sessionIdOf(token) === sessionId && cache.delete(token)) n++;
+      }
+      return n;
+    },
   };
+}
+
+/** Apply a FORGET_SESSIONS body (one token, a user, or one session of a user) to a resolver. */
+export function applyForget(resolver: SessionResolver, body: SessionForgetRequest): number {
+  if ('token' in body) return resolver.forget(body.token);
+  if ('sessionId' in body) return resolver.forgetSession(body.userId, body.sessionId);
+  return resolver.forgetUser(body.userId);
 }
 
 /**
@@ -186,8 +205,7 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
 export function sessionForgetRoute(route: Route<typeof FORGET_SESSIONS.schema>, resolver: SessionResolver) {
   return async (app: App): Promise<void> => {
     registerRoute(app, route, {}, async (request) => {
-      const body = request.body;
-      return { forgotten: 'token' in body ? resolver.forget(body.token) : resolver.forgetUser(body.userId) };
+      return { forgotten: applyForget(resolver, request.body) };
     });
   };
 }

@@ -3,7 +3,7 @@ import type { ServiceName } from '../../contracts/services.js';
 import type { ProcessOp, SupervisorStatus } from '../../contracts/supervisor.js';
 import type { Transport } from '../../contracts/health.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiResponse<T = unknown> {
   readonly statusCode: number;

@@ -30,6 +30,23 @@ import {
   UserResponse,
 } from '../auth.js';
 import { created, IdParams, ok } from '../common.js';
+import {
+  BulkActionRequest,
+  BulkActionResponse,
+  DryRunQuery,
+  ExportUsersQuery,
+  HelpDeskResetRequest,
+  OwnSessionParams,
+  ResetPasswordRequest,
+  ResetPasswordResponse,
+  SessionList,
+  SessionRevoked,
+  UpdatedUser,
+  UpdateUserRequest,
+  UserSessionParams,
+  UserWithDetail,
+} from '../user-lifecycle.js';
+import { Type } from 'typebox';
 import { pathOf, routeTable } from '../route.js';
 import {
   SessionResolveBatchRequest,
@@ -82,6 +99,20 @@ export const AuthRoutes = routeTable('auth_node', {
     access: 'public',
     schema: { body: ChangePasswordRequest, response: ok(UserResponse) },
   },
+  mySessions: {
+    method: 'GET',
+    url: '/me/sessions',
+    summary: "The bearer's own sessions; `current` marks the one asking",
+    access: 'public',
+    schema: { response: ok(SessionList) },
+  },
+  revokeMySession: {
+    method: 'DELETE',
+    url: '/me/sessions/:sessionId',
+    summary: 'End one of your own sessions at once everywhere (404 SESSION_NOT_FOUND)',
+    access: 'public',
+    schema: { params: OwnSessionParams, response: ok(SessionRevoked) },
+  },
   enrollTotp: {
     method: 'POST',
     url: '/me/2fa/enroll',
@@ -124,6 +155,13 @@ export const AuthRoutes = routeTable('auth_node', {
     access: 'public',
     schema: { body: ResetTotpRequest, response: ok(TotpEnrollment) },
   },
+  helpDeskReset: {
+    method: 'POST',
+    url: '/reset/help-desk',
+    summary: 'Swap a help-desk code for a new password and a new TOTP secret in one step; 429 with retry-after when throttled',
+    access: 'public',
+    schema: { body: HelpDeskResetRequest, response: ok(TotpEnrollment) },
+  },
   addAdmin: {
     method: 'POST',
     url: '/add/admin',
@@ -141,9 +179,55 @@ export const AuthRoutes = routeTable('auth_node', {
   getUser: {
     method: 'GET',
     url: '/admin/users/:id',
-    summary: 'Admin: one user (404 USER_NOT_FOUND)',
+    summary:
+      'Admin: one user with last sign-in, failed sign-ins, 2FA, session count and (students) courses held and waited for (404 USER_NOT_FOUND)',
     access: 'public',
-    schema: { params: IdParams, response: ok(UserResponse) },
+    schema: { params: IdParams, response: ok(UserWithDetail) },
+  },
+  updateUser: {
+    method: 'PATCH',
+    url: '/admin/users/:id',
+    summary:
+      "Admin: change a user's name, email, group or role; a group change lists the courses held that the new group may not take (409 LAST_ADMIN, SELF_ACTION)",
+    access: 'public',
+    schema: { params: IdParams, body: UpdateUserRequest, response: ok(UpdatedUser) },
+  },
+  resetPassword: {
+    method: 'POST',
+    url: '/admin/users/:id/reset-password',
+    summary:
+      'Admin: a generated password shown once (temporary by default: a new one is chosen at next sign-in), or a help-desk code; ends every session of the user',
+    access: 'public',
+    schema: { params: IdParams, body: ResetPasswordRequest, response: ok(ResetPasswordResponse) },
+  },
+  userSessions: {
+    method: 'GET',
+    url: '/admin/users/:id/sessions',
+    summary: "Admin: a user's sessions (the id is not the token)",
+    access: 'public',
+    schema: { params: IdParams, response: ok(SessionList) },
+  },
+  revokeUserSession: {
+    method: 'DELETE',
+    url: '/admin/users/:id/sessions/:sessionId',
+    summary: 'Admin: end one session at once everywhere: HTTP, cached copies and its sockets (404 SESSION_NOT_FOUND)',
+    access: 'public',
+    schema: { params: UserSessionParams, response: ok(SessionRevoked) },
+  },
+  bulkAction: {
+    method: 'POST',
+    url: '/admin/users/bulk-action',
+    summary:
+      'Admin: disable, enable, delete, reset-2fa or set-group for up to 10,000 users by ids or filter, answered per user; ?dryRun=true changes nothing',
+    access: 'public',
+    schema: { querystring: DryRunQuery, body: BulkActionRequest, response: ok(BulkActionResponse) },
+  },
+  exportUsers: {
+    method: 'GET',
+    url: '/admin/users/export',
+    summary: 'Admin: users as CSV (formula-safe) in the columns the import takes, without secrets',
+    access: 'public',
+    schema: { querystring: ExportUsersQuery, response: ok(Type.String({ contentMediaType: 'text/csv' })) },
   },
   createUser: {
     method: 'POST',
@@ -234,6 +318,14 @@ export const AuthPaths = {
   users: AuthRoutes.listUsers.url,
   usersBulk: AuthRoutes.importUsers.url,
   user: (id: number) => pathOf(AuthRoutes.getUser, { id }),
+  userResetPassword: (id: number) => pathOf(AuthRoutes.resetPassword, { id }),
+  userSessions: (id: number) => pathOf(AuthRoutes.userSessions, { id }),
+  userSession: (id: number, sessionId: string) => pathOf(AuthRoutes.revokeUserSession, { id, sessionId }),
+  usersBulkAction: (dryRun = false) => pathOf(AuthRoutes.bulkAction, {}, dryRun ? { dryRun } : undefined),
+  usersExport: (query: { role?: string; group?: string } = {}) => pathOf(AuthRoutes.exportUsers, {}, query),
+  meSessions: AuthRoutes.mySessions.url,
+  meSession: (sessionId: string) => pathOf(AuthRoutes.revokeMySession, { sessionId }),
+  helpDeskReset: AuthRoutes.helpDeskReset.url,
   userDisable: (id: number) => pathOf(AuthRoutes.disableUser, { id }),
   userEnable: (id: number) => pathOf(AuthRoutes.enableUser, { id }),
   codes: AuthRoutes.listCodes.url,

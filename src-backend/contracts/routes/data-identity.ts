@@ -20,10 +20,18 @@ import {
   UserType,
   Username,
 } from '../auth.js';
-import { created, IdParams, NullableInteger, NullableString, ok } from '../common.js';
+import { created, IdParams, literals, NullableInteger, NullableString, ok } from '../common.js';
 import { routeTable } from '../route.js';
 import { Role } from '../session.js';
 import { SessionResolveRequest } from '../session.js';
+import {
+  BULK_ACTIONS,
+  SessionList,
+  UPDATE_USER_FIELDS,
+  UPDATED_USER_FIELDS,
+  UserDetail,
+  UserSessionParams,
+} from '../user-lifecycle.js';
 
 /**
  * data_node's identity API: users, sessions, codes and the audit log as auth_node (and test or
@@ -73,6 +81,13 @@ export type DataBulkInsertResponse = Static<typeof DataBulkInsertResponse>;
 export const DataCreateSessionRequest = Type.Object(
   {
     userId: Type.Integer({ minimum: 1 }),
+    /** a sign-in: where from, kept on the session and as the user's last sign-in (failures reset) */
+    signIn: Type.Optional(
+      Type.Object(
+        { address: NullableString({ maxLength: 100 }), userAgent: NullableString({ maxLength: 300 }) },
+        { additionalProperties: false },
+      ),
+    ),
     idleSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
     absoluteSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 3600 })),
   },
@@ -195,6 +210,8 @@ export const DataCreateResetCodeRequest = Type.Object(
   {
     codeHash: Type.String({ minLength: 16, maxLength: 128 }),
     userId: Type.Integer({ minimum: 1 }),
+    /** a help-desk code: also sets a new password (POST /reset/help-desk) */
+    helpDesk: Type.Optional(Type.Boolean()),
     expiresAtMs: Type.Integer({ minimum: 0 }),
     createdBy: NullableInteger({ minimum: 1 }),
   },
@@ -234,12 +251,17 @@ export type DataRegisterCheckRequest = Static<typeof DataRegisterCheckRequest>;
 export const DataRegisterCheckResponse = Type.Object({ usable: Type.Literal(true) });
 export type DataRegisterCheckResponse = Static<typeof DataRegisterCheckResponse>;
 
-/** POST /identity/reset-2fa → 200 {user}: uses the user's reset code and installs the new secret. */
+/**
+ * POST /identity/reset-2fa → 200 {user}: uses the user's reset code and installs the new secret.
+ * With `passwordHash` the code must be a help-desk code (400 NOT_A_HELP_DESK_CODE) and the
+ * password is set too, in the same transaction.
+ */
 export const DataResetTotpRequest = Type.Object(
   {
     userId: Type.Integer({ minimum: 1 }),
     codeHash: Type.String({ minLength: 16, maxLength: 128 }),
     totpSecret: Type.String({ minLength: 16, maxLength: 128 }),
+    passwordHash: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
   },
   { additionalProperties: false },
 );
@@ -260,6 +282,60 @@ export const DataBootstrapAdminResponse = Type.Object({
   created: Type.Boolean(),
   user: Type.Union([AuthUser, Type.Null()]),
 });
+
+/**
+ * PUT /identity/users/:id/profile → 200 {user, before, notOpenToGroup}: name, email, group and
+ * role in one IMMEDIATE transaction with the rules that need the current rows (last admin, only
+ * students have a group, the courses a new group may not take). `actorId` refuses a change of
+ * one's own role (SELF_ACTION).
+ */
+export const DataProfileRequest = Type.Object(
+  { ...UPDATE_USER_FIELDS, actorId: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export type DataProfileRequest = Static<typeof DataProfileRequest>;
+export const DataProfileResponse = Type.Object({ ...UPDATED_USER_FIELDS, before: AuthUser });
+export type DataProfileResponse = Static<typeof DataProfileResponse>;
+
+/** POST /identity/users/:id/login-failed → 200 {failedLogins}: a wrong password or code for this account. */
+export const DataLoginFailedResponse = Type.Object({ failedLogins: Type.Integer() });
+
+/**
+ * GET /identity/users/:id/sessions → {sessions} (newest first; `current` is always false here);
+ * POST /identity/users/:id/sessions/:sessionId/revoke → {revoked, sessionId}; 404 SESSION_NOT_FOUND.
+ */
+export const DataSessionRevoked = Type.Object({ revoked: Type.Literal(true), sessionId: Type.String() });
+
+/**
+ * POST /identity/users/bulk-action → 200 {results}: one IMMEDIATE transaction for the batch
+ * (auth_node sends at most DATA_BULK_ACTION_CHUNK ids a call and reports progress between them),
+ * an audit entry per changed user in it. `dryRun` runs the same checks and rolls back.
+ */
+export const DATA_BULK_ACTION_CHUNK = 500;
+export const DataBulkActionRequest = Type.Object(
+  {
+    ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: DATA_BULK_ACTION_CHUNK }),
+    action: literals(BULK_ACTIONS),
+    group: Type.Optional(Type.String({ pattern: GROUP_PATTERN, maxLength: 64 })),
+    actorId: Type.Integer({ minimum: 1 }),
+    actor: Type.String({ maxLength: 64 }),
+    dryRun: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type DataBulkActionRequest = Static<typeof DataBulkActionRequest>;
+export const DataBulkActionResult = Type.Object({
+  id: Type.Integer(),
+  username: Type.Union([Type.String(), Type.Null()]),
+  ok: Type.Boolean(),
+  error: Type.Optional(RowError),
+  notOpenToGroup: Type.Optional(Type.Array(Type.Integer())),
+  /** the user's sessions ended by it (disable, delete, reset-2fa): caches must forget the user */
+  sessionsEnded: Type.Optional(Type.Boolean()),
+});
+export type DataBulkActionResult = Static<typeof DataBulkActionResult>;
+export const DataBulkActionResponse = Type.Object({ results: Type.Array(DataBulkActionResult) });
+export type DataBulkActionResponse = Static<typeof DataBulkActionResponse>;
 
 /** POST /identity/audit → 201 {id}; GET /identity/audit (AuditQuery) → AuditList. */
 export const DataAuditRequest = Type.Object(
@@ -309,6 +385,48 @@ export const DataIdentityRoutes = routeTable('data_node', {
     summary: 'Delete a user (409 USER_IN_USE while other rows reference it)',
     access: 'internal',
     schema: { params: IdParams, response: ok(DeletedUser) },
+  },
+  updateProfile: {
+    method: 'PUT',
+    url: '/identity/users/:id/profile',
+    summary: "Change a user's name, email, group or role with the last-admin and group rules; the courses a new group may not take",
+    access: 'internal',
+    schema: { params: IdParams, body: DataProfileRequest, response: ok(DataProfileResponse) },
+  },
+  userDetail: {
+    method: 'GET',
+    url: '/identity/users/:id/detail',
+    summary: 'Last sign-in, failed sign-ins, sessions count, courses held and queued',
+    access: 'internal',
+    schema: { params: IdParams, response: ok(UserDetail) },
+  },
+  loginFailed: {
+    method: 'POST',
+    url: '/identity/users/:id/login-failed',
+    summary: 'Count a failed sign-in of this account (reset by the next sign-in)',
+    access: 'internal',
+    schema: { params: IdParams, response: ok(DataLoginFailedResponse) },
+  },
+  userSessions: {
+    method: 'GET',
+    url: '/identity/users/:id/sessions',
+    summary: "A user's live sessions, newest first",
+    access: 'internal',
+    schema: { params: IdParams, response: ok(SessionList) },
+  },
+  revokeUserSession: {
+    method: 'POST',
+    url: '/identity/users/:id/sessions/:sessionId/revoke',
+    summary: 'End one session of a user by its public id',
+    access: 'internal',
+    schema: { params: UserSessionParams, response: ok(DataSessionRevoked) },
+  },
+  bulkAction: {
+    method: 'POST',
+    url: '/identity/users/bulk-action',
+    summary: 'Disable, enable, delete, reset-2fa or set-group for a batch of users, per-user results; dryRun rolls back',
+    access: 'internal',
+    schema: { body: DataBulkActionRequest, response: ok(DataBulkActionResponse) },
   },
   credentials: {
     method: 'POST',

@@ -10,6 +10,7 @@ import { codeRoutes } from './routes/codes.js';
 import { internalRoutes } from './routes/internal.js';
 import { loginRoutes } from './routes/login.js';
 import { meRoutes } from './routes/me.js';
+import { userLifecycleRoutes } from './routes/user-lifecycle.js';
 import { PasswordVerifier } from './security/passwords.js';
 import { LoginThrottle } from './security/throttle.js';
 import { createSessionGuard } from './session-guard.js';
@@ -50,6 +51,7 @@ export async function buildAuthApp(opts: AuthAppOptions): Promise<{ app: App; de
   await app.register(meRoutes, deps);
   await app.register(codeRoutes, deps);
   await app.register(adminRoutes, deps);
+  await app.register(userLifecycleRoutes, deps);
   app.addHook('onClose', async () => {
     await deps.publisher.flush();
   });

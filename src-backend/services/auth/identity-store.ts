@@ -22,7 +22,12 @@ import {
   type DataResetTotpRequest,
   type DataResolveSessionResponse,
   type DataUpdateUserRequest,
+  type DataProfileRequest,
+  type DataProfileResponse,
+  type DataBulkActionRequest,
+  type DataBulkActionResult,
 } from '../../contracts/routes/data-identity.js';
+import type { SessionInfo, UserDetail } from '../../contracts/user-lifecycle.js';
 import type { ErrorBody } from '../../contracts/errors.js';
 import { ServiceCallError, type RawResponse, type ServiceClient } from '../../shared/service-client.js';
 import { Batcher } from './resolve-batcher.js';
@@ -80,8 +85,37 @@ export class IdentityStore {
     return this.client.call(D.bootstrapAdmin, { body: req });
   }
 
-  createSession(userId: number, ttl: { idleSeconds: number; absoluteSeconds: number }): Promise<SessionGrant> {
-    return this.client.call(D.createSession, { body: { userId, ...ttl } });
+  /** A sign-in's session: where from is kept on it and as the user's last sign-in. */
+  createSession(
+    userId: number,
+    ttl: { idleSeconds: number; absoluteSeconds: number },
+    signIn?: { address: string | null; userAgent: string | null },
+  ): Promise<SessionGrant> {
+    return this.client.call(D.createSession, { body: { userId, ...ttl, ...(signIn ? { signIn } : {}) } });
+  }
+
+  updateProfile(id: number, req: DataProfileRequest): Promise<DataProfileResponse> {
+    return this.client.call(D.updateProfile, { params: { id }, body: req });
+  }
+
+  userDetail(id: number): Promise<UserDetail> {
+    return this.client.call(D.userDetail, { params: { id } });
+  }
+
+  async loginFailed(id: number): Promise<void> {
+    await this.client.call(D.loginFailed, { params: { id } });
+  }
+
+  async sessionsOf(id: number): Promise<SessionInfo[]> {
+    return (await this.client.call(D.userSessions, { params: { id } })).sessions;
+  }
+
+  async revokeSession(id: number, sessionId: string): Promise<void> {
+    await this.client.call(D.revokeUserSession, { params: { id, sessionId } });
+  }
+
+  async bulkAction(req: DataBulkActionRequest): Promise<DataBulkActionResult[]> {
+    return (await this.client.call(D.bulkAction, { body: req, timeoutMs: 30_000 })).results;
   }
 
   /** The session's user, or null (unknown, expired, disabled). Batched with concurrent lookups. */

@@ -19,6 +19,8 @@ const FORGET_TIMEOUT_MS = 500;
 export interface SessionRevocations {
   forgetToken(token: string): Promise<void>;
   forgetUser(userId: number): Promise<void>;
+  /** one session of the user, by its public id: admins and the user name sessions that way */
+  forgetSession(userId: number, sessionId: string): Promise<void>;
 }
 
 export function createSessionRevocations(
@@ -45,5 +47,6 @@ export function createSessionRevocations(
   return {
     forgetToken: (token) => tell({ token }),
     forgetUser: (userId) => tell({ userId }),
+    forgetSession: (userId, sessionId) => tell({ userId, sessionId }),
   };
 }

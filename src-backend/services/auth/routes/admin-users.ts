@@ -16,10 +16,6 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
 
   registerRoute(app, AuthRoutes.listUsers, { preHandler }, async (request) => deps.store.listUsers(request.query));
 
-  registerRoute(app, AuthRoutes.getUser, { preHandler }, async (request) => ({
-    user: await deps.store.user(request.params.id),
-  }));
-
   registerRoute(app, AuthRoutes.createUser, { preHandler }, async (request, reply) => {
     const { results } = await createAccounts(deps, [request.body], true);
     const row = results[0]!;

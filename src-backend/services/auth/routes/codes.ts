@@ -10,6 +10,8 @@ import { newTotpEnrollment } from '../security/totp.js';
 import { createAccounts } from '../users/create-accounts.js';
 import { AuthRoutes } from '../../../contracts/routes/auth.js';
 import { registerRoute } from '../../../shared/register-route.js';
+import { LifecycleErrorCode } from '../../../contracts/user-lifecycle.js';
+import { sessionsEnded } from '../users/end-sessions.js';
 
 const HOUR_MS = 3600_000;
 const isCodeError = (err: unknown) =>
@@ -130,6 +132,42 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       await deps.revocations.forgetUser(cred.user.id);
       void deps.publisher.disconnectUser(cred.user.id, '2fa reset');
       await audit(deps, request, 'totp_reset', cred.user.username);
+      return enrollment;
+    } finally {
+      attempt.release();
+    }
+  });
+
+  registerRoute(app, AuthRoutes.helpDeskReset, {}, async (request) => {
+    const { username, code, newPassword } = request.body;
+    await assertPasswordAllowed(newPassword, username); // costs nothing, so not counted as a failure
+    const address = clientAddress(request, deps.internalToken);
+    const attempt = deps.throttle.begin(username, address);
+    try {
+      await attempt.pace();
+      const cred = await deps.store.credentials(username);
+      // An unknown name is answered like a wrong code, so the route does not tell who exists.
+      if (!cred) {
+        attempt.fail();
+        throw badRequest('unknown reset code for this account', AuthErrorCode.CODE_INVALID);
+      }
+      if (cred.user.disabled) throw forbidden('this account is disabled', AuthErrorCode.ACCOUNT_DISABLED);
+      const enrollment = newTotpEnrollment(cred.user.username);
+      await deps.store
+        .resetTotp({
+          userId: cred.user.id,
+          codeHash: hashCode(code),
+          totpSecret: enrollment.totpSecret,
+          passwordHash: await hashPassword(newPassword),
+        })
+        .catch((err: unknown) => {
+          if (isCodeError(err) || (err instanceof ServiceCallError && err.code === LifecycleErrorCode.NOT_A_HELP_DESK_CODE))
+            attempt.fail();
+          throw err;
+        });
+      attempt.succeed();
+      await sessionsEnded(deps, cred.user.id, 'help-desk reset');
+      await audit(deps, request, 'help_desk_reset', cred.user.username);
       return enrollment;
     } finally {
       attempt.release();

@@ -39,13 +39,21 @@ async function judge(
   attempt: LoginAttempt,
   address: string | null,
 ): Promise<LoginResponse> {
+  let knownUserId: number | null = null;
   const fail = (err: Error): never => {
     attempt.fail();
+    // The help desk sees failures since the last success on the user's detail; best effort.
+    if (knownUserId !== null) {
+      void deps.store.loginFailed(knownUserId).catch((e: unknown) => {
+        deps.log.warn({ err: (e as Error).message }, 'failed sign-in not counted on the account');
+      });
+    }
     throw err;
   };
 
   const cred = await deps.store.credentials(body.username);
   const passwordOk = await deps.passwords.verify(cred?.passwordHash ?? null, body.password);
+  knownUserId = cred?.user.id ?? null;
   if (!cred || !passwordOk) fail(unauthorized('wrong username or password', AuthErrorCode.INVALID_CREDENTIALS));
   const { user } = cred!;
   if (mode === 'admin' && user.role !== 'admin')
@@ -76,10 +84,12 @@ async function judge(
   }
 
   attempt.succeed();
-  const grant = await deps.store.createSession(user.id, {
-    idleSeconds: deps.settings.sessionIdleSeconds,
-    absoluteSeconds: deps.settings.sessionAbsoluteSeconds,
-  });
+  const userAgent = request.headers['user-agent'];
+  const grant = await deps.store.createSession(
+    user.id,
+    { idleSeconds: deps.settings.sessionIdleSeconds, absoluteSeconds: deps.settings.sessionAbsoluteSeconds },
+    { address, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : null },
+  );
   const mfaSetupRequired = deps.settings.requireAdmin2fa && user.role === 'admin' && !user.totpEnabled;
   if (user.role === 'admin') {
     request.auth = { user, token: grant.token, expiresAt: grant.expiresAt, mfaSetupRequired };

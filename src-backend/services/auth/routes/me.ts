@@ -7,6 +7,8 @@ import { hashPassword } from '../security/passwords.js';
 import { matchTotpStep, newTotpEnrollment } from '../security/totp.js';
 import { AuthRoutes } from '../../../contracts/routes/auth.js';
 import { registerRoute } from '../../../shared/register-route.js';
+import { sessionIdOf } from '../../../shared/session-id.js';
+import { sessionEnded } from '../users/end-sessions.js';
 
 /** Self-service, including the first-run steps a fresh admin must take. */
 export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
@@ -42,6 +44,22 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
     await deps.revocations.forgetUser(user.id); // this session re-resolves; the others are gone
     await audit(deps, request, 'password_changed', user.username);
     return { user: updated };
+  });
+
+  registerRoute(app, AuthRoutes.mySessions, { preHandler: firstRun }, async (request) => {
+    const { user, token } = request.auth!;
+    const mine = sessionIdOf(token);
+    const sessions = await deps.store.sessionsOf(user.id);
+    return { sessions: sessions.map((s) => ({ ...s, current: s.id === mine })) };
+  });
+
+  registerRoute(app, AuthRoutes.revokeMySession, { preHandler: firstRun }, async (request) => {
+    const { user } = request.auth!;
+    const { sessionId } = request.params;
+    await deps.store.revokeSession(user.id, sessionId);
+    await sessionEnded(deps, user.id, sessionId, 'session ended by its user');
+    await audit(deps, request, 'session_revoked', user.username, `session ${sessionId} (own)`);
+    return { revoked: true as const, sessionId };
   });
 
   registerRoute(

@@ -6,6 +6,7 @@ import {
   type DataRegisterRequest,
   type DataResetTotpRequest,
 } from '../../../contracts/routes/data-identity.js';
+import { LifecycleErrorCode } from '../../../contracts/user-lifecycle.js';
 import { badRequest, conflict, notFound } from '../../../shared/app-error.js';
 import { iso, toAuthUser, type UserRow } from './user-row.js';
 import type { UsersRepo } from './users-repo.js';
@@ -85,9 +86,9 @@ export class CodesRepo {
           .run(req.userId);
         const info = this.db
           .prepare(
-            'INSERT INTO reset_codes (code_hash, user_id, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+            'INSERT INTO reset_codes (code_hash, user_id, expires_at, created_by, created_at, help_desk) VALUES (?, ?, ?, ?, ?, ?)',
           )
-          .run(req.codeHash, req.userId, req.expiresAtMs, req.createdBy, Date.now());
+          .run(req.codeHash, req.userId, req.expiresAtMs, req.createdBy, Date.now(), req.helpDesk ? 1 : 0);
         return this.get('reset', Number(info.lastInsertRowid));
       })
       .immediate();
@@ -167,7 +168,10 @@ export class CodesRepo {
       .immediate();
   }
 
-  /** Use the user's reset code and install the new TOTP secret; the user's sessions end. */
+  /**
+   * Use the user's reset code and install the new TOTP secret; the user's sessions end. With a
+   * password hash (a help-desk code only) the new password is set in the same transaction.
+   */
   resetTotp(req: DataResetTotpRequest): AuthUser {
     return this.db
       .transaction(() => {
@@ -175,9 +179,21 @@ export class CodesRepo {
         const code = this.db
           .prepare('SELECT * FROM reset_codes WHERE code_hash = ? AND user_id = ?')
           .get(req.codeHash, req.userId) as
-          { id: number; revoked: number; expires_at: number; used_at: number | null } | undefined;
+          | { id: number; revoked: number; expires_at: number; used_at: number | null; help_desk: number }
+          | undefined;
         if (!code) throw badRequest('unknown reset code for this account', AuthErrorCode.CODE_INVALID);
         assertUsable({ ...code, uses: code.used_at === null ? 0 : 1, max_uses: 1 }, now);
+        if (req.passwordHash !== undefined) {
+          if (code.help_desk !== 1) {
+            throw badRequest(
+              'this is a 2FA reset code; setting a new password needs a help-desk code',
+              LifecycleErrorCode.NOT_A_HELP_DESK_CODE,
+            );
+          }
+          this.db
+            .prepare('UPDATE users SET password_hash = ?, must_change_password = 0, failed_logins = 0 WHERE id = ?')
+            .run(req.passwordHash, req.userId);
+        }
         this.db.prepare('UPDATE reset_codes SET used_at = ? WHERE id = ?').run(now, code.id);
         this.db
           .prepare('UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = ?')

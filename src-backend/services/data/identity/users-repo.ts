@@ -239,7 +239,8 @@ export class UsersRepo {
       .immediate();
   }
 
-  private assertAnotherAdmin(exceptId: number): void {
+  /** 409 LAST_ADMIN unless another active admin than `exceptId` remains. Call inside a transaction. */
+  assertAnotherAdmin(exceptId: number): void {
     if (this.activeAdminsStmt.get(exceptId)!.n === 0) {
       throw conflict('this is the last active admin account', AuthErrorCode.LAST_ADMIN);
     }

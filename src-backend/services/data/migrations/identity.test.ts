@@ -70,8 +70,33 @@ describe('identity migrations', () => {
     expect(db.prepare('SELECT actor FROM audit_log').pluck().get()).toBe('gone');
   });
 
+  it('103 keeps existing users and sessions and starts their sign-in record empty', () => {
+    migrate(
+      db,
+      identityMigrations.filter((m) => m.id <= 102),
+    );
+    const id = Number(insertUser('erin').lastInsertRowid);
+    db.prepare('INSERT INTO sessions VALUES (?, ?, 0, 0, 1, 1, 1)').run(Buffer.alloc(32, 2), id);
+    migrate(db, identityMigrations);
+    expect(db.prepare('SELECT last_login_at, last_login_address, failed_logins FROM users').get()).toEqual({
+      last_login_at: null,
+      last_login_address: null,
+      failed_logins: 0,
+    });
+    expect(db.prepare('SELECT address, user_agent FROM sessions').get()).toEqual({ address: null, user_agent: null });
+    expect(() => db.prepare('UPDATE users SET failed_logins = -1').run()).toThrow(/CHECK/);
+  });
+
+  it('104 marks reset codes as plain 2FA resets unless they are help-desk codes', () => {
+    migrate(db, identityMigrations);
+    const id = Number(insertUser('fred').lastInsertRowid);
+    db.prepare("INSERT INTO reset_codes (code_hash, user_id, expires_at, created_at) VALUES ('r2', ?, 0, 0)").run(id);
+    expect(db.prepare('SELECT help_desk FROM reset_codes').pluck().get()).toBe(0);
+    expect(() => db.prepare('UPDATE reset_codes SET help_desk = 2').run()).toThrow(/CHECK/);
+  });
+
   it('apply on an empty database and re-run as a no-op', () => {
-    expect(migrate(db, identityMigrations)).toEqual([100, 101, 102]);
+    expect(migrate(db, identityMigrations)).toEqual([100, 101, 102, 103, 104]);
     insertUser('dave');
     expect(migrate(db, identityMigrations)).toEqual([]);
     expect(tables()).toEqual([

@@ -95,4 +95,27 @@ export const identityMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    id: 103,
+    name: 'sign-in-record-and-session-origin',
+    up(db) {
+      // What the help desk asks first: when and from where did they last get in, how often
+      // did they fail since, and where is each session from (issue 17).
+      db.exec(`
+        ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+        ALTER TABLE users ADD COLUMN last_login_address TEXT;
+        ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0);
+        ALTER TABLE sessions ADD COLUMN address TEXT;
+        ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+      `);
+    },
+  },
+  {
+    id: 104,
+    name: 'help-desk-codes',
+    up(db) {
+      // A help-desk code is a reset code that also sets a new password (POST /reset/help-desk).
+      db.exec(`ALTER TABLE reset_codes ADD COLUMN help_desk INTEGER NOT NULL DEFAULT 0 CHECK (help_desk IN (0, 1));`);
+    },
+  },
 ];

@@ -4,6 +4,7 @@ import { notFound, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { AuditRepo } from '../identity/audit-repo.js';
 import { CodesRepo } from '../identity/codes-repo.js';
+import { LifecycleRepo } from '../identity/lifecycle-repo.js';
 import { SessionsRepo } from '../identity/sessions-repo.js';
 import { UsersRepo } from '../identity/users-repo.js';
 import { DataIdentityRoutes as D } from '../../../contracts/routes/data-identity.js';
@@ -19,6 +20,7 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   const sessions = new SessionsRepo(opts.db);
   const codes = new CodesRepo(opts.db, users);
   const audit = new AuditRepo(opts.db);
+  const lifecycle = new LifecycleRepo(opts.db, users, sessions, audit);
 
   registerRoute(app, D.insertUsers, {}, async (req) => users.insertBulk(req.body.users, req.body.atomic));
 
@@ -32,6 +34,21 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
     users.delete(req.params.id);
     return { deleted: true as const, id: req.params.id };
   });
+
+  registerRoute(app, D.updateProfile, {}, async (req) => lifecycle.updateProfile(req.params.id, req.body));
+
+  registerRoute(app, D.userDetail, {}, async (req) => lifecycle.detail(req.params.id));
+
+  registerRoute(app, D.loginFailed, {}, async (req) => ({ failedLogins: lifecycle.loginFailed(req.params.id) }));
+
+  registerRoute(app, D.userSessions, {}, async (req) => ({ sessions: sessions.listForUser(req.params.id) }));
+
+  registerRoute(app, D.revokeUserSession, {}, async (req) => {
+    sessions.revokeById(req.params.id, req.params.sessionId);
+    return { revoked: true as const, sessionId: req.params.sessionId };
+  });
+
+  registerRoute(app, D.bulkAction, {}, async (req) => ({ results: lifecycle.bulk(req.body) }));
 
   registerRoute(app, D.credentials, {}, async (req) => {
     const credentials = users.credentials(req.body.username);
@@ -49,8 +66,8 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   });
 
   registerRoute(app, D.createSession, {}, async (req, reply) => {
-    const { userId, ...ttl } = req.body;
-    return reply.code(201).send(sessions.create(userId, ttl));
+    const { userId, signIn, ...ttl } = req.body;
+    return reply.code(201).send(sessions.create(userId, ttl, signIn));
   });
 
   registerRoute(app, D.createSessions, {}, async (req, reply) => {

@@ -12,6 +12,7 @@ import type { Throttler } from '../core/throttler.js';
 import { requireInternalOrAdmin } from './access.js';
 import { RealtimeRoutes } from '../../../contracts/routes/realtime.js';
 import { registerRoute } from '../../../shared/register-route.js';
+import { sessionIdOf } from '../../../shared/session-id.js';
 
 export interface RouteDeps {
   readonly io: Server;
@@ -91,21 +92,24 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
   });
 
   registerRoute(app, RealtimeRoutes.disconnectUser, { onRequest: staff }, async (request) => {
-    const room = Rooms.user(request.body.userId);
+    const { userId, reason, sessionId } = request.body;
+    const room = Rooms.user(userId);
     // sessions resolved here but no longer connected (a closed tab) are in the cache too
-    d.resolver.forgetUser(request.body.userId);
+    if (sessionId) d.resolver.forgetSession(userId, sessionId);
+    else d.resolver.forgetUser(userId);
     let disconnected = 0;
     for (const name of ALL_NAMESPACES) {
       const sockets = await d.io.of(name).in(room).fetchSockets();
-      // the handshake cache would let the same token straight back in for a few seconds
-      for (const s of sockets) d.resolver.forget((s.data as SocketData).token);
-      disconnected += sockets.length;
-      d.io.of(name).in(room).disconnectSockets(true);
+      for (const s of sockets) {
+        const token = (s.data as SocketData).token;
+        if (sessionId && sessionIdOf(token) !== sessionId) continue; // another session of the user stays
+        // the handshake cache would let the same token straight back in for a few seconds
+        d.resolver.forget(token);
+        s.disconnect(true);
+        disconnected += 1;
+      }
     }
-    request.log.info(
-      { userId: request.body.userId, reason: request.body.reason, disconnected },
-      'user sockets disconnected',
-    );
+    request.log.info({ userId, reason, sessionId, disconnected }, 'user sockets disconnected');
     return { disconnected };
   });
 
