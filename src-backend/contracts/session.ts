@@ -74,10 +74,7 @@ export const SessionId = Type.String({ pattern: SESSION_ID_PATTERN });
 export const SessionForgetRequest = Type.Union([
   Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
   Type.Object({ userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-  Type.Object(
-    { userId: Type.Integer({ minimum: 1 }), sessionId: SessionId },
-    { additionalProperties: false },
-  ),
+  Type.Object({ userId: Type.Integer({ minimum: 1 }), sessionId: SessionId }, { additionalProperties: false }),
 ]);
 export type SessionForgetRequest = Static<typeof SessionForgetRequest>;
 export const SessionForgetResponse = Type.Object({ forgotten: Type.Integer() });

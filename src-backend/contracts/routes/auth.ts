@@ -158,7 +158,8 @@ export const AuthRoutes = routeTable('auth_node', {
   helpDeskReset: {
     method: 'POST',
     url: '/reset/help-desk',
-    summary: 'Swap a help-desk code for a new password and a new TOTP secret in one step; 429 with retry-after when throttled',
+    summary:
+      'Swap a help-desk code for a new password and a new TOTP secret in one step; 429 with retry-after when throttled',
     access: 'public',
     schema: { body: HelpDeskResetRequest, response: ok(TotpEnrollment) },
   },

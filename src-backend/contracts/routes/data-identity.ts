@@ -389,7 +389,8 @@ export const DataIdentityRoutes = routeTable('data_node', {
   updateProfile: {
     method: 'PUT',
     url: '/identity/users/:id/profile',
-    summary: "Change a user's name, email, group or role with the last-admin and group rules; the courses a new group may not take",
+    summary:
+      "Change a user's name, email, group or role with the last-admin and group rules; the courses a new group may not take",
     access: 'internal',
     schema: { params: IdParams, body: DataProfileRequest, response: ok(DataProfileResponse) },
   },
@@ -424,7 +425,8 @@ export const DataIdentityRoutes = routeTable('data_node', {
   bulkAction: {
     method: 'POST',
     url: '/identity/users/bulk-action',
-    summary: 'Disable, enable, delete, reset-2fa or set-group for a batch of users, per-user results; dryRun rolls back',
+    summary:
+      'Disable, enable, delete, reset-2fa or set-group for a batch of users, per-user results; dryRun rolls back',
     access: 'internal',
     schema: { body: DataBulkActionRequest, response: ok(DataBulkActionResponse) },
   },

@@ -11,7 +11,7 @@ type MaybeError = { error: { code: string; message: string; details?: any } };
 export interface AuthHarness {
   readonly stack: TestStack;
   call<T = any>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
     token?: string,
@@ -37,7 +37,9 @@ export async function startAuthHarness(env: Record<string, string> = {}): Promis
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.body.text();
-    return { status: res.statusCode, body: text ? JSON.parse(text) : null, headers: res.headers };
+    // JSON answers are parsed; the CSV export comes back as its text
+    const json = String(res.headers['content-type'] ?? '').includes('json');
+    return { status: res.statusCode, body: text ? (json ? JSON.parse(text) : text) : null, headers: res.headers };
   };
   return {
     stack,

@@ -161,7 +161,10 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
           passwordHash: await hashPassword(newPassword),
         })
         .catch((err: unknown) => {
-          if (isCodeError(err) || (err instanceof ServiceCallError && err.code === LifecycleErrorCode.NOT_A_HELP_DESK_CODE))
+          if (
+            isCodeError(err) ||
+            (err instanceof ServiceCallError && err.code === LifecycleErrorCode.NOT_A_HELP_DESK_CODE)
+          )
             attempt.fail();
           throw err;
         });

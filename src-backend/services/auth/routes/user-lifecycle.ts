@@ -80,7 +80,10 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
     const sessions = await deps.store.revokeUserSessions(id);
     if (helpDesk) {
       // The old password stops working now; the code sets the new one with a new authenticator.
-      await deps.store.updateUser(id, { passwordHash: hashGeneratedPassword(generatePassword()), mustChangePassword: true });
+      await deps.store.updateUser(id, {
+        passwordHash: hashGeneratedPassword(generatePassword()),
+        mustChangePassword: true,
+      });
       const code = generateCode();
       const info = await deps.store.createResetCode({
         codeHash: hashCode(code),
@@ -91,7 +94,12 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
       });
       await sessionsEnded(deps, id, 'password reset');
       await audit(deps, request, 'password_reset', target.username, 'help-desk code');
-      adminEvent(deps, 'code_generated', { id: info.id, kind: 'reset', username: target.username, expiresAt: info.expiresAt });
+      adminEvent(deps, 'code_generated', {
+        id: info.id,
+        kind: 'reset',
+        username: target.username,
+        expiresAt: info.expiresAt,
+      });
       return { temporary: true, helpDeskCode: code, expiresAt: info.expiresAt, sessionsEnded: sessions };
     }
     const password = generatePassword();
@@ -154,7 +162,13 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
     }
     const done = results.filter((r) => r.ok).length;
     if (!dryRun) {
-      await audit(deps, request, 'users_bulk_action', null, `${body.action}: ${done} done, ${results.length - done} refused`);
+      await audit(
+        deps,
+        request,
+        'users_bulk_action',
+        null,
+        `${body.action}: ${done} done, ${results.length - done} refused`,
+      );
     }
     return {
       action: body.action,
@@ -171,7 +185,13 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
     const users = await idsMatching(deps, { role, group }, Number.MAX_SAFE_INTEGER);
     const columns = exportColumns(role);
     const rows = users.map((u) => columns.map((c) => neutraliseCsvCell(String(u[c as keyof AuthUser] ?? ''))));
-    await audit(deps, request, 'users_exported', null, `${users.length} users${role ? ` (${role})` : ''}${group ? ` in ${group}` : ''}`);
+    await audit(
+      deps,
+      request,
+      'users_exported',
+      null,
+      `${users.length} users${role ? ` (${role})` : ''}${group ? ` in ${group}` : ''}`,
+    );
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="users${role ? `-${role}` : ''}.csv"`)

@@ -179,8 +179,7 @@ export class CodesRepo {
         const code = this.db
           .prepare('SELECT * FROM reset_codes WHERE code_hash = ? AND user_id = ?')
           .get(req.codeHash, req.userId) as
-          | { id: number; revoked: number; expires_at: number; used_at: number | null; help_desk: number }
-          | undefined;
+          { id: number; revoked: number; expires_at: number; used_at: number | null; help_desk: number } | undefined;
         if (!code) throw badRequest('unknown reset code for this account', AuthErrorCode.CODE_INVALID);
         assertUsable({ ...code, uses: code.used_at === null ? 0 : 1, max_uses: 1 }, now);
         if (req.passwordHash !== undefined) {

@@ -81,7 +81,10 @@ export class LifecycleRepo {
       totpEnabled: row.totp_secret !== null,
       sessions: this.sessions.countForUser(id),
       coursesHeld: student
-        ? this.courses('SELECT c.id, c.code, c.name FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.student_id = ? ORDER BY c.code', id)
+        ? this.courses(
+            'SELECT c.id, c.code, c.name FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE e.student_id = ? ORDER BY c.code',
+            id,
+          )
         : [],
       // Selections the queue accepted and has not decided: what the student is waiting for.
       waitlisted: student
@@ -163,13 +166,18 @@ export class LifecycleRepo {
           this.db.prepare('DELETE FROM users WHERE id = ?').run(row.id);
         } catch (err) {
           if (!isForeignKeyViolation(err)) throw err;
-          throw conflict(`${row.username} still owns rows elsewhere; disable the account instead`, AuthErrorCode.USER_IN_USE);
+          throw conflict(
+            `${row.username} still owns rows elsewhere; disable the account instead`,
+            AuthErrorCode.USER_IN_USE,
+          );
         }
         return { auditAction: 'user_deleted', detail: `${row.role} (bulk)`, extra: { sessionsEnded: true } };
       case 'reset-2fa':
         // The account signs in again only after enrolling a new authenticator with a reset code.
         this.db
-          .prepare('UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = ?')
+          .prepare(
+            'UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = ?',
+          )
           .run(row.id);
         endSessions();
         return { auditAction: 'totp_cleared', detail: 'bulk', extra: { sessionsEnded: true } };
