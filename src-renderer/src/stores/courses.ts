@@ -108,19 +108,24 @@ export const useCoursesStore = defineStore('courses', () => {
 
   /** Join every listed course's room; again after each reconnect, since rooms do not survive one. */
   function watchSeats(): void {
-    const s = useRealtimeStore().socket('/courses');
+    const realtime = useRealtimeStore();
+    const s = realtime.socket('/courses');
     if (s !== watchedOn) {
       watchedOn = s;
       s.on('course:seats', onSeats);
       s.on('connect', () => sendWatch(s));
+      // Seat counts that moved while the link was down: read the list again.
+      realtime.onReconnect('/courses', () => void load());
     }
     if (s.connected) sendWatch(s);
   }
 
   function listenAdmin(): void {
-    const s = useRealtimeStore().socket('/admin');
+    const realtime = useRealtimeStore();
+    const s = realtime.socket('/admin');
     if (s === adminOn) return;
     adminOn = s;
+    realtime.onReconnect('/admin', () => void loadWindow());
     s.on('admin_event', (e: AdminEvent) => {
       if (e.type === 'selection_window') void loadWindow();
     });

@@ -82,7 +82,10 @@ export const useStatusStore = defineStore('status', () => {
 
   function start(): void {
     stop();
-    useRealtimeStore().socket('/admin').on('admin_event', onAdminEvent);
+    const realtime = useRealtimeStore();
+    realtime.socket('/admin').on('admin_event', onAdminEvent);
+    // Events missed while the link was down: read the whole table again.
+    realtime.onReconnect('/admin', () => void refresh());
     // Inside Electron the main process pushes each process's changes directly, even while the
     // realtime server itself is the one restarting.
     unsubscribeIpc = window.api?.onStatusChanged((p) => applyProcess(p)) ?? null;

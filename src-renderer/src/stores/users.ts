@@ -129,10 +129,13 @@ export const useUsersStore = defineStore('users', () => {
 
   /** Subscribe once per socket: a new sign-in brings a new socket. */
   function listen(): void {
-    const s = useRealtimeStore().socket('/admin');
+    const realtime = useRealtimeStore();
+    const s = realtime.socket('/admin');
     if (s === listenedOn) return;
     listenedOn = s;
     s.on('admin_event', onAdminEvent);
+    // Users created or deleted while the link was down sent events nobody heard.
+    realtime.onReconnect('/admin', () => void load());
   }
 
   return {
