@@ -98,5 +98,8 @@ export type AdminEventType =
   | 'user_deleted'
   | 'user_disabled'
   | 'code_generated'
+  | 'code_revoked'
+  /** {id, action: created|updated|deleted}: the console's Courses list reloads */
+  | 'course_changed'
   | 'throttler_flush'
   | 'selection_window';

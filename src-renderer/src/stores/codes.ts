@@ -8,9 +8,12 @@ import {
   type GenerateResetCodeRequest,
   type GeneratedCode,
 } from '@contracts/auth';
+import type { AdminEvent } from '@contracts/realtime';
+import type { Socket } from 'socket.io-client';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
+import { useRealtimeStore } from './realtime';
 
 export type CodeKindFilter = 'all' | 'registration' | 'reset';
 
@@ -26,6 +29,7 @@ export const useCodesStore = defineStore('codes', () => {
   const activeOnly = ref(false);
   /** codes generated in this window, newest first, so they can still be copied */
   const fresh = ref<GeneratedCode[]>([]);
+  let listenedOn: Socket | null = null;
 
   async function load(): Promise<void> {
     loading.value = true;
@@ -71,7 +75,42 @@ export const useCodesStore = defineStore('codes', () => {
     fresh.value = fresh.value.filter((f) => f !== g);
   }
 
-  return { items, loading, error, kind, activeOnly, fresh, load, generateRegistration, generateReset, revoke, forget };
+  /** Use counts move when a student registers with a code; codes come and go from the CLI too. */
+  function onAdminEvent(e: AdminEvent): void {
+    const via = (e.data as { via?: unknown } | null)?.via;
+    if (
+      e.type === 'code_generated' ||
+      e.type === 'code_revoked' ||
+      (e.type === 'user_created' && via === 'registration')
+    )
+      void load();
+  }
+
+  /** Subscribe once per socket: a new sign-in brings a new socket. */
+  function listen(): void {
+    const realtime = useRealtimeStore();
+    const s = realtime.socket('/admin');
+    if (s === listenedOn) return;
+    listenedOn = s;
+    s.on('admin_event', onAdminEvent);
+    realtime.onReconnect('/admin', () => void load());
+  }
+
+  return {
+    items,
+    loading,
+    error,
+    kind,
+    activeOnly,
+    fresh,
+    load,
+    generateRegistration,
+    generateReset,
+    revoke,
+    forget,
+    onAdminEvent,
+    listen,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCodesStore, import.meta.hot));

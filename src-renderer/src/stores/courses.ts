@@ -39,6 +39,15 @@ export const useCoursesStore = defineStore('courses', () => {
   const liveUpdates = ref(0);
   let watchedOn: Socket | null = null;
   let adminOn: Socket | null = null;
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** A bulk delete sends one event per user: one reload for the lot. */
+  function reloadSoon(): void {
+    reloadTimer ??= setTimeout(() => {
+      reloadTimer = null;
+      void load();
+    }, 200);
+  }
 
   const totals = computed(() => {
     let capacity = 0;
@@ -128,6 +137,9 @@ export const useCoursesStore = defineStore('courses', () => {
     realtime.onReconnect('/admin', () => void loadWindow());
     s.on('admin_event', (e: AdminEvent) => {
       if (e.type === 'selection_window') void loadWindow();
+      // A deleted student frees every seat they held; a course created, edited or deleted
+      // elsewhere has no room we watch yet. Either way the list is read again.
+      if (e.type === 'user_deleted' || e.type === 'course_changed') reloadSoon();
     });
   }
 

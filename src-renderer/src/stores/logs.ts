@@ -223,6 +223,7 @@ export const useLogsStore = defineStore('logs', () => {
     resume,
     clear,
     mergeBacklog,
+    requestBacklog,
     start,
     stop,
     setScheduler,

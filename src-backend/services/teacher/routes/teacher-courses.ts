@@ -42,6 +42,9 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
       room: `course:${c.id}`,
       data: { courseId: c.id, enrolled: c.enrolled, capacity: c.capacity, seatsLeft: c.seatsLeft },
     });
+  // New, renamed or deleted courses have no room the console already watches: tell /admin.
+  const courseChanged = (id: number, action: 'created' | 'updated' | 'deleted', by: string | undefined) =>
+    opts.publisher?.adminEvent('course_changed', { id, action, by: by ?? null });
 
   app.get(P.courses, { preValidation, schema: { response: ok(TeacherCoursesResponse) } }, async (req) => {
     const actor = actorOf(req);
@@ -66,6 +69,7 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
     async (req, reply) => {
       const res = await client.post<CourseResponse>('data_node', D.create, { actor: actorOf(req), course: req.body });
       req.log.info({ courseId: res.course.id, code: res.course.code, by: req.user?.username }, 'course created');
+      courseChanged(res.course.id, 'created', req.user?.username);
       return reply.code(201).send(res);
     },
   );
@@ -76,6 +80,7 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
     async (req) => {
       const res = await client.post<CourseResponse>('data_node', D.update, { actor: actorOf(req), update: req.body });
       if (req.body.capacity !== undefined) seatsChanged(res.course);
+      courseChanged(res.course.id, 'updated', req.user?.username);
       return res;
     },
   );
@@ -89,6 +94,7 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
         { courseId: res.courseId, removedEnrollments: res.removedEnrollments, by: req.user?.username },
         'course deleted',
       );
+      courseChanged(res.courseId, 'deleted', req.user?.username);
       return res;
     },
   );
