@@ -20,13 +20,17 @@ export const unauthorized = (message = 'authentication required', code: string =
   new AppError(401, code, message);
 export const forbidden = (message = 'not allowed', code: string = ErrorCode.FORBIDDEN) =>
   new AppError(403, code, message);
-export const notFound = (message: string, code: string = ErrorCode.NOT_FOUND) =>
-  new AppError(404, code, message);
-export const conflict = (message: string, code: string = ErrorCode.CONFLICT) =>
-  new AppError(409, code, message);
+export const notFound = (message: string, code: string = ErrorCode.NOT_FOUND) => new AppError(404, code, message);
+export const conflict = (message: string, code: string = ErrorCode.CONFLICT) => new AppError(409, code, message);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new AppError(429, ErrorCode.RATE_LIMITED, message, { retryAfterSeconds }, {
-    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
+  new AppError(
+    429,
+    ErrorCode.RATE_LIMITED,
+    message,
+    { retryAfterSeconds },
+    {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    },
+  );
 export const unavailable = (message: string, code: string = ErrorCode.SERVICE_UNAVAILABLE) =>
   new AppError(503, code, message);

@@ -19,7 +19,9 @@ describe('createBaseApp validation and errors', () => {
       },
       async (req) => ({ got: req.body }),
     );
-    app.get('/page', { schema: { querystring: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (req) => ({ n: req.query.n }));
+    app.get('/page', { schema: { querystring: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (req) => ({
+      n: req.query.n,
+    }));
     app.get('/boom', async () => {
       throw new Error('secret internals at /srv/app.ts:12');
     });
@@ -50,7 +52,12 @@ describe('createBaseApp validation and errors', () => {
   });
 
   it('refuses malformed JSON and oversized bodies with their own codes', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/thing', headers: { 'content-type': 'application/json' }, payload: '{"name":' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/thing',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_JSON');
     const big = await post({ name: 'x'.repeat(2000), note: null });

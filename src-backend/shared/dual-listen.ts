@@ -43,7 +43,8 @@ export async function listenDual(app: App, opts: ListenOptions): Promise<Listeni
       throw new ConfigError(`port ${opts.port} on ${opts.host} is already in use (set ${opts.portEnv} to use another)`);
     }
     if (e.code === 'EACCES') throw new ConfigError(`not allowed to listen on port ${opts.port} (set ${opts.portEnv})`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new ConfigError(`HOST ${opts.host} is not an address of this machine`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+      throw new ConfigError(`HOST ${opts.host} is not an address of this machine`);
     throw err;
   }
   const address = app.server.address();
@@ -71,8 +72,10 @@ async function listenOnPath(server: http.Server, socketPath: string): Promise<vo
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EACCES' || e.code === 'EROFS') throw new ConfigError(`cannot create socket ${socketPath}: SOCKET_DIR is not writable`);
-    if (e.code === 'EADDRINUSE') throw new ConfigError(`socket ${socketPath} is in use: the product is already running`);
+    if (e.code === 'EACCES' || e.code === 'EROFS')
+      throw new ConfigError(`cannot create socket ${socketPath}: SOCKET_DIR is not writable`);
+    if (e.code === 'EADDRINUSE')
+      throw new ConfigError(`socket ${socketPath} is in use: the product is already running`);
     throw err;
   } finally {
     if (oldMask !== null) process.umask(oldMask);

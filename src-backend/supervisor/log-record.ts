@@ -1,5 +1,6 @@
 import { LOG_LEVELS, type LogLevel, type LogRecord } from '../contracts/supervisor.js';
 import type { OutputLine } from './process-host.js';
+import { redactText } from '../shared/redact.js';
 
 const PINO_NUMERIC: Record<number, LogLevel> = {
   10: 'trace',
@@ -28,6 +29,7 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
       let msg = typeof j.msg === 'string' ? j.msg : '';
       const err = j.err as { message?: string } | undefined;
       if (err?.message) msg = msg ? `${msg}: ${err.message}` : err.message;
+      msg = redactText(msg);
       return {
         seq,
         time:
@@ -42,5 +44,11 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
       // not JSON after all: fall through
     }
   }
-  return { seq, time: new Date().toISOString(), level: out.stream === 'stderr' ? 'warn' : 'info', service, msg: line };
+  return {
+    seq,
+    time: new Date().toISOString(),
+    level: out.stream === 'stderr' ? 'warn' : 'info',
+    service,
+    msg: redactText(line),
+  };
 }

@@ -9,6 +9,7 @@ import { buildChildEnv } from './child-env.js';
 import { Emitter, type Disposable } from './event.js';
 import { LogForwarder } from './log-forwarder.js';
 import { parseLogLine } from './log-record.js';
+import { terminalOnlyText } from '../shared/terminal.js';
 import { ManagedProcess, type CrashInfo } from './managed-process.js';
 import type { ProcessHost } from './process-host.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -53,6 +54,9 @@ export class Supervisor {
   readonly onStatus = this.statusEmitter.event;
   readonly onLog = this.logEmitter.event;
   readonly onCrash = this.crashEmitter.event;
+  private readonly terminalEmitter = new Emitter<{ service: ServiceName; line: string }>();
+  /** lines for the terminal only (the one-time admin password): printed, never stored */
+  readonly onTerminal = this.terminalEmitter.event;
 
   constructor(private readonly opts: SupervisorOptions) {
     const wanted = new Set(opts.services ?? START_ORDER);
@@ -76,7 +80,11 @@ export class Supervisor {
         maxHealthFailures: 3,
       });
       this.disposables.push(
-        proc.onOutput((line) => this.addLog(parseLogLine(name, line, ++this.seq))),
+        proc.onOutput((line) => {
+          const terminal = terminalOnlyText(line.line);
+          if (terminal !== null) this.terminalEmitter.fire({ service: name, line: terminal });
+          else this.addLog(parseLogLine(name, line, ++this.seq));
+        }),
         proc.onStatus((s) => {
           this.statusEmitter.fire(s);
           this.publisher?.adminEvent('process_state', { ...s });
