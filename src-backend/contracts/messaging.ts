@@ -31,7 +31,12 @@ export const ChatCreateRequest = Type.Object(
 export type ChatCreateRequest = Static<typeof ChatCreateRequest>;
 
 export const ChatHistoryRequest = Type.Object(
-  { userId: Id, otherId: Id, beforeId: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  {
+    userId: Id,
+    otherId: Id,
+    beforeId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
   { additionalProperties: false },
 );
 export type ChatHistoryRequest = Static<typeof ChatHistoryRequest>;

@@ -46,7 +46,12 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     void reply.header('x-frame-options', 'DENY');
   });
 
-  app.get('/health', async () => ({ status: 'healthy', service: 'gateway', pid: process.pid, uptime: process.uptime() }));
+  app.get('/health', async () => ({
+    status: 'healthy',
+    service: 'gateway',
+    pid: process.pid,
+    uptime: process.uptime(),
+  }));
   app.get('/api/config', async () => opts.appInfo);
 
   app.route({
@@ -55,7 +60,9 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     handler: async (request, reply) => {
       const { target } = request.params as { target: string };
       if (!Value.Check(ConsoleTarget, target)) {
-        return reply.code(404).send({ error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `unknown API target ${target}` } });
+        return reply
+          .code(404)
+          .send({ error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `unknown API target ${target}` } });
       }
       const req: ConsoleRequest = {
         method: request.method as ConsoleRequest['method'],
@@ -72,12 +79,16 @@ export function buildGatewayApp(opts: GatewayOptions): App {
 
   // Everything else is the console: files from the build folder, and index.html for app routes.
   app.get('/*', async (request, reply) => {
-    if (!rootReal) return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'console not built: run npm run build' } });
+    if (!rootReal)
+      return reply
+        .code(404)
+        .send({ error: { code: ErrorCode.NOT_FOUND, message: 'console not built: run npm run build' } });
     let found = resolveStatic(rootReal, request.url);
     if (found.kind === 'bad-request') return reply.code(400).send({ error: { code: 'BAD_PATH', message: 'bad path' } });
     const looksLikeFile = /\.[a-z0-9]+$/i.test(request.url.split('?')[0]!);
     if (found.kind === 'not-found' && !looksLikeFile) found = resolveStatic(rootReal, '/index.html');
-    if (found.kind !== 'file') return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
+    if (found.kind !== 'file')
+      return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
     const isIndex = found.file.endsWith('index.html');
     void reply
       .type(found.type)

@@ -1,5 +1,5 @@
 import { Value } from 'typebox/value';
-import { AuthPaths } from '../contracts/auth.js';
+import { AuthPaths, IdentityPaths } from '../contracts/auth.js';
 import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { isServiceName, type ServiceName } from '../contracts/services.js';
@@ -65,7 +65,7 @@ export class ConsoleDispatcher {
   private async supervisor(req: ConsoleRequest): Promise<ConsoleResponse> {
     const sup = this.deps.supervisor;
     if (!sup) throw new AppError(404, ErrorCode.NOT_FOUND, 'no supervisor here: services run elsewhere');
-    await this.admins.require(req.token);
+    const admin = await this.admins.require(req.token);
     const url = new URL(req.path, 'http://console.invalid');
     if (req.method === 'GET' && url.pathname === '/status') return { status: 200, body: sup.status() };
     if (req.method === 'GET' && url.pathname === '/logs') {
@@ -83,13 +83,32 @@ export class ConsoleDispatcher {
       const name = m[1] as ServiceName;
       const op = m[2] as 'start' | 'stop' | 'restart';
       if (!sup.has(name)) throw new AppError(404, ErrorCode.NOT_FOUND, `${name} is not supervised here`);
+      const fields = { actor: admin.username, actorId: admin.id, action: `process_${op}`, target: name };
+      // Written before the operation: stopping data_node would leave nobody to write it after.
+      await this.audit(fields);
       try {
         await sup[op](name);
       } catch (err) {
+        sup.note('warn', `process ${op} failed`, { ...fields, error: (err as Error).message });
         throw new AppError(409, 'PROCESS_FAILED', (err as Error).message);
       }
+      sup.note('info', `process ${op}`, fields);
       return { status: 200, body: sup.status().processes.find((p) => p.name === name) };
     }
     throw new AppError(404, ErrorCode.ROUTE_NOT_FOUND, `no supervisor route ${req.method} ${url.pathname}`);
+  }
+
+  /** Best effort: with data_node down the operation still runs, and the log line still says who. */
+  private async audit(e: { actor: string; actorId: number; action: string; target: string }): Promise<void> {
+    try {
+      await this.deps.client.post('data_node', IdentityPaths.audit, {
+        actorId: e.actorId,
+        actor: e.actor,
+        action: e.action,
+        target: e.target,
+      });
+    } catch (err) {
+      this.deps.supervisor?.note('warn', 'audit entry not written', { ...e, error: (err as Error).message });
+    }
   }
 }

@@ -48,3 +48,26 @@ describe('the log pipeline', () => {
     expect(rec.msg).toBe(`   password: ${REDACTED}`);
   });
 });
+
+describe('structured fields in the log pipeline', () => {
+  it('a pino line keeps its fields (courseId, actor) with secrets censored', () => {
+    const rec = parseLogLine(
+      'teacher_node',
+      {
+        stream: 'stdout',
+        line: JSON.stringify({
+          level: 'info',
+          time: 1,
+          pid: 9,
+          service: 'teacher_node',
+          msg: 'course created',
+          courseId: 12,
+          actor: 'admin',
+          password: 'x',
+        }),
+      },
+      1,
+    );
+    expect(rec.fields).toEqual({ courseId: 12, actor: 'admin', password: REDACTED });
+  });
+});

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { PORT_ENV, START_ORDER, type ServiceName } from '../contracts/services.js';
-import { START_GATE_ENV, type LogRecord, type ProcessStatus, type SupervisorStatus } from '../contracts/supervisor.js';
+import {
+  START_GATE_ENV,
+  type LogLevel,
+  type LogRecord,
+  type ProcessStatus,
+  type SupervisorStatus,
+} from '../contracts/supervisor.js';
 import type { RuntimeConfig } from '../shared/config.js';
 import { createRealtimePublisher, type RealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
@@ -174,6 +180,18 @@ export class Supervisor {
       (r) => (!filter.service || r.service === filter.service) && (!filter.level || r.level === filter.level),
     );
     return picked.slice(-limit);
+  }
+
+  /** A line of the supervisor's own (who started, stopped or restarted what), into the same stream. */
+  note(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    this.addLog({
+      seq: ++this.seq,
+      time: new Date().toISOString(),
+      level,
+      service: 'supervisor',
+      msg,
+      ...(fields ? { fields } : {}),
+    });
   }
 
   private addLog(record: LogRecord): void {

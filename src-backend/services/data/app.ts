@@ -4,7 +4,9 @@ import type { RuntimeConfig } from '../../shared/config.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import { isInternalCall } from '../../shared/internal-auth.js';
 import { unauthorized } from '../../shared/app-error.js';
+import type { AuditEntry } from '../../contracts/auth.js';
 import { openDatabase } from './db/open.js';
+import { AuditRepo } from './identity/audit-repo.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
 import { messagingRoutes } from './routes/messaging.js';
@@ -14,6 +16,8 @@ export interface DataAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** tests may hand in an already-open database */
   readonly db?: Database;
+  /** every new audit entry, for the console's live Audit view */
+  readonly onAudit?: (entry: AuditEntry) => void;
 }
 
 /** Routes anyone may call; everything else on the data service is internal. */
@@ -29,8 +33,9 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
     if (!isInternalCall(request, opts.config.internalToken))
       throw unauthorized('the data service is internal', 'INTERNAL_ONLY');
   });
-  await app.register(identityRoutes, { db });
-  await app.register(courseRoutes, { db });
+  const audit = new AuditRepo(db, opts.onAudit);
+  await app.register(identityRoutes, { db, audit });
+  await app.register(courseRoutes, { db, audit });
   await app.register(messagingRoutes, { db });
   app.addHook('onClose', async () => {
     if (db.open) db.close();

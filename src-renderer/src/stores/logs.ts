@@ -6,6 +6,7 @@ import {
   appendCapped,
   compileFilter,
   lowerBoundById,
+  formatFields,
   normaliseLevel,
   type LogFilter,
   type LogLine,
@@ -79,6 +80,7 @@ export const useLogsStore = defineStore('logs', () => {
       level: normaliseLevel(e.level),
       service: typeof e.service === 'string' ? e.service : 'unknown',
       text: typeof e.text === 'string' ? e.text : JSON.stringify(e.text ?? ''),
+      fields: formatFields(e.fields),
     });
   }
 

@@ -41,6 +41,7 @@ import {
 import { errorResponses } from '../../../contracts/errors.js';
 import type { App } from '../../../shared/create-app.js';
 import { CourseAudit } from '../courses/audit.js';
+import type { AuditRepo } from '../identity/audit-repo.js';
 import { CourseStore } from '../courses/course-store.js';
 import { QueueDecider } from '../courses/queue-decider.js';
 import { SelectionSettings } from '../courses/selection-settings.js';
@@ -49,6 +50,8 @@ import { notFound } from '../../../shared/app-error.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
+  /** the one writer of audit_log */
+  readonly audit: AuditRepo;
 }
 
 const ok = <T>(schema: T) => ({ 200: schema, ...errorResponses });
@@ -59,7 +62,7 @@ const ok = <T>(schema: T) => ({ 200: schema, ...errorResponses });
  */
 export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<void> {
   const { db } = opts;
-  const audit = new CourseAudit(db);
+  const audit = new CourseAudit(opts.audit);
   const courses = new CourseStore(db, audit);
   const settings = new SelectionSettings(db);
   const students = new StudentView(db, settings);

@@ -42,13 +42,15 @@ import { errorResponses } from '../../../contracts/errors.js';
 import { SessionResolveRequest } from '../../../contracts/session.js';
 import { notFound, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
-import { AuditRepo } from '../identity/audit-repo.js';
+import type { AuditRepo } from '../identity/audit-repo.js';
 import { CodesRepo } from '../identity/codes-repo.js';
 import { SessionsRepo } from '../identity/sessions-repo.js';
 import { UsersRepo } from '../identity/users-repo.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
+  /** the one writer of audit_log, shared by identity and course routes */
+  readonly audit: AuditRepo;
 }
 
 /** Identity storage. Internal only (app.ts checks the token); auth_node holds the rules. */
@@ -56,7 +58,7 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   const users = new UsersRepo(opts.db);
   const sessions = new SessionsRepo(opts.db);
   const codes = new CodesRepo(opts.db, users);
-  const audit = new AuditRepo(opts.db);
+  const { audit } = opts;
 
   app.post(
     IdentityPaths.usersBulk,
