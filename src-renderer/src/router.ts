@@ -22,6 +22,7 @@ export const NAV = [
     key: '7',
     component: () => import('./views/NotificationsView.vue'),
   },
+  { name: 'audit', path: '/audit', label: 'Audit', key: '8', component: () => import('./views/AuditView.vue') },
 ] as const;
 
 const routes: RouteRecordRaw[] = [
