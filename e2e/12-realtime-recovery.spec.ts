@@ -45,3 +45,32 @@ test('after each realtime restart from the console, the link comes back by itsel
   await backend.createStudent(token, username);
   await expect(cell).toBeVisible({ timeout: 5_000 });
 });
+
+test('after a realtime restart, the Logs view still loads the lines from before it', async ({ page }) => {
+  test.setTimeout(90_000);
+  const backend = Backend.fromEnv();
+  const { token } = await backend.adminLogin();
+  // A line with a name of its own, logged before the restart.
+  const marker = `before${Date.now().toString(36)}`;
+  expect(
+    (
+      await backend.call('POST', '/api/auth_node/login', {
+        username: marker,
+        password: 'wrong-password-1',
+        totp: '123456',
+      })
+    ).status,
+  ).toBe(401);
+  const before = (await backend.status(token)).processes.find((p) => p.name === 'realtime')!;
+  await backend.ok('POST', '/api/supervisor/realtime/restart', {}, token);
+  await expect
+    .poll(async () => (await backend.status(token)).processes.find((p) => p.name === 'realtime')!.pid, {
+      timeout: 20_000,
+    })
+    .not.toBe(before.pid);
+
+  await openSignedIn(page, backend, '/logs');
+  await expect(page.getByTestId('link-state')).toHaveAttribute('data-state', 'live', { timeout: 10_000 });
+  await page.getByTestId('logs-search').fill(marker);
+  await expect(page.getByTestId('log-line').filter({ hasText: 'login failed' })).toHaveCount(1, { timeout: 10_000 });
+});

@@ -13,6 +13,7 @@ import { ServiceClient } from '../shared/service-client.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { buildChildEnv } from './child-env.js';
 import { Emitter, type Disposable } from './event.js';
+import { LogFiles, type LogFileOptions } from './log-files.js';
 import { LogForwarder } from './log-forwarder.js';
 import { parseLogLine } from './log-record.js';
 import { terminalOnlyText } from '../shared/terminal.js';
@@ -38,6 +39,8 @@ export interface SupervisorOptions {
   readonly logBufferSize?: number;
   /** forward logs and process events to the realtime server (off in tests that don't run it) */
   readonly forwardToRealtime?: boolean;
+  /** rotating log files, one set per service; default DATA_DIR/logs, 10 MB × 5 files; false = none */
+  readonly logFiles?: Partial<LogFileOptions> | false;
 }
 
 /** Starts the services in order, keeps them alive, fans their logs in, and answers for their state. */
@@ -48,6 +51,7 @@ export class Supervisor {
   private readonly logs: RingBuffer<LogRecord>;
   private readonly publisher: RealtimePublisher | null;
   private readonly forwarder: LogForwarder | null;
+  private readonly files: LogFiles | null;
   private readonly disposables: Disposable[] = [];
   private healthTimer: NodeJS.Timeout | null = null;
   /** set by stopAll: a start still running must not fork anything more */
@@ -72,6 +76,8 @@ export class Supervisor {
     const forward = (opts.forwardToRealtime ?? true) && this.order.includes('realtime');
     this.publisher = forward ? createRealtimePublisher(this.client) : null;
     this.forwarder = forward ? new LogForwarder(this.client, () => this.isRunning('realtime')) : null;
+    this.files =
+      opts.logFiles === false ? null : new LogFiles({ dir: path.join(opts.config.dataDir, 'logs'), ...opts.logFiles });
 
     const env = buildChildEnv(process.env, { ...opts.env, ...this.childConfigEnv() });
     for (const name of this.order) {
@@ -149,6 +155,7 @@ export class Supervisor {
     for (const proc of this.procs.values()) proc.release();
     for (const name of [...this.order].reverse()) await this.get(name).stop();
     await this.forwarder?.close();
+    await this.files?.close();
     await this.client.close();
     for (const d of this.disposables) d.dispose();
   }
@@ -198,6 +205,7 @@ export class Supervisor {
     this.logs.push(record);
     this.logEmitter.fire(record);
     this.forwarder?.push(record);
+    this.files?.write(record);
   }
 
   private isRunning(name: ServiceName): boolean {

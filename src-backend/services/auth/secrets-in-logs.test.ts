@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthPaths,
@@ -10,7 +12,7 @@ import { startAuthHarness, type AuthHarness } from './test-support.js';
 
 // A first start without ADMIN_PASSWORD, a user import with generated passwords, and codes: then
 // every line the supervisor collected (what the Logs view, the realtime backlog and a download
-// show) is searched for each secret those steps produced.
+// show) and every log file under DATA_DIR/logs is searched for each secret those steps produced.
 let h: AuthHarness;
 
 beforeAll(async () => {
@@ -98,7 +100,13 @@ describe('secrets never reach the logs', () => {
     secrets.push('registering-password-1', 'registering-password-2', registered.body.totpSecret);
 
     await settle();
-    const output = h.stack.supervisor.recentLogs(5000).map((r) => JSON.stringify(r));
+    const logDir = path.join(h.stack.config.dataDir, 'logs');
+    const files = fs.readdirSync(logDir).map((f) => fs.readFileSync(path.join(logDir, f), 'utf8'));
+    expect(files.join('')).toContain('one-time password');
+    const output = [
+      ...h.stack.supervisor.recentLogs(5000).map((r) => JSON.stringify(r)),
+      ...files.flatMap((text) => text.split('\n')),
+    ];
     expect(output.length).toBeGreaterThan(5);
     // The log did record these events, just not their secrets.
     expect(output.some((l) => l.includes('one-time password'))).toBe(true);
