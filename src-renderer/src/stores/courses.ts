@@ -10,6 +10,7 @@ import {
   type SetSelectionWindowRequest,
 } from '@contracts/courses';
 import type { AdminEvent, CourseSeatsEvent } from '@contracts/realtime';
+import { AuthPaths, type UserPage } from '@contracts/auth';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -91,6 +92,16 @@ export const useCoursesStore = defineStore('courses', () => {
     }
   }
 
+  /** How many students a window change affects (the user list's total), for the confirmation. */
+  async function studentCount(): Promise<number | null> {
+    try {
+      const res = await api().get<UserPage>('auth_node', withQuery(AuthPaths.users, { role: 'student', pageSize: 1 }));
+      return res.total;
+    } catch {
+      return null;
+    }
+  }
+
   async function openWindow(): Promise<void> {
     window_.value = await api().post<SelectionWindow>('teacher_node', ADMIN_COURSE_PATHS.openWindow, {});
   }
@@ -159,6 +170,7 @@ export const useCoursesStore = defineStore('courses', () => {
     openWindow,
     closeWindow,
     scheduleWindow,
+    studentCount,
     onSeats,
     listenAdmin,
   };
