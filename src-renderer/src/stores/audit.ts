@@ -3,7 +3,6 @@ import { reactive, ref, shallowRef } from 'vue';
 import { AuthPaths, type AuditEntry, type AuditList } from '@contracts/auth';
 import { csvText } from '@contracts/csv-cell';
 import type { AdminEvent } from '@contracts/realtime';
-import type { Socket } from 'socket.io-client';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -46,7 +45,6 @@ export const useAuditStore = defineStore('audit', () => {
   /** ids that arrived live, to mark them briefly */
   const arrived = ref(new Set<number>());
   let seq = 0;
-  let listenedOn: Socket | null = null;
 
   async function load(): Promise<void> {
     const mine = ++seq;
@@ -82,14 +80,8 @@ export const useAuditStore = defineStore('audit', () => {
     arrived.value = new Set([...arrived.value, entry.id]);
   }
 
-  /** Subscribe once per socket: a new sign-in brings a new socket. */
   function listen(): void {
-    const realtime = useRealtimeStore();
-    const s = realtime.socket('/admin');
-    if (s === listenedOn) return;
-    listenedOn = s;
-    s.on('admin_event', onAdminEvent);
-    realtime.onReconnect('/admin', () => void load());
+    useRealtimeStore().onAdminEvents('audit', onAdminEvent, () => void load());
   }
 
   /** What the table shows, as CSV that a spreadsheet will not run as formulas. */

@@ -9,7 +9,6 @@ import {
   type GeneratedCode,
 } from '@contracts/auth';
 import type { AdminEvent } from '@contracts/realtime';
-import type { Socket } from 'socket.io-client';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -29,7 +28,6 @@ export const useCodesStore = defineStore('codes', () => {
   const activeOnly = ref(false);
   /** codes generated in this window, newest first, so they can still be copied */
   const fresh = ref<GeneratedCode[]>([]);
-  let listenedOn: Socket | null = null;
 
   async function load(): Promise<void> {
     loading.value = true;
@@ -86,14 +84,8 @@ export const useCodesStore = defineStore('codes', () => {
       void load();
   }
 
-  /** Subscribe once per socket: a new sign-in brings a new socket. */
   function listen(): void {
-    const realtime = useRealtimeStore();
-    const s = realtime.socket('/admin');
-    if (s === listenedOn) return;
-    listenedOn = s;
-    s.on('admin_event', onAdminEvent);
-    realtime.onReconnect('/admin', () => void load());
+    useRealtimeStore().onAdminEvents('codes', onAdminEvent, () => void load());
   }
 
   return {

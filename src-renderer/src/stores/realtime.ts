@@ -2,6 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia';
 import { reactive } from 'vue';
 import type { Socket } from 'socket.io-client';
 import { AuthPaths } from '@contracts/auth';
+import type { AdminEvent } from '@contracts/realtime';
 import { openNamespace, type RealtimeNamespace } from '../api/realtime';
 import { api } from '../api/instance';
 import { useSessionStore } from './session';
@@ -108,6 +109,19 @@ export const useRealtimeStore = defineStore('realtime', () => {
     return () => set.delete(fn);
   }
 
+  const adminListeners = new Map<string, Socket>();
+  /**
+   * `onEvent` hears /admin's admin_event, subscribed once per socket under `key` (a new sign-in
+   * brings a new socket), and `refetch` runs after each reconnect for what was missed meanwhile.
+   */
+  function onAdminEvents(key: string, onEvent: (e: AdminEvent) => void, refetch: () => void): void {
+    const s = socket('/admin');
+    if (adminListeners.get(key) === s) return;
+    adminListeners.set(key, s);
+    s.on('admin_event', onEvent);
+    onReconnect('/admin', refetch);
+  }
+
   function state(ns: RealtimeNamespace): LinkState {
     return links[ns]?.state ?? 'idle';
   }
@@ -123,9 +137,10 @@ export const useRealtimeStore = defineStore('realtime', () => {
     }
     sockets.clear();
     reconnectHandlers.clear();
+    adminListeners.clear();
   }
 
-  return { links, socket, state, onReconnect, closeAll };
+  return { links, socket, state, onReconnect, onAdminEvents, closeAll };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useRealtimeStore, import.meta.hot));
