@@ -62,6 +62,11 @@ test('adding a student shows a QR code that decodes back to its otpauth URI', as
   await dialog.getByLabel('Full name').fill('Alice Example');
   await dialog.getByLabel('Email').fill('alice.e2e@example.com');
   await dialog.getByLabel('Group').fill('cs-2024');
+  // The server's password rule names its reason next to the field.
+  await dialog.locator('#au-password').fill('password123');
+  await dialog.getByTestId('add-user-submit').click();
+  await expect(dialog.locator('#au-password-err')).toHaveText('password is too common');
+  await dialog.locator('#au-password').fill('');
   await dialog.getByTestId('add-user-submit').click();
 
   const reveal = page.getByTestId('secret-reveal');

@@ -58,7 +58,8 @@ export class Backend {
     username: string,
     group = 'e2e-group',
   ): Promise<CreatedUser & { password: string }> {
-    const password = `pw-${username}-123456`;
+    // never containing the username: the password policy refuses that
+    const password = `pw-${Buffer.from(username).toString('hex')}-123456`;
     const created = await this.ok<CreatedUser>(
       'POST',
       '/api/auth_node/admin/users',

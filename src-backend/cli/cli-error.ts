@@ -1,3 +1,5 @@
+import { escapeControls } from './output/escape.js';
+
 /** Exit codes the issue fixes: 0 success, 1 failure, 2 wrong usage. */
 export const ExitCode = {
   ok: 0,
@@ -26,5 +28,5 @@ export const failure = (message: string) => new CliError(message, ExitCode.failu
 
 /** Collapse any message to one line, so multi-line server text cannot break the contract. */
 export function oneLine(message: string): string {
-  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return escapeControls(message.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }

@@ -88,6 +88,19 @@ describe('course-cli --help', () => {
   });
 });
 
+const addTeacherWith = (password: string) => [
+  'user',
+  'add-teacher',
+  '--username',
+  'tina',
+  '--name',
+  'T',
+  '--email',
+  't@example.com',
+  '--password',
+  password,
+];
+
 describe('wrong usage exits 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown command', ['stat'], /^error: unknown command 'stat' \(Did you mean status\?\)/],
@@ -121,6 +134,12 @@ describe('wrong usage exits 2 with one line', () => {
       'bad email',
       ['user', 'add-student', '--username', 'alice', '--name', 'A', '--email', 'nope', '--group', 'g'],
       /--email "nope" is not an email address/,
+    ],
+    ['common password', addTeacherWith('Password1'), /^error: --password: password is too common$/],
+    [
+      'password containing the username',
+      addTeacherWith('I-am-Tina-2026'),
+      /^error: --password: password contains the username$/,
     ],
     [
       'bad --totp',
@@ -404,5 +423,63 @@ describe('bin/course-cli.js', () => {
     });
     expect(res.status).toBe(1);
     expect(res.stderr).toBe('error: course-cli is not built yet: run npm run build\n');
+  });
+});
+
+describe('text from the server is printed, never obeyed', () => {
+  // A stand-in gateway holding what the schema refuses today: a name stored before the rule,
+  // with a clear-screen, a colour and a right-to-left override in it.
+  const EVIL = 'Mallory\u001b[2J\u001b[31m\u202eevil';
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/health') return res.end(JSON.stringify({ status: 'healthy', service: 'gateway' }));
+      if (req.url?.startsWith('/api/auth_node/admin/users?')) {
+        const user = {
+          id: 7,
+          username: 'mallory',
+          name: EVIL,
+          email: 'm@example.org',
+          role: 'student',
+          group: 'g',
+          disabled: false,
+          mustChangePassword: false,
+          totpEnabled: true,
+          createdAt: new Date().toISOString(),
+        };
+        return res.end(JSON.stringify({ items: [user], total: 1, page: 1, pageSize: 500 }));
+      }
+      res.statusCode = 400;
+      res.end(JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `no user ${EVIL}` } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('user list shows control and bidi characters as escapes', async () => {
+    const h = home();
+    saveSession(h, { target: url });
+    const run = await runCli(['user', 'list', '--user-type', 'student'], {
+      home: h,
+      env: { ...downEnv, COURSE_CLI_URL: url },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Mallory\\u001b[2J\\u001b[31m\\u202eevil');
+    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+  });
+
+  it('an error message from the server is escaped too', async () => {
+    const h = home();
+    saveSession(h, { target: url });
+    const run = await runCli(['user', 'delete', '7', '--user-type', 'student', '--yes'], {
+      home: h,
+      env: { ...downEnv, COURSE_CLI_URL: url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Mallory\\u001b[2J');
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
   });
 });

@@ -370,7 +370,7 @@ describe('code generate / user reset-2fa', () => {
         username: 'dave',
         name: 'Dave',
         email: 'dave@example.com',
-        password: 'dave-Passw0rd!',
+        password: 'D-Passw0rd!-long',
       },
       { internal: false },
     );
@@ -391,7 +391,7 @@ describe('code generate / user reset-2fa', () => {
       '--group',
       'g1',
       '--password',
-      'erin-Passw0rd!',
+      'E-Passw0rd!-long',
     ]);
     const run = await cli(h, ['user', 'reset-2fa', 'erin']);
     expect(run.code, run.stderr).toBe(0);
@@ -402,7 +402,7 @@ describe('code generate / user reset-2fa', () => {
       'POST',
       'auth_node',
       AuthPaths.resetTotp,
-      { username: 'erin', code, password: 'erin-Passw0rd!' },
+      { username: 'erin', code, password: 'E-Passw0rd!-long' },
       { internal: false },
     );
     expect(reset.statusCode).toBe(200);

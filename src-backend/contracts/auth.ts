@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { literals, NullableString } from './common.js';
 import { Role, SessionUser } from './session.js';
+import { BIDI_CHARS, CONTROL_CHARS, PlainText } from './text-rules.js';
 
 /**
  * Identity shapes: what auth_node's public API (routes/auth.ts) takes and answers, and the
@@ -20,8 +21,9 @@ export const Username = Type.String({ pattern: USERNAME_PATTERN, minLength: 3, m
 export const Password = Type.String({ minLength: 8, maxLength: 256 });
 /** what a login accepts: any non-empty string, so a too-short guess is "invalid credentials", not a 400 */
 export const LoginPassword = Type.String({ minLength: 1, maxLength: 256 });
-export const PersonName = Type.String({ minLength: 1, maxLength: 200 });
-export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+$';
+export const PersonName = PlainText({ minLength: 1, maxLength: 200 });
+/** no spaces, controls or bidi characters on either side of one @ */
+export const EMAIL_PATTERN = `^[^\\s@${CONTROL_CHARS}${BIDI_CHARS}]+@[^\\s@${CONTROL_CHARS}${BIDI_CHARS}]+$`;
 export const Email = Type.String({ pattern: EMAIL_PATTERN, maxLength: 254 });
 /** a student's group, e.g. "cs-2024" */
 export const GROUP_PATTERN = '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$';

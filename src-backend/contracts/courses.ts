@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { MultilineText, PlainText } from './text-rules.js';
 
 /**
  * Course shapes: courses, enrollments, the selection window and the registration queue, as
@@ -23,7 +24,7 @@ export const Slot = Type.Object(
 export type Slot = Static<typeof Slot>;
 
 export const CourseCode = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' });
-export const GroupName = Type.String({ minLength: 1, maxLength: 64 });
+export const GroupName = PlainText({ minLength: 1, maxLength: 64 });
 
 export const Course = Type.Object({
   id: Type.Integer(),
@@ -139,12 +140,12 @@ export type QueueTicket = Static<typeof QueueTicket>;
 
 const CourseFields = {
   code: CourseCode,
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: PlainText({ minLength: 1, maxLength: 200 }),
   capacity: Type.Integer({ minimum: 0, maximum: 100_000 }),
   credits: Type.Integer({ minimum: 0, maximum: 30 }),
   slots: Type.Array(Slot, { maxItems: 21 }),
-  location: Type.String({ maxLength: 200 }),
-  description: Type.String({ maxLength: 4000 }),
+  location: PlainText({ maxLength: 200 }),
+  description: MultilineText({ maxLength: 4000 }),
   allowedGroups: Type.Array(GroupName, { maxItems: 100 }),
 };
 

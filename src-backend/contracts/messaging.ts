@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id } from './common.js';
+import { MultilineText, PlainText } from './text-rules.js';
 import { ChatMessage, Notification, NotificationBody } from './realtime.js';
 
 /**
@@ -9,7 +10,7 @@ import { ChatMessage, Notification, NotificationBody } from './realtime.js';
  */
 
 export const ChatCreateRequest = Type.Object(
-  { senderId: Id, receiverId: Id, message: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { senderId: Id, receiverId: Id, message: MultilineText({ minLength: 1, maxLength: 4000 }) },
   { additionalProperties: false },
 );
 export type ChatCreateRequest = Static<typeof ChatCreateRequest>;
@@ -41,7 +42,7 @@ export const NotificationCreateRequest = Type.Object(
     senderId: Type.Union([Id, Type.Null()]),
     recipientId: Type.Optional(Id),
     role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
-    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    groupId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
     ...NotificationBody,
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { MultilineText, PlainText } from './text-rules.js';
 import { LogLevel } from './supervisor.js';
 import type { SessionUser } from './session.js';
 
@@ -60,7 +61,7 @@ export const ChatMessage = Type.Object({
 export type ChatMessage = Static<typeof ChatMessage>;
 
 export const ChatSendPayload = Type.Object(
-  { receiverId: Type.Integer({ minimum: 1 }), message: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { receiverId: Type.Integer({ minimum: 1 }), message: MultilineText({ minLength: 1, maxLength: 4000 }) },
   { additionalProperties: false },
 );
 export type ChatSendPayload = Static<typeof ChatSendPayload>;
@@ -108,9 +109,9 @@ export interface ChatReadReceipt {
 // ---------------------------------------------------------------- notifications (seed 004)
 
 export const NotificationBody = {
-  type: Type.String({ minLength: 1, maxLength: 50 }),
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  message: Type.String({ maxLength: 4000 }),
+  type: PlainText({ minLength: 1, maxLength: 50 }),
+  title: PlainText({ minLength: 1, maxLength: 200 }),
+  message: MultilineText({ maxLength: 4000 }),
   metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 };
 
@@ -146,8 +147,8 @@ export type NotifyPayload = Static<typeof NotifyPayload>;
  */
 export const BroadcastPayload = Type.Object(
   {
-    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    collegeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    groupId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
+    collegeId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
     role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
     ...NotificationBody,
   },

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { literals } from './common.js';
 import { SERVICE_NAMES, type ServiceName } from './services.js';
+import type { SessionForgetRequest } from './session.js';
 
 /** Child → parent over the fork/utility-process channel. */
 export type ChildMessage =
@@ -19,7 +20,13 @@ export type ChildMessage =
    * A signal told it to stop. A signal to the whole process group reaches every service at once,
    * so it asks, and the supervisor sends 'shutdown' when its turn comes (data last).
    */
-  | { type: 'stop-requested'; service: ServiceName; signal: string };
+  | { type: 'stop-requested'; service: ServiceName; signal: string }
+  /**
+   * auth_node ended a session (logout) or all of a user's (disable, delete, password change,
+   * 2FA reset). The supervisor's own process runs the console's supervisor routes and caches
+   * admin sessions there, so it must hear it too, and at once.
+   */
+  | { type: 'session-forget'; service: ServiceName; forget: SessionForgetRequest };
 
 /**
  * Parent → child. Windows has no SIGTERM, so shutdown is always also a message. 'start' opens

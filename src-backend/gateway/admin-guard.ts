@@ -13,10 +13,13 @@ const MAX_REMEMBERED = 1000;
  * reads sessions from data_node, so stopping either (or a crash loop) would leave no admin
  * able to start it again. An admin whose session auth_node confirmed within ADMIN_GRACE_MS
  * may therefore still use the supervisor while auth_node or data_node cannot be reached. Only
- * "unreachable" opens that door: a 401 or a non-admin answer closes it at once.
+ * "unreachable" opens that door: a 401 or a non-admin answer closes it at once, and so does a
+ * revocation auth_node pushes (logout, disable, delete, password change, 2FA reset).
  */
 export class AdminGuard {
   private readonly confirmed = new Map<string, { user: SessionUser; at: number }>();
+  /** bumped by every revocation: a check that was in flight across one confirms nothing */
+  private epoch = 0;
 
   constructor(
     private readonly resolver: SessionResolver,
@@ -25,6 +28,7 @@ export class AdminGuard {
 
   async require(token: string | undefined): Promise<SessionUser> {
     if (!token) throw new AppError(401, ErrorCode.UNAUTHORIZED, 'sign in as an admin first');
+    const epoch = this.epoch;
     let user: SessionUser;
     try {
       user = await this.resolver.resolve(token);
@@ -38,13 +42,20 @@ export class AdminGuard {
       this.confirmed.delete(token);
       throw new AppError(403, ErrorCode.FORBIDDEN, 'supervisor operations are for admins');
     }
-    this.remember(token, user);
+    if (epoch === this.epoch) this.remember(token, user);
     return user;
   }
 
-  /** The session ended (signed out through this gateway): no grace for it. */
+  /** The session ended: no grace for it. */
   forget(token: string): void {
+    this.epoch++;
     this.confirmed.delete(token);
+  }
+
+  /** Every session of the user ended (disabled, deleted, new password, 2FA reset): no grace for any. */
+  forgetUser(userId: number): void {
+    this.epoch++;
+    for (const [token, entry] of this.confirmed) if (entry.user.id === userId) this.confirmed.delete(token);
   }
 
   private remember(token: string, user: SessionUser): void {

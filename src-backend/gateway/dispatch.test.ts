@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoginResponse } from '../contracts/auth.js';
+import { type LoginResponse, type UserResponse } from '../contracts/auth.js';
 import { AuthPaths } from '../contracts/routes/auth.js';
 import type { ConsoleResponse } from '../contracts/console-api.js';
 import type { ProcessStatus } from '../contracts/supervisor.js';
@@ -25,16 +25,18 @@ afterAll(() => stack?.stop());
 const op = (token: string | undefined, name: string, verb: 'start' | 'stop' | 'restart'): Promise<ConsoleResponse> =>
   dispatcher.dispatch({ target: 'supervisor', method: 'POST', path: `/${name}/${verb}`, token });
 
-async function adminToken(): Promise<string> {
+async function adminToken(username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
   const res = await dispatcher.dispatch({
     target: 'auth_node',
     method: 'POST',
     path: AuthPaths.loginAdmin,
-    body: { username: 'admin', password: ADMIN_PASSWORD },
+    body: { username, password },
   });
   expect(res.status).toBe(200);
   return (res.body as LoginResponse).token;
 }
+const auth = (token: string, method: 'POST' | 'DELETE', path: string, body?: unknown) =>
+  dispatcher.dispatch({ target: 'auth_node', method, path, token, ...(body ? { body } : {}) });
 
 describe('supervisor operations while the session check is down', () => {
   it('an admin confirmed before auth_node stopped can start it again; an unknown token cannot', async () => {
@@ -64,4 +66,36 @@ describe('supervisor operations while the session check is down', () => {
     expect((await op(token, 'auth_node', 'start')).status).toBe(503);
     expect((await op(admin, 'auth_node', 'start')).status).toBe(200);
   }, 60_000);
+});
+
+describe('revoked admins', () => {
+  for (const how of ['disabled', 'deleted'] as const) {
+    it(`a ${how} admin is refused at once, and gets no grace while auth_node is down`, async () => {
+      const admin = await adminToken();
+      const username = `${how}-admin`;
+      const password = `passphrase-for-${how}`;
+      const added = await auth(admin, 'POST', AuthPaths.addAdmin, { username, name: 'Other Admin', password });
+      expect(added.status).toBe(201);
+      const id = (added.body as UserResponse).user.id;
+      const other = await adminToken(username, password);
+      expect((await op(other, 'queue_node', 'restart')).status).toBe(200); // confirmed: cached and graced
+
+      const revoked =
+        how === 'disabled'
+          ? await auth(admin, 'POST', AuthPaths.userDisable(id))
+          : await auth(admin, 'DELETE', AuthPaths.user(id));
+      expect(revoked.status).toBe(200);
+      // Within the gateway's 2 s session cache: refused all the same.
+      expect((await op(other, 'queue_node', 'restart')).status).toBe(401);
+
+      expect((await op(admin, 'auth_node', 'stop')).status).toBe(200);
+      try {
+        const start = await op(other, 'auth_node', 'start');
+        expect(start.status).toBe(503); // no grace: auth_node cannot confirm it, and it was revoked
+        expect(stack.supervisor.status().processes.find((p) => p.name === 'auth_node')!.state).toBe('stopped');
+      } finally {
+        expect((await op(admin, 'auth_node', 'start')).status).toBe(200);
+      }
+    }, 60_000);
+  }
 });

@@ -5,6 +5,7 @@ import { AuthRoutes } from '../contracts/routes/auth.js';
 import { SupervisorRoutes } from '../contracts/routes/supervisor.js';
 import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
+import { SessionForgetRequest } from '../contracts/session.js';
 import { AppError } from '../shared/app-error.js';
 import { toErrorBody } from '../shared/error-handler.js';
 import { MAX_JSON_DEPTH, jsonTooDeep, nestedDeeperThan } from '../shared/json-depth.js';
@@ -30,6 +31,20 @@ export class ConsoleDispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     this.admins = new AdminGuard(deps.resolver);
+    // auth_node tells its supervisor when sessions end, as it tells student and teacher over
+    // HTTP: a disabled admin is refused here at once, and gets no grace while auth_node is down.
+    deps.supervisor?.onSessionForget((f) => this.forgetSessions(f));
+  }
+
+  private forgetSessions(forget: unknown): void {
+    if (!Value.Check(SessionForgetRequest, forget)) return;
+    if ('token' in forget) {
+      this.deps.resolver.forget(forget.token);
+      this.admins.forget(forget.token);
+    } else {
+      this.deps.resolver.forgetUser(forget.userId);
+      this.admins.forgetUser(forget.userId);
+    }
   }
 
   /**

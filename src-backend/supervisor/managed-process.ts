@@ -1,4 +1,5 @@
 import type { ServiceName } from '../contracts/services.js';
+import type { SessionForgetRequest } from '../contracts/session.js';
 import type { ProcessState, ProcessStatus } from '../contracts/supervisor.js';
 import type { ServiceClient } from '../shared/service-client.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -56,9 +57,12 @@ export class ManagedProcess {
   private readonly statusEmitter = new Emitter<ProcessStatus>();
   private readonly outputEmitter = new Emitter<OutputLine>();
   private readonly crashEmitter = new Emitter<CrashInfo>();
+  private readonly sessionForgetEmitter = new Emitter<SessionForgetRequest>();
   readonly onStatus = this.statusEmitter.event;
   readonly onOutput = this.outputEmitter.event;
   readonly onCrash = this.crashEmitter.event;
+  /** the child reports sessions it ended (only auth_node's reports are believed, by the supervisor) */
+  readonly onSessionForget = this.sessionForgetEmitter.event;
 
   constructor(private readonly opts: ManagedProcessOptions) {
     this.backoff = new Backoff(opts.backoff);
@@ -213,6 +217,8 @@ export class ManagedProcess {
         this.wakeLoaded();
       } else if (msg.type === 'stop-requested') {
         this.onStopRequested(child);
+      } else if (msg.type === 'session-forget') {
+        this.sessionForgetEmitter.fire(msg.forget);
       } else if (msg.type === 'ready' && !ready) {
         ready = true;
         this.wakeLoaded();

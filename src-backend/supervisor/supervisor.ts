@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PORT_ENV, START_ORDER, type ServiceName } from '../contracts/services.js';
+import type { SessionForgetRequest } from '../contracts/session.js';
 import { START_GATE_ENV, type LogRecord, type ProcessStatus, type SupervisorStatus } from '../contracts/supervisor.js';
 import { socketPathFor, type RuntimeConfig } from '../shared/config.js';
 import { createRealtimePublisher, type RealtimePublisher } from '../shared/realtime-publisher.js';
@@ -54,9 +55,12 @@ export class Supervisor {
   private readonly statusEmitter = new Emitter<ProcessStatus>();
   private readonly logEmitter = new Emitter<LogRecord>();
   private readonly crashEmitter = new Emitter<CrashInfo>();
+  private readonly sessionForgetEmitter = new Emitter<SessionForgetRequest>();
   readonly onStatus = this.statusEmitter.event;
   readonly onLog = this.logEmitter.event;
   readonly onCrash = this.crashEmitter.event;
+  /** auth_node ended a session or all of a user's: the console dispatcher drops them at once */
+  readonly onSessionForget = this.sessionForgetEmitter.event;
 
   constructor(private readonly opts: SupervisorOptions) {
     const wanted = new Set(opts.services ?? START_ORDER);
@@ -88,6 +92,10 @@ export class Supervisor {
         proc.onCrash((c) => {
           this.crashEmitter.fire(c);
           this.publisher?.adminEvent('process_restart', { ...c });
+        }),
+        // Only the service that owns sessions may say one ended.
+        proc.onSessionForget((f) => {
+          if (name === 'auth_node') this.sessionForgetEmitter.fire(f);
         }),
       );
       this.procs.set(name, proc);

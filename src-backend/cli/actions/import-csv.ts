@@ -1,5 +1,7 @@
 import { BULK_MAX_ROWS } from '../../contracts/auth.js';
+import { loadPasswordPolicy } from '../../contracts/password-policy.js';
 import { CliError, ExitCode, failure, usageError } from '../cli-error.js';
+import { escapeControls } from '../output/escape.js';
 import type { CliContext } from '../context.js';
 import { emptyResult, importUsers } from '../csv/import-users.js';
 import { readUsersCsv } from '../csv/read-users-csv.js';
@@ -26,7 +28,11 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
   const session = ctx.requireSession();
   // Fail fast, before reading a big file: the session must be alive and auth_node reachable.
   await ctx.call(AuthRoutes.me);
-  const parsed = readUsersCsv(file, { userType: opts.userType, generatePasswords: opts.generatePasswords === true });
+  const parsed = readUsersCsv(file, {
+    userType: opts.userType,
+    generatePasswords: opts.generatePasswords === true,
+    passwordPolicy: await loadPasswordPolicy(),
+  });
   const c = ctx.colors;
   const total = parsed.rows.length + parsed.bad.length;
   if (total === 0) throw failure(`${file} has a header but no rows`);
@@ -110,7 +116,7 @@ export async function importCsv(ctx: CliContext, file: string, opts: ImportOptio
 
 function listBad(ctx: CliContext, bad: readonly CsvBadRow[], verb: string, output: string | undefined): void {
   for (const b of bad.slice(0, MAX_LISTED)) {
-    ctx.note(`line ${b.line}${b.username ? ` (${b.username})` : ''}: ${b.problem} — ${verb}`);
+    ctx.note(escapeControls(`line ${b.line}${b.username ? ` (${b.username})` : ''}: ${b.problem} — ${verb}`));
   }
   if (bad.length > MAX_LISTED) {
     ctx.note(

@@ -2,6 +2,7 @@ import { SERVICE_LABELS, SERVICE_NAMES } from '../../contracts/services.js';
 import type { ProcessState, SupervisorStatus } from '../../contracts/supervisor.js';
 import { failure } from '../cli-error.js';
 import { NOT_RUNNING } from '../connection/describe-error.js';
+import { escapeControls } from '../output/escape.js';
 import { NOT_BEHIND_URL, type HealthProbe } from '../connection/api.js';
 import type { CliContext } from '../context.js';
 import type { Colors } from '../output/colors.js';
@@ -101,7 +102,9 @@ function printLines(ctx: CliContext, lines: readonly ProcessLine[], source: stri
     ]
       .filter(Boolean)
       .join(', ');
-    ctx.out(`  ${dot(c, l.state)} ${details ? `${heads[i]!.padEnd(width)}  (${details})` : heads[i]}`);
+    // l.note is a process's last error: any text a child printed
+    const shown = escapeControls(details);
+    ctx.out(`  ${dot(c, l.state)} ${shown ? `${heads[i]!.padEnd(width)}  (${shown})` : heads[i]}`);
   });
   ctx.out(c.dim(`Source: ${source}`));
 }

@@ -1,13 +1,6 @@
 import { Value } from 'typebox/value';
-import {
-  Email,
-  Group,
-  Password,
-  PersonName,
-  Username,
-  type CreateUserRequest,
-  type UserType,
-} from '../../contracts/auth.js';
+import { Email, Group, PersonName, Username, type CreateUserRequest, type UserType } from '../../contracts/auth.js';
+import { loadPasswordPolicy } from '../../contracts/password-policy.js';
 import { usageError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { renderQr } from '../output/qr.js';
@@ -22,7 +15,7 @@ export interface AddOptions {
 }
 
 /** Check the flags with the contract's own schemas, so a typo is a usage error, not a 400. */
-function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
+async function buildRequest(role: UserType, opts: AddOptions): Promise<CreateUserRequest> {
   const name = opts.name.trim();
   const email = opts.email.trim();
   if (!Value.Check(Username, opts.username))
@@ -39,14 +32,15 @@ function buildRequest(role: UserType, opts: AddOptions): CreateUserRequest {
     req.group = group;
   }
   if (opts.password !== undefined) {
-    if (!Value.Check(Password, opts.password)) throw usageError('--password must be 8 to 256 characters');
+    const problem = (await loadPasswordPolicy()).problem(opts.password, opts.username);
+    if (problem) throw usageError(`--password: ${problem}`);
     req.password = opts.password;
   }
   return req;
 }
 
 export async function addUser(ctx: CliContext, role: UserType, opts: AddOptions): Promise<void> {
-  const req = buildRequest(role, opts);
+  const req = await buildRequest(role, opts);
   const created = await ctx.call(AuthRoutes.createUser, { body: req });
   const c = ctx.colors;
   ctx.out(`${c.green('✔')} Created ${role} ${c.bold(created.user.username)} (id ${created.user.id})`);

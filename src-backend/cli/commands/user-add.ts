@@ -13,7 +13,10 @@ export function registerAddUser(user: Command, ctx: CliContext): void {
     .requiredOption('--name <full name>', 'full name')
     .requiredOption('--email <address>', 'email address')
     .requiredOption('--group <group>', 'student group, e.g. cs-2024')
-    .option('--password <password>', 'initial password (8+ characters); generated when left out')
+    .option(
+      '--password <password>',
+      'initial password (8-256 characters, not a common one, not containing the username); generated when left out',
+    )
     .addHelpText(
       'after',
       examples(
@@ -31,7 +34,10 @@ export function registerAddUser(user: Command, ctx: CliContext): void {
     .requiredOption('--username <name>', 'login name (3-64 letters, digits, . _ -)')
     .requiredOption('--name <full name>', 'full name')
     .requiredOption('--email <address>', 'email address')
-    .option('--password <password>', 'initial password (8+ characters); generated when left out')
+    .option(
+      '--password <password>',
+      'initial password (8-256 characters, not a common one, not containing the username); generated when left out',
+    )
     .addHelpText(
       'after',
       examples('course-cli user add-teacher --username bob --name "Bob Smith" --email bob@example.com'),

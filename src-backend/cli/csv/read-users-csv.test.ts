@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadPasswordPolicy } from '../../contracts/password-policy.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { parseUsersCsv, readUsersCsv } from './read-users-csv.js';
 
@@ -79,9 +80,26 @@ describe('parseUsersCsv', () => {
     expect(bad[0]!.problem).toMatch(/username "x" is not valid/);
     expect(bad[1]!.problem).toBe('name is empty');
     expect(bad[2]!.problem).toBe('group is empty');
-    expect(bad[3]!.problem).toMatch(/password must be 8 to 256/);
+    expect(bad[3]!.problem).toBe('password is too short (at least 8 characters)');
     expect(bad[4]!.problem).toBe('username ok1 already appears on line 2');
     expect(bad[5]!.problem).toBe('has 3 fields, the header has 5');
+  });
+
+  it('holds every given password to the password policy, naming the reason', async () => {
+    const text = [
+      'username,name,email,group,password',
+      'pp1,One,one@example.com,g,password123',
+      'pp2,Two,two@example.com,g,I-am-PP2-really',
+      'pp3,Three,three@example.com,g,"tab\there-pass"',
+      'pp4,Four,four@example.com,g,a-fine-long-passphrase',
+    ].join('\n');
+    const { rows, bad } = parseUsersCsv(text, { ...student, passwordPolicy: await loadPasswordPolicy() });
+    expect(rows.map((r) => r.username)).toEqual(['pp4']);
+    expect(bad).toEqual([
+      { line: 2, username: 'pp1', problem: 'password is too common' },
+      { line: 3, username: 'pp2', problem: 'password contains the username' },
+      { line: 4, username: 'pp3', problem: 'password contains a control character' },
+    ]);
   });
 
   it('needs a password per row unless passwords are generated', () => {

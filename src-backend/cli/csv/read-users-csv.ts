@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
 import { csvErrorLine } from '../../contracts/csv-error-line.js';
+import type { PasswordPolicy } from '../../contracts/password-policy.js';
 import { failure, usageError } from '../cli-error.js';
 import { CSV_LIMITS, type CsvLimits } from './limits.js';
 import {
@@ -17,6 +18,8 @@ export interface ReadOptions {
   readonly userType: ImportUserType;
   readonly generatePasswords: boolean;
   readonly limits?: Partial<CsvLimits>;
+  /** the full password rule (with its dictionary); without it only length, controls and username are checked */
+  readonly passwordPolicy?: PasswordPolicy;
 }
 
 /** Read, size-check and parse a people CSV. A file-level problem throws one-line CliError. */
@@ -99,7 +102,7 @@ export function parseUsersCsv(input: Buffer | string, opts: ReadOptions, label =
       bad.push({ line, username, problem: `has ${record.length} fields, the header has ${columns.length}` });
       continue;
     }
-    const check = validateRow(cells, line, opts.userType, opts.generatePasswords);
+    const check = validateRow(cells, line, opts.userType, opts.generatePasswords, opts.passwordPolicy);
     if (!check.ok) {
       bad.push({ line, username, problem: check.problem });
       continue;

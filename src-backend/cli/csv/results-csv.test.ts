@@ -3,14 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { neutraliseCell } from './neutralise.js';
+import { neutraliseCsvCell } from '../../contracts/csv-cell.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { RESULT_COLUMNS, checkResultsWritable, renderResultsCsv, writeResultsCsv } from './results-csv.js';
 
-describe('neutraliseCell', () => {
+describe('neutraliseCsvCell', () => {
   it('prefixes cells a spreadsheet would run as a formula', () => {
-    for (const v of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx']) expect(neutraliseCell(v)).toBe(`'${v}`);
-    for (const v of ['alice', 'a=b', '', 'otpauth://totp/x']) expect(neutraliseCell(v)).toBe(v);
+    for (const v of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx', '\n=1+1', '  =1+1', '＝1+1', '＠cmd'])
+      expect(neutraliseCsvCell(v)).toBe(`'${v}`);
+    for (const v of ['alice', 'a=b', '', 'otpauth://totp/x', 'failed: name is empty'])
+      expect(neutraliseCsvCell(v)).toBe(v);
   });
 });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { failure, usageError } from '../cli-error.js';
-import { neutraliseCell } from './neutralise.js';
+import { neutraliseCsvCell } from '../../contracts/csv-cell.js';
 
 export const RESULT_COLUMNS = ['username', 'generated password', '2FA secret', 'otpauth URI', 'status'] as const;
 
@@ -17,7 +17,7 @@ export interface ResultRow {
 
 export function renderResultsCsv(rows: readonly ResultRow[]): string {
   const records = rows.map((r) =>
-    [r.username, r.generatedPassword, r.totpSecret, r.otpauthUri, r.status].map((c) => neutraliseCell(c)),
+    [r.username, r.generatedPassword, r.totpSecret, r.otpauthUri, r.status].map((c) => neutraliseCsvCell(c)),
   );
   return stringify([[...RESULT_COLUMNS], ...records], { record_delimiter: '\r\n' });
 }

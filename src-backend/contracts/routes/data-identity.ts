@@ -221,6 +221,19 @@ export const DataRegisterRequest = Type.Object(
 );
 export type DataRegisterRequest = Static<typeof DataRegisterRequest>;
 
+/**
+ * POST /identity/register/check → 200 {usable: true}, or the same 400 CODE_* / 409
+ * USERNAME_TAKEN that registering would give. auth_node asks before it spends an argon2id
+ * hash on the password; the register call checks again in its transaction.
+ */
+export const DataRegisterCheckRequest = Type.Object(
+  { codeHash: Type.String({ minLength: 16, maxLength: 128 }), username: Username },
+  { additionalProperties: false },
+);
+export type DataRegisterCheckRequest = Static<typeof DataRegisterCheckRequest>;
+export const DataRegisterCheckResponse = Type.Object({ usable: Type.Literal(true) });
+export type DataRegisterCheckResponse = Static<typeof DataRegisterCheckResponse>;
+
 /** POST /identity/reset-2fa → 200 {user}: uses the user's reset code and installs the new secret. */
 export const DataResetTotpRequest = Type.Object(
   {
@@ -387,6 +400,13 @@ export const DataIdentityRoutes = routeTable('data_node', {
     summary: 'Check a registration code, insert the user and count the use, in one transaction',
     access: 'internal',
     schema: { body: DataRegisterRequest, response: created(UserResponse) },
+  },
+  registerCheck: {
+    method: 'POST',
+    url: '/identity/register/check',
+    summary: 'Would registering with this code and username succeed? (nothing is used or stored)',
+    access: 'internal',
+    schema: { body: DataRegisterCheckRequest, response: ok(DataRegisterCheckResponse) },
   },
   resetTotp: {
     method: 'POST',

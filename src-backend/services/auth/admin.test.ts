@@ -139,6 +139,12 @@ describe('creating users', () => {
       { role: 'student', username: 'ok-name', name: 'N', email: 'not-an-email' },
       { role: 'student', username: 'ok-name', name: 'N', password: 'short' },
       { role: 'student', username: 'ok-name', name: 'N', isAdmin: true },
+      // control and bidi characters in names and emails (a clear-screen, a right-to-left override)
+      { role: 'student', username: 'ok-name', name: 'N\u001b[2J' },
+      { role: 'student', username: 'ok-name', name: 'N\u202eevil' },
+      { role: 'student', username: 'ok-name', name: 'N\u0085' },
+      { role: 'student', username: 'ok-name', name: 'N', email: 'n\u001b@example.org' },
+      { role: 'student', username: 'ok-name', name: 'N', email: 'n\u2067@example.org' },
     ]) {
       const res = await create(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
@@ -150,20 +156,20 @@ describe('creating users', () => {
     const res = await h.call(
       'POST',
       AuthPaths.addAdmin,
-      { username: 'second-admin', name: 'Two', password: 'second-admin-pw' },
+      { username: 'second-admin', name: 'Two', password: 'another-admins-pw' },
       admin,
     );
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ role: 'admin', totpEnabled: false });
     expect(
-      (await h.call('POST', AuthPaths.loginAdmin, { username: 'second-admin', password: 'second-admin-pw' })).status,
+      (await h.call('POST', AuthPaths.loginAdmin, { username: 'second-admin', password: 'another-admins-pw' })).status,
     ).toBe(200);
     expect(
       (
         await h.call(
           'POST',
           AuthPaths.addAdmin,
-          { username: 'second-admin', name: 'Two', password: 'second-admin-pw' },
+          { username: 'second-admin', name: 'Two', password: 'another-admins-pw' },
           admin,
         )
       ).status,
@@ -184,13 +190,14 @@ describe('bulk create', () => {
           { role: 'janitor', username: 'bulk-3', name: 'B3' },
           { role: 'student', username: 'dup-user', name: 'taken in db' },
           { role: ' Student ', username: ' bulk-4 ', name: ' B4 ', group: null, email: null, password: null },
+          { role: 'student', username: 'bulk-5', name: 'B5\u001b[2J' },
         ],
       },
       admin,
     );
     expect(res.status).toBe(200);
     expect(res.body.created).toBe(3);
-    expect(res.body.failed).toBe(3);
+    expect(res.body.failed).toBe(4);
     expect(res.body.results.map((r) => (r.ok ? 'ok' : r.error!.code))).toEqual([
       'ok',
       'USERNAME_TAKEN',
@@ -198,7 +205,9 @@ describe('bulk create', () => {
       'VALIDATION_FAILED',
       'USERNAME_TAKEN',
       'ok',
+      'VALIDATION_FAILED',
     ]);
+    expect(res.body.results[6]!.error!.message).toBe('name contains a control or text-direction character');
     expect(res.body.results[0]!.initialPassword).toBeTruthy();
     expect(res.body.results[2]!.initialPassword).toBeUndefined();
     expect(res.body.results[5]!.username).toBe('bulk-4');

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GeneratedCode, type LoginResponse, type RegisterResponse } from '../../contracts/auth.js';
 import { AuthPaths } from '../../contracts/routes/auth.js';
+import { DataIdentityRoutes } from '../../contracts/routes/data-identity.js';
+import { INTERNAL_TOKEN_HEADER } from '../../contracts/services.js';
+import { hashCode } from './security/codes.js';
 import { startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
 
 let h: AuthHarness;
@@ -14,17 +17,31 @@ afterAll(async () => {
   await h?.stack.stop();
 });
 
+// Failed registrations count against the caller's address: each test registers from its own
+// (forwarded with the internal token, as the gateway does).
+let from = '';
+let tests = 0;
+beforeEach(() => {
+  from = `192.0.2.${++tests}`;
+});
+
 const generate = (body: Record<string, unknown>) =>
   h.call<GeneratedCode>('POST', AuthPaths.generateRegistrationCode, body, admin);
 const register = (code: string, username: string, extra: Record<string, unknown> = {}) =>
-  h.call<RegisterResponse>('POST', AuthPaths.register, {
-    code,
-    username,
-    name: `N ${username}`,
-    email: `${username}@example.org`,
-    password: 'register-pass-1',
-    ...extra,
-  });
+  h.call<RegisterResponse>(
+    'POST',
+    AuthPaths.register,
+    {
+      code,
+      username,
+      name: `N ${username}`,
+      email: `${username}@example.org`,
+      password: 'register-pass-1',
+      ...extra,
+    },
+    undefined,
+    { [INTERNAL_TOKEN_HEADER]: h.stack.config.internalToken, 'x-forwarded-for': from },
+  );
 
 describe('registration codes', () => {
   it('are 50-bit codes in readable groups, stored hashed, and create accounts of their type and group', async () => {
@@ -144,12 +161,40 @@ describe('registration codes', () => {
   });
 });
 
+describe('registration flood', () => {
+  it('used-up, expired and revoked codes are counted per address: 429 with Retry-After', async () => {
+    const usedUp = (await generate({ userType: 'student', maxUses: 1 })).body.code;
+    expect((await register(usedUp, 'flood-first')).status).toBe(201);
+    const revoked = await generate({ userType: 'student', maxUses: 5 });
+    await h.call('POST', AuthPaths.codeRevoke(revoked.body.info.id), undefined, admin);
+    const expired = 'EXPRD-CODE1';
+    await h.stack.client.call(DataIdentityRoutes.createRegistrationCode, {
+      body: {
+        codeHash: hashCode(expired),
+        userType: 'student',
+        maxUses: 5,
+        expiresAtMs: Date.now() - 1000,
+        createdBy: null,
+      },
+    });
+    const dead = [usedUp, revoked.body.code, expired];
+    const answers = [];
+    for (let i = 0; i < 8; i++) answers.push(await register(dead[i % 3]!, `flood-${i}`));
+    expect(answers.slice(0, 3).map((a) => a.body.error.code)).toEqual(['CODE_USED_UP', 'CODE_REVOKED', 'CODE_EXPIRED']);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(4);
+    expect(limited.every((a) => a.body.error.code === 'RATE_LIMITED' && Number(a.headers['retry-after']) >= 1)).toBe(
+      true,
+    );
+  });
+});
+
 describe('2FA reset', () => {
   it('admin issues a code; the user proves the password, gets a new secret, the old one stops working', async () => {
     const created = await h.call(
       'POST',
       AuthPaths.users,
-      { role: 'student', username: 'lost-phone', name: 'L', password: 'lost-phone-pw' },
+      { role: 'student', username: 'lost-phone', name: 'L', password: 'phone-was-lost-pw' },
       admin,
     );
     const oldSecret = created.body.totpSecret as string;
@@ -160,7 +205,7 @@ describe('2FA reset', () => {
       h.call('POST', AuthPaths.resetTotp, {
         username: 'lost-phone',
         code: gen.body.code,
-        password: 'lost-phone-pw',
+        password: 'phone-was-lost-pw',
         ...body,
       });
 
@@ -176,13 +221,13 @@ describe('2FA reset', () => {
 
     const oldCode = await h.call('POST', AuthPaths.login, {
       username: 'lost-phone',
-      password: 'lost-phone-pw',
+      password: 'phone-was-lost-pw',
       totp: totpCode(oldSecret),
     });
     expect(oldCode.body.error.code).toBe('INVALID_TOTP');
     const newCode = await h.call('POST', AuthPaths.login, {
       username: 'lost-phone',
-      password: 'lost-phone-pw',
+      password: 'phone-was-lost-pw',
       totp: totpCode(ok.body.totpSecret),
     });
     expect(newCode.status).toBe(200);
@@ -192,22 +237,22 @@ describe('2FA reset', () => {
     await h.call(
       'POST',
       AuthPaths.users,
-      { role: 'teacher', username: 'owner-a', name: 'A', password: 'owner-a-pass' },
+      { role: 'teacher', username: 'owner-a', name: 'A', password: 'teacher-a-pass' },
       admin,
     );
     await h.call(
       'POST',
       AuthPaths.users,
-      { role: 'teacher', username: 'owner-b', name: 'B', password: 'owner-b-pass' },
+      { role: 'teacher', username: 'owner-b', name: 'B', password: 'teacher-b-pass' },
       admin,
     );
     const code = (await h.call<GeneratedCode>('POST', AuthPaths.generateResetCode, { username: 'owner-a' }, admin)).body
       .code;
-    const other = await h.call('POST', AuthPaths.resetTotp, { username: 'owner-b', code, password: 'owner-b-pass' });
+    const other = await h.call('POST', AuthPaths.resetTotp, { username: 'owner-b', code, password: 'teacher-b-pass' });
     expect(other.body.error.code).toBe('CODE_INVALID');
     expect((await h.call('POST', AuthPaths.generateResetCode, { username: 'nobody-here' }, admin)).status).toBe(404);
     expect(
-      (await h.call('POST', AuthPaths.resetTotp, { username: 'owner-a', code, password: 'owner-a-pass', extra: 1 }))
+      (await h.call('POST', AuthPaths.resetTotp, { username: 'owner-a', code, password: 'teacher-a-pass', extra: 1 }))
         .status,
     ).toBe(400);
   });

@@ -17,6 +17,7 @@ import {
   type DataCreateResetCodeRequest,
   type DataCredentials,
   type DataNewUser,
+  type DataRegisterCheckRequest,
   type DataRegisterRequest,
   type DataResetTotpRequest,
   type DataResolveSessionResponse,
@@ -122,6 +123,11 @@ export class IdentityStore {
 
   async revokeCode(kind: 'registration' | 'reset', id: number): Promise<CodeInfo> {
     return (await this.client.call(D.revokeCode, { params: { id }, query: { kind } })).code;
+  }
+
+  /** Throws the CODE_* or USERNAME_TAKEN error registering would give; costs no hash. */
+  async checkRegistration(req: DataRegisterCheckRequest): Promise<void> {
+    await this.client.call(D.registerCheck, { body: req });
   }
 
   async register(req: DataRegisterRequest): Promise<AuthUser> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CreatedUser, type LoginResponse } from '../../contracts/auth.js';
 import { AuthPaths } from '../../contracts/routes/auth.js';
+import { INTERNAL_TOKEN_HEADER } from '../../contracts/services.js';
 import { ServiceCallError } from '../../shared/service-client.js';
 import { ADMIN_PASSWORD, awayFromStepEdge, startAuthHarness, totpCode, type AuthHarness } from './test-support.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
@@ -195,6 +196,21 @@ describe('failed-login throttle', () => {
       res = await login('parallel', 'member-password-1', totpCode(s.totpSecret));
     }
     expect(res.status).toBe(200);
+  });
+
+  it('four wrong passwords for admin from four other addresses do not lock the owner out', async () => {
+    // The gateway forwards the browser's address with the internal token; auth_node believes it.
+    const from = (address: string, password: string) =>
+      h.call('POST', AuthPaths.loginAdmin, { username: 'admin', password }, undefined, {
+        [INTERNAL_TOKEN_HEADER]: h.stack.config.internalToken,
+        'x-forwarded-for': address,
+      });
+    for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])
+      expect((await from(address, 'wrong-password')).status).toBe(401);
+    expect((await from('198.51.100.7', ADMIN_PASSWORD)).status).toBe(200);
+    // The guessing address itself still waits: its delay is per (account, address).
+    for (let i = 0; i < 3; i++) await from('203.0.113.1', 'wrong-password');
+    expect((await from('203.0.113.1', ADMIN_PASSWORD)).status).toBe(429);
   });
 
   it('an unknown username is throttled exactly like a real one', async () => {

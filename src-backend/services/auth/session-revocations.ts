@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { StudentRoutes } from '../../contracts/routes/student.js';
 import { TeacherRoutes } from '../../contracts/routes/teacher.js';
 import type { SessionForgetRequest } from '../../contracts/session.js';
+import { getParentChannel, type ParentChannel } from '../../shared/parent-channel.js';
 import type { ServiceClient } from '../../shared/service-client.js';
 
 /** The services that cache resolved sessions and must hear when one dies. */
@@ -23,8 +24,12 @@ export interface SessionRevocations {
 export function createSessionRevocations(
   client: ServiceClient,
   log: Pick<FastifyBaseLogger, 'warn'>,
+  parent: ParentChannel | null = getParentChannel(),
 ): SessionRevocations {
   const tell = async (body: SessionForgetRequest): Promise<void> => {
+    // The supervisor's process runs the console's supervisor routes (the gateway, or Electron's
+    // main) and grants admins a grace while auth_node is down: a revoked session must get none.
+    parent?.send({ type: 'session-forget', service: 'auth_node', forget: body });
     await Promise.all(
       FORGET_ROUTES.map((route) =>
         client.call(route, { body, timeoutMs: FORGET_TIMEOUT_MS }).catch((err: unknown) => {

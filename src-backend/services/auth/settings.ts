@@ -34,9 +34,13 @@ export function loadAuthSettings(env: NodeJS.ProcessEnv, host: string): AuthSett
   const free = intEnv(env, 'LOGIN_FREE_FAILURES');
   const base = intEnv(env, 'LOGIN_BASE_DELAY_MS');
   const perAddress = intEnv(env, 'LOGIN_ADDRESS_LIMIT');
+  const ceiling = intEnv(env, 'LOGIN_ACCOUNT_CEILING');
+  const ceilingDelay = intEnv(env, 'LOGIN_CEILING_DELAY_MS');
   if (free !== undefined) throttle.freeFailures = free;
   if (base !== undefined) throttle.baseDelayMs = base;
   if (perAddress !== undefined) throttle.addressLimit = perAddress;
+  if (ceiling !== undefined) throttle.accountCeiling = ceiling;
+  if (ceilingDelay !== undefined) throttle.ceilingDelayMs = ceilingDelay;
   if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
   }

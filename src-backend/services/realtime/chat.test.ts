@@ -236,6 +236,8 @@ describe('bad input never hurts the server', () => {
       { receiverId: bob.id },
       { receiverId: bob.id, message: '' },
       { receiverId: bob.id, message: 'x', extra: true },
+      { receiverId: bob.id, message: 'clear\u001b[2J screen' },
+      { receiverId: bob.id, message: 'reversed \u202etxt' },
       'just a string',
       [1, 2, 3],
     ];

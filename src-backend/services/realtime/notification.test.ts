@@ -198,6 +198,10 @@ describe('HTTP API (seed 004)', () => {
       { recipientId: 'x', ...body },
       { recipientId: 1, ...body, title: '' },
       { recipientId: 1, ...body, evil: 1 },
+      // control and bidi characters in the text
+      { recipientId: 1, ...body, title: 'Exam\u001b[2J' },
+      { recipientId: 1, ...body, message: 'moved to \u202eroom 5' },
+      { recipientId: 1, ...body, type: 'info\u0000' },
     ]) {
       const res = await api('/api/notify', bad, h);
       expect(res.status).toBe(400);
@@ -208,6 +212,7 @@ describe('HTTP API (seed 004)', () => {
     expect(nobody.body.error?.code).toBe('USER_NOT_FOUND');
     expect((await api('/api/broadcast', { ...body, role: 'janitor' }, h)).status).toBe(400);
     expect((await api('/api/broadcast', { ...body, groupId: 'a', collegeId: 'b' }, h)).status).toBe(400);
+    expect((await api('/api/broadcast', { ...body, groupId: 'cs\u2066' }, h)).status).toBe(400);
     const notJson = await fetch(`${url}/api/broadcast`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...h },

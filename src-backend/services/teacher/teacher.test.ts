@@ -133,6 +133,12 @@ describe('teacher_node (real processes)', { timeout: 30_000 }, () => {
     await bad({ ...course(), slots: [{ day: 8, start: '10:00', end: '11:00' }] }, 400);
     await bad({ ...course(), slots: [{ day: 1, start: '25:00', end: '26:00' }] }, 400);
     await bad({ ...course(), capacity: 'ten' }, 400);
+    // Control and bidi characters act on terminals and reorder text: refused at the schema.
+    await bad({ ...course(), name: 'Algebra\u001b[2J' }, 400, 'VALIDATION_FAILED');
+    await bad({ ...course(), name: 'Algebra \u202eI' }, 400, 'VALIDATION_FAILED');
+    await bad({ ...course(), location: 'Room\u0085 1' }, 400, 'VALIDATION_FAILED');
+    await bad({ ...course(), description: 'fine\nlines, but \u0007 not' }, 400, 'VALIDATION_FAILED');
+    await bad({ ...course(), allowedGroups: ['cs\u2066'] }, 400, 'VALIDATION_FAILED');
     await bad({ ...course(), sneaky: true }, 400);
     await bad({ ...course(), description: 'x'.repeat(2 * 1024 * 1024) }, 413, 'BODY_TOO_LARGE');
     await bad('{"code": ', 400, 'INVALID_JSON');

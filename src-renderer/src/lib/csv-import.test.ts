@@ -9,7 +9,7 @@ describe('previewCsv', () => {
       'bob,"Bob ""The Builder""\nSmith",bob@example.com,cs-2024\r\n';
     const p = previewCsv(text, 'student');
     expect(p.fileErrors).toEqual([]);
-    expect(p.rows.map((r) => r.row.name)).toEqual(['Johnson, Alice', 'Bob "The Builder"\nSmith']);
+    expect(p.rows.map((r) => r.row.name)).toEqual(['Johnson, Alice', 'Bob "The Builder" Smith']);
     expect(p.validCount).toBe(2);
     expect(p.rows[0]!.row).toEqual({
       role: 'student',
@@ -69,6 +69,8 @@ describe('resultsCsv', () => {
     expect(neutralise('=SUM(A1)')).toBe("'=SUM(A1)");
     expect(neutralise('+1')).toBe("'+1");
     expect(neutralise('alice')).toBe('alice');
+    // the CLI's rule: full-width signs, and signs after a line break or spaces, are formulas too
+    for (const v of ['＝1+1', '＋1', '\n=1', ' @cmd']) expect(neutralise(v)).toBe(`'${v}`);
     const csv = resultsCsv(
       [
         {

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/browser/esm/sync';
 import { stringify } from 'csv-stringify/browser/esm/sync';
+import { neutraliseCsvCell } from '@contracts/csv-cell';
 import { Value } from 'typebox/value';
 import {
   BULK_MAX_ROWS,
@@ -100,7 +101,9 @@ export function previewCsv(text: string, userType: UserType): CsvPreview {
   const rows: PreviewRow[] = body.map((rec, i) => {
     const cell = (c: (typeof COLUMNS)[number]) => (index[c] === undefined ? '' : (rec[index[c]!] ?? '').trim());
     const line = i + 2;
-    const row: BulkUserRow = { role: userType, username: cell('username'), name: cell('name') };
+    // A line break inside a quoted name is a spreadsheet artefact: folded to one space, as the CLI does
+    // (names may hold no control characters).
+    const row: BulkUserRow = { role: userType, username: cell('username'), name: cell('name').replace(/\s+/g, ' ') };
     const email = cell('email');
     const group = cell('group');
     const password = cell('password');
@@ -114,7 +117,8 @@ export function previewCsv(text: string, userType: UserType): CsvPreview {
       errors.push(
         row.username ? `username "${row.username}" is not valid (3–64 letters, digits, . _ -)` : 'username is missing',
       );
-    if (!Value.Check(PersonName, row.name)) errors.push(row.name ? 'name is too long' : 'name is missing');
+    if (!Value.Check(PersonName, row.name))
+      errors.push(row.name ? 'name is too long or holds control characters' : 'name is missing');
     if (email && !Value.Check(Email, email)) errors.push(`email "${email}" is not valid`);
     if (group && !Value.Check(Group, group)) errors.push(`group "${group}" is not valid`);
     if (userType === 'student' && !group) errors.push('students need a group');
@@ -128,10 +132,8 @@ export function previewCsv(text: string, userType: UserType): CsvPreview {
   return { rows, fileErrors, validCount: rows.length - invalidCount, invalidCount };
 }
 
-/** Spreadsheet apps run cells that start with these; a leading quote makes them text. */
-export function neutralise(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
+/** The one CSV-injection rule (contracts/csv-cell.ts), shared with the CLI's results file. */
+export const neutralise = neutraliseCsvCell;
 
 /**
  * The results CSV, column for column what `course-cli import csv --output` writes

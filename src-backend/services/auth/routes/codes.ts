@@ -4,6 +4,7 @@ import type { App } from '../../../shared/create-app.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import { adminEvent, audit, clientAddress, type AuthDeps } from '../deps.js';
 import { generateCode, hashCode } from '../security/codes.js';
+import { assertPasswordAllowed } from '../security/password-rule.js';
 import { hashPassword } from '../security/passwords.js';
 import { newTotpEnrollment } from '../security/totp.js';
 import { createAccounts } from '../users/create-accounts.js';
@@ -13,8 +14,9 @@ import { registerRoute } from '../../../shared/register-route.js';
 const HOUR_MS = 3600_000;
 const isCodeError = (err: unknown) =>
   err instanceof ServiceCallError && err.statusCode === 400 && err.code.startsWith('CODE_');
-/** Only a code that does not exist looks like guessing; a used-up class code is an honest mistake. */
-const isUnknownCode = (err: unknown) => err instanceof ServiceCallError && err.code === AuthErrorCode.CODE_INVALID;
+/** A registration data_node refused (any dead code, or a taken name): counted like a failed sign-in. */
+const isRefusedRegistration = (err: unknown) =>
+  isCodeError(err) || (err instanceof ServiceCallError && err.code === AuthErrorCode.USERNAME_TAKEN);
 
 /** Registration codes, 2FA reset codes and the seed's other admin endpoints. */
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
@@ -22,15 +24,20 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
 
   registerRoute(app, AuthRoutes.register, {}, async (request, reply) => {
     const { code, username, name, email, password } = request.body;
-    // Wrong codes count against the address, so codes cannot be guessed at speed.
+    await assertPasswordAllowed(password, username); // costs nothing, so not counted as a failure
+    // Failed registrations count against the address like failed sign-ins, so neither codes
+    // can be guessed nor dead codes replayed at speed.
     const address = clientAddress(request, deps.internalToken);
     const key = `register@${address ?? 'local'}`;
     // Only the address cap counts attempts in flight: a class registering at once from one lab is fine.
     const attempt = deps.throttle.begin(key, address, { reserveAccount: false });
     const enrollment = newTotpEnrollment(username);
+    const codeHash = hashCode(code);
     try {
+      // A dead code or a taken name is refused before an argon2id hash is spent on it.
+      await deps.store.checkRegistration({ codeHash, username });
       const user = await deps.store.register({
-        codeHash: hashCode(code),
+        codeHash,
         username,
         name,
         email,
@@ -46,7 +53,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       });
       return reply.code(201).send({ user, ...enrollment });
     } catch (err) {
-      if (isUnknownCode(err)) attempt.fail();
+      if (isRefusedRegistration(err)) attempt.fail();
       throw err;
     } finally {
       attempt.release();
@@ -103,6 +110,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
     const address = clientAddress(request, deps.internalToken);
     const attempt = deps.throttle.begin(username, address);
     try {
+      await attempt.pace();
       const cred = await deps.store.credentials(username);
       const ok = await deps.passwords.verify(cred?.passwordHash ?? null, password);
       if (!cred || !ok) {

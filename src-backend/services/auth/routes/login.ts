@@ -24,6 +24,7 @@ async function signIn(
   // Reserved before the lookup, so parallel guesses are counted while they are in flight.
   const attempt = deps.throttle.begin(body.username, address);
   try {
+    await attempt.pace(); // an account over its ceiling is slowed down, never locked
     return await judge(deps, request, mode, body, attempt, address);
   } finally {
     attempt.release(); // a path that neither failed nor succeeded (wrong route, 5xx) is not counted

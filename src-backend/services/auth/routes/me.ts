@@ -2,6 +2,7 @@ import { AuthErrorCode } from '../../../contracts/auth.js';
 import { badRequest, conflict, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
+import { assertPasswordAllowed } from '../security/password-rule.js';
 import { hashPassword } from '../security/passwords.js';
 import { matchTotpStep, newTotpEnrollment } from '../security/totp.js';
 import { AuthRoutes } from '../../../contracts/routes/auth.js';
@@ -19,6 +20,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
   registerRoute(app, AuthRoutes.changePassword, { preHandler: firstRun }, async (request) => {
     const { user, token } = request.auth!;
     const { currentPassword, newPassword } = request.body;
+    await assertPasswordAllowed(newPassword, user.username);
     const address = clientAddress(request, deps.internalToken);
     const attempt = deps.throttle.begin(user.username, address);
     try {

@@ -103,13 +103,47 @@ describe('LoginThrottle', () => {
     const regs = Array.from({ length: 10 }, () => t.begin('register@lab', '10.8.8.8', { reserveAccount: false }));
     regs.slice(0, 2).forEach((a) => a.fail());
     regs.slice(2).forEach((a) => a.release());
-    expect(probe(t, 'register@lab', null)).toBe(1); // but its failures still start the delay
+    expect(probe(t, 'register@lab', '10.8.8.8')).toBe(1); // but its failures still start the delay
+  });
+
+  it("delays per (account, address): other addresses' failures do not lock the owner out", () => {
+    const c = clock();
+    const t = new LoginThrottle({ freeFailures: 3, baseDelayMs: 1000, now: c.now });
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) failOnce(t, 'admin', address);
+    expect(probe(t, 'admin', '10.0.0.9')).toBeNull();
+    for (let i = 0; i < 3; i++) failOnce(t, 'admin', '10.0.0.1');
+    expect(probe(t, 'admin', '10.0.0.1')).toBe(1); // 4 failures from there: the delay starts
+    expect(probe(t, 'admin', '10.0.0.9')).toBeNull();
+    expect(probe(t, 'admin', null)).toBeNull();
+  });
+
+  it('an account over its ceiling is slowed, never refused', async () => {
+    const c = clock();
+    const t = new LoginThrottle({ accountCeiling: 10, accountWindowMs: 60_000, ceilingDelayMs: 40, now: c.now });
+    const slowdown = (address: string) => {
+      const attempt = t.begin('admin', address);
+      attempt.release();
+      return attempt.slowdownMs;
+    };
+    for (let i = 0; i < 9; i++) failOnce(t, 'admin', `10.1.0.${i}`);
+    expect(slowdown('10.2.0.1')).toBe(0);
+    failOnce(t, 'admin', '10.1.0.99');
+    expect(slowdown('10.2.0.1')).toBe(40);
+    const attempt = t.begin('admin', '10.2.0.2'); // not a 429
+    const started = performance.now();
+    await attempt.pace();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(35); // it really waits
+    attempt.succeed();
+    // The window slides: 1.5 windows later half of the old ones still count (5 < 10).
+    c.advance(90_000);
+    expect(slowdown('10.2.0.1')).toBe(0);
   });
 
   it('bounds its memory', () => {
     const t = new LoginThrottle({ maxEntries: 100 });
     for (let i = 0; i < 1000; i++) failOnce(t, `user-${i}`, `10.0.${i >> 8}.${i & 255}`);
-    const inner = t as unknown as { accounts: Map<string, unknown>; addresses: Map<string, unknown> };
+    const inner = t as unknown as Record<'pairs' | 'accounts' | 'addresses', Map<string, unknown>>;
+    expect(inner.pairs.size).toBe(100);
     expect(inner.accounts.size).toBe(100);
     expect(inner.addresses.size).toBe(100);
   });

@@ -4,6 +4,7 @@ import {
   type DataBulkRowResult,
   type DataNewUser,
 } from '../../../contracts/routes/data-identity.js';
+import { loadPasswordPolicy } from '../../../contracts/password-policy.js';
 import { AppError, badRequest, conflict } from '../../../shared/app-error.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import type { AuthDeps } from '../deps.js';
@@ -45,8 +46,9 @@ export async function createAccounts(
   const results: BulkRowResult[] = new Array(rows.length);
   const valid: { index: number; row: CleanRow }[] = [];
   const seen = new Set<string>();
+  const policy = await loadPasswordPolicy();
   rows.forEach((input, index) => {
-    const check = validateRow(input, opts.allowAdmin);
+    const check = validateRow(input, policy, opts.allowAdmin);
     const username = typeof input.username === 'string' ? input.username.trim() : '';
     if (!check.ok) {
       results[index] = { row: index, username, ok: false, error: check.error };
@@ -58,7 +60,7 @@ export async function createAccounts(
     }
   });
   const failedEarly = results.filter(Boolean);
-  if (single && failedEarly.length) throw badRequest(failedEarly[0]!.error!.message);
+  if (single && failedEarly.length) throw badRequest(failedEarly[0]!.error!.message, failedEarly[0]!.error!.code);
   if (atomic && failedEarly.length) throw rejected(failedEarly);
 
   const prepared = await mapLimited(

@@ -6,6 +6,8 @@ import {
   type BulkUserRow,
 } from '../../../contracts/auth.js';
 import { ErrorCode } from '../../../contracts/errors.js';
+import { PASSWORD_REJECTED, type PasswordPolicy } from '../../../contracts/password-policy.js';
+import { isPlainText } from '../../../contracts/text-rules.js';
 import type { Role } from '../../../contracts/session.js';
 
 export interface CleanRow {
@@ -35,7 +37,7 @@ const blankToNull = (v: string | null | undefined): string | null =>
  * One import row checked the way the single-user routes' schemas check a body, but reported
  * per row, so one bad line in a 10,000-line CSV does not sink the rest.
  */
-export function validateRow(input: BulkUserRow, allowAdmin = false): RowCheck {
+export function validateRow(input: BulkUserRow, policy: PasswordPolicy, allowAdmin = false): RowCheck {
   const role = input.role.trim().toLowerCase();
   if (role !== 'student' && role !== 'teacher' && !(allowAdmin && role === 'admin')) {
     return bad(`role must be student or teacher, not "${input.role}"`);
@@ -46,6 +48,7 @@ export function validateRow(input: BulkUserRow, allowAdmin = false): RowCheck {
   }
   const name = input.name.trim();
   if (name.length < 1 || name.length > 200) return bad('name must be 1-200 characters');
+  if (!isPlainText(name)) return bad('name contains a control or text-direction character');
   const email = blankToNull(input.email);
   if (email !== null && (email.length > 254 || !EMAIL_RE.test(email))) return bad(`"${email}" is not an email address`);
   const group = blankToNull(input.group);
@@ -54,8 +57,8 @@ export function validateRow(input: BulkUserRow, allowAdmin = false): RowCheck {
   if (group !== null && role !== 'student') return bad('only students belong to a group');
   const password =
     input.password === undefined || input.password === null || input.password === '' ? null : input.password;
-  if (password !== null && (password.length < 8 || password.length > 256))
-    return bad('password must be 8-256 characters');
+  const passwordProblem = password === null ? null : policy.problem(password, username);
+  if (passwordProblem) return bad(passwordProblem, PASSWORD_REJECTED);
   return { ok: true, row: { role: role as Role, username, name, email, group, password } };
 }
 

@@ -121,6 +121,15 @@ export class CodesRepo {
     return this.get(kind, id);
   }
 
+  /** Would `register` get past the code and the username? Throws what it would throw. */
+  checkRegistration(codeHash: string, username: string): void {
+    const code = this.db.prepare('SELECT * FROM registration_codes WHERE code_hash = ?').get(codeHash) as
+      { revoked: number; expires_at: number; uses: number; max_uses: number } | undefined;
+    if (!code) throw badRequest('unknown registration code', AuthErrorCode.CODE_INVALID);
+    assertUsable(code, Date.now());
+    if (this.users.credentials(username)) throw conflict(`username ${username} is taken`, AuthErrorCode.USERNAME_TAKEN);
+  }
+
   /** Check the code, create the account and count the use: all of it or none of it. */
   register(req: DataRegisterRequest): AuthUser {
     return this.db

@@ -313,11 +313,31 @@ describe('codes', () => {
     expect((await register(hash(3), 'reg5')).body.error.code).toBe('CODE_REVOKED');
     expect((await register(hash(9), 'reg6')).body.error.code).toBe('CODE_INVALID');
 
+    // The check auth_node makes before hashing a password answers the same, and uses nothing.
+    const check = async (codeHash: string, username: string) => {
+      const res = await post(DataIdentityRoutes.registerCheck.url, { codeHash, username });
+      return res.status === 200 ? res.body : res.body.error.code;
+    };
+    expect(await check(hash(1), 'reg7')).toBe('CODE_USED_UP');
+    expect(await check(hash(2), 'reg7')).toBe('CODE_EXPIRED');
+    expect(await check(hash(3), 'reg7')).toBe('CODE_REVOKED');
+    expect(await check(hash(9), 'reg7')).toBe('CODE_INVALID');
+    await post(DataIdentityRoutes.createRegistrationCode.url, {
+      codeHash: hash(4),
+      userType: 'student',
+      maxUses: 1,
+      expiresAtMs: future,
+      createdBy: null,
+    });
+    expect(await check(hash(4), 'Reg1')).toBe('USERNAME_TAKEN');
+    expect(await check(hash(4), 'reg7')).toEqual({ usable: true });
+    expect(await check(hash(4), 'reg7')).toEqual({ usable: true });
+
     expect(built.db.prepare('SELECT COUNT(*) FROM users').pluck().get()).toBe(2);
     const active = await call('GET', '/identity/codes?kind=registration&active=true');
-    expect(active.body.items).toEqual([]);
+    expect(active.body.items.map((c: { usesLeft: number }) => c.usesLeft)).toEqual([1]); // checked, not used
     const all = await call('GET', '/identity/codes');
-    expect(all.body.items.map((c: { usesLeft: number }) => c.usesLeft)).toEqual([5, 5, 0]);
+    expect(all.body.items.map((c: { usesLeft: number }) => c.usesLeft)).toEqual([1, 5, 5, 0]);
   });
 
   it('a reset code works once, only for its user, and replaces older ones', async () => {

@@ -85,6 +85,11 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
 
   registerRoute(app, D.register, {}, async (req, reply) => reply.code(201).send({ user: codes.register(req.body) }));
 
+  registerRoute(app, D.registerCheck, {}, async (req) => {
+    codes.checkRegistration(req.body.codeHash, req.body.username);
+    return { usable: true as const };
+  });
+
   registerRoute(app, D.resetTotp, {}, async (req) => ({ user: codes.resetTotp(req.body) }));
 
   registerRoute(app, D.appendAudit, {}, async (req, reply) => reply.code(201).send({ id: audit.append(req.body) }));
