@@ -4,6 +4,8 @@ import type { RuntimeConfig } from '../../shared/config.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import { openDatabaseOrReadOnly } from './db/open.js';
 import { StorageHealth, isStorageError } from './db/storage-health.js';
+import type { AuditEntry } from '../../contracts/auth.js';
+import { AuditRepo } from './identity/audit-repo.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
 import { messagingRoutes } from './routes/messaging.js';
@@ -15,6 +17,8 @@ export interface DataAppOptions {
   readonly db?: Database;
   /** opened read-only and the storage takes writes again: start over with a writable connection */
   readonly reopen?: () => void;
+  /** every new audit entry, for the console's live Audit view */
+  readonly onAudit?: (entry: AuditEntry) => void;
 }
 
 /** The data service: the only process that opens the SQLite file. */
@@ -41,8 +45,9 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
     // A write the disk refused is a 503 the caller may retry, not a 500.
     mapError: (err) => (isStorageError(err) ? storage.failed(err) : err),
   });
-  await app.register(identityRoutes, { db });
-  await app.register(courseRoutes, { db });
+  const audit = new AuditRepo(db, opts.onAudit);
+  await app.register(identityRoutes, { db, audit });
+  await app.register(courseRoutes, { db, audit });
   await app.register(messagingRoutes, { db });
   app.addHook('onClose', async () => {
     storage.close();

@@ -132,13 +132,15 @@ export class LifecycleRepo {
       if (id === req.actorId && req.action !== 'enable')
         throw conflict(`you cannot ${req.action} your own account`, AuthErrorCode.SELF_ACTION);
       const done = this.act(row, req);
-      this.audit.append({
-        actorId: req.actorId,
-        actor: req.actor,
-        action: done.auditAction,
-        target: row.username,
-        detail: done.detail,
-      });
+      // A dry run is rolled back; its entries would still reach the live Audit view.
+      if (!req.dryRun)
+        this.audit.append({
+          actorId: req.actorId,
+          actor: req.actor,
+          action: done.auditAction,
+          target: row.username,
+          detail: done.detail,
+        });
       return { id, username: row.username, ok: true, ...done.extra };
     } catch (err) {
       if (err instanceof AppError) return failed(id, row.username, err);

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { type Actor, SelectionWindow } from '../../../contracts/courses.js';
 import type { App } from '../../../shared/create-app.js';
 import { CourseAudit } from '../courses/audit.js';
+import type { AuditRepo } from '../identity/audit-repo.js';
 import { CourseStore } from '../courses/course-store.js';
 import { QueueDecider } from '../courses/queue-decider.js';
 import { SelectionSettings } from '../courses/selection-settings.js';
@@ -12,6 +13,8 @@ import { registerRoute } from '../../../shared/register-route.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
+  /** the one writer of audit_log */
+  readonly audit: AuditRepo;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface DataRouteOptions {
  */
 export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<void> {
   const { db } = opts;
-  const audit = new CourseAudit(db);
+  const audit = new CourseAudit(opts.audit);
   const courses = new CourseStore(db, audit);
   const settings = new SelectionSettings(db);
   const students = new StudentView(db, settings);
