@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteOwner } from '../contracts/route.js';
+import { HTTP_METHODS, type RouteOwner } from '../contracts/route.js';
 import { buildAuthApp } from '../services/auth/app.js';
 import { buildDataApp } from '../services/data/app.js';
 import { buildQueueApp } from '../services/queue/app.js';
@@ -23,7 +23,7 @@ import { buildOpenApi, type OpenApiDocument } from './openapi.js';
 
 /** `/a/:id` as OpenAPI writes it: `/a/{id}`. */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z_]\w*)/g, '{$1}');
-const METHODS = ['get', 'post', 'put', 'delete'];
+const METHODS = HTTP_METHODS.map((m) => m.toLowerCase());
 
 /** "METHOD /path" for every operation of the document tagged with `owner`. */
 function documented(doc: OpenApiDocument, owner: string): string[] {
