@@ -91,7 +91,10 @@ export class CliContext {
   }
 
   /** One call with the session's token; any non-2xx becomes a one-line CliError. */
-  async call<R extends Route<RouteSchema, ServiceName>>(route: R, ...[input]: InputArgs<R>): Promise<SuccessBody<R>> {
+  async call<R extends Route<RouteSchema, ServiceName>>(
+    route: R,
+    ...[input]: InputArgs<R, { timeoutMs?: number }>
+  ): Promise<SuccessBody<R>> {
     const session = this.requireSession();
     const res = await this.send(route, { ...(input as RouteInput<R>), token: session.token });
     if (res.statusCode >= 200 && res.statusCode < 300) return res.body as SuccessBody<R>;
@@ -108,7 +111,8 @@ export class CliContext {
       query?: object;
       body?: unknown;
     } & RequestOptions;
-    const payload = body ?? (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH' ? {} : undefined);
+    const payload =
+      body ?? (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH' ? {} : undefined);
     try {
       return await (await this.api()).request(route.method, route.service, pathOf(route, params, query), payload, opts);
     } catch (err) {

@@ -8,6 +8,7 @@ import { registerProcess } from './commands/process.js';
 import { registerStatus } from './commands/status.js';
 import { registerAddUser } from './commands/user-add.js';
 import { registerDelete } from './commands/user-delete.js';
+import { registerLifecycle } from './commands/user-lifecycle.js';
 import { registerList } from './commands/user-list.js';
 import { registerLogin } from './commands/user-login.js';
 import { registerLogout } from './commands/user-logout.js';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerList(user, ctx);
   registerDelete(user, ctx);
   registerReset2fa(user, ctx);
+  registerLifecycle(user, ctx);
   registerCode(program, ctx);
   registerImport(program, ctx);
   registerStatus(program, ctx);
