@@ -76,6 +76,13 @@ const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/status' },
   { name: 'login', path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
   ...NAV.map((n) => ({ name: n.name, path: n.path, component: n.component, meta: { title: n.label } })),
+  // one user, reached from the Users list (not in the nav)
+  {
+    name: 'user',
+    path: '/users/:id(\\d+)',
+    component: () => import('./views/UserDetailView.vue'),
+    meta: { title: 'User' },
+  },
   { path: '/:rest(.*)*', redirect: '/status' },
 ];
 

@@ -62,6 +62,10 @@ export class ApiClient {
     return this.request<T>('PUT', target, path, body);
   }
 
+  patch<T>(target: ConsoleTarget, path: string, body: unknown = {}): Promise<T> {
+    return this.request<T>('PATCH', target, path, body);
+  }
+
   delete<T>(target: ConsoleTarget, path: string, body?: unknown): Promise<T> {
     return this.request<T>('DELETE', target, path, body);
   }

@@ -15,6 +15,7 @@ import {
 import { AuthPaths } from '@contracts/routes/auth';
 import type { Role } from '@contracts/session';
 import type { AdminEvent } from '@contracts/realtime';
+import type { BulkAction, BulkActionResponse } from '@contracts/user-lifecycle';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -36,6 +37,10 @@ export const useUsersStore = defineStore('users', () => {
   const loading = ref(false);
   const error = ref<string | null>(null);
   const pages = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)));
+  /** ids ticked in the list, across pages of the same role; a bulk action acts on them */
+  const selected = ref<ReadonlySet<number>>(new Set());
+  /** a bulk action in flight, as its /admin progress events tell it */
+  const bulkProgress = ref<{ done: number; total: number } | null>(null);
   let seq = 0;
 
   async function load(): Promise<void> {
@@ -73,6 +78,49 @@ export const useUsersStore = defineStore('users', () => {
   watch([role, search, pageSize, sort, order], () => {
     page.value = 1;
   });
+  // Another role's list is other people: a selection never carries over to it.
+  watch(role, () => clearSelection());
+
+  function toggle(id: number): void {
+    const next = new Set(selected.value);
+    if (!next.delete(id)) next.add(id);
+    selected.value = next;
+  }
+
+  /** Tick every row of this page, or untick them all when they all are. */
+  function toggleAllOnPage(): void {
+    const ids = items.value.map((u) => u.id);
+    const all = ids.length > 0 && ids.every((id) => selected.value.has(id));
+    const next = new Set(selected.value);
+    for (const id of ids) {
+      if (all) next.delete(id);
+      else next.add(id);
+    }
+    selected.value = next;
+  }
+
+  function clearSelection(): void {
+    selected.value = new Set();
+  }
+
+  /** The selected users; a dry run answers what would happen and changes nothing. */
+  async function bulk(
+    action: BulkAction,
+    opts: { group?: string; dryRun?: boolean } = {},
+  ): Promise<BulkActionResponse> {
+    const body = { ids: [...selected.value], action, ...(opts.group !== undefined ? { group: opts.group } : {}) };
+    if (opts.dryRun) return api().post<BulkActionResponse>('auth_node', AuthPaths.usersBulkAction(true), body);
+    bulkProgress.value = { done: 0, total: body.ids.length };
+    try {
+      const res = await api().post<BulkActionResponse>('auth_node', AuthPaths.usersBulkAction(), body);
+      // Those done leave the selection; the refused stay ticked for another try.
+      selected.value = new Set(res.results.filter((r) => !r.ok).map((r) => r.id));
+      return res;
+    } finally {
+      bulkProgress.value = null;
+      void load();
+    }
+  }
   watch([role, search, page, pageSize, sort, order], () => void load());
 
   function sortBy(col: UserSortColumn): void {
@@ -122,7 +170,19 @@ export const useUsersStore = defineStore('users', () => {
 
   /** Someone else (the CLI, another admin) changed users: refresh what we show. */
   function onAdminEvent(e: AdminEvent): void {
-    if (e.type === 'user_created' || e.type === 'user_deleted' || e.type === 'user_disabled') void load();
+    if (e.type === 'bulk_progress') {
+      const p = e.data as { done: number; total: number; finished: boolean; dryRun: boolean };
+      if (!p.dryRun && bulkProgress.value) bulkProgress.value = { done: p.done, total: p.total };
+      if (p.finished && !p.dryRun) void load();
+      return;
+    }
+    if (
+      e.type === 'user_created' ||
+      e.type === 'user_deleted' ||
+      e.type === 'user_disabled' ||
+      e.type === 'user_updated'
+    )
+      void load();
   }
 
   /** Users created or deleted while the link was down sent events nobody heard: reload then. */
@@ -151,6 +211,12 @@ export const useUsersStore = defineStore('users', () => {
     resetCode,
     bulkCreate,
     listen,
+    selected,
+    bulkProgress,
+    toggle,
+    toggleAllOnPage,
+    clearSelection,
+    bulk,
   };
 });
 
