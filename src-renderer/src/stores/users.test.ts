@@ -89,4 +89,54 @@ describe('useUsersStore', () => {
     expect(s.items.map((u) => u.username)).toEqual(['alice']);
     expect(s.loading).toBe(false);
   });
+
+  it('ticks rows across pages, all of a page at once, and drops the selection with the role', async () => {
+    const s = useUsersStore();
+    await s.load();
+    s.toggle(7);
+    s.toggleAllOnPage(); // page holds user 1
+    expect([...s.selected].sort()).toEqual([1, 7]);
+    s.toggleAllOnPage(); // all of this page ticked: untick them
+    expect([...s.selected]).toEqual([7]);
+    s.toggle(7);
+    expect(s.selected.size).toBe(0);
+    s.toggle(3);
+    s.role = 'teacher';
+    await flush();
+    expect(s.selected.size).toBe(0);
+  });
+
+  it('bulk: a dry run sends dryRun and keeps the selection; a real run keeps only the refused ticked', async () => {
+    const bodies: { path: string; body: unknown }[] = [];
+    transport.on('POST', 'auth_node', /^\/admin\/users\/bulk-action/, (req) => {
+      bodies.push({ path: req.path, body: req.body });
+      const ids = (req.body as { ids: number[] }).ids;
+      const results = ids.map((id) =>
+        id === 2
+          ? { id, username: 'b', ok: false, error: { code: 'SELF_ACTION', message: 'no' } }
+          : { id, username: 'x', ok: true },
+      );
+      return {
+        status: 200,
+        body: {
+          action: 'disable',
+          dryRun: req.path.includes('dryRun'),
+          total: ids.length,
+          done: ids.length - 1,
+          failed: 1,
+          results,
+        },
+      };
+    });
+    const s = useUsersStore();
+    for (const id of [1, 2, 3]) s.toggle(id);
+    const dry = await s.bulk('disable', { dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect(s.selected.size).toBe(3);
+    await s.bulk('set-group', { group: 'g2' });
+    expect(bodies.map((b) => b.path)).toEqual(['/admin/users/bulk-action?dryRun=true', '/admin/users/bulk-action']);
+    expect(bodies[1]!.body).toEqual({ ids: [1, 2, 3], action: 'set-group', group: 'g2' });
+    expect([...s.selected]).toEqual([2]);
+    expect(s.bulkProgress).toBeNull();
+  });
 });
