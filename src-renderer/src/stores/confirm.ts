@@ -33,7 +33,17 @@ export const useConfirmStore = defineStore('confirm', () => {
     p?.resolve(ok);
   }
 
-  return { pending, ask, answer };
+  /** The one question before disabling an account (Users list and a user's page). */
+  function disableUser(u: { username: string; name: string }): Promise<boolean> {
+    return ask({
+      title: `Disable ${u.username}?`,
+      message: `${u.name} is signed out everywhere at once and cannot sign in until enabled again.`,
+      confirmLabel: 'Disable',
+      danger: true,
+    });
+  }
+
+  return { pending, ask, answer, disableUser };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useConfirmStore, import.meta.hot));
