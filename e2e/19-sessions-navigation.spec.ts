@@ -28,3 +28,32 @@ test('the Users tab and filters live in the URL: a reload and Back keep them', a
   await expect(page.getByTestId('users-search')).toHaveValue('');
   await expect(page).toHaveURL(/#\/users$/);
 });
+
+test('one sign-in serves every tab of the browser, and signing out in one ends it in all', async ({ context }) => {
+  const backend = Backend.fromEnv();
+  const first = await context.newPage();
+  await first.goto(`${backend.baseURL}/#/courses`);
+  await expect(first.getByTestId('login-form')).toBeVisible();
+  const second = await context.newPage();
+  await second.goto(`${backend.baseURL}/#/status`);
+  await expect(second.getByTestId('login-form')).toBeVisible();
+
+  // Signing in in the second tab takes the first, still at its sign-in screen, where it was going.
+  await second.getByLabel('Password').fill(backend.adminPassword);
+  await second.getByTestId('login-submit').click();
+  await expect(second.getByRole('heading', { name: 'Status', level: 1 })).toBeVisible();
+  await expect(first.getByRole('heading', { name: 'Courses', level: 1 })).toBeVisible();
+
+  // A tab opened now is signed in at once.
+  const third = await context.newPage();
+  await third.goto(`${backend.baseURL}/#/audit`);
+  await expect(third.getByRole('heading', { name: 'Audit', level: 1 })).toBeVisible();
+
+  // Sign out in one: every tab is back at the sign-in screen, and says why.
+  await first.getByTestId('sign-out').click();
+  for (const p of [first, second, third]) await expect(p.getByTestId('login-form')).toBeVisible();
+  await expect(second.getByText('You signed out in another tab.')).toBeVisible();
+  // …and the token is gone from the server too: a reload does not bring it back.
+  await third.reload();
+  await expect(third.getByTestId('login-form')).toBeVisible();
+});
