@@ -57,3 +57,49 @@ test('one sign-in serves every tab of the browser, and signing out in one ends i
   await third.reload();
   await expect(third.getByTestId('login-form')).toBeVisible();
 });
+
+test('idle sign-out warns 60 s ahead, "stay signed in" keeps the session, and signing in again returns to the page', async ({
+  page,
+}) => {
+  const backend = Backend.fromEnv();
+  await page.clock.install();
+  await openSignedIn(page, backend, '/users?role=admin');
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+
+  await page.clock.fastForward('29:05');
+  await expect(page.getByTestId('idle-warning')).toContainText(/signed out in \d+ s/);
+  await page.getByTestId('stay-signed-in').click();
+  await expect(page.getByTestId('idle-warning')).toBeHidden();
+
+  await page.clock.fastForward('29:05');
+  await expect(page.getByTestId('idle-warning')).toBeVisible();
+  await page.clock.fastForward('01:00');
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  await expect(page.getByText('You were signed out after 30 minutes without activity.')).toBeVisible();
+
+  await page.getByLabel('Password').fill(backend.adminPassword);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/#\/users\?role=admin$/);
+  await expect(page.getByRole('group', { name: 'Role' }).getByRole('button', { name: 'Admins' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+});
+
+test('"keep signed in while visible" keeps a wall display signed in and renews its session', async ({ page }) => {
+  const backend = Backend.fromEnv();
+  await page.clock.install();
+  await openSignedIn(page, backend, '/account');
+  const renewed = page.waitForRequest((r) => r.url().endsWith('/api/auth_node/me'));
+  await page.getByTestId('keep-signed-in').check();
+  await expect(page.getByText('For a wall display of Courses or the board.')).toBeVisible();
+  await renewed;
+  await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Courses' }).click();
+  await page.clock.fastForward('31:00');
+  await page.clock.fastForward('31:00');
+  await expect(page.getByRole('heading', { name: 'Courses', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('idle-warning')).toBeHidden();
+  await expect(page.getByTestId('login-form')).toBeHidden();
+  await page.goto(`${backend.baseURL}/#/account`);
+  await page.getByTestId('keep-signed-in').uncheck();
+});

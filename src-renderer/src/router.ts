@@ -76,6 +76,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/status' },
   { name: 'login', path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
   ...NAV.map((n) => ({ name: n.name, path: n.path, component: n.component, meta: { title: n.label } })),
+  { name: 'account', path: '/account', component: () => import('./views/AccountView.vue'), meta: { title: 'Account' } },
   { path: '/:rest(.*)*', redirect: '/status' },
 ];
 

@@ -130,6 +130,18 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Ask the server about our session: that also pushes its idle expiry forward. */
+  async function refresh(): Promise<void> {
+    if (!token.value) return;
+    try {
+      const me = await api().get<MeResponse>('auth_node', AuthPaths.me);
+      user.value = me.user;
+      expiresAt.value = me.expiresAt;
+    } catch {
+      // A 401 ends the session through the API client; anything else is tried again later.
+    }
+  }
+
   async function login(req: AdminLoginRequest): Promise<LoginResponse> {
     const res = await api().post<LoginResponse>('auth_node', AuthPaths.loginAdmin, req);
     adopt(res.token, res.user, res.expiresAt, res.mfaSetupRequired);
@@ -192,6 +204,7 @@ export const useSessionStore = defineStore('session', () => {
     noteActivity,
     loadAppInfo,
     restore,
+    refresh,
     login,
     changePassword,
     enrollTotp,
