@@ -40,8 +40,6 @@ export const useSessionStore = defineStore('session', () => {
   /** signed in, but a first-run step (new password, TOTP enrolment) comes before the console */
   const needsSetup = computed(() => isSignedIn.value && (mustChangePassword.value || mfaSetupRequired.value));
   const realtimeUrl = computed(() => appInfo.value?.realtimeUrl || window.location.origin);
-  /** counts sign-ins this tab took over from another tab, for the shell to leave the sign-in screen */
-  const sharedSignIns = ref(0);
   /** when another tab of this browser was last used (ms), for the idle sign-out */
   const otherTabActiveAt = ref(0);
 
@@ -57,10 +55,8 @@ export const useSessionStore = defineStore('session', () => {
     if (m.type === 'ask') {
       if (token.value && isSignedIn.value && !needsSetup.value) channel?.post({ type: 'share', token: token.value });
     } else if (m.type === 'signed-in') {
-      if (!isSignedIn.value && (await adoptToken(m.token))) {
-        endedReason.value = null;
-        sharedSignIns.value++;
-      }
+      // The sign-in screen sees isSignedIn and goes on where it was going.
+      if (!isSignedIn.value && (await adoptToken(m.token))) endedReason.value = null;
     } else if (m.type === 'signed-out') {
       if (token.value === m.token) {
         clear();
@@ -162,6 +158,11 @@ export const useSessionStore = defineStore('session', () => {
     return api().post<TotpEnrollment>('auth_node', AuthPaths.meTotpEnroll, {});
   }
 
+  /** 2FA is on: a new secret, pending until confirmed; needs the password and a current code. */
+  function replaceTotp(currentPassword: string, totp: string): Promise<TotpEnrollment> {
+    return api().post<TotpEnrollment>('auth_node', AuthPaths.meTotpReplace, { currentPassword, totp });
+  }
+
   async function confirmTotp(totp: string): Promise<void> {
     const res = await api().post<UserResponse>('auth_node', AuthPaths.meTotpConfirm, { totp });
     const finishedSetup = needsSetup.value;
@@ -198,7 +199,6 @@ export const useSessionStore = defineStore('session', () => {
     isSignedIn,
     needsSetup,
     realtimeUrl,
-    sharedSignIns,
     otherTabActiveAt,
     connectTabs,
     noteActivity,
@@ -208,6 +208,7 @@ export const useSessionStore = defineStore('session', () => {
     login,
     changePassword,
     enrollTotp,
+    replaceTotp,
     confirmTotp,
     logout,
     expire,
