@@ -83,6 +83,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/UserDetailView.vue'),
     meta: { title: 'User' },
   },
+  { name: 'account', path: '/account', component: () => import('./views/AccountView.vue'), meta: { title: 'Account' } },
   { path: '/:rest(.*)*', redirect: '/status' },
 ];
 
