@@ -28,6 +28,11 @@ export const ConsoleRequest = Type.Object(
     path: Type.String({ pattern: '^/', maxLength: 2048 }),
     body: Type.Optional(Type.Unknown()),
     token: Type.Optional(Type.String({ maxLength: 512 })),
+    /**
+     * The `Idempotency-Key` header for the services that honour it (student select/deselect):
+     * a retry after a lost answer gets the first ticket back, never a second one.
+     */
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
   },
   { additionalProperties: false },
 );

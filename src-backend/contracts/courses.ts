@@ -307,6 +307,8 @@ export const STUDENT_PATHS = {
   stats: '/student/stats',
   queueStatus: '/student/queue/status',
   check: '/student/course/check',
+  /** GET → SelectionWindow: when selection opens and closes, for the portal's countdown */
+  window: '/student/selection-window',
 } as const;
 
 /** POST /student/courses/available: only courses open to the student's group. */

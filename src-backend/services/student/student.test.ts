@@ -94,6 +94,7 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
       ['GET', P.stats],
       ['GET', P.queueStatus],
       ['POST', P.check, { courseId: courses.ALG!.id }],
+      ['GET', P.window],
     ] as const;
     expect(new Set(routes.map((r) => r[1]))).toEqual(new Set(Object.values(P)));
     for (const [method, path, body] of routes) {
@@ -340,6 +341,13 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
         fits: false,
         windowOpen: false,
       });
+      // the portal's countdown: the student sees when the window opens next
+      const opensAt = new Date(Date.now() + 3_600_000).toISOString();
+      expect((await admin('PUT', A.window, { opensAt, closesAt: null })).status).toBe(200);
+      const w = await s.call('GET', P.window);
+      expect(w.status).toBe(200);
+      expect(w.body).toMatchObject({ open: false, closesAt: null });
+      expect(Date.parse(w.body.opensAt)).toBe(Date.parse(opensAt));
     } finally {
       await admin('POST', A.openWindow, {});
     }

@@ -6,6 +6,7 @@ import {
   DATA_COURSE_PATHS as D,
   ScheduleResponse,
   SelectedCoursesResponse,
+  SelectionWindow,
   STUDENT_PATHS as P,
   StudentCourseDetailResponse,
   StudentStats,
@@ -66,5 +67,9 @@ export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOpti
   );
   app.get(P.stats, { preValidation, schema: { response: ok(StudentStats) } }, async (req) =>
     client.post<StudentStats>('data_node', D.studentStats, { student: studentOf(req) }),
+  );
+  // A student told "window closed" needs the opening time; the window is the same for everyone.
+  app.get(P.window, { preValidation, schema: { response: ok(SelectionWindow) } }, async () =>
+    client.get<SelectionWindow>('data_node', D.window),
   );
 }
