@@ -17,12 +17,7 @@ export type ConsoleTarget = Static<typeof ConsoleTarget>;
 
 export const ConsoleRequest = Type.Object(
   {
-    method: Type.Union([
-      Type.Literal('GET'),
-      Type.Literal('POST'),
-      Type.Literal('PUT'),
-      Type.Literal('DELETE'),
-    ]),
+    method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('DELETE')]),
     target: ConsoleTarget,
     /** path below the target, starting with '/', query string allowed */
     path: Type.String({ pattern: '^/', maxLength: 2048 }),

@@ -14,7 +14,9 @@ import { ConsoleDispatcher } from './dispatch.js';
 /** Raw HTTP so that no client library normalises the path before it reaches the server. */
 function rawGet(port: number, target: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1', () => c.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    const c = net.connect(port, '127.0.0.1', () =>
+      c.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+    );
     let data = '';
     c.on('data', (d) => (data += d.toString()));
     c.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)));

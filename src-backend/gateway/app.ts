@@ -47,7 +47,12 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     void reply.header('x-frame-options', 'DENY');
   });
 
-  app.get('/health', async () => ({ status: 'healthy', service: 'gateway', pid: process.pid, uptime: process.uptime() }));
+  app.get('/health', async () => ({
+    status: 'healthy',
+    service: 'gateway',
+    pid: process.pid,
+    uptime: process.uptime(),
+  }));
   app.get('/api/config', async () => opts.appInfo);
 
   app.route({
@@ -56,7 +61,9 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     handler: async (request, reply) => {
       const { target } = request.params as { target: string };
       if (!Value.Check(ConsoleTarget, target)) {
-        return reply.code(404).send({ error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `unknown API target ${target}` } });
+        return reply
+          .code(404)
+          .send({ error: { code: ErrorCode.ROUTE_NOT_FOUND, message: `unknown API target ${target}` } });
       }
       const req: ConsoleRequest = {
         method: request.method as ConsoleRequest['method'],
@@ -77,14 +84,21 @@ export function buildGatewayApp(opts: GatewayOptions): App {
   // Its assets are the build's shared /assets/ files, so nothing else lives under /portal/.
   app.get('/portal', async (_request, reply) => reply.redirect('/portal/', 301));
   app.get('/portal/*', async (request, reply) => {
-    if (!rootReal) return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'portal not built: run npm run build' } });
-    if (isFilePath(request.url)) return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
+    if (!rootReal)
+      return reply
+        .code(404)
+        .send({ error: { code: ErrorCode.NOT_FOUND, message: 'portal not built: run npm run build' } });
+    if (isFilePath(request.url))
+      return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
     return sendStatic(reply, resolveStatic(rootReal, `/${PORTAL_PAGE}`));
   });
 
   // Everything else is the console: files from the build folder, and index.html for app routes.
   app.get('/*', async (request, reply) => {
-    if (!rootReal) return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'console not built: run npm run build' } });
+    if (!rootReal)
+      return reply
+        .code(404)
+        .send({ error: { code: ErrorCode.NOT_FOUND, message: 'console not built: run npm run build' } });
     let found = resolveStatic(rootReal, request.url);
     if (found.kind === 'not-found' && !isFilePath(request.url)) found = resolveStatic(rootReal, '/index.html');
     return sendStatic(reply, found);
@@ -102,7 +116,8 @@ function isFilePath(url: string): boolean {
 
 function sendStatic(reply: FastifyReply, found: StaticResult): FastifyReply {
   if (found.kind === 'bad-request') return reply.code(400).send({ error: { code: 'BAD_PATH', message: 'bad path' } });
-  if (found.kind !== 'file') return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
+  if (found.kind !== 'file')
+    return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
   // Pages are revalidated (they name the hashed assets); the assets never change.
   const isPage = found.file.endsWith('.html');
   return reply
