@@ -16,7 +16,9 @@ const TYPES: Record<string, string> = {
 };
 
 export type StaticResult =
-  { kind: 'file'; file: string; type: string } | { kind: 'bad-request' } | { kind: 'not-found' };
+  | { kind: 'file'; file: string; type: string }
+  | { kind: 'bad-request' }
+  | { kind: 'not-found' };
 
 /**
  * Map a URL path to a file inside `root`, and never outside it: `..` in any spelling,
