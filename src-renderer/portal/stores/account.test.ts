@@ -64,7 +64,13 @@ describe('useAccountStore', () => {
 
   it('registering gives a secret to enrol, but no session until a code signs in', async () => {
     const a = useAccountStore();
-    const e = await a.register({ code: 'ABCDE-FGHJK', username: 'paula', name: 'P', email: 'p@x.edu', password: 'pw-long-enough' });
+    const e = await a.register({
+      code: 'ABCDE-FGHJK',
+      username: 'paula',
+      name: 'P',
+      email: 'p@x.edu',
+      password: 'pw-long-enough',
+    });
     expect(e).toMatchObject({ username: 'paula', totpSecret: 'SECRETSECRETSECRET', reason: 'registered' });
     expect(a.isSignedIn).toBe(false);
     await a.signIn({ username: 'paula', password: 'pw-long-enough', totp: '123456' });

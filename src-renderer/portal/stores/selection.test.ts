@@ -55,7 +55,10 @@ describe('useSelectionStore: the queue answer, honestly', () => {
     const s = useSelectionStore();
     const decided: string[] = [];
     s.onDecided((a) => decided.push(a.status!));
-    transport.script.push({ status: 202, body: { status: 'queued', ticket: 7, position: 3, courseId: 5, action: 'select' } });
+    transport.script.push({
+      status: 202,
+      body: { status: 'queued', ticket: 7, position: 3, courseId: 5, action: 'select' },
+    });
     const a = await s.submit(5, 'select');
     expect(a).toMatchObject({ phase: 'queued', ticket: 7, position: 3, status: null });
 
@@ -99,9 +102,15 @@ describe('useSelectionStore: the queue answer, honestly', () => {
       status: 429,
       body: { error: { code: 'RATE_LIMITED', message: 'slow down', details: { retryAfterSeconds: 12.2 } } },
     });
-    expect(await s.submit(6, 'select')).toMatchObject({ phase: 'lost', problem: { kind: 'rate-limited', retryAfterSeconds: 13 } });
+    expect(await s.submit(6, 'select')).toMatchObject({
+      phase: 'lost',
+      problem: { kind: 'rate-limited', retryAfterSeconds: 13 },
+    });
 
-    transport.script.push({ status: 403, body: { error: { code: 'COURSE_NOT_OPEN', message: 'course 7 is not open to your group' } } });
+    transport.script.push({
+      status: 403,
+      body: { error: { code: 'COURSE_NOT_OPEN', message: 'course 7 is not open to your group' } },
+    });
     expect(await s.submit(7, 'select')).toMatchObject({
       phase: 'refused',
       problem: { message: 'Course 7 is not open to your group.', retryable: false },
@@ -110,7 +119,10 @@ describe('useSelectionStore: the queue answer, honestly', () => {
 
   it('a second click while the first is in flight does not send a second request', async () => {
     const s = useSelectionStore();
-    transport.script.push({ status: 202, body: { status: 'queued', ticket: 7, position: 1, courseId: 5, action: 'select' } });
+    transport.script.push({
+      status: 202,
+      body: { status: 'queued', ticket: 7, position: 1, courseId: 5, action: 'select' },
+    });
     await s.submit(5, 'select');
     await s.submit(5, 'select');
     expect(transport.requests.filter((r) => r.path === '/student/course/select')).toHaveLength(1);

@@ -57,7 +57,27 @@ export const useTimetableStore = defineStore('timetable', () => {
     }
   }
 
-  return { entries, held, totalCredits, creditLimit, history, loaded, problem, byDay, overLimit, teachers, load };
+  function reset(): void {
+    entries.value = [];
+    held.value = [];
+    history.value = [];
+    loaded.value = false;
+  }
+
+  return {
+    entries,
+    held,
+    totalCredits,
+    creditLimit,
+    history,
+    loaded,
+    problem,
+    byDay,
+    overLimit,
+    teachers,
+    load,
+    reset,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTimetableStore, import.meta.hot));

@@ -1,0 +1,140 @@
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { reactive, ref } from 'vue';
+import {
+  TEACHER_PATHS as T,
+  type Course,
+  type CourseResponse,
+  type CreateCourseRequest,
+  type EnrolledStudent,
+  type RemoveStudentResponse,
+  type TeacherCourseDetailResponse,
+  type TeacherCoursesResponse,
+  type TeacherStats,
+  type UpdateCourseRequest,
+} from '@contracts/courses';
+import type { CourseSeatsEvent, Notification } from '@contracts/realtime';
+import { api } from '../../src/api/instance';
+import { describeProblem, type Problem } from '../lib/problem';
+import { ask } from './inbox';
+import { useLiveStore } from './live';
+
+export const ANNOUNCEMENT_TYPE = 'course_announcement';
+
+/**
+ * A teacher's courses with live enrolment, each course's roster, and what a teacher does with
+ * them: create, edit, remove a student, export the roster, announce to it.
+ */
+export const useTeachingStore = defineStore('teaching', () => {
+  const courses = ref<Course[]>([]);
+  const stats = ref<TeacherStats | null>(null);
+  const rosters = reactive<Record<number, EnrolledStudent[]>>({});
+  const problem = ref<Problem | null>(null);
+  const loaded = ref(false);
+  let listening = false;
+  let stopWatching: (() => void) | null = null;
+
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    useLiveStore()
+      .socket('/courses')
+      .on('course:seats', (e: CourseSeatsEvent) => {
+        const c = courses.value.find((x) => x.id === e?.courseId);
+        if (c) Object.assign(c, { enrolled: e.enrolled, capacity: e.capacity, seatsLeft: e.seatsLeft });
+      });
+  }
+
+  function watch(): void {
+    stopWatching?.();
+    const ids = courses.value.map((c) => c.id).slice(0, 500);
+    if (ids.length === 0) return;
+    const live = useLiveStore();
+    stopWatching = live.whenConnected('/courses', () =>
+      live.socket('/courses').emit('course:watch', { courseIds: ids }),
+    );
+  }
+
+  async function load(): Promise<void> {
+    listen();
+    try {
+      const [list, s] = await Promise.all([
+        api().get<TeacherCoursesResponse>('teacher_node', T.courses),
+        api().get<TeacherStats>('teacher_node', T.stats),
+      ]);
+      courses.value = list.courses;
+      stats.value = s;
+      loaded.value = true;
+      problem.value = null;
+      watch();
+    } catch (err) {
+      problem.value = describeProblem(err);
+    }
+  }
+
+  async function loadRoster(courseId: number): Promise<Course> {
+    listen();
+    const res = await api().post<TeacherCourseDetailResponse>('teacher_node', T.detail, { courseId });
+    rosters[courseId] = res.students;
+    const i = courses.value.findIndex((c) => c.id === courseId);
+    if (i >= 0) courses.value[i] = res.course;
+    else courses.value = [...courses.value, res.course];
+    watch();
+    return res.course;
+  }
+
+  async function create(req: CreateCourseRequest): Promise<Course> {
+    const res = await api().post<CourseResponse>('teacher_node', T.create, req);
+    courses.value = [...courses.value, res.course];
+    watch();
+    return res.course;
+  }
+
+  async function update(req: UpdateCourseRequest): Promise<Course> {
+    const res = await api().put<CourseResponse>('teacher_node', T.update, req);
+    courses.value = courses.value.map((c) => (c.id === res.course.id ? res.course : c));
+    return res.course;
+  }
+
+  async function removeStudent(courseId: number, studentId: number): Promise<void> {
+    const res = await api().post<RemoveStudentResponse>('teacher_node', T.removeStudent, { courseId, studentId });
+    rosters[courseId] = (rosters[courseId] ?? []).filter((s) => s.id !== studentId);
+    courses.value = courses.value.map((c) => (c.id === courseId ? res.course : c));
+  }
+
+  /** One notification per student on the roster, sent as this teacher. */
+  async function announce(courseId: number, title: string, message: string): Promise<{ sent: number; failed: number }> {
+    const course = courses.value.find((c) => c.id === courseId);
+    const roster = rosters[courseId] ?? [];
+    let sent = 0;
+    let failed = 0;
+    for (const s of roster) {
+      try {
+        await ask<{ notification: Notification }>('/', 'notification:send', {
+          recipientId: s.id,
+          type: ANNOUNCEMENT_TYPE,
+          title: course ? `${course.code}: ${title}` : title,
+          message,
+          metadata: { courseId },
+        });
+        sent++;
+      } catch {
+        failed++;
+      }
+    }
+    return { sent, failed };
+  }
+
+  function reset(): void {
+    courses.value = [];
+    stats.value = null;
+    loaded.value = false;
+    for (const k of Object.keys(rosters)) delete rosters[Number(k)];
+    stopWatching?.();
+    stopWatching = null;
+    listening = false;
+  }
+
+  return { courses, stats, rosters, problem, loaded, load, loadRoster, create, update, removeStudent, announce, reset };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTeachingStore, import.meta.hot));
