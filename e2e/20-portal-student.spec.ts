@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { TOTP } from 'otpauth';
 import type { Course } from '../src-backend/contracts/courses.js';
 import { Backend } from './support/api.js';
+import { openSignedIn } from './support/console.js';
 import {
   apiSignIn,
   checkAtBothWidths,
@@ -252,7 +253,7 @@ test('session expired: back to sign-in, then back to the page', async ({ page })
   await page.getByRole('link', { name: 'Courses' }).click();
   await expect(page).toHaveURL(/\/portal\/signin\?next=/);
   await expect(page.getByTestId('session-ended')).toContainText('Your session has ended');
-  expect(await page.evaluate((k) => sessionStorage.getItem(k), PORTAL_TOKEN_KEY)).toBeNull();
+  expect(await page.evaluate(`sessionStorage.getItem(${JSON.stringify(PORTAL_TOKEN_KEY)})`)).toBeNull();
   await page.getByLabel('Username').fill(student.username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Authenticator code').fill(await freshCode(student.secret));
@@ -298,4 +299,13 @@ test('lost my authenticator: the reset-code path', async ({ page }) => {
   await page.getByLabel('Code from the app').fill(await freshCode(secret));
   await page.getByRole('button', { name: 'Confirm and sign in' }).click();
   await expect(page).toHaveURL(/\/portal\/courses/);
+});
+
+test("the console's Status view links to the portal", async ({ page }) => {
+  await openSignedIn(page, backend, '/status');
+  const link = page.getByTestId('portal-link').getByRole('link');
+  await expect(link).toHaveAttribute('href', `${backend.baseURL}/portal/`);
+  const [portal] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await expect(portal).toHaveURL(/\/portal\/signin/);
+  await expect(portal.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 });

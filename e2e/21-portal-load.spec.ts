@@ -73,26 +73,16 @@ test('30 pages select one 20-seat course at once: 20 selected, the rest full, se
 
     // Each page records every phase its outcome passes through, so "queued then decided" is seen.
     const at = Date.now() + 1500;
-    await Promise.all(
-      pages.map((page) =>
-        page.evaluate(
-          ({ at }) => {
-            const w = window as unknown as { __phases: string[] };
-            w.__phases = [];
-            new MutationObserver(() => {
-              const o = document.querySelector('[data-testid="outcome"]');
-              const p = o ? `${o.getAttribute('data-phase')}:${o.getAttribute('data-status')}` : null;
-              if (p && w.__phases.at(-1) !== p) w.__phases.push(p);
-            }).observe(document.body, { subtree: true, childList: true, attributes: true });
-            setTimeout(
-              () => (document.querySelector('button[aria-label="Select P-RUSH"]') as HTMLButtonElement).click(),
-              at - Date.now(),
-            );
-          },
-          { at },
-        ),
-      ),
-    );
+    const arm = `(() => {
+      window.__phases = [];
+      new MutationObserver(() => {
+        const o = document.querySelector('[data-testid="outcome"]');
+        const p = o ? o.getAttribute('data-phase') + ':' + o.getAttribute('data-status') : null;
+        if (p && window.__phases.at(-1) !== p) window.__phases.push(p);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      setTimeout(() => document.querySelector('button[aria-label="Select P-RUSH"]').click(), ${at} - Date.now());
+    })()`;
+    await Promise.all(pages.map((page) => page.evaluate(arm)));
 
     const outcomes = pages.map((p) => p.getByTestId('outcome'));
     for (const o of outcomes) await expect(o).toHaveAttribute('data-phase', 'decided', { timeout: 30_000 });

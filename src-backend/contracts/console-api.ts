@@ -43,4 +43,6 @@ export interface AppInfo {
   version: string;
   /** Where the renderer's socket.io-client connects (the gateway proxies it in server mode). */
   realtimeUrl: string;
+  /** The student and teacher portal, where this backend serves one (server mode: `/portal/`). */
+  portalUrl?: string;
 }
