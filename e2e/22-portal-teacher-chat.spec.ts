@@ -86,6 +86,7 @@ test('a teacher creates and edits a course and sees enrolment live', async ({ pa
     await backend.ok('POST', '/api/student_node/student/course/select', { courseId }, st);
   }
   await expect(row.getByTestId('enrolled')).toHaveText('2'); // live, no reload
+  await expect(page.getByTestId('teacher-stats')).toContainText('2 of 8 seats taken (25%)'); // the totals too
   await checkAtBothWidths(page, 'teacher-courses');
 });
 

@@ -1,5 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { reactive, ref } from 'vue';
+import { computed, reactive, ref } from 'vue';
 import {
   TEACHER_PATHS as T,
   type Course,
@@ -9,7 +9,6 @@ import {
   type RemoveStudentResponse,
   type TeacherCourseDetailResponse,
   type TeacherCoursesResponse,
-  type TeacherStats,
   type UpdateCourseRequest,
 } from '@contracts/courses';
 import type { CourseSeatsEvent, Notification } from '@contracts/realtime';
@@ -26,11 +25,26 @@ export const ANNOUNCEMENT_TYPE = 'course_announcement';
  */
 export const useTeachingStore = defineStore('teaching', () => {
   const courses = ref<Course[]>([]);
-  const stats = ref<TeacherStats | null>(null);
   const rosters = reactive<Record<number, EnrolledStudent[]>>({});
   const problem = ref<Problem | null>(null);
   const loaded = ref(false);
   let listening = false;
+  /**
+   * Totals over the live course list, not the stats snapshot from page load: a seat taken a
+   * second ago must show here as it does on the course itself.
+   */
+  const totals = computed(() => {
+    const list = courses.value;
+    const capacity = list.reduce((n, c) => n + c.capacity, 0);
+    const enrolled = list.reduce((n, c) => n + c.enrolled, 0);
+    return {
+      courseCount: list.length,
+      capacity,
+      enrolled,
+      fillRate: capacity > 0 ? enrolled / capacity : 0,
+      full: list.filter((c) => c.capacity > 0 && c.enrolled >= c.capacity).length,
+    };
+  });
   let stopWatching: (() => void) | null = null;
 
   function listen(): void {
@@ -57,12 +71,8 @@ export const useTeachingStore = defineStore('teaching', () => {
   async function load(): Promise<void> {
     listen();
     try {
-      const [list, s] = await Promise.all([
-        api().get<TeacherCoursesResponse>('teacher_node', T.courses),
-        api().get<TeacherStats>('teacher_node', T.stats),
-      ]);
+      const list = await api().get<TeacherCoursesResponse>('teacher_node', T.courses);
       courses.value = list.courses;
-      stats.value = s;
       loaded.value = true;
       problem.value = null;
       watch();
@@ -126,7 +136,6 @@ export const useTeachingStore = defineStore('teaching', () => {
 
   function reset(): void {
     courses.value = [];
-    stats.value = null;
     loaded.value = false;
     for (const k of Object.keys(rosters)) delete rosters[Number(k)];
     stopWatching?.();
@@ -134,7 +143,20 @@ export const useTeachingStore = defineStore('teaching', () => {
     listening = false;
   }
 
-  return { courses, stats, rosters, problem, loaded, load, loadRoster, create, update, removeStudent, announce, reset };
+  return {
+    courses,
+    totals,
+    rosters,
+    problem,
+    loaded,
+    load,
+    loadRoster,
+    create,
+    update,
+    removeStudent,
+    announce,
+    reset,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTeachingStore, import.meta.hot));
