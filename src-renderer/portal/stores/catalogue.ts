@@ -63,16 +63,6 @@ export const useCatalogueStore = defineStore('catalogue', () => {
       });
   }
 
-  /** Watch every listed course's room, now and after each reconnect (rooms are per connection). */
-  function watch(ids: number[]): void {
-    stopWatching?.();
-    if (ids.length === 0) return;
-    const live = useLiveStore();
-    stopWatching = live.whenConnected('/courses', () => {
-      live.socket('/courses').emit('course:watch', { courseIds: ids.slice(0, 500) });
-    });
-  }
-
   async function load(): Promise<void> {
     listen();
     loading.value = true;
@@ -87,7 +77,8 @@ export const useCatalogueStore = defineStore('catalogue', () => {
       for (const c of res.courses) seats[c.id] = { seatsLeft: c.seatsLeft, enrolled: c.enrolled, capacity: c.capacity };
       problem.value = null;
       loaded.value = true;
-      watch(res.courses.map((c) => c.id));
+      stopWatching?.();
+      stopWatching = useLiveStore().watchCourses(res.courses.map((c) => c.id));
     } catch (err) {
       problem.value = describeProblem(err);
     } finally {

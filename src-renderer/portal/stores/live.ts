@@ -47,6 +47,13 @@ export const useLiveStore = defineStore('live', () => {
     return () => set.delete(fn);
   }
 
+  /** Seat counts for these courses (at most 500, the server's cap per socket), kept across reconnects. */
+  function watchCourses(ids: number[]): () => void {
+    if (ids.length === 0) return () => undefined;
+    const courseIds = ids.slice(0, 500);
+    return whenConnected('/courses', () => socket('/courses').emit('course:watch', { courseIds }));
+  }
+
   function state(ns: PortalNamespace): LinkState {
     return links[ns] ?? 'idle';
   }
@@ -62,7 +69,7 @@ export const useLiveStore = defineStore('live', () => {
     onConnect.clear();
   }
 
-  return { links, wasLive, socket, whenConnected, state, closeAll };
+  return { links, wasLive, socket, whenConnected, watchCourses, state, closeAll };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));

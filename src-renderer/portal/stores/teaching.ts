@@ -60,12 +60,7 @@ export const useTeachingStore = defineStore('teaching', () => {
 
   function watch(): void {
     stopWatching?.();
-    const ids = courses.value.map((c) => c.id).slice(0, 500);
-    if (ids.length === 0) return;
-    const live = useLiveStore();
-    stopWatching = live.whenConnected('/courses', () =>
-      live.socket('/courses').emit('course:watch', { courseIds: ids }),
-    );
+    stopWatching = useLiveStore().watchCourses(courses.value.map((c) => c.id));
   }
 
   async function load(): Promise<void> {
