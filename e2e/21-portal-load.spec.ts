@@ -17,7 +17,9 @@ const PASSWORD = 'Rush-portal-pass-2026';
 test('30 pages select one 20-seat course at once: 20 selected, the rest full, seats reach 0 everywhere', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
+  const started = Date.now();
+  const phase = (what: string) => console.log(`rush: ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const backend = Backend.fromEnv();
   const admin = (await backend.adminLogin()).token;
   await backend.ok('POST', '/api/teacher_node/admin/selection-window/open', {}, admin);
@@ -48,6 +50,7 @@ test('30 pages select one 20-seat course at once: 20 selected, the rest full, se
   const tokens: string[] = [];
   for (const r of created.results) tokens.push((await apiSignIn(backend, r.username, PASSWORD, r.totpSecret!)).token);
 
+  phase(`${PAGES} students signed in`);
   const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
   const pages: Page[] = [];
   try {
@@ -58,8 +61,7 @@ test('30 pages select one 20-seat course at once: 20 selected, the rest full, se
           await page.addInitScript({
             content: `sessionStorage.setItem(${JSON.stringify(PORTAL_TOKEN_KEY)}, ${JSON.stringify(token)});`,
           });
-          await page.goto(`${backend.baseURL}/portal/courses?search=P-RUSH`);
-          await page.getByLabel('Search').fill('P-RUSH');
+          await page.goto(`${backend.baseURL}/portal/courses`);
           const card = page.locator('[data-testid="course-card"][data-code="P-RUSH"]');
           await expect(card.getByTestId('seats-left')).toHaveText(String(SEATS), { timeout: 20_000 });
           return page;
@@ -67,6 +69,7 @@ test('30 pages select one 20-seat course at once: 20 selected, the rest full, se
       );
       pages.push(...batch);
     }
+    phase(`${PAGES} pages open`);
     // every page's live link is up before the rush: the seat counts must arrive by socket
     for (const page of pages)
       await expect.poll(() => page.evaluate('document.querySelector("[data-testid=live-link]") === null')).toBe(true);
@@ -87,6 +90,7 @@ test('30 pages select one 20-seat course at once: 20 selected, the rest full, se
     const outcomes = pages.map((p) => p.getByTestId('outcome'));
     for (const o of outcomes) await expect(o).toHaveAttribute('data-phase', 'decided', { timeout: 30_000 });
     const decidedAt = Date.now();
+    phase('every page shows its decision');
     const statuses = await Promise.all(outcomes.map((o) => o.getAttribute('data-status')));
     expect(statuses.filter((s) => s === 'selected').length).toBe(SEATS);
     expect(statuses.filter((s) => s === 'full').length).toBe(PAGES - SEATS);
