@@ -55,12 +55,9 @@ export const useCatalogueStore = defineStore('catalogue', () => {
   function listen(): void {
     if (listening) return;
     listening = true;
-    useLiveStore()
-      .socket('/courses')
-      .on('course:seats', (e: CourseSeatsEvent) => {
-        if (typeof e?.courseId !== 'number') return;
-        seats[e.courseId] = { seatsLeft: e.seatsLeft, enrolled: e.enrolled, capacity: e.capacity };
-      });
+    useLiveStore().onSeats(
+      (e) => (seats[e.courseId] = { seatsLeft: e.seatsLeft, enrolled: e.enrolled, capacity: e.capacity }),
+    );
   }
 
   async function load(): Promise<void> {

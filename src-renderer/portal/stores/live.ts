@@ -1,6 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { reactive } from 'vue';
 import type { Socket } from 'socket.io-client';
+import type { CourseSeatsEvent } from '@contracts/realtime';
 import { openNamespace } from '../../src/api/realtime';
 import { useAccountStore } from './account';
 
@@ -54,6 +55,13 @@ export const useLiveStore = defineStore('live', () => {
     return whenConnected('/courses', () => socket('/courses').emit('course:watch', { courseIds }));
   }
 
+  /** Every seat count pushed on `/courses` (checked: a payload without a course id is dropped). */
+  function onSeats(fn: (e: CourseSeatsEvent) => void): void {
+    socket('/courses').on('course:seats', (e: CourseSeatsEvent) => {
+      if (typeof e?.courseId === 'number') fn(e);
+    });
+  }
+
   function state(ns: PortalNamespace): LinkState {
     return links[ns] ?? 'idle';
   }
@@ -69,7 +77,7 @@ export const useLiveStore = defineStore('live', () => {
     onConnect.clear();
   }
 
-  return { links, wasLive, socket, whenConnected, watchCourses, state, closeAll };
+  return { links, wasLive, socket, whenConnected, watchCourses, onSeats, state, closeAll };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));

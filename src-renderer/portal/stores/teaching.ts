@@ -11,7 +11,7 @@ import {
   type TeacherCoursesResponse,
   type UpdateCourseRequest,
 } from '@contracts/courses';
-import type { CourseSeatsEvent, Notification } from '@contracts/realtime';
+import type { Notification } from '@contracts/realtime';
 import { api } from '../../src/api/instance';
 import { describeProblem, type Problem } from '../lib/problem';
 import { ask } from './inbox';
@@ -52,12 +52,10 @@ export const useTeachingStore = defineStore('teaching', () => {
   function listen(): void {
     if (listening) return;
     listening = true;
-    useLiveStore()
-      .socket('/courses')
-      .on('course:seats', (e: CourseSeatsEvent) => {
-        const c = courses.value.find((x) => x.id === e?.courseId);
-        if (c) Object.assign(c, { enrolled: e.enrolled, capacity: e.capacity, seatsLeft: e.seatsLeft });
-      });
+    useLiveStore().onSeats((e) => {
+      const c = courses.value.find((x) => x.id === e.courseId);
+      if (c) Object.assign(c, { enrolled: e.enrolled, capacity: e.capacity, seatsLeft: e.seatsLeft });
+    });
   }
 
   function watch(): void {
