@@ -148,7 +148,15 @@ export default defineConfig({
         resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
         build: {
           outDir: resolve(`${out}/renderer`),
-          rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+          rollupOptions: {
+            input: { index: resolve('src-renderer/index.html'), portal: resolve('src-renderer/portal.html') },
+          },
+        },
+        experimental: {
+          // The portal's page is served for every /portal/… deep link, so it names the shared
+          // assets from the root; the console's page keeps relative URLs for Electron's app://.
+          renderBuiltUrl: (filename, { hostType, hostId }) =>
+            hostType === 'html' && hostId.endsWith('portal.html') ? `/${filename}` : { relative: true },
         },
       },
 });
