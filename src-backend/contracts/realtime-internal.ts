@@ -22,8 +22,10 @@ export const InternalEvent = Type.Object(
   { additionalProperties: false },
 );
 export type InternalEvent = Static<typeof InternalEvent>;
+/** events per POST /internal/emit at most */
+export const REALTIME_EMIT_BATCH_MAX = 5000;
 export const InternalEmitRequest = Type.Object(
-  { events: Type.Array(InternalEvent, { minItems: 1, maxItems: 5000 }) },
+  { events: Type.Array(InternalEvent, { minItems: 1, maxItems: REALTIME_EMIT_BATCH_MAX }) },
   { additionalProperties: false },
 );
 export type InternalEmitRequest = Static<typeof InternalEmitRequest>;

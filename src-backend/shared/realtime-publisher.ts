@@ -3,9 +3,11 @@ import type { AdminEventType } from '../contracts/supervisor.js';
 import {
   ADMIN_EVENT,
   REALTIME_DISCONNECT_PATH,
+  REALTIME_EMIT_BATCH_MAX,
   REALTIME_EMIT_PATH,
   type InternalEvent,
 } from '../contracts/realtime-internal.js';
+import { MicroBatcher } from './micro-batcher.js';
 import type { ServiceClient } from './service-client.js';
 
 /**
@@ -25,34 +27,28 @@ export function createRealtimePublisher(
   logger?: Pick<Logger, 'warn'>,
   opts: { batchMs?: number; maxBuffered?: number } = {},
 ): RealtimePublisher {
-  const batchMs = opts.batchMs ?? 10;
-  const maxBuffered = opts.maxBuffered ?? 20_000;
-  let buffer: InternalEvent[] = [];
-  let timer: NodeJS.Timeout | null = null;
   let warned = false;
-
-  const send = async (): Promise<void> => {
-    timer = null;
-    if (buffer.length === 0) return;
-    const events = buffer;
-    buffer = [];
-    try {
-      for (let i = 0; i < events.length; i += 5000) {
-        await client.post('realtime', REALTIME_EMIT_PATH, { events: events.slice(i, i + 5000) }, { timeoutMs: 2000 });
+  const batcher = new MicroBatcher<InternalEvent>({
+    windowMs: opts.batchMs ?? 10,
+    maxBatch: REALTIME_EMIT_BATCH_MAX,
+    // a slow realtime server holds a bounded backlog, the oldest events giving way
+    maxInFlight: 4,
+    maxQueued: opts.maxBuffered ?? 20_000,
+    send: async (events) => {
+      try {
+        await client.post('realtime', REALTIME_EMIT_PATH, { events }, { timeoutMs: 2000 });
+        warned = false;
+      } catch (err) {
+        // Realtime is best effort: the state lives in the database, clients resync on reconnect.
+        if (!warned) logger?.warn({ err: (err as Error).message }, 'realtime server unreachable; events dropped');
+        warned = true;
       }
-      warned = false;
-    } catch (err) {
-      // Realtime is best effort: the state lives in the database, clients resync on reconnect.
-      if (!warned) logger?.warn({ err: (err as Error).message }, 'realtime server unreachable; events dropped');
-      warned = true;
-    }
-  };
+    },
+  });
 
   return {
     emit(event) {
-      if (buffer.length >= maxBuffered) buffer.shift();
-      buffer.push(event as InternalEvent);
-      timer ??= setTimeout(() => void send(), batchMs);
+      batcher.push(event as InternalEvent);
     },
     adminEvent(type, data) {
       this.emit({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
@@ -64,9 +60,8 @@ export function createRealtimePublisher(
         logger?.warn({ err: (err as Error).message, userId }, 'could not disconnect user sockets');
       }
     },
-    async flush() {
-      if (timer) clearTimeout(timer);
-      await send();
+    flush() {
+      return batcher.drain();
     },
   };
 }

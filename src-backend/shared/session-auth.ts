@@ -15,6 +15,7 @@ import { forbidden, unauthorized } from './app-error.js';
 import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
 import { requireInternal } from './internal-auth.js';
+import { MicroBatcher } from './micro-batcher.js';
 import { ServiceCallError, type ServiceClient } from './service-client.js';
 
 declare module 'fastify' {
@@ -48,15 +49,6 @@ export interface SessionResolverOptions {
   readonly maxInFlight?: number;
 }
 
-/** One caller's cache miss, waiting for its batch. */
-interface Lookup {
-  readonly token: string;
-  /** the forget epoch when the lookup started: only a lookup no forget overtook is cached */
-  readonly epoch: number;
-  readonly resolve: (user: SessionUser) => void;
-  readonly reject: (err: Error) => void;
-}
-
 const invalidSession = () => unauthorized('session expired or invalid', 'INVALID_SESSION');
 
 /**
@@ -81,9 +73,6 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
   // Bumped by every forget: a lookup that was already in flight may carry a session that died
   // meanwhile, so its answer serves only the callers that were waiting and is not cached.
   let epoch = 0;
-  let buffer: Lookup[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let calls = 0;
 
   const remember = (token: string, res: SessionResolveResponse) => {
     if (cache.size >= max) cache.delete(cache.keys().next().value as string);
@@ -93,60 +82,32 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
     cache.set(token, { user: res.user, until });
   };
 
-  const send = async (batch: Lookup[]): Promise<void> => {
-    // A token forgotten while queued may be queued twice; it is asked once.
-    const tokens: string[] = [];
-    const slot = new Map<string, number>();
-    for (const l of batch) {
-      if (!slot.has(l.token)) {
-        slot.set(l.token, tokens.length);
-        tokens.push(l.token);
-      }
-    }
-    let results: SessionResolveBatchResponse['results'];
+  // A token forgotten while queued may be queued twice; it is asked once (`key`).
+  const batcher = new MicroBatcher<string, SessionResolveBatchResponse['results'][number]>({
+    windowMs: batchMs,
+    maxBatch,
+    maxInFlight,
+    key: (token) => token,
+    send: async (tokens) =>
+      (await client.post<SessionResolveBatchResponse>('auth_node', SESSION_RESOLVE_BATCH_PATH, { tokens })).results,
+  });
+
+  const lookup = async (token: string): Promise<SessionUser> => {
+    const started = epoch;
+    let r: SessionResolveBatchResponse['results'][number];
     try {
-      results = (await client.post<SessionResolveBatchResponse>('auth_node', SESSION_RESOLVE_BATCH_PATH, { tokens }))
-        .results;
-      if (results.length !== tokens.length)
-        throw new Error(`auth_node answered ${results.length} session lookups for ${tokens.length} tokens`);
+      r = await batcher.submit(token);
     } catch (err) {
-      const e = err instanceof ServiceCallError && err.statusCode === 401 ? invalidSession() : (err as Error);
-      for (const l of batch) l.reject(e);
-      return;
+      throw err instanceof ServiceCallError && err.statusCode === 401 ? invalidSession() : err;
     }
-    for (const l of batch) {
-      const r = results[slot.get(l.token)!]!;
-      if ('user' in r) {
-        if (l.epoch === epoch) remember(l.token, r);
-        l.resolve(r.user);
-      } else {
-        const { status, code, message } = r.error;
-        // exactly what a failed single resolve gave this caller
-        l.reject(status === 401 ? invalidSession() : new ServiceCallError('auth_node', status, code, message));
-      }
+    if ('user' in r) {
+      if (started === epoch) remember(token, r);
+      return r.user;
     }
+    const { status, code, message } = r.error;
+    // exactly what a failed single resolve gave this caller
+    throw status === 401 ? invalidSession() : new ServiceCallError('auth_node', status, code, message);
   };
-
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    while (buffer.length > 0 && calls < maxInFlight) {
-      const batch = buffer.length <= maxBatch ? buffer : buffer.slice(0, maxBatch);
-      buffer = buffer.length <= maxBatch ? [] : buffer.slice(maxBatch);
-      calls++;
-      void send(batch).finally(() => {
-        calls--;
-        flush(); // what queued up meanwhile goes at once
-      });
-    }
-  };
-
-  const lookup = (token: string) =>
-    new Promise<SessionUser>((resolve, reject) => {
-      buffer.push({ token, epoch, resolve, reject });
-      if (buffer.length >= maxBatch) flush();
-      else timer ??= setTimeout(flush, batchMs);
-    });
 
   const invalidate = () => {
     epoch++;
