@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { LogLevel } from './supervisor.js';
+import type { SelectionDecided } from './courses.js';
+import { LogLevel, type AdminEventType } from './supervisor.js';
 import type { SessionUser } from './session.js';
 
 /**
@@ -22,12 +23,21 @@ export const Namespaces = {
 } as const;
 export type NamespaceName = (typeof Namespaces)[keyof typeof Namespaces];
 
-/** Room names, shared by the server and anyone who targets a room through the internal API. */
+/**
+ * Room names: the one place a room is spelled, for the server and for anyone who targets a room
+ * through the internal API. Nothing else builds or parses a room name.
+ */
 export const Rooms = {
   user: (id: number) => `user:${id}`,
   role: (role: string) => `role:${role}`,
   group: (group: string) => `group:${group}`,
   course: (id: number) => `course:${id}`,
+  isCourse: (room: string) => room.startsWith('course:'),
+  /** /logs: every line at `level`, from every service */
+  logLevel: (level: string) => `lvl:${level}`,
+  /** /logs: one service's lines at `level` */
+  logService: (service: string, level: string) => `svc:${service}:${level}`,
+  isLogFilter: (room: string) => room.startsWith('lvl:') || room.startsWith('svc:'),
   /** who hears user:online / user:offline: every socket on /, /chat, /notification unless its handshake says `presence: false` */
   presence: 'presence',
 } as const;
@@ -206,7 +216,7 @@ export type LogsFilterPayload = Static<typeof LogsFilterPayload>;
 // ---------------------------------------------------------------- /admin (seed 003)
 
 export interface AdminEvent {
-  type: string;
+  type: AdminEventType;
   data: unknown;
 }
 
@@ -225,13 +235,8 @@ export interface CourseSeatsEvent {
   capacity: number;
   seatsLeft: number;
 }
-export interface SelectionOutcomeEvent {
-  ticket: string;
-  courseId: number;
-  action: string;
-  status: string;
-  [key: string]: unknown;
-}
+/** A decided selection, to the student's room: the same fields as the 200 answer. */
+export type SelectionOutcomeEvent = SelectionDecided;
 
 // ---------------------------------------------------------------- typed event maps
 
@@ -239,61 +244,95 @@ export interface HeartbeatAck {
   timestamp: string;
 }
 
-/**
- * Served on `/` (seed 004: both domains). `/chat` serves the chat events and `/notification` the
- * notification events only (seed 002); heartbeat and user:online/offline are on all three.
+/*
+ * Acks: a question (`chat:getMessages`, `logs:backlog`, …) is answered through its ack, so the
+ * map says it takes one; a notice (typing, watching, heartbeat) may leave it out. The server
+ * checks every payload at runtime and tolerates a missing ack either way.
  */
-export interface MessagingClientToServer {
-  'chat:send': (p: ChatSendPayload, ack?: AckFn<{ message: ChatMessage }>) => void;
-  'chat:typing': (p: ChatTypingPayload, ack?: AckFn<object>) => void;
-  'chat:markRead': (p: ChatMarkReadPayload, ack?: AckFn<{ messageIds: number[] }>) => void;
-  'chat:getMessages': (p: ChatGetMessagesPayload, ack?: AckFn<{ messages: ChatMessage[] }>) => void;
-  'chat:getOnlineStatus': (p: ChatGetOnlineStatusPayload, ack?: AckFn<{ statuses: Record<string, boolean> }>) => void;
-  'notification:send': (p: NotifyPayload, ack?: AckFn<{ notification: Notification }>) => void;
-  'notification:broadcast': (p: BroadcastPayload, ack?: AckFn<{ notification: Notification }>) => void;
-  'notification:getUnread': (p: NotificationGetUnreadPayload, ack?: AckFn<{ notifications: Notification[] }>) => void;
-  'notification:markRead': (p: NotificationMarkReadPayload, ack?: AckFn<{ updated: number }>) => void;
-  'notification:getUnreadCount': (p: object, ack?: AckFn<{ count: number }>) => void;
+export interface HeartbeatClientToServer {
   heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
 }
-export interface MessagingServerToClient {
+export interface HeartbeatServerToClient {
+  'heartbeat:ack': (e: HeartbeatAck) => void;
+}
+
+/** `/chat` (seed 002), and `/` with the notification events. */
+export interface ChatClientToServer extends HeartbeatClientToServer {
+  'chat:send': (p: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+  'chat:typing': (p: ChatTypingPayload, ack?: AckFn<object>) => void;
+  'chat:markRead': (p: ChatMarkReadPayload, ack: AckFn<{ messageIds: number[] }>) => void;
+  'chat:getMessages': (p: ChatGetMessagesPayload, ack: AckFn<{ messages: ChatMessage[] }>) => void;
+  'chat:getOnlineStatus': (p: ChatGetOnlineStatusPayload, ack: AckFn<{ statuses: Record<string, boolean> }>) => void;
+}
+/** `/notification` (seed 002), and `/` with the chat events. */
+export interface NotificationClientToServer extends HeartbeatClientToServer {
+  'notification:send': (p: NotifyPayload, ack: AckFn<{ notification: Notification; recipientOnline: boolean }>) => void;
+  'notification:broadcast': (p: BroadcastPayload, ack: AckFn<{ notification: Notification }>) => void;
+  'notification:getUnread': (p: NotificationGetUnreadPayload, ack: AckFn<{ notifications: Notification[] }>) => void;
+  'notification:markRead': (p: NotificationMarkReadPayload, ack: AckFn<{ updated: number }>) => void;
+  'notification:getUnreadCount': (p: object, ack: AckFn<{ count: number }>) => void;
+}
+/** `/` serves both domains (seed 004). */
+export type MessagingClientToServer = ChatClientToServer & NotificationClientToServer;
+
+/** user:online / user:offline reach `/`, `/chat` and `/notification` alike. */
+export interface PresenceServerToClient extends HeartbeatServerToClient {
+  'user:online': (e: PresenceEvent) => void;
+  'user:offline': (e: PresenceEvent) => void;
+}
+export interface ChatServerToClient extends PresenceServerToClient {
   'chat:message': (m: ChatMessage) => void;
   'chat:typing': (e: ChatTypingEvent) => void;
   'chat:readReceipt': (e: ChatReadReceipt) => void;
+}
+export interface NotificationServerToClient extends PresenceServerToClient {
   'notification:new': (n: Notification) => void;
-  'user:online': (e: PresenceEvent) => void;
-  'user:offline': (e: PresenceEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
+export type MessagingServerToClient = ChatServerToClient & NotificationServerToClient;
 
-export interface LogsClientToServer {
-  'logs:backlog': (p: LogsBacklogPayload, ack?: AckFn<{ lines: LogEvent[] }>) => void;
-  'logs:filter': (p: LogsFilterPayload, ack?: AckFn<object>) => void;
-  heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
+export interface LogsClientToServer extends HeartbeatClientToServer {
+  'logs:backlog': (p: LogsBacklogPayload, ack: AckFn<{ lines: LogEvent[] }>) => void;
+  'logs:filter': (p: LogsFilterPayload, ack: AckFn<object>) => void;
 }
-export interface LogsServerToClient {
+export interface LogsServerToClient extends HeartbeatServerToClient {
   log: (e: LogEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
 
-export interface AdminClientToServer {
-  heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
-}
-export interface AdminServerToClient {
+export type AdminClientToServer = HeartbeatClientToServer;
+export interface AdminServerToClient extends HeartbeatServerToClient {
   admin_event: (e: AdminEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
 
-export interface CoursesClientToServer {
+export interface CoursesClientToServer extends HeartbeatClientToServer {
   'course:watch': (p: CourseWatchPayload, ack?: AckFn<{ rooms: string[] }>) => void;
   'course:unwatch': (p: CourseWatchPayload, ack?: AckFn<{ rooms: string[] }>) => void;
-  heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
 }
-export interface CoursesServerToClient {
+export interface CoursesServerToClient extends HeartbeatServerToClient {
   'course:seats': (e: CourseSeatsEvent) => void;
   'selection:outcome': (e: SelectionOutcomeEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
+
+/**
+ * Each namespace's event maps by its name: the server's `Namespace<…>` and the console's
+ * `Socket<…>` are both built from this, so a handler, an emit and a listener that disagree
+ * with the contract do not compile.
+ */
+export interface NamespaceEvents {
+  '/': { clientToServer: MessagingClientToServer; serverToClient: MessagingServerToClient };
+  '/chat': { clientToServer: ChatClientToServer; serverToClient: ChatServerToClient };
+  '/notification': { clientToServer: NotificationClientToServer; serverToClient: NotificationServerToClient };
+  '/logs': { clientToServer: LogsClientToServer; serverToClient: LogsServerToClient };
+  '/admin': { clientToServer: AdminClientToServer; serverToClient: AdminServerToClient };
+  '/courses': { clientToServer: CoursesClientToServer; serverToClient: CoursesServerToClient };
+}
+
+/** Every event the server sends, on any namespace: what services may publish. */
+export type ServerToClientEvents = MessagingServerToClient &
+  LogsServerToClient &
+  AdminServerToClient &
+  CoursesServerToClient;
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventData<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Between realtime instances (Redis adapter): nothing custom yet, rooms and broadcasts suffice. */
 export type InterServerEvents = Record<string, never>;

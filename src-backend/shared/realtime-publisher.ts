@@ -6,7 +6,9 @@ import {
   REALTIME_EMIT_BATCH_MAX,
   REALTIME_EMIT_PATH,
   type InternalEvent,
+  type PublishedEvent,
 } from '../contracts/realtime-internal.js';
+import type { ServerEventName } from '../contracts/realtime.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { ServiceClient } from './service-client.js';
 
@@ -15,7 +17,8 @@ import type { ServiceClient } from './service-client.js';
  * becomes one internal call per batch, and a realtime outage never fails the caller's request.
  */
 export interface RealtimePublisher {
-  emit(event: Omit<InternalEvent, 'data'> & { data: unknown }): void;
+  /** the event and its payload are checked against the contract's server-to-client maps */
+  emit<E extends ServerEventName>(event: PublishedEvent<E>): void;
   adminEvent(type: AdminEventType, data: Record<string, unknown>): void;
   disconnectUser(userId: number, reason: string): Promise<void>;
   /** send what is buffered now (tests, shutdown) */
@@ -48,7 +51,7 @@ export function createRealtimePublisher(
 
   return {
     emit(event) {
-      batcher.push(event as InternalEvent);
+      batcher.push(event);
     },
     adminEvent(type, data) {
       this.emit({ event: ADMIN_EVENT, data: { type, data }, throttle: false });

@@ -23,6 +23,7 @@ import { realtimeRoutes } from './http/routes.js';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { originAllowed } from './sockets/guard.js';
 import { setupNamespaces } from './sockets/namespaces.js';
+import { typedNamespace } from './sockets/typed.js';
 
 export interface RealtimeAppOptions {
   readonly config: RuntimeConfig;
@@ -104,7 +105,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
   const store = new MessagingStore(opts.client);
   const users = new UserDirectory(opts.client);
   const notifier = new Notifier(store, events, presence, users);
-  const logs = new LogStream(io.of('/logs'), rc.logBacklog);
+  const logs = new LogStream(typedNamespace(io, Namespaces.logs), rc.logBacklog);
   const silent = { warn: () => {}, error: () => {} };
   setupNamespaces(io, { events, store, notifier, presence, users, logs, logger: logger ?? silent }, resolver, rc);
 

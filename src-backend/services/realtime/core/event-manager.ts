@@ -1,6 +1,7 @@
 import type { Server } from 'socket.io';
-import { ADMIN_EVENT } from '../../../contracts/realtime-internal.js';
-import { Namespaces } from '../../../contracts/realtime.js';
+import { ADMIN_EVENT, type InternalEvent } from '../../../contracts/realtime-internal.js';
+import { Namespaces, type ServerEventData, type ServerEventName } from '../../../contracts/realtime.js';
+import type { AdminEventType } from '../../../contracts/supervisor.js';
 import type { Emission, SubmitResult, Throttler } from './throttler.js';
 
 const KNOWN_NAMESPACES = new Set<string>(Object.values(Namespaces));
@@ -35,13 +36,20 @@ interface Counters {
   coalesced: number;
 }
 
-export interface PublishRequest {
-  readonly event: string;
-  readonly data: unknown;
+/** An event of the contract's server-to-client maps, with its payload's type. */
+export interface PublishRequest<E extends ServerEventName> {
+  readonly event: E;
+  readonly data: ServerEventData<E>;
+  /** built with `Rooms` */
   readonly room?: string | null;
   readonly namespace?: string;
   readonly throttle?: boolean;
 }
+
+/** An event from outside this process (POST /internal/emit, force-emit): typed by its sender, JSON here. */
+type UntypedPublish = Pick<InternalEvent, 'event' | 'data' | 'namespace' | 'throttle'> & {
+  readonly room?: string | null;
+};
 
 /**
  * The one way anything server-side reaches clients: maps the event to its namespaces, runs it
@@ -73,7 +81,12 @@ export class EventManager {
   };
 
   /** Returns false when the event maps to no namespace (it is ignored). */
-  publish(req: PublishRequest): boolean {
+  publish<E extends ServerEventName>(req: PublishRequest<E>): boolean {
+    return this.publishUntyped(req);
+  }
+
+  /** What another service published through its RealtimePublisher (typed there). */
+  publishUntyped(req: UntypedPublish): boolean {
     const nsps = namespacesFor(req.event, req.namespace);
     if (nsps.length === 0) return false;
     const c = this.count(req.event);
@@ -88,7 +101,7 @@ export class EventManager {
     return true;
   }
 
-  async forceEmit(req: PublishRequest): Promise<{ namespaces: string[]; replacedPending: boolean }> {
+  async forceEmit(req: UntypedPublish): Promise<{ namespaces: string[]; replacedPending: boolean }> {
     const nsps = namespacesFor(req.event, req.namespace);
     let replacedPending = false;
     for (const namespace of nsps) {
@@ -99,7 +112,7 @@ export class EventManager {
     return { namespaces: [...nsps], replacedPending };
   }
 
-  adminEvent(type: string, data: unknown): void {
+  adminEvent(type: AdminEventType, data: unknown): void {
     this.publish({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
   }
 

@@ -27,7 +27,6 @@ import {
   THROTTLER_PATHS,
   ThrottlerConfig,
   ThrottlerConfigPatch,
-  type SocketData,
 } from '../../../contracts/realtime.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
@@ -111,7 +110,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     { onRequest: staff, schema: { body: InternalEmitRequest, response: { 202: EmitResponse, ...errorResponses } } },
     async (request, reply) => {
       let accepted = 0;
-      for (const e of request.body.events) if (d.events.publish(e)) accepted += 1;
+      for (const e of request.body.events) if (d.events.publishUntyped(e)) accepted += 1;
       return reply.code(202).send({ accepted, ignored: request.body.events.length - accepted });
     },
   );
@@ -145,7 +144,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
       for (const name of ALL_NAMESPACES) {
         const sockets = await d.io.of(name).in(room).fetchSockets();
         // the handshake cache would let the same token straight back in for a few seconds
-        for (const s of sockets) d.resolver.forget((s.data as SocketData).token);
+        for (const s of sockets) d.resolver.forget(s.data.token);
         disconnected += sockets.length;
         d.io.of(name).in(room).disconnectSockets(true);
       }

@@ -9,7 +9,8 @@ import {
 } from '../../../contracts/realtime.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { HandlerDeps } from './deps.js';
-import { handler, type AnySocket } from './guard.js';
+import { handler } from './guard.js';
+import type { ChatSocket } from './typed.js';
 
 const V = {
   send: Compile(ChatSendPayload),
@@ -31,7 +32,7 @@ export const CHAT_EVENTS = [
  * Seed 004's chat, on `/` and `/chat` alike. Server-to-client events go through the event
  * manager, so they reach the user's sockets on every chat namespace and every instance.
  */
-export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void {
+export function registerChatHandlers(socket: ChatSocket, deps: HandlerDeps): void {
   const me = socket.data.user;
   const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'chat handler failed');
 

@@ -1,4 +1,4 @@
-import type { AnySocket } from './guard.js';
+import type { AnySocket } from './typed.js';
 
 /** Refused messages within one window after which a socket is cut off: it ignores "rate limited". */
 export const ABUSE_LIMIT = 200;

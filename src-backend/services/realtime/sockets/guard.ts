@@ -1,17 +1,11 @@
-import type { Namespace, Socket } from 'socket.io';
 import type { Role } from '../../../contracts/session.js';
-import type { SocketData } from '../../../contracts/realtime.js';
+import type { AckFn, NamespaceName } from '../../../contracts/realtime.js';
 import { AppError } from '../../../shared/app-error.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import { normalizeIds } from '../core/ids.js';
+import type { RealtimeNamespace } from './typed.js';
 
-/** Handlers here are untyped at the wire (every payload is validated at runtime); only `data` is typed. */
-interface DefaultEventsMap {
-  // socket.io's own DefaultEventsMap, which it does not export
-  [event: string]: (...args: any[]) => void;
-}
-export type AnySocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
 /** What `Compile(schema)` from typebox/compile gives; only these two methods are used here. */
 export interface PayloadValidator<T> {
   Check(value: unknown): value is T;
@@ -36,7 +30,7 @@ export function originAllowed(origin: string | undefined, allowed: readonly stri
  * It also runs on connection-state recovery (`skipMiddlewares: false`), so a logged-out user
  * cannot come back through a recovered session.
  */
-export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
+export function guardNamespace<N extends NamespaceName>(nsp: RealtimeNamespace<N>, opts: GuardOptions): void {
   nsp.use((socket, next) => {
     if (!originAllowed(socket.handshake.headers.origin, opts.allowedOrigins))
       return next(new Error('origin not allowed'));
@@ -46,8 +40,8 @@ export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
     opts.resolver.resolve(token).then(
       (user) => {
         if (opts.roles && !opts.roles.includes(user.role)) return next(new Error('forbidden'));
-        (socket.data as SocketData).user = user;
-        (socket.data as SocketData).token = token;
+        socket.data.user = user;
+        socket.data.token = token;
         next();
       },
       (err: unknown) => {
@@ -71,14 +65,17 @@ export function ackError(err: unknown): { success: false; error: string } {
 
 /**
  * Wrap a handler: the payload is checked against its schema at runtime, the result (or the error)
- * goes back through the ack. A client may omit the payload and pass only the ack.
+ * goes back through the ack. A client may omit the payload and pass only the ack. The listener's
+ * type is the contract's: its payload is the schema's and its ack carries what `fn` returns, so
+ * `socket.on` refuses a handler whose answer differs from the event map.
  */
-export function handler<T>(
+export function handler<T, R extends object>(
   validator: PayloadValidator<T>,
-  fn: (payload: T) => Promise<object> | object,
+  fn: (payload: T) => Promise<R> | R,
   onError: (err: unknown) => void,
-): (...args: unknown[]) => void {
-  return (...args) => {
+): (payload: T, ack?: AckFn<R>) => void {
+  // the wire may send anything in any position: the listener looks at what really came
+  return (...args: unknown[]) => {
     let payload: unknown = args[0];
     let ack: unknown = args[1];
     if (typeof payload === 'function') {

@@ -9,7 +9,8 @@ import {
 import { forbidden } from '../../../shared/app-error.js';
 import { broadcastGroup } from '../core/ids.js';
 import type { HandlerDeps } from './deps.js';
-import { handler, type AnySocket } from './guard.js';
+import { handler } from './guard.js';
+import type { NotificationSocket } from './typed.js';
 
 const V = {
   send: Compile(NotifyPayload),
@@ -28,7 +29,7 @@ export const NOTIFICATION_EVENTS = [
 ] as const;
 
 /** Seed 004's notifications, on `/` and `/notification` alike. Sending is for staff. */
-export function registerNotificationHandlers(socket: AnySocket, deps: HandlerDeps): void {
+export function registerNotificationHandlers(socket: NotificationSocket, deps: HandlerDeps): void {
   const me = socket.data.user;
   const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'notification handler failed');
 
