@@ -38,8 +38,14 @@ export const Rooms = {
   /** /logs: one service's lines at `level` */
   logService: (service: string, level: string) => `svc:${service}:${level}`,
   isLogFilter: (room: string) => room.startsWith('lvl:') || room.startsWith('svc:'),
-  /** who hears user:online / user:offline: every socket on /, /chat, /notification unless its handshake says `presence: false` */
+  /**
+   * Who hears user:online / user:offline (sockets on /, /chat, /notification unless their
+   * handshake says `presence: false`): staff hear everyone here; a student hears the users of
+   * their courses (`presenceCourse`) and their conversation partners (`presenceOf` themselves).
+   */
   presence: 'presence',
+  presenceCourse: (id: number) => `presence:course:${id}`,
+  presenceOf: (id: number) => `presence:user:${id}`,
 } as const;
 
 /**
@@ -151,11 +157,13 @@ export const NotifyPayload = Type.Object(
 export type NotifyPayload = Static<typeof NotifyPayload>;
 
 /**
- * `notification:broadcast` and POST /api/broadcast: everyone, one role, or one student group.
+ * `notification:broadcast` and POST /api/broadcast: everyone, one role, one student group, or
+ * the students of one course (`courseId`, alone). Teachers may only name a course of their own.
  * Seed 004's `collegeId` is accepted as another name for `groupId` (both given must agree).
  */
 export const BroadcastPayload = Type.Object(
   {
+    courseId: Type.Optional(Type.Integer({ minimum: 1 })),
     groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     collegeId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
@@ -177,6 +185,12 @@ export const NotificationMarkReadPayload = Type.Object(
   { additionalProperties: false },
 );
 export type NotificationMarkReadPayload = Static<typeof NotificationMarkReadPayload>;
+
+/** A broadcast's answer: the notification, or for a course the first of one per student, and how many. */
+export interface BroadcastResult {
+  notification: Notification;
+  recipients?: number;
+}
 
 export interface PresenceEvent {
   userId: number;
@@ -267,7 +281,7 @@ export interface ChatClientToServer extends HeartbeatClientToServer {
 /** `/notification` (seed 002), and `/` with the chat events. */
 export interface NotificationClientToServer extends HeartbeatClientToServer {
   'notification:send': (p: NotifyPayload, ack: AckFn<{ notification: Notification; recipientOnline: boolean }>) => void;
-  'notification:broadcast': (p: BroadcastPayload, ack: AckFn<{ notification: Notification }>) => void;
+  'notification:broadcast': (p: BroadcastPayload, ack: AckFn<BroadcastResult>) => void;
   'notification:getUnread': (p: NotificationGetUnreadPayload, ack: AckFn<{ notifications: Notification[] }>) => void;
   'notification:markRead': (p: NotificationMarkReadPayload, ack: AckFn<{ updated: number }>) => void;
   'notification:getUnreadCount': (p: object, ack: AckFn<{ count: number }>) => void;
@@ -345,6 +359,19 @@ export interface SocketData {
 
 // ---------------------------------------------------------------- HTTP: /stats and /api
 
+/** What the realtime server refused since it started (issue 12: abuse is dropped and counted). */
+export const RealtimeDropped = Type.Object({
+  /** inbound events and handshakes over their user's rate */
+  rateLimited: Type.Integer(),
+  /** events whose payload is nested deeper than 32 levels */
+  tooDeep: Type.Integer(),
+  /** events no handler serves, from non-admins */
+  unknownEvent: Type.Integer(),
+  /** sockets disconnected because their user opened more than REALTIME_MAX_SOCKETS_PER_USER on a namespace */
+  socketsOverCap: Type.Integer(),
+});
+export type RealtimeDropped = Static<typeof RealtimeDropped>;
+
 export const RealtimeStats = Type.Object({
   service: Type.Literal('socketio'),
   instanceId: Type.String(),
@@ -359,6 +386,7 @@ export const RealtimeStats = Type.Object({
     Type.String(),
     Type.Object({ received: Type.Integer(), emitted: Type.Integer(), coalesced: Type.Integer() }),
   ),
+  dropped: RealtimeDropped,
 });
 export type RealtimeStats = Static<typeof RealtimeStats>;
 
@@ -370,6 +398,8 @@ export const NotifyResponse = Type.Object({
   notification: Notification,
   /** direct notifications: whether the recipient had a socket open when it was pushed */
   recipientOnline: Type.Optional(Type.Boolean()),
+  /** a course broadcast: how many students it went to (`notification` is the first of them) */
+  recipients: Type.Optional(Type.Integer()),
 });
 export type NotifyResponse = Static<typeof NotifyResponse>;
 

@@ -12,6 +12,8 @@ import {
   NotificationQuery,
   NotificationReadRequest,
   NotificationReadResponse,
+  PresenceScopeRequest,
+  PresenceScopeResponse,
   UnreadCountResponse,
 } from '../../../contracts/messaging.js';
 import { ChatMessage } from '../../../contracts/realtime.js';
@@ -19,6 +21,7 @@ import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { ChatRepo } from '../messaging/chat-repo.js';
 import { NotificationRepo } from '../messaging/notification-repo.js';
+import { PresenceScopeRepo } from '../messaging/presence-scope-repo.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
@@ -28,6 +31,7 @@ export interface DataRouteOptions {
 export async function messagingRoutes(app: App, opts: DataRouteOptions): Promise<void> {
   const chat = new ChatRepo(opts.db);
   const notes = new NotificationRepo(opts.db);
+  const scopes = new PresenceScopeRepo(opts.db);
 
   app.post(
     MessagingPaths.chatMessages,
@@ -92,5 +96,11 @@ export async function messagingRoutes(app: App, opts: DataRouteOptions): Promise
       const { notificationIds, ...reader } = request.body;
       return { updated: notes.markRead(reader, notificationIds) };
     },
+  );
+
+  app.post(
+    MessagingPaths.presenceScopes,
+    { schema: { body: PresenceScopeRequest, response: { 200: PresenceScopeResponse, ...errorResponses } } },
+    async (request) => ({ scopes: scopes.scopes(request.body.userIds) }),
   );
 }

@@ -40,15 +40,15 @@ interface Counters {
 export interface PublishRequest<E extends ServerEventName> {
   readonly event: E;
   readonly data: ServerEventData<E>;
-  /** built with `Rooms` */
-  readonly room?: string | null;
+  /** built with `Rooms`; several rooms reach each socket in any of them once */
+  readonly room?: string | readonly string[] | null;
   readonly namespace?: string;
   readonly throttle?: boolean;
 }
 
 /** An event from outside this process (POST /internal/emit, force-emit): typed by its sender, JSON here. */
 type UntypedPublish = Pick<InternalEvent, 'event' | 'data' | 'namespace' | 'throttle'> & {
-  readonly room?: string | null;
+  readonly room?: string | readonly string[] | null;
 };
 
 /**
@@ -76,7 +76,11 @@ export class EventManager {
   /** Emit without the throttler (the throttler calls this when a window closes). */
   emitNow = (e: Emission): void => {
     const target = this.io.of(e.namespace);
-    (e.room ? target.to(e.room) : target).emit(e.event, e.data);
+    const room = e.room;
+    if (typeof room === 'object' && room !== null) {
+      // an empty list is nobody (socket.io would read `to([])` as everyone)
+      if (room.length > 0) target.to([...room]).emit(e.event, e.data);
+    } else (room ? target.to(room) : target).emit(e.event, e.data);
     this.count(e.event).emitted += 1;
   };
 

@@ -37,6 +37,7 @@ import type { LogStream } from '../core/log-stream.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Presence } from '../core/presence.js';
 import type { Throttler } from '../core/throttler.js';
+import type { AbuseGuard } from '../sockets/abuse.js';
 import { requireInternalOrAdmin } from './access.js';
 
 export interface RouteDeps {
@@ -46,6 +47,7 @@ export interface RouteDeps {
   readonly notifier: Notifier;
   readonly presence: Presence;
   readonly logs: LogStream;
+  readonly abuse: AbuseGuard;
   readonly resolver: SessionResolver;
   readonly internalToken: string;
   readonly adapter: 'memory' | 'redis';
@@ -82,7 +84,8 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     };
   });
 
-  app.get('/stats', { schema: { response: { 200: RealtimeStats, ...errorResponses } } }, async () => {
+  // who is online and how busy each namespace is: staff only, like the rest of the API
+  app.get('/stats', { onRequest: staff, schema: { response: { 200: RealtimeStats, ...errorResponses } } }, async () => {
     const connections: Record<string, number> = {};
     let rooms = 0;
     for (const nsp of ALL_NAMESPACES) {
@@ -102,6 +105,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
       onlineUsers: (await d.presence.online()).length,
       pendingEvents: await d.throttler.pendingCount(),
       events: d.events.stats(),
+      dropped: d.abuse.dropped(),
     };
   });
 
@@ -169,9 +173,14 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     '/api/broadcast',
     { onRequest: staff, schema: { body: BroadcastPayload, response: { 201: NotifyResponse, ...errorResponses } } },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send({ success: true as const, ...(await d.notifier.broadcast(request.user?.id ?? null, request.body)) }),
+      reply.code(201).send({
+        success: true as const,
+        ...(await d.notifier.broadcast(
+          request.user?.id ?? null,
+          request.body,
+          request.user ? { userId: request.user.id, role: 'admin' } : undefined,
+        )),
+      }),
   );
 
   app.get(

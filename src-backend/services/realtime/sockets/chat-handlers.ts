@@ -44,6 +44,7 @@ export function registerChatHandlers(socket: ChatSocket, deps: HandlerDeps): voi
         if (p.receiverId === me.id) throw badRequest('cannot send a message to yourself');
         await deps.users.require(p.receiverId);
         const message = await deps.store.sendChat(me.id, p.receiverId, p.message);
+        deps.scopes.forget(me.id, p.receiverId); // they share a conversation now
         deps.events.publish({ event: 'chat:message', room: Rooms.user(p.receiverId), data: message, throttle: false });
         return { message };
       },
@@ -101,6 +102,14 @@ export function registerChatHandlers(socket: ChatSocket, deps: HandlerDeps): voi
 
   socket.on(
     'chat:getOnlineStatus',
-    handler(V.onlineStatus, async (p) => ({ statuses: await deps.presence.areOnline(p.userIds) }), onError),
+    handler(
+      V.onlineStatus,
+      async (p) => {
+        // a student learns only about users they share a course or a conversation with
+        const ids = me.role === 'student' ? [...(await deps.scopes.visibleTo(me.id, p.userIds))] : p.userIds;
+        return { statuses: await deps.presence.areOnline(ids) };
+      },
+      onError,
+    ),
   );
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/app-error.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import { normalizeIds } from '../core/ids.js';
+import type { AbuseGuard } from './abuse.js';
 import type { RealtimeNamespace } from './typed.js';
 
 /** What `Compile(schema)` from typebox/compile gives; only these two methods are used here. */
@@ -17,6 +18,8 @@ export interface GuardOptions {
   readonly resolver: SessionResolver;
   /** which roles may connect to this namespace; all when absent */
   readonly roles?: readonly Role[];
+  /** a handshake counts as an inbound event of its user: reconnecting in a loop is rate limited too */
+  readonly abuse: AbuseGuard;
 }
 
 /** No Origin (a Node client) passes; a browser's must be on the list, or the list is `*`. */
@@ -40,6 +43,7 @@ export function guardNamespace<N extends NamespaceName>(nsp: RealtimeNamespace<N
     opts.resolver.resolve(token).then(
       (user) => {
         if (opts.roles && !opts.roles.includes(user.role)) return next(new Error('forbidden'));
+        if (!opts.abuse.take(user.id)) return next(new Error('rate limited'));
         socket.data.user = user;
         socket.data.token = token;
         next();

@@ -9,6 +9,7 @@ import {
   type HeartbeatAck,
   type NamespaceName,
 } from '../../../contracts/realtime.js';
+import type { SessionUser } from '../../../contracts/session.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import { LogStream } from '../core/log-stream.js';
@@ -26,8 +27,6 @@ const V = {
   watch: Compile(CourseWatchPayload),
 };
 
-const PRESENCE_ROOM = Rooms.presence;
-
 function heartbeat(socket: AnySocket): void {
   socket.on('heartbeat', (...args: unknown[]) => {
     const ack = args.find((a) => typeof a === 'function') as ((r: unknown) => void) | undefined;
@@ -44,18 +43,42 @@ function joinIdentityRooms(socket: AnySocket, deps: HandlerDeps): void {
   void socket.join([Rooms.user(u.id), Rooms.role(u.role), ...(u.group ? [Rooms.group(u.group)] : [])]);
 }
 
+/**
+ * Where `u` hears presence from (`listen`) and who hears `u` (`audience`). Staff hear everyone;
+ * a student hears the users of their courses and their conversation partners, and is heard by
+ * staff and by those. If the scope cannot be read, only staff hear `u` and a student hears nobody.
+ */
+async function presenceRooms(u: SessionUser, deps: HandlerDeps): Promise<{ listen: string[]; audience: string[] }> {
+  const staff = u.role !== 'student';
+  try {
+    const scope = await deps.scopes.of(u.id);
+    const courseRooms = scope.courseIds.map(Rooms.presenceCourse);
+    return {
+      listen: staff ? [Rooms.presence] : [Rooms.presenceOf(u.id), ...courseRooms],
+      audience: [Rooms.presence, ...courseRooms, ...scope.partnerIds.map(Rooms.presenceOf)],
+    };
+  } catch (err) {
+    deps.logger.warn({ err, userId: u.id }, 'presence scope unavailable; only staff see this user');
+    return { listen: staff ? [Rooms.presence] : [], audience: [Rooms.presence] };
+  }
+}
+
 function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
   const u = socket.data.user;
-  // Everyone hears user:online/offline (seed 004) unless they opt out in the handshake: with N
-  // clients a connect storm is N² packets, which a dashboard or a crowd of kiosks does not need.
-  if ((socket.handshake.auth as { presence?: unknown }).presence !== false) void socket.join(PRESENCE_ROOM);
+  // Presence is heard (seed 004) unless the handshake opts out: with N clients a connect storm
+  // is N² packets, which a dashboard or a crowd of kiosks does not need.
+  const listens = (socket.handshake.auth as { presence?: unknown }).presence !== false;
+  const rooms = presenceRooms(u, deps);
+  if (listens) void rooms.then((r) => socket.join(r.listen));
   const announce = (event: 'user:online' | 'user:offline') =>
-    deps.events.publish({
-      event,
-      room: PRESENCE_ROOM,
-      data: { userId: u.id, timestamp: new Date().toISOString() },
-      throttle: false,
-    });
+    void rooms.then((r) =>
+      deps.events.publish({
+        event,
+        room: r.audience,
+        data: { userId: u.id, timestamp: new Date().toISOString() },
+        throttle: false,
+      }),
+    );
   deps.presence.add(u.id, socket.id).then(
     (first) => first && announce('user:online'),
     (err: unknown) => deps.logger.warn({ err }, 'presence store failed'),
@@ -87,13 +110,17 @@ const MESSAGING: Readonly<Record<MessagingName, { readonly chat: boolean; readon
  */
 export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: SessionResolver, cfg: RealtimeConfig): void {
   const guard = <N extends NamespaceName>(nsp: RealtimeNamespace<N>, roles?: Array<'admin' | 'teacher' | 'student'>) =>
-    guardNamespace(nsp, { allowedOrigins: cfg.allowedOrigins, resolver, ...(roles ? { roles } : {}) });
+    guardNamespace(nsp, {
+      allowedOrigins: cfg.allowedOrigins,
+      resolver,
+      abuse: deps.abuse,
+      ...(roles ? { roles } : {}),
+    });
   const gate = (socket: AnySocket, events: readonly string[], elsewhere: ReadonlyMap<string, string> = new Map()) =>
     gateSocket(socket, {
       known: new Set([...events, 'heartbeat']),
       elsewhere,
-      rate: cfg.socketRate,
-      burst: cfg.socketBurst,
+      abuse: deps.abuse,
     });
 
   const messaging = <N extends MessagingName>(name: N, register: (socket: RealtimeSocket<N>) => void) => {

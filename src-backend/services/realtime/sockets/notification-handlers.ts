@@ -7,7 +7,6 @@ import {
   NotifyPayload,
 } from '../../../contracts/realtime.js';
 import { forbidden } from '../../../shared/app-error.js';
-import { broadcastGroup } from '../core/ids.js';
 import type { HandlerDeps } from './deps.js';
 import { handler } from './guard.js';
 import type { NotificationSocket } from './typed.js';
@@ -50,13 +49,11 @@ export function registerNotificationHandlers(socket: NotificationSocket, deps: H
     handler(
       V.broadcast,
       async (p) => {
-        // teachers may address one student group; everyone and whole roles are for admins
-        if (me.role === 'student' || (me.role === 'teacher' && (!broadcastGroup(p) || p.role))) {
-          throw forbidden(
-            me.role === 'student' ? 'students cannot broadcast' : 'teachers may broadcast to one student group only',
-          );
-        }
-        return deps.notifier.broadcast(me.id, p);
+        if (me.role === 'student') throw forbidden('students cannot broadcast');
+        // teachers reach the students of their own courses; everyone, roles and groups are for admins
+        if (me.role === 'teacher' && p.courseId === undefined)
+          throw forbidden('teachers broadcast only to the students of their own courses: give courseId');
+        return deps.notifier.broadcast(me.id, p, { userId: me.id, role: me.role });
       },
       onError,
     ),
