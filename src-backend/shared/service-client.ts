@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Pool, undiciErrors } from './undici-pool.js';
 import { ErrorCode } from '../contracts/errors.js';
-import { INTERNAL_TOKEN_HEADER, type ServiceName } from '../contracts/services.js';
+import { INTERNAL_TOKEN_HEADER, SERVICE_NAMES, type ServiceName } from '../contracts/services.js';
 import type { Transport } from '../contracts/health.js';
 import { socketPathFor, type RuntimeConfig } from './config.js';
 import { DispatchTimeoutError, dispatchJson } from './http-dispatch.js';
@@ -17,9 +17,36 @@ export class ServiceCallError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /**
+     * The service that really failed: `service` itself, or, when `service` answered a 5xx that
+     * names another one (auth_node relaying a dead data_node), that one.
+     */
+    readonly failedService: ServiceName = service,
+    /** `service` answered with this error itself (not unreachable, not timed out) */
+    readonly answered = false,
   ) {
     super(message);
   }
+
+  /** From a downstream's error answer `{error: {code, message, details?: {service}}}`. */
+  static fromAnswer(service: ServiceName, statusCode: number, body: unknown): ServiceCallError {
+    const err = (body as { error?: { code?: string; message?: string; details?: { service?: unknown } } } | null)
+      ?.error;
+    const named = err?.details?.service;
+    const failed = statusCode >= 500 && isServiceName(named) ? named : service;
+    return new ServiceCallError(
+      service,
+      statusCode,
+      err?.code ?? `HTTP_${statusCode}`,
+      err?.message ?? `${service} answered ${statusCode}`,
+      failed,
+      true,
+    );
+  }
+}
+
+function isServiceName(v: unknown): v is ServiceName {
+  return typeof v === 'string' && (SERVICE_NAMES as readonly string[]).includes(v);
 }
 
 export interface CallOptions {
@@ -151,13 +178,7 @@ export class ServiceClient {
   ): Promise<T> {
     const res = await this.request<T>(method, service, path, body, opts);
     if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
-    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ServiceCallError(
-      service,
-      res.statusCode,
-      err?.code ?? `HTTP_${res.statusCode}`,
-      err?.message ?? `${service} answered ${res.statusCode}`,
-    );
+    throw ServiceCallError.fromAnswer(service, res.statusCode, res.body);
   }
 
   private async send<T>(

@@ -16,6 +16,7 @@ import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
 import { requireInternal } from './internal-auth.js';
 import { MicroBatcher } from './micro-batcher.js';
+import { SESSION_LOOKUP_RETRY_MS, retryTransient } from './retry.js';
 import { ServiceCallError, type ServiceClient } from './service-client.js';
 
 declare module 'fastify' {
@@ -47,6 +48,11 @@ export interface SessionResolverOptions {
    * batch, so batches grow with the load instead of staying a few tokens each
    */
   readonly maxInFlight?: number;
+  /**
+   * keep asking an auth_node that is down or restarting (or whose data_node is) this long before
+   * failing the callers (default 5000): a crash in a rush delays requests instead of refusing them
+   */
+  readonly retryForMs?: number;
 }
 
 const invalidSession = () => unauthorized('session expired or invalid', 'INVALID_SESSION');
@@ -68,6 +74,7 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
   const batchMs = opts.batchMs ?? 1;
   const maxBatch = Math.min(opts.maxBatch ?? SESSION_RESOLVE_BATCH_MAX, SESSION_RESOLVE_BATCH_MAX);
   const maxInFlight = opts.maxInFlight ?? 4;
+  const retryForMs = opts.retryForMs ?? SESSION_LOOKUP_RETRY_MS;
   const cache = new Map<string, { user: SessionUser; until: number }>();
   const inflight = new Map<string, Promise<SessionUser>>();
   // Bumped by every forget: a lookup that was already in flight may carry a session that died
@@ -88,8 +95,17 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
     maxBatch,
     maxInFlight,
     key: (token) => token,
-    send: async (tokens) =>
-      (await client.post<SessionResolveBatchResponse>('auth_node', SESSION_RESOLVE_BATCH_PATH, { tokens })).results,
+    send: async (tokens) => {
+      const ask = () =>
+        // auth_node may itself spend up to 5 s waiting for a restarting data_node
+        client.post<SessionResolveBatchResponse>(
+          'auth_node',
+          SESSION_RESOLVE_BATCH_PATH,
+          { tokens },
+          { timeoutMs: 12_000 },
+        );
+      return (await retryTransient(ask, retryForMs)).results;
+    },
   });
 
   const lookup = async (token: string): Promise<SessionUser> => {

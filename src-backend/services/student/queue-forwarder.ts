@@ -6,7 +6,8 @@ import {
 } from '../../contracts/courses.js';
 import { unavailable } from '../../shared/app-error.js';
 import { MicroBatcher } from '../../shared/micro-batcher.js';
-import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
+import { isTransient, retryTransient } from '../../shared/retry.js';
+import type { ServiceClient } from '../../shared/service-client.js';
 
 export interface QueueForwarderOptions {
   /** collect requests this long before sending them as one call */
@@ -19,15 +20,6 @@ export interface QueueForwarderOptions {
    * batch, so batches grow with the load instead of staying a few requests each
    */
   readonly maxInFlight?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Worth retrying: the queue is down, restarting, draining or slow. A 4xx is final. */
-function retryable(err: unknown): boolean {
-  return (
-    err instanceof ServiceCallError && (err.statusCode === 503 || err.statusCode === 504 || err.statusCode === 502)
-  );
 }
 
 /**
@@ -57,27 +49,20 @@ export class QueueForwarder {
   }
 
   private async send(requests: QueueRequestItem[]): Promise<QueueResult[]> {
-    const deadline = Date.now() + this.retryForMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.client.post<QueueSubmitResponse>(
-          'queue_node',
-          QUEUE_PATHS.submit,
-          { requests },
-          { timeoutMs: 10_000 },
-        );
-        return res.results;
-      } catch (err) {
-        if (!retryable(err) || Date.now() >= deadline) {
-          throw retryable(err)
-            ? unavailable(
-                'the registration queue is unavailable; check GET /student/queue/status before retrying',
-                'QUEUE_UNAVAILABLE',
-              )
-            : err;
-        }
-        await sleep(Math.min(1000, 50 * 2 ** attempt));
-      }
+    try {
+      const res = await retryTransient(
+        () =>
+          this.client.post<QueueSubmitResponse>('queue_node', QUEUE_PATHS.submit, { requests }, { timeoutMs: 10_000 }),
+        this.retryForMs,
+      );
+      return res.results;
+    } catch (err) {
+      throw isTransient(err)
+        ? unavailable(
+            'the registration queue is unavailable; check GET /student/queue/status before retrying',
+            'QUEUE_UNAVAILABLE',
+          )
+        : err;
     }
   }
 }

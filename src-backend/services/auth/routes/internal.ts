@@ -12,6 +12,7 @@ import { AuthErrorCode, type DataResolveSessionResponse } from '../../../contrac
 import { AppError, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { requireInternal } from '../../../shared/internal-auth.js';
+import { SESSION_LOOKUP_RETRY_MS, retryTransient } from '../../../shared/retry.js';
 import type { AuthDeps } from '../deps.js';
 import { setupBlock } from '../session-guard.js';
 
@@ -59,7 +60,11 @@ export async function internalRoutes(app: App, deps: AuthDeps): Promise<void> {
       schema: { body: SessionResolveBatchRequest, response: { 200: SessionResolveBatchResponse, ...errorResponses } },
     },
     async (request) => {
-      const found = await deps.store.resolveSessions(request.body.tokens);
+      // a restarting data_node is waited for: the callers' first requests of a rush depend on this
+      const found = await retryTransient(
+        () => deps.store.resolveSessions(request.body.tokens),
+        SESSION_LOOKUP_RETRY_MS,
+      );
       return {
         results: found.map((f) => {
           const answer = judge(f, deps.settings.requireAdmin2fa);

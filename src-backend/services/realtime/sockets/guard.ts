@@ -62,7 +62,7 @@ type AckCallback = (res: unknown) => void;
 export function ackError(err: unknown): { success: false; error: string } {
   if (err instanceof AppError) return { success: false, error: err.message };
   if (err instanceof ServiceCallError) {
-    return { success: false, error: err.statusCode < 500 ? err.message : `${err.service} is unavailable` };
+    return { success: false, error: err.statusCode < 500 ? err.message : `${err.failedService} is unavailable` };
   }
   return { success: false, error: 'internal error' };
 }
