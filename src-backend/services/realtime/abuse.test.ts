@@ -1,41 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { DATA_COURSE_PATHS as D, type Actor, type Course } from '../../contracts/courses.js';
 import type { ChatMessage, Notification, PresenceEvent, RealtimeStats } from '../../contracts/realtime.js';
 import { createCourse, openSelection } from '../queue/testing/seed.js';
-import type { TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import {
-  ask,
-  collect,
-  connect,
-  next,
-  seedUsers,
-  sleep,
-  startRealtimeStack,
-  type SeededUser,
-} from './testing/rt-harness.js';
+import { ask, collect, connect, next, realtimeSuite, seedUsers, sleep, type SeededUser } from './testing/rt-harness.js';
 
 // Issue 12, item 9: what one user can make the realtime server do, however many sockets they open.
 // Defaults: 20 events/s with bursts of 60 per user, 10 sockets per user and namespace.
-const HOOK_TIMEOUT_MS = 120_000;
 vi.setConfig({ testTimeout: 30_000 });
 
-let stack: TestStack;
+const rt = realtimeSuite();
+const track = (s: Socket) => rt.track(s);
+let stack: typeof rt.stack;
 let url: string;
 let admin: SeededUser;
-const open: Socket[] = [];
-const track = (s: Socket) => (open.push(s), s);
-
 beforeAll(async () => {
-  stack = await startRealtimeStack();
-  url = stack.httpUrl('realtime');
+  ({ stack, url } = rt);
   [admin] = await seedUsers(stack, [{ role: 'admin' }]);
-}, HOOK_TIMEOUT_MS);
-afterAll(async () => {
-  for (const s of open) s.close();
-  await stack?.stop();
-}, HOOK_TIMEOUT_MS);
+});
 
 const stats = () => stack.client.get<RealtimeStats>('realtime', '/stats');
 type Ack = { success: boolean; error?: string };
