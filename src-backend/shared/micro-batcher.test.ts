@@ -65,6 +65,31 @@ describe('MicroBatcher: the window', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('items that arrive while a call is out still wait for their window; those that waited longer go as it returns', async () => {
+    vi.useFakeTimers();
+    const g = gatedSend<number>();
+    const b = new MicroBatcher<number, string>({ windowMs: 50, maxBatch: 100, maxInFlight: 1, send: g.send });
+    b.push(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(g.batches).toEqual([[1]]);
+    b.push(2); // t = 50: its window closes at 100
+    await vi.advanceTimersByTimeAsync(10);
+    b.push(3);
+    await vi.advanceTimersByTimeAsync(10);
+    g.openAll(); // t = 70: the call returns early; 2 and 3 keep waiting
+    await vi.advanceTimersByTimeAsync(29);
+    expect(g.batches).toEqual([[1]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(g.batches).toEqual([[1], [2, 3]]);
+    b.push(4); // t = 100, while [2, 3] is out: its window passes before that call returns
+    await vi.advanceTimersByTimeAsync(80);
+    expect(g.batches).toHaveLength(2);
+    g.openAll();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(g.batches).toEqual([[1], [2, 3], [4]]);
+    g.openAll();
+  });
+
   it('windowMs 0 collects one event-loop turn', async () => {
     const batches: number[][] = [];
     const b = new MicroBatcher<number>({ windowMs: 0, maxBatch: 100, send: async (items) => void batches.push(items) });

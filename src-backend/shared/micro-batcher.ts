@@ -52,6 +52,9 @@ export class MicroBatcher<T, R = void> {
   private readonly byKey = new Map<string, Entry<T, R>>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private calls = 0;
+  /** when the oldest waiting item arrived: its window runs from then */
+  private oldestAt = 0;
+  private draining = false;
   private idle: Array<() => void> = [];
   private readonly maxInFlight: number;
   private readonly maxQueued: number;
@@ -90,18 +93,36 @@ export class MicroBatcher<T, R = void> {
       this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
       for (const e of batch) if (e.key !== undefined) this.byKey.delete(e.key);
       this.calls++;
-      void this.send(batch).finally(() => {
-        this.calls--;
-        this.flush(); // what queued up meanwhile goes at once
-        if (this.calls === 0 && this.queue.length === 0) for (const done of this.idle.splice(0)) done();
-      });
+      void this.send(batch).finally(() => this.returned());
     }
+  }
+
+  /**
+   * A call came back. What queued meanwhile goes now if its window has passed (it may have
+   * waited for a free call), or when its window closes: a fast call does not shrink the window.
+   */
+  private returned(): void {
+    this.calls--;
+    if (this.queue.length === 0) {
+      if (this.calls === 0) {
+        this.draining = false;
+        for (const done of this.idle.splice(0)) done();
+      }
+      return;
+    }
+    const waited = Date.now() - this.oldestAt;
+    if (this.draining || this.queue.length >= this.opts.maxBatch || waited >= this.opts.windowMs) this.flush();
+    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.opts.windowMs - waited);
   }
 
   /** Send everything that waits and resolve once no call is out (shutdown, tests). */
   drain(): Promise<void> {
+    this.draining = true;
     this.flush();
-    if (this.calls === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.calls === 0 && this.queue.length === 0) {
+      this.draining = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -127,6 +148,7 @@ export class MicroBatcher<T, R = void> {
       for (const w of oldest.waiters) w.reject(new BatchOverflowError());
     }
     const entry: Entry<T, R> = { item, key, waiters: waiter ? [waiter] : [] };
+    if (this.queue.length === 0) this.oldestAt = Date.now();
     this.queue.push(entry);
     if (key !== undefined) this.byKey.set(key, entry);
     if (this.queue.length >= this.opts.maxBatch) this.flush();
