@@ -51,13 +51,32 @@ describe('the rate limit is per user, across all their sockets', () => {
     expect(got).toHaveLength(delivered);
   });
 
+  it("the issue's flood: 300 /chat sockets sending 3,000 messages to one victim deliver one user's rate", async () => {
+    const [mallory, victim] = await seedUsers(stack, [{ role: 'student' }, { role: 'student' }]);
+    const inbox = track(await connect(url, '/chat', victim!.token));
+    const got = collect<ChatMessage>(inbox, 'chat:message');
+    const started = Date.now();
+    const tries = await Promise.allSettled(Array.from({ length: 300 }, () => connect(url, '/chat', mallory!.token)));
+    const sockets = tries.flatMap((t) => (t.status === 'fulfilled' ? [track(t.value)] : []));
+    // handshakes beyond the burst are refused; of those let in, only the newest ten stay
+    expect(sockets.length).toBeLessThan(300);
+    for (const s of sockets)
+      for (let j = 0; j < 3000 / sockets.length; j++) s.emit('chat:send', { receiverId: victim!.id, message: `f${j}` });
+    await sleep(1500);
+    const seconds = (Date.now() - started) / 1000;
+    expect(sockets.filter((s) => s.connected).length).toBeLessThanOrEqual(10);
+    expect(got.length).toBeLessThanOrEqual(60 + Math.ceil(20 * seconds));
+    expect((await stats()).dropped.rateLimited).toBeGreaterThan(0);
+  });
+
   it('unknown events and oversized payloads spend the same tokens as any event', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
     const s = track(await connect(url, '/', u!.token));
-    for (let i = 0; i < 30; i++) s.emit('no:such-event', { i });
+    // 100 events against a burst of 60: the refill (20/s) cannot make up the difference in 2 s
+    for (let i = 0; i < 60; i++) s.emit('no:such-event', { i });
     // 5,000 characters: over chat:send's 4,000, refused by the schema, but it still costs a token
     const oversized = await Promise.all(
-      Array.from({ length: 35 }, () => ask<Ack>(s, 'chat:send', { receiverId: admin.id, message: 'x'.repeat(5000) })),
+      Array.from({ length: 40 }, () => ask<Ack>(s, 'chat:send', { receiverId: admin.id, message: 'x'.repeat(5000) })),
     );
     expect(oversized.filter((a) => a.error?.startsWith('invalid payload')).length).toBeGreaterThan(0);
     expect(await ask<Ack>(s, 'heartbeat')).toEqual({ success: false, error: 'rate limited' });
@@ -65,7 +84,7 @@ describe('the rate limit is per user, across all their sockets', () => {
 
   it('a handshake costs a token too: reconnecting in a loop is refused with "rate limited"', async () => {
     const [u] = await seedUsers(stack, [{ role: 'student' }]);
-    const tries = await Promise.allSettled(Array.from({ length: 80 }, () => connect(url, '/courses', u!.token)));
+    const tries = await Promise.allSettled(Array.from({ length: 150 }, () => connect(url, '/courses', u!.token)));
     for (const t of tries) if (t.status === 'fulfilled') t.value.close();
     const refusals = tries.filter((t) => t.status === 'rejected').map((t) => (t.reason as Error).message);
     expect(refusals.length).toBeGreaterThan(0);
