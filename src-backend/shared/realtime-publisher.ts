@@ -34,8 +34,8 @@ export function createRealtimePublisher(
   const batcher = new MicroBatcher<InternalEvent>({
     windowMs: opts.batchMs ?? 10,
     maxBatch: REALTIME_EMIT_BATCH_MAX,
-    // a slow realtime server holds a bounded backlog, the oldest events giving way
-    maxInFlight: 4,
+    // no cap on calls in flight: a slow realtime server must not hold events back (they are
+    // best effort), and what one window collects is bounded, the oldest giving way
     maxQueued: opts.maxBuffered ?? 20_000,
     send: async (events) => {
       try {
