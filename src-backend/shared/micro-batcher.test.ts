@@ -65,10 +65,16 @@ describe('MicroBatcher: the window', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
-  it('items that arrive while a call is out still wait for their window; those that waited longer go as it returns', async () => {
+  it('paced: items that arrive while a call is out still wait for their window; those that waited longer go as it returns', async () => {
     vi.useFakeTimers();
     const g = gatedSend<number>();
-    const b = new MicroBatcher<number, string>({ windowMs: 50, maxBatch: 100, maxInFlight: 1, send: g.send });
+    const b = new MicroBatcher<number, string>({
+      windowMs: 50,
+      maxBatch: 100,
+      maxInFlight: 1,
+      paced: true,
+      send: g.send,
+    });
     b.push(1);
     await vi.advanceTimersByTimeAsync(50);
     expect(g.batches).toEqual([[1]]);

@@ -21,6 +21,12 @@ export interface MicroBatcherOptions<T, R> {
   readonly maxInFlight?: number;
   /** items with the same key waiting for the same call are sent once; every caller gets the answer */
   readonly key?: (item: T) => string;
+  /**
+   * false (default): what queued while every call was out goes as soon as one returns, so batches
+   * grow with the call latency (group commit). true: it still waits for its window, a steady
+   * cadence however fast calls return (log lines).
+   */
+  readonly paced?: boolean;
   /** items waiting at most (default: no limit); beyond it the oldest is dropped */
   readonly maxQueued?: number;
   /**
@@ -98,8 +104,8 @@ export class MicroBatcher<T, R = void> {
   }
 
   /**
-   * A call came back. What queued meanwhile goes now if its window has passed (it may have
-   * waited for a free call), or when its window closes: a fast call does not shrink the window.
+   * A call came back. What queued meanwhile goes now; when `paced`, only if its window has
+   * passed (it may have waited for a free call), else when its window closes.
    */
   private returned(): void {
     this.calls--;
@@ -111,7 +117,8 @@ export class MicroBatcher<T, R = void> {
       return;
     }
     const waited = Date.now() - this.oldestAt;
-    if (this.draining || this.queue.length >= this.opts.maxBatch || waited >= this.opts.windowMs) this.flush();
+    if (!this.opts.paced || this.draining || this.queue.length >= this.opts.maxBatch || waited >= this.opts.windowMs)
+      this.flush();
     else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.opts.windowMs - waited);
   }
 

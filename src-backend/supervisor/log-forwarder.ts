@@ -22,6 +22,7 @@ export class LogForwarder {
       windowMs: intervalMs,
       maxBatch,
       maxInFlight: 1,
+      paced: true,
       maxQueued: maxBatch * 4,
       send: (lines) => this.send(lines),
     });
