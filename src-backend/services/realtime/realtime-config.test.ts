@@ -39,4 +39,12 @@ describe('realtime config', () => {
       /REALTIME_PRESENCE_TTL_MS=10 must be an integer from 1000/,
     );
   });
+
+  it('sockets per user: 10 by default, configurable, at least 1', () => {
+    expect(load({}).maxSocketsPerUser).toBe(10);
+    expect(load({ REALTIME_MAX_SOCKETS_PER_USER: '3' }).maxSocketsPerUser).toBe(3);
+    expect(() => load({ REALTIME_MAX_SOCKETS_PER_USER: '0' })).toThrow(
+      /REALTIME_MAX_SOCKETS_PER_USER=0 must be an integer from 1/,
+    );
+  });
 });

@@ -248,7 +248,9 @@ describe('/health and /stats', () => {
   it('/stats has connections per namespace, events per type, rooms and uptime', async () => {
     const s = track(await connect(url, '/courses', student.token));
     await ask(s, 'course:watch', { courseIds: [77] });
-    const stats = (await (await fetch(`${url}/stats`)).json()) as Record<string, unknown> & {
+    const stats = (await (
+      await fetch(`${url}/stats`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })
+    ).json()) as Record<string, unknown> & {
       connections: Record<string, number>;
       events: Record<string, unknown>;
     };

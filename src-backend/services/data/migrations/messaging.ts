@@ -54,4 +54,12 @@ export const messagingMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    id: 302,
+    name: 'chat-messages-by-receiver',
+    up(db) {
+      // presence scopes ask "who wrote to this user" for every connecting user
+      db.exec('CREATE INDEX chat_messages_receiver ON chat_messages (receiver_id, sender_id)');
+    },
+  },
 ];

@@ -4,9 +4,12 @@ import { PendingStore, type StoredPending } from './pending-store.js';
 export interface Emission {
   readonly namespace: string;
   readonly event: string;
-  readonly room: string | null;
+  /** several rooms: every socket in any of them gets it once (such events are never coalesced) */
+  readonly room: string | readonly string[] | null;
   readonly data: unknown;
 }
+/** What can be held back: an emission to one room or the whole namespace. */
+type OneRoomEmission = Emission & { readonly room: string | null };
 
 interface LocalPending {
   timer: NodeJS.Timeout;
@@ -51,7 +54,7 @@ export class Throttler {
   /** Emit now, or fold into the pending event for this key. `throttle` overrides the event's rule. */
   submit(e: Emission, throttle?: boolean): SubmitResult {
     const rule = throttle === false || this.closed ? null : this.ruleFor(e.event, throttle === true);
-    if (!rule) {
+    if (!rule || !oneRoom(e)) {
       this.emit(e);
       return 'emitted';
     }
@@ -133,6 +136,10 @@ export class Throttler {
 
   /** Emit at once, bypassing the throttle; a pending event for the same key is dropped (this one is newer). */
   async forceEmit(e: Emission): Promise<{ replacedPending: boolean }> {
+    if (!oneRoom(e)) {
+      this.emit(e); // several rooms are never held back, so nothing can be pending for them
+      return { replacedPending: false };
+    }
     const key = PendingStore.key(e.namespace, e.event, e.room);
     const p = this.local.get(key);
     if (p) clearTimeout(p.timer);
@@ -178,6 +185,10 @@ export class Throttler {
     this.closed = true;
     return flushed;
   }
+}
+
+function oneRoom(e: Emission): e is OneRoomEmission {
+  return typeof e.room === 'string' || e.room === null;
 }
 
 function merge(a: unknown, b: unknown): unknown {

@@ -1,5 +1,6 @@
 import { Course } from '../../../contracts/courses.js';
 import { CourseEvents } from '../../../contracts/realtime-internal.js';
+import { Rooms } from '../../../contracts/realtime.js';
 import type { App } from '../../../shared/create-app.js';
 import type { RealtimePublisher } from '../../../shared/realtime-publisher.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
@@ -23,7 +24,7 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
   const seatsChanged = (c: Course) =>
     opts.publisher?.emit({
       event: CourseEvents.seats,
-      room: `course:${c.id}`,
+      room: Rooms.course(c.id),
       data: { courseId: c.id, enrolled: c.enrolled, capacity: c.capacity, seatsLeft: c.seatsLeft },
     });
 
