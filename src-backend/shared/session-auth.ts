@@ -19,7 +19,10 @@ import type { Route } from '../contracts/route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** set by `requireRole`; routes behind it can rely on it */
+    /**
+     * Who is signed in, under this one name on every service: set by `requireRole`, the
+     * realtime server's staff check and auth_node's session guard; routes behind them rely on it.
+     */
     user?: SessionUser;
   }
 }
