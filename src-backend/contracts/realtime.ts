@@ -5,16 +5,17 @@ import { LogLevel, type AdminEventType } from './supervisor.js';
 import type { SessionUser } from './session.js';
 
 /**
- * The realtime server's public surface (issue 4): Socket.IO namespaces and their typed event
- * maps, payload schemas (checked at runtime, types are not validation), /stats and the
- * management API. Seeds 002-004 fix the names; the console and any seed-004 client use these.
+ * The realtime server's public surface: Socket.IO namespaces and their typed event maps,
+ * payload schemas (checked at runtime, types are not validation), /stats and the management
+ * API. The console and older clients use these names.
  *
- * User ids (`receiverId`, `recipientId`, `senderId`, `userId`, `userIds`) are integers; seed 004
- * sends them as strings, so a string of digits is accepted too and converted before validation.
+ * User ids (`receiverId`, `recipientId`, `senderId`, `userId`, `userIds`) are integers; older
+ * clients send them as strings, so a string of digits is accepted too and converted before
+ * validation (README "Where we differ from the seed documents").
  */
 
 export const Namespaces = {
-  /** seed 004's clients connect without a namespace: chat + notifications + presence */
+  /** older clients connect without a namespace: chat + notifications + presence */
   root: '/',
   chat: '/chat',
   notification: '/notification',
@@ -64,7 +65,7 @@ export type AckError = Static<typeof AckError>;
 export type Ack<T extends object> = ({ success: true } & T) | AckError;
 export type AckFn<T extends object> = (res: Ack<T>) => void;
 
-// ---------------------------------------------------------------- chat (seed 004)
+// ---------------------------------------------------------------- chat
 
 export const ChatMessage = Type.Object({
   id: Type.Integer(),
@@ -122,7 +123,7 @@ export interface ChatReadReceipt {
   readAt: string;
 }
 
-// ---------------------------------------------------------------- notifications (seed 004)
+// ---------------------------------------------------------------- notifications
 
 export const NotificationBody = {
   type: PlainText({ minLength: 1, maxLength: 50 }),
@@ -160,7 +161,7 @@ export type NotifyPayload = Static<typeof NotifyPayload>;
 /**
  * `notification:broadcast` and POST /api/broadcast: everyone, one role, one student group, or
  * the students of one course (`courseId`, alone). Teachers may only name a course of their own.
- * Seed 004's `collegeId` is accepted as another name for `groupId` (both given must agree).
+ * Older clients' `collegeId` is accepted as another name for `groupId` (both given must agree).
  */
 export const BroadcastPayload = Type.Object(
   {
@@ -198,9 +199,9 @@ export interface PresenceEvent {
   timestamp: string;
 }
 
-// ---------------------------------------------------------------- /logs (seed 003)
+// ---------------------------------------------------------------- /logs
 
-/** A `log` event: seed 003's `{text, level, thread_id?, timestamp}` plus the service and its sequence number. */
+/** A `log` event: `{text, level, thread_id?, timestamp}` plus the service and its sequence number. */
 export interface LogEvent {
   seq: number;
   text: string;
@@ -228,7 +229,7 @@ export const LogsFilterPayload = Type.Object(
 );
 export type LogsFilterPayload = Static<typeof LogsFilterPayload>;
 
-// ---------------------------------------------------------------- /admin (seed 003)
+// ---------------------------------------------------------------- /admin
 
 export interface AdminEvent {
   type: AdminEventType;
@@ -271,7 +272,7 @@ export interface HeartbeatServerToClient {
   'heartbeat:ack': (e: HeartbeatAck) => void;
 }
 
-/** `/chat` (seed 002), and `/` with the notification events. */
+/** `/chat`, and `/` with the notification events. */
 export interface ChatClientToServer extends HeartbeatClientToServer {
   'chat:send': (p: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
   'chat:typing': (p: ChatTypingPayload, ack?: AckFn<object>) => void;
@@ -279,7 +280,7 @@ export interface ChatClientToServer extends HeartbeatClientToServer {
   'chat:getMessages': (p: ChatGetMessagesPayload, ack: AckFn<{ messages: ChatMessage[] }>) => void;
   'chat:getOnlineStatus': (p: ChatGetOnlineStatusPayload, ack: AckFn<{ statuses: Record<string, boolean> }>) => void;
 }
-/** `/notification` (seed 002), and `/` with the chat events. */
+/** `/notification`, and `/` with the chat events. */
 export interface NotificationClientToServer extends HeartbeatClientToServer {
   'notification:send': (p: NotifyPayload, ack: AckFn<{ notification: Notification; recipientOnline: boolean }>) => void;
   'notification:broadcast': (p: BroadcastPayload, ack: AckFn<BroadcastResult>) => void;
@@ -287,7 +288,7 @@ export interface NotificationClientToServer extends HeartbeatClientToServer {
   'notification:markRead': (p: NotificationMarkReadPayload, ack: AckFn<{ updated: number }>) => void;
   'notification:getUnreadCount': (p: object, ack: AckFn<{ count: number }>) => void;
 }
-/** `/` serves both domains (seed 004). */
+/** `/` serves both domains. */
 export type MessagingClientToServer = ChatClientToServer & NotificationClientToServer;
 
 /** user:online / user:offline reach `/`, `/chat` and `/notification` alike. */
@@ -360,7 +361,7 @@ export interface SocketData {
 
 // ---------------------------------------------------------------- HTTP: /stats and /api
 
-/** What the realtime server refused since it started (issue 12: abuse is dropped and counted). */
+/** What the realtime server refused since it started (abuse is dropped and counted: abuse.test.ts). */
 export const RealtimeDropped = Type.Object({
   /** inbound events and handshakes over their user's rate */
   rateLimited: Type.Integer(),
@@ -410,7 +411,7 @@ export type EmitResponse = Static<typeof EmitResponse>;
 
 export const DisconnectResponse = Type.Object({ disconnected: Type.Integer() });
 
-// ---------------------------------------------------------------- throttler management (seed 002)
+// ---------------------------------------------------------------- throttler management
 
 export const EventRule = Type.Object(
   {

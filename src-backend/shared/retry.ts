@@ -16,7 +16,7 @@ export function isTransient(err: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** How long a session look-up waits for auth_node or data_node to come back (issue 12: a crash in a rush). */
+/** How long a session look-up waits for a restarting auth_node or data_node (rush-crash.test.ts). */
 export const SESSION_LOOKUP_RETRY_MS = 5000;
 
 /**

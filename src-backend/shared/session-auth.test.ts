@@ -237,7 +237,7 @@ describe('createSessionResolver batching', () => {
   });
 });
 
-// Issue 12 item 12 and issue 13: a data_node crash while sessions are being looked up. These
+// A data_node crash while sessions are being looked up (README, Architecture: Sessions). These
 // stop and start the stack's data_node, so they come last.
 describe('session look-ups while data_node restarts', () => {
   it('wait for a data_node that comes back within 5 s and are answered', async () => {

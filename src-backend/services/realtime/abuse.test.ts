@@ -8,7 +8,7 @@ import { createCourse, openSelection } from '../queue/testing/seed.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { ask, collect, connect, next, realtimeSuite, seedUsers, sleep, type SeededUser } from './testing/rt-harness.js';
 
-// Issue 12, item 9: what one user can make the realtime server do, however many sockets they open.
+// What one user can make the realtime server do, however many sockets they open (README, Security notes).
 // Defaults: 20 events/s with bursts of 60 per user, 10 sockets per user and namespace.
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -167,7 +167,7 @@ describe('/stats', () => {
       socketsOverCap: expect.any(Number),
     });
     expect((await get({ 'x-internal-token': stack.env.INTERNAL_TOKEN! })).status).toBe(200);
-    // seed 003's /health stays open: the supervisor and load balancers probe it
+    // /health stays open: the supervisor and load balancers probe it
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });
 });

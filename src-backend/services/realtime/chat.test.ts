@@ -41,7 +41,7 @@ afterAll(async () => {
   await stack?.stop();
 }, HOOK_TIMEOUT_MS);
 
-describe('seed 004 chat on the default namespace and on /chat', () => {
+describe('chat on the default namespace and on /chat', () => {
   it('chat:send is acked with {success, message} and reaches the receiver on every chat namespace', async () => {
     const a = track(await connect(url, '/', alice.token));
     const bDefault = track(await connect(url, '/', bob.token));
@@ -144,7 +144,7 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
     expect(acked).toEqual(namespaces);
   });
 
-  it("seed 004's string ids: digit strings work on every chat event", async () => {
+  it('string ids: digit strings work on every chat event', async () => {
     const a = track(await connect(url, '/', alice.token));
     const b = track(await connect(url, '/chat', bob.token));
     const got = next<ChatMessage>(b, 'chat:message');

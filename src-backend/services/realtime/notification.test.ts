@@ -53,7 +53,7 @@ async function api(path: string, payload: unknown, headers: Record<string, strin
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
 }
 
-describe('notifications (seed 004)', () => {
+describe('notifications on / and /notification', () => {
   it('notification:send from staff pushes notification:new to the recipient on / and /notification', async () => {
     const t = track(await connect(url, '/', teacher.token));
     const onRoot = track(await connect(url, '/', s1.token));
@@ -76,7 +76,7 @@ describe('notifications (seed 004)', () => {
     expect(await b).toEqual(ack.notification);
   });
 
-  it('seed 004 clients unchanged: string recipientId and collegeId over the socket', async () => {
+  it('older clients unchanged: string recipientId and collegeId over the socket', async () => {
     const t = track(await connect(url, '/', teacher.token));
     const x = track(await connect(url, '/', s1.token));
     const got = collect<Notification>(x, 'notification:new');
@@ -100,7 +100,7 @@ describe('notifications (seed 004)', () => {
       success: false,
       error: 'recipientId must be a numeric user id, got "user-uuid"',
     });
-    // a teacher may not address a group, even by seed 004's name for it (abuse.test.ts: own courses only)
+    // a teacher may not address a group, even by its older name (abuse.test.ts: own courses only)
     expect((await ask<{ success: boolean }>(t, 'notification:broadcast', { ...body, collegeId: 'cs-1' })).success).toBe(
       false,
     );
@@ -175,7 +175,7 @@ describe('notifications (seed 004)', () => {
   });
 });
 
-describe('HTTP API (seed 004)', () => {
+describe('HTTP API: /api/notify and /api/broadcast', () => {
   it('POST /api/notify needs the internal token or an admin session', async () => {
     const payload = { recipientId: s1.id, ...body };
     expect((await api('/api/notify', payload, {})).status).toBe(401);
@@ -221,7 +221,7 @@ describe('HTTP API (seed 004)', () => {
     expect(notJson.status).toBe(400);
   });
 
-  it("seed 004's collegeId names the student group: POST /api/broadcast reaches that group only", async () => {
+  it('collegeId names the student group: POST /api/broadcast reaches that group only', async () => {
     const inGroup = track(await connect(url, '/', s1.token));
     const outside = track(await connect(url, '/notification', s2.token));
     const got = {
@@ -244,7 +244,7 @@ describe('HTTP API (seed 004)', () => {
     expect(got.out).toHaveLength(0);
   });
 
-  it("seed 004's string ids: digits are user ids, anything else is a clear 400", async () => {
+  it('string ids: digits are user ids, anything else is a clear 400', async () => {
     const h = { 'x-internal-token': stack.env.INTERNAL_TOKEN! };
     const ok = await api('/api/notify', { recipientId: String(s2.id), ...body }, h);
     expect(ok.status).toBe(201);

@@ -23,7 +23,7 @@ describe('realtime config', () => {
     ]);
   });
 
-  it("an alias alone replaces the default, and seed 003's `*` is kept as any origin", () => {
+  it('an alias alone replaces the default, and the old `*` is kept as any origin', () => {
     expect(load({ ALLOWED_ORIGINS: 'http://x.example' }).allowedOrigins).toEqual(['http://x.example']);
     expect(load({ SOCKETIO_CORS_ORIGINS: '*' }).allowedOrigins).toEqual(['*']);
   });

@@ -27,9 +27,9 @@ export interface RealtimeConfig {
 }
 
 /**
- * REALTIME_ALLOWED_ORIGINS plus the seeds' names for the same list, SOCKETIO_CORS_ORIGINS (seed 003)
- * and ALLOWED_ORIGINS (seed 004). They are merged rather than ranked: the launcher always sets
- * REALTIME_ALLOWED_ORIGINS to the console's origin, and an operator's seed-style list adds to it.
+ * REALTIME_ALLOWED_ORIGINS plus the seeds' names for the same list, SOCKETIO_CORS_ORIGINS
+ * and ALLOWED_ORIGINS (README, Environment). They are merged rather than ranked: the launcher always sets
+ * REALTIME_ALLOWED_ORIGINS to the console's origin, and an operator's list under an older name adds to it.
  */
 const ORIGIN_VARS = ['REALTIME_ALLOWED_ORIGINS', 'SOCKETIO_CORS_ORIGINS', 'ALLOWED_ORIGINS'] as const;
 

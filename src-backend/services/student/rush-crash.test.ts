@@ -16,7 +16,7 @@ import {
 } from '../queue/testing/rush-round.js';
 
 /**
- * "A crash of any service loses no accepted request" (issue 3): each service on the selection
+ * A crash of any service loses no accepted request: each service on the selection
  * path is SIGKILLed in the middle of a 2,000-student rush for 500 seats. Accepted means a 200
  * decision or a 202 ticket. Small queue batches stretch each rush so the kill lands inside it,
  * and a short answer window makes some answers 202 tickets while the kill is under way.

@@ -18,7 +18,7 @@ const isCodeError = (err: unknown) =>
 const isRefusedRegistration = (err: unknown) =>
   isCodeError(err) || (err instanceof ServiceCallError && err.code === AuthErrorCode.USERNAME_TAKEN);
 
-/** Registration codes, 2FA reset codes and the seed's other admin endpoints. */
+/** Registration codes, 2FA reset codes and the other admin endpoints. */
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
   const adminOnly = deps.guard({ roles: ['admin'] });
 

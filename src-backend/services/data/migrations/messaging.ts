@@ -1,7 +1,7 @@
 import type { Migration } from '../db/migration.js';
 
 /**
- * Chat messages and notifications (issue 4). No foreign keys to the users table: identity owns
+ * Chat messages and notifications for the realtime server. No foreign keys to the users table: identity owns
  * it, and a message must not block deleting a user; the realtime server only stores ids it
  * took from a resolved session or a validated request.
  */

@@ -7,7 +7,7 @@ import type { Emission, SubmitResult, Throttler } from './throttler.js';
 const KNOWN_NAMESPACES = new Set<string>(Object.values(Namespaces));
 
 /**
- * Seed 002: the event type picks the namespace, so publishers never name one. chat:* and
+ * The event type picks the namespace, so publishers never name one. chat:* and
  * notification:* go exactly where their handlers are served (see MESSAGING in sockets/namespaces.ts).
  */
 const PREFIX_RULES: ReadonlyArray<readonly [string, readonly string[]]> = [

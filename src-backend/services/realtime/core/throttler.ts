@@ -22,7 +22,7 @@ interface LocalPending {
 export type SubmitResult = 'emitted' | 'queued' | 'coalesced';
 
 /**
- * Seed 002's throttler. Bursts per (namespace, event, room) are folded within a window and the
+ * The event throttler. Bursts per (namespace, event, room) are folded within a window and the
  * latest (or merged) payload is emitted once when the window closes, so 10,000 seat-count changes
  * a second become 1000/windowMs emits. Pending events live in Redis: other instances and the
  * management API see them, and the periodic flush emits whatever a crashed instance left behind.
@@ -168,7 +168,7 @@ export class Throttler {
     return this.getConfig();
   }
 
-  /** Nothing stays stuck: every flushIntervalMs, emit what is pending (seed 002's 5-minute beat). */
+  /** Nothing stays stuck: every flushIntervalMs (REALTIME_FLUSH_INTERVAL_MS, 5 min), emit what is pending. */
   startPeriodicFlush(): void {
     if (this.periodic) clearInterval(this.periodic);
     this.periodic = setInterval(() => {

@@ -36,12 +36,12 @@ function localCount(io: Server, nsp: string): number {
   return io.of(nsp).sockets.size;
 }
 
-/** The realtime server's HTTP side: seed 003's /health and /stats, seed 004's /api, the internal API. */
+/** The realtime server's HTTP side: /health, /stats, /api and the internal API (RealtimeRoutes). */
 export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
   // every POST (and the management reads) takes another service's internal token or an admin
   // session, checked on the request line: nobody else gets a body parsed or validated
   const staff = requireInternalOrAdmin(d.internalToken, d.resolver);
-  // seed 004 sends user ids as strings ("recipientId": "12"): digits become numbers before validation
+  // older clients send user ids as strings ("recipientId": "12"): digits become numbers before validation
   app.addHook('preValidation', async (request) => {
     request.body = normalizeIds(request.body);
   });

@@ -29,7 +29,7 @@ export const CHAT_EVENTS = [
 ] as const;
 
 /**
- * Seed 004's chat, on `/` and `/chat` alike. Server-to-client events go through the event
+ * Chat, on `/` and `/chat` alike. Server-to-client events go through the event
  * manager, so they reach the user's sockets on every chat namespace and every instance.
  */
 export function registerChatHandlers(socket: ChatSocket, deps: HandlerDeps): void {

@@ -65,7 +65,7 @@ async function presenceRooms(u: SessionUser, deps: HandlerDeps): Promise<{ liste
 
 function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
   const u = socket.data.user;
-  // Presence is heard (seed 004) unless the handshake opts out: with N clients a connect storm
+  // Presence is heard unless the handshake opts out: with N clients a connect storm
   // is N² packets, which a dashboard or a crowd of kiosks does not need.
   const listens = (socket.handshake.auth as { presence?: unknown }).presence !== false;
   const rooms = presenceRooms(u, deps);
@@ -94,7 +94,8 @@ function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
 type MessagingName = '/' | '/chat' | '/notification';
 
 /**
- * Which domains each messaging namespace serves: `/` both (seed 004), the others one each (seed 002).
+ * Which domains each messaging namespace serves: `/` both, the others one each (README "Where
+ * we differ from the seed documents").
  * All three carry presence (`user:online` / `user:offline`) and count a user as online.
  */
 const MESSAGING: Readonly<Record<MessagingName, { readonly chat: boolean; readonly notification: boolean }>> = {

@@ -27,7 +27,7 @@ export const NOTIFICATION_EVENTS = [
   'notification:getUnreadCount',
 ] as const;
 
-/** Seed 004's notifications, on `/` and `/notification` alike. Sending is for staff. */
+/** Notifications, on `/` and `/notification` alike. Sending is for staff. */
 export function registerNotificationHandlers(socket: NotificationSocket, deps: HandlerDeps): void {
   const me = socket.data.user;
   const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'notification handler failed');

@@ -16,7 +16,7 @@ export interface TeacherRouteOptions {
   readonly publisher?: RealtimePublisher;
 }
 
-/** Seed 000's teacher endpoints. Ownership is enforced by the data service, in the write's transaction. */
+/** The teacher endpoints. Ownership is enforced by the data service, in the write's transaction. */
 export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): Promise<void> {
   const { client } = opts;
   // preValidation, not preHandler: an anonymous caller is refused before the body is looked at.
