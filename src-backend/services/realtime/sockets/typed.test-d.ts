@@ -4,13 +4,16 @@
  * stop following contracts/realtime.ts (`any` events, a missing map) fails the typecheck.
  */
 import type { CourseSeatsEvent } from '../../../contracts/realtime.js';
-import { Rooms } from '../../../contracts/realtime.js';
+import { Namespaces, Rooms } from '../../../contracts/realtime.js';
 import type { RealtimePublisher } from '../../../shared/realtime-publisher.js';
 import type { RealtimeNamespace, RealtimeSocket } from './typed.js';
 
 const seats: CourseSeatsEvent = { courseId: 1, enrolled: 1, capacity: 2, seatsLeft: 1 };
 
-export function namespaceEmits(courses: RealtimeNamespace<'/courses'>, chat: RealtimeNamespace<'/chat'>): void {
+export function namespaceEmits(
+  courses: RealtimeNamespace<typeof Namespaces.courses>,
+  chat: RealtimeNamespace<typeof Namespaces.chat>,
+): void {
   courses.to(Rooms.course(1)).emit('course:seats', seats);
   // @ts-expect-error /courses does not carry chat messages
   courses.emit('chat:message', seats);
@@ -20,7 +23,7 @@ export function namespaceEmits(courses: RealtimeNamespace<'/courses'>, chat: Rea
   chat.emit('course:seats', seats);
 }
 
-export function socketHandlers(socket: RealtimeSocket<'/chat'>): void {
+export function socketHandlers(socket: RealtimeSocket<typeof Namespaces.chat>): void {
   socket.on('chat:send', (p, ack) => {
     const receiver: number = p.receiverId;
     void receiver;
