@@ -61,7 +61,7 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
   });
 
   registerRoute(app, AuthRoutes.updateUser, { preHandler }, async (request) => {
-    const actor = request.auth!.user;
+    const actor = request.session!.account;
     const res = await deps.store.updateProfile(request.params.id, { ...request.body, actorId: actor.id });
     const { user, before, notOpenToGroup } = res;
     await audit(deps, request, 'user_updated', user.username, changes(before, user));
@@ -74,7 +74,7 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
   registerRoute(app, AuthRoutes.resetPassword, { preHandler }, async (request) => {
     const { id } = request.params;
     const { temporary, helpDesk, expiresInHours = 24 } = request.body;
-    if (id === request.auth!.user.id)
+    if (id === request.session!.account.id)
       throw conflict('change your own password at POST /me/password', AuthErrorCode.SELF_ACTION);
     const target = await deps.store.user(id);
     const sessions = await deps.store.revokeUserSessions(id);
@@ -89,7 +89,7 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
         codeHash: hashCode(code),
         userId: id,
         expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-        createdBy: request.auth!.user.id,
+        createdBy: request.session!.account.id,
         helpDesk: true,
       });
       await sessionsEnded(deps, id, 'password reset');
@@ -129,7 +129,7 @@ export async function userLifecycleRoutes(app: App, deps: AuthDeps): Promise<voi
     const body = request.body;
     const { dryRun } = request.query;
     checkBulkRequest(body);
-    const actor = request.auth!.user;
+    const actor = request.session!.account;
     const ids = body.ids
       ? [...new Set(body.ids)]
       : (await idsMatching(deps, body.filter!, BULK_ACTION_MAX)).map((u) => u.id);
