@@ -17,7 +17,7 @@ import { expect, test } from './support/test.js';
 test.describe.configure({ mode: 'serial' });
 
 /** tickets in front of the student: enough that the line takes seconds to drain */
-const BACKLOG = 1500;
+const BACKLOG = 2400;
 let server: RunningServer;
 let backend: Backend;
 let admin: string;
@@ -78,9 +78,9 @@ test('a request the queue cannot decide at once says "queued" with its live posi
   await recordOutcomes(page);
 
   // The line in front: a student who clicks Select over and over. Every request is a ticket.
-  for (let sent = 0; sent < BACKLOG; sent += 250) {
+  for (let sent = 0; sent < BACKLOG; sent += 400) {
     const answers = await Promise.all(
-      Array.from({ length: 250 }, () =>
+      Array.from({ length: 400 }, () =>
         backend.call('POST', '/api/student_node/student/course/select', { courseId: course.id }, ahead),
       ),
     );
@@ -126,4 +126,42 @@ test('a request the queue cannot decide at once says "queued" with its live posi
   // only ever forward in line, and it did move while the page was open
   expect(positions).toEqual([...positions].sort((a, b) => b - a));
   expect(new Set(positions).size).toBeGreaterThan(1);
+});
+
+test('seat counts say they are not live while realtime is down, with their age, and come back by themselves', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const token = await student('live.watcher');
+  const late = await student('live.late');
+  await openPortalAs(page, backend, token, '/courses');
+  const card = page.locator('[data-testid="course-card"][data-code="Q-LINE"]');
+  const seats = card.getByTestId('seats');
+  await expect(seats).toHaveAttribute('data-live', 'true');
+  const left = Number(await card.getByTestId('seats-left').textContent());
+  expect(left).toBeGreaterThan(0);
+  await expect(page.getByTestId('live-link')).toHaveCount(0);
+
+  await backend.ok('POST', '/api/supervisor/realtime/stop', {}, admin);
+  try {
+    await expect(page.getByTestId('live-link')).toContainText('Seat counts are not live right now');
+    await expect(seats).toHaveAttribute('data-live', 'false');
+    await expect(card.getByTestId('seats-age')).toContainText(/not live, as of \d+s ago/);
+    await expect(page.getByTestId('live-link')).toContainText(/last live [2-9]s ago/);
+    await expectAccessible(page, 'catalogue, live link down');
+    // A seat taken while the link is down is never pushed to this page.
+    await backend.ok('POST', '/api/student_node/student/course/select', { courseId: course.id }, late);
+    await page.waitForTimeout(1000);
+    await expect(card.getByTestId('seats-left')).toHaveText(String(left));
+  } finally {
+    await backend.ok('POST', '/api/supervisor/realtime/start', {}, admin);
+  }
+  // No reload, no click: the page reconnects, re-reads the seats, and stops saying "not live".
+  await expect(page.getByTestId('live-link')).toHaveCount(0, { timeout: 30_000 });
+  await expect(seats).toHaveAttribute('data-live', 'true');
+  await expect(card.getByTestId('seats-age')).toHaveCount(0);
+  await expect(card.getByTestId('seats-left')).toHaveText(String(left - 1));
+  // and it is live again: a seat given back shows without a reload
+  await backend.ok('POST', '/api/student_node/student/course/deselect', { courseId: course.id }, late);
+  await expect(card.getByTestId('seats-left')).toHaveText(String(left));
 });

@@ -9,6 +9,12 @@ export type PortalNamespace = '/' | '/courses';
 export type LinkState = 'idle' | 'connecting' | 'live' | 'down';
 
 /**
+ * A refusal in the server's `use()` (auth_node unreachable during a restart, say) is final for
+ * socket.io: it does not retry it the way it retries a lost transport. Try again after this.
+ */
+const REFUSED_RETRY_MS = 3000;
+
+/**
  * The portal's realtime links: `/` (chat, notifications, presence) and `/courses` (seat counts,
  * selection outcomes), one socket each, opened on first use with the portal session. The link
  * state is shown, so a paused feed is never mistaken for a quiet one.
@@ -17,6 +23,11 @@ export const useLiveStore = defineStore('live', () => {
   const links = reactive<Record<string, LinkState>>({});
   /** connected at least once: a first connect is not news, a lost link is */
   const wasLive = reactive<Record<string, boolean>>({});
+  /** when a link that had been live stopped being live (local ms); absent while live */
+  const lastLiveAt = reactive<Record<string, number>>({});
+  const retryTimers = new Map<PortalNamespace, ReturnType<typeof setTimeout>>();
+  /** run on every connect after the first: what was pushed while the link was down was missed */
+  const onReconnect = new Map<PortalNamespace, Set<() => void>>();
   const sockets = new Map<PortalNamespace, Socket>();
   /** run again after every (re)connect: watches and subscriptions live on the socket */
   const onConnect = new Map<PortalNamespace, Set<() => void>>();
@@ -28,12 +39,29 @@ export const useLiveStore = defineStore('live', () => {
     const s = openNamespace(ns, { baseUrl: window.location.origin, token: () => account.token });
     links[ns] = 'connecting';
     s.on('connect', () => {
+      const again = wasLive[ns] === true;
       links[ns] = 'live';
       wasLive[ns] = true;
+      delete lastLiveAt[ns];
       for (const fn of onConnect.get(ns) ?? []) fn();
+      if (again) for (const fn of onReconnect.get(ns) ?? []) fn();
     });
-    s.on('disconnect', () => (links[ns] = 'connecting'));
-    s.on('connect_error', () => (links[ns] = 'down'));
+    s.on('disconnect', () => {
+      if (links[ns] === 'live') lastLiveAt[ns] = Date.now();
+      links[ns] = 'connecting';
+    });
+    s.on('connect_error', () => {
+      if (links[ns] === 'live') lastLiveAt[ns] = Date.now();
+      links[ns] = 'down';
+      if (!s.active && !retryTimers.has(ns))
+        retryTimers.set(
+          ns,
+          setTimeout(() => {
+            retryTimers.delete(ns);
+            if (sockets.get(ns) === s && account.token) s.connect();
+          }, REFUSED_RETRY_MS),
+        );
+    });
     sockets.set(ns, s);
     return s;
   }
@@ -46,6 +74,24 @@ export const useLiveStore = defineStore('live', () => {
     set.add(fn);
     if (s.connected) fn();
     return () => set.delete(fn);
+  }
+
+  /** `fn` after every reconnect (not the first connect): re-read what may have changed meanwhile. */
+  function whenReconnected(ns: PortalNamespace, fn: () => void): () => void {
+    socket(ns);
+    let set = onReconnect.get(ns);
+    if (!set) onReconnect.set(ns, (set = new Set()));
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  /**
+   * Whether what this link pushed may be out of date: it was live and is not now, or it cannot
+   * connect at all. The first connect after page load is not counted (the page's data is fresh).
+   */
+  function notLive(ns: PortalNamespace): boolean {
+    const st = links[ns] ?? 'idle';
+    return st === 'down' || (st === 'connecting' && wasLive[ns] === true);
   }
 
   /** Seat counts for these courses (at most 500, the server's cap per socket), kept across reconnects. */
@@ -72,12 +118,28 @@ export const useLiveStore = defineStore('live', () => {
       s.disconnect();
       links[ns] = 'idle';
       wasLive[ns] = false;
+      delete lastLiveAt[ns];
     }
+    for (const t of retryTimers.values()) clearTimeout(t);
+    retryTimers.clear();
     sockets.clear();
     onConnect.clear();
+    onReconnect.clear();
   }
 
-  return { links, wasLive, socket, whenConnected, watchCourses, onSeats, state, closeAll };
+  return {
+    links,
+    wasLive,
+    lastLiveAt,
+    socket,
+    whenConnected,
+    whenReconnected,
+    notLive,
+    watchCourses,
+    onSeats,
+    state,
+    closeAll,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));
