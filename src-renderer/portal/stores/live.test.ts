@@ -73,6 +73,18 @@ describe('useLiveStore: the live links, and never a false "live"', () => {
     await until(() => live.state('/') === 'live', 8000);
   }, 15_000);
 
+  it('a socket the server ended on purpose (too many tabs) says "closed", not "reconnecting", and stays so', async () => {
+    const live = useLiveStore();
+    live.socket('/');
+    await until(() => live.state('/') === 'live');
+    server.kick('/');
+    await until(() => live.notLive('/'));
+    expect(live.state('/')).toBe('closed');
+    await new Promise((r) => setTimeout(r, 3500)); // no ping-pong with the tab that took its place
+    expect(live.state('/')).toBe('closed');
+    expect(server.connected('/')).toHaveLength(0);
+  }, 15_000);
+
   it('a refused link is not retried once the session has ended; closeAll leaves nothing open', async () => {
     server.tokens.clear();
     const live = useLiveStore();

@@ -6,12 +6,10 @@ import { openNamespace } from '../../src/api/realtime';
 import { useAccountStore } from './account';
 
 export type PortalNamespace = '/' | '/courses';
-export type LinkState = 'idle' | 'connecting' | 'live' | 'down';
+/** `closed`: the server ended the link on purpose (too many tabs, abuse); not retried, it would be ended again */
+export type LinkState = 'idle' | 'connecting' | 'live' | 'down' | 'closed';
 
-/**
- * A refusal in the server's `use()` (auth_node unreachable during a restart, say) is final for
- * socket.io: it does not retry it the way it retries a lost transport. Try again after this.
- */
+/** how long before trying again what socket.io does not retry (see `retryLater`) */
 const REFUSED_RETRY_MS = 3000;
 
 /**
@@ -46,21 +44,26 @@ export const useLiveStore = defineStore('live', () => {
       for (const fn of onConnect.get(ns) ?? []) fn();
       if (again) for (const fn of onReconnect.get(ns) ?? []) fn();
     });
-    s.on('disconnect', () => {
+    // socket.io retries a lost transport by itself, but not a refusal in the server's `use()`
+    // (auth_node unreachable during a restart, say)
+    const retryLater = () => {
+      if (s.active || retryTimers.has(ns)) return;
+      retryTimers.set(
+        ns,
+        setTimeout(() => {
+          retryTimers.delete(ns);
+          if (sockets.get(ns) === s && account.token && !s.connected) s.connect();
+        }, REFUSED_RETRY_MS),
+      );
+    };
+    s.on('disconnect', (reason) => {
       if (links[ns] === 'live') lastLiveAt[ns] = Date.now();
-      links[ns] = 'connecting';
+      links[ns] = reason === 'io server disconnect' ? 'closed' : 'connecting';
     });
     s.on('connect_error', () => {
       if (links[ns] === 'live') lastLiveAt[ns] = Date.now();
       links[ns] = 'down';
-      if (!s.active && !retryTimers.has(ns))
-        retryTimers.set(
-          ns,
-          setTimeout(() => {
-            retryTimers.delete(ns);
-            if (sockets.get(ns) === s && account.token) s.connect();
-          }, REFUSED_RETRY_MS),
-        );
+      retryLater();
     });
     sockets.set(ns, s);
     return s;
@@ -91,7 +94,7 @@ export const useLiveStore = defineStore('live', () => {
    */
   function notLive(ns: PortalNamespace): boolean {
     const st = links[ns] ?? 'idle';
-    return st === 'down' || (st === 'connecting' && wasLive[ns] === true);
+    return st === 'down' || st === 'closed' || (st === 'connecting' && wasLive[ns] === true);
   }
 
   /** Seat counts for these courses (at most 500, the server's cap per socket), kept across reconnects. */

@@ -12,6 +12,8 @@ export interface LiveServer {
   connected(name: Ns): Socket[];
   /** push an event to every socket of a namespace */
   emit(name: Ns, event: string, payload: unknown): void;
+  /** the server ending one socket on purpose (a kick): socket.io-client does not retry that */
+  kick(name: Ns): void;
   /** the realtime process going away (every link drops) and coming back on the same port */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -54,7 +56,7 @@ export async function startLiveServer(): Promise<LiveServer> {
       const s = io;
       io = null;
       if (!s) return resolve();
-      s.disconnectSockets(true);
+      // as a process exit does: transports close, no "disconnect" packet (that one is final)
       s.close(() => resolve());
     });
 
@@ -67,6 +69,7 @@ export async function startLiveServer(): Promise<LiveServer> {
     onConnection: (name, fn) => void scripts.push({ name, fn }),
     connected: (name) => (io ? [...io.of(name).sockets.values()] : []),
     emit: (name, event, payload) => void io?.of(name).emit(event, payload),
+    kick: (name) => void io?.of(name).disconnectSockets(),
     stop,
     start,
     close: stop,
