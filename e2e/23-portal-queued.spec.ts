@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import type { Course } from '../src-backend/contracts/courses.js';
 import { Backend } from './support/api.js';
 import { ARTIFACTS } from './support/console.js';
-import { apiSignIn, createCourse, expectAccessible, openPortalAs } from './support/portal.js';
+import { apiSignIn, createCourse, expectAccessible, freshCode, openPortalAs } from './support/portal.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { expect, test } from './support/test.js';
 
@@ -45,10 +45,12 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-async function student(username: string): Promise<string> {
+async function signedInStudent(username: string): Promise<{ token: string; password: string; secret: string }> {
   const s = await backend.createStudent(admin, username);
-  return (await apiSignIn(backend, username, s.password, s.totpSecret)).token;
+  const { token } = await apiSignIn(backend, username, s.password, s.totpSecret);
+  return { token, password: s.password, secret: s.totpSecret };
 }
+const student = async (username: string) => (await signedInStudent(username)).token;
 
 const outcomeOf = (page: Page) =>
   page.locator('[data-testid="course-card"][data-code="Q-LINE"]').getByTestId('outcome');
@@ -164,4 +166,54 @@ test('seat counts say they are not live while realtime is down, with their age, 
   // and it is live again: a seat given back shows without a reload
   await backend.ok('POST', '/api/student_node/student/course/deselect', { courseId: course.id }, late);
   await expect(card.getByTestId('seats-left')).toHaveText(String(left));
+});
+
+test('a stopped student service is a 503 said plainly, with a retry that works once it is back', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openPortalAs(page, backend, await student('busy.student'), '/courses');
+  await expect(page.locator('[data-testid="course-card"][data-code="Q-LINE"]')).toBeVisible();
+  const statuses: number[] = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('/api/student_node/student/courses/available')) statuses.push(r.status());
+  });
+  await backend.ok('POST', '/api/supervisor/student_node/stop', {}, admin);
+  try {
+    await page.getByLabel('Search').fill('line');
+    const problem = page.getByTestId('problem');
+    await expect(problem).toContainText('The service is busy or restarting');
+    expect(statuses.at(-1)).toBe(503);
+    await expectAccessible(page, 'catalogue, service down');
+    await problem.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => statuses.length).toBeGreaterThan(1);
+    await expect(problem).toContainText('The service is busy or restarting'); // still down: still said
+  } finally {
+    await backend.ok('POST', '/api/supervisor/student_node/start', {}, admin);
+  }
+  await page.getByTestId('problem').getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('problem')).toHaveCount(0);
+  await expect(page.locator('[data-testid="course-card"][data-code="Q-LINE"]')).toBeVisible();
+  expect(statuses.at(-1)).toBe(200);
+});
+
+test('a session that ends mid-page: the next action goes to sign-in, then back to that page, nothing sent', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const s = await signedInStudent('ended.student');
+  await openPortalAs(page, backend, s.token, '/courses');
+  const card = page.locator('[data-testid="course-card"][data-code="Q-LINE"]');
+  await expect(card).toBeVisible();
+  await backend.ok('POST', '/api/auth_node/logout', {}, s.token); // e.g. signed out on another device
+
+  await card.getByRole('button', { name: 'Select Q-LINE' }).click();
+  await expect(page).toHaveURL(/\/portal\/signin\?next=(%2F|\/)courses$/);
+  await expect(page.getByTestId('session-ended')).toContainText('Your session has ended');
+  await page.getByLabel('Username').fill('ended.student');
+  await page.getByLabel('Password').fill(s.password);
+  await page.getByLabel('Authenticator code').fill(await freshCode(s.secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/portal\/courses$/);
+  // the click that met the ended session took no seat
+  await expect(card.getByRole('button', { name: 'Select Q-LINE' })).toBeEnabled();
+  await expect(card.getByTestId('held')).toHaveCount(0);
 });
