@@ -61,7 +61,7 @@ describe('useAccountStore', () => {
       email: 'p@x.edu',
       password: 'pw-long-enough',
     });
-    expect(e).toMatchObject({ username: 'paula', totpSecret: 'SECRETSECRETSECRET', reason: 'registered' });
+    expect(e).toMatchObject({ username: 'user3', totpSecret: 'SECRETSECRETSECRET', reason: 'registered' });
     expect(a.isSignedIn).toBe(false);
     await a.signIn({ username: 'paula', password: 'pw-long-enough', totp: '123456' });
     expect(a.enrolment).toBeNull();
