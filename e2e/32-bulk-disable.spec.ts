@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { gatewayPathOf } from '../src-backend/contracts/route.js';
 import { AuthRoutes } from '../src-backend/contracts/routes/auth.js';
 import { Backend } from './support/api.js';
@@ -17,6 +18,15 @@ test('bulk-disable 3 selected students', async ({ page }) => {
   await page.getByTestId('users-search').fill('e2e-bulk-');
   const rows = page.getByTestId('users-table').locator('tbody tr');
   await expect(rows).toHaveCount(3);
+  // Export: the server's CSV in the import's columns, no secrets.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csv = fs.readFileSync((await download.path())!, 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('username,name,email,group');
+  for (const m of made) {
+    expect(csv).toContain(`${m.user.username},Student ${m.user.username},${m.user.username}@example.com,bulk-e2e`);
+    expect(csv).not.toContain(m.password);
+  }
+
   for (const n of names) await page.getByRole('checkbox', { name: `Select ${n}` }).check();
   await expect(page.getByTestId('bulk-count')).toHaveText('3 selected');
   await screenshot(page, 'users-bulk-bar');

@@ -211,6 +211,11 @@ export const useUsersStore = defineStore('users', () => {
     return res;
   }
 
+  /** This role's users as the server's formula-safe CSV, in the columns the import takes. */
+  function exportCsv(): Promise<string> {
+    return api().get<string>('auth_node', AuthPaths.usersExport({ role: role.value }));
+  }
+
   /** Someone else (the CLI, another admin) changed users: refresh what we show. */
   function onAdminEvent(e: AdminEvent): void {
     if (e.type === 'bulk_progress') {
@@ -262,6 +267,7 @@ export const useUsersStore = defineStore('users', () => {
     toggleAllOnPage,
     clearSelection,
     bulk,
+    exportCsv,
   };
 });
 
