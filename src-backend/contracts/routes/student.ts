@@ -9,6 +9,7 @@ import {
   SelectionDecided,
   SelectionHeaders,
   SelectionQueued,
+  SelectionWindow,
   StudentCourseDetailResponse,
   StudentStats,
 } from '../courses.js';
@@ -89,6 +90,13 @@ export const StudentRoutes = routeTable('student_node', {
     summary: "The student's recent queue tickets, newest first",
     access: 'public',
     schema: { response: ok(QueueStatusResponse) },
+  },
+  selectionWindow: {
+    method: 'GET',
+    url: '/student/selection-window',
+    summary: 'When selection opens and closes, for a countdown',
+    access: 'public',
+    schema: { response: ok(SelectionWindow) },
   },
   forgetSessions: FORGET_SESSIONS,
 });

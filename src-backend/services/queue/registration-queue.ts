@@ -10,7 +10,7 @@ import type { SelectionEvents } from './selection-events.js';
 import { DataCourseRoutes } from '../../contracts/routes/data-courses.js';
 
 export interface RegistrationQueueOptions {
-  /** answer 202 "queued" when a request is not decided within this (issue 3: ~2 s) */
+  /** answer 202 "queued" when a request is not decided within this (about 2 s: queued.test.ts) */
   readonly answerWithinMs?: number;
   /** requests persisted per data call */
   readonly maxBatch?: number;

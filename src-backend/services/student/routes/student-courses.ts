@@ -37,4 +37,6 @@ export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOpti
   registerRoute(app, StudentRoutes.stats, { preValidation }, async (req) =>
     client.call(D.studentStats, { body: { student: studentOf(req) } }),
   );
+  // A student told "window closed" needs the opening time; the window is the same for everyone.
+  registerRoute(app, StudentRoutes.selectionWindow, { preValidation }, async () => client.call(D.window));
 }
