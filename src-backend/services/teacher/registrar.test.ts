@@ -134,7 +134,7 @@ describe('registration day through the services', { timeout: 30_000 }, () => {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { ticket: number; status: string } }));
     const first = await send();
     expect(first).toMatchObject({ status: 200, body: { status: 'overridden' } });
     const again = await send();
