@@ -15,6 +15,7 @@ import type {
 import { notFound } from '../../../shared/app-error.js';
 import { COURSE_COLUMNS, COURSE_FROM, likePattern, openToGroup, toCourse, type CourseRow } from './course-row.js';
 import type { SelectionSettings } from './selection-settings.js';
+import type { TimeTickets } from './time-tickets.js';
 import { minutes, overlappingSlots } from './slots.js';
 
 type HeldCourse = Course & { enrolledAt: string };
@@ -24,6 +25,8 @@ export class StudentView {
   constructor(
     private readonly db: Database,
     private readonly settings: SelectionSettings,
+    /** a student's window is their group's time ticket, else the global one */
+    private readonly timeTickets: TimeTickets,
   ) {}
 
   held(studentId: number): HeldCourse[] {
@@ -92,7 +95,7 @@ export class StudentView {
     const currentCredits = held.reduce((n, h) => n + h.credits, 0);
     const alreadySelected = view.selected;
     const overCreditLimit = !alreadySelected && currentCredits + course.credits > creditLimit;
-    const windowOpen = this.settings.window().open;
+    const windowOpen = this.timeTickets.studentWindow(student.group).open;
     const check: CourseCheckResponse = {
       fits:
         conflicts.length === 0 &&
@@ -157,7 +160,7 @@ export class StudentView {
       creditsLeft: Math.max(0, creditLimit - totalCredits),
       weeklyHours: Math.round((weeklyMinutes / 60) * 100) / 100,
       pendingTickets: pending,
-      windowOpen: this.settings.window().open,
+      windowOpen: this.timeTickets.studentWindow(this.groupOf(studentId)).open,
     };
   }
 
@@ -178,6 +181,12 @@ export class StudentView {
       )
       .all(studentId, limit) as QueueTicket[];
     return { pending: this.pendingOf(studentId), tickets: rows };
+  }
+
+  private groupOf(studentId: number): string | null {
+    const row = this.db.prepare('SELECT user_group FROM users WHERE id = ?').get(studentId) as
+      { user_group: string | null } | undefined;
+    return row?.user_group ?? null;
   }
 
   private pendingOf(studentId: number): number {
