@@ -13,7 +13,15 @@ import type {
   StudentStats,
 } from '../../../contracts/courses.js';
 import { notFound } from '../../../shared/app-error.js';
-import { COURSE_COLUMNS, COURSE_FROM, likePattern, openToGroup, toCourse, type CourseRow } from './course-row.js';
+import {
+  COURSE_COLUMNS,
+  COURSE_FROM,
+  likePattern,
+  openToGroup,
+  RESERVATION_USED_SQL,
+  toCourse,
+  type CourseRow,
+} from './course-row.js';
 import type { SelectionSettings } from './selection-settings.js';
 import type { TimeTickets } from './time-tickets.js';
 import { minutes, overlappingSlots } from './slots.js';
@@ -96,21 +104,18 @@ export class StudentView {
     const alreadySelected = view.selected;
     const overCreditLimit = !alreadySelected && currentCredits + course.credits > creditLimit;
     const windowOpen = this.timeTickets.studentWindow(student.group).open;
+    // seats held for this student (their group's or their own reservation) are theirs to take
+    const seatsLeft = course.seatsLeft + this.heldFor(student, course.id);
     const check: CourseCheckResponse = {
       fits:
-        conflicts.length === 0 &&
-        !overCreditLimit &&
-        windowOpen &&
-        course.seatsLeft > 0 &&
-        !alreadySelected &&
-        view.openToYou,
+        conflicts.length === 0 && !overCreditLimit && windowOpen && seatsLeft > 0 && !alreadySelected && view.openToYou,
       conflicts,
       creditLimit,
       currentCredits,
       courseCredits: course.credits,
       overCreditLimit,
       windowOpen,
-      seatsLeft: course.seatsLeft,
+      seatsLeft,
       alreadySelected,
       openToYou: view.openToYou,
     };
@@ -181,6 +186,17 @@ export class StudentView {
       )
       .all(studentId, limit) as QueueTicket[];
     return { pending: this.pendingOf(studentId), tickets: rows };
+  }
+
+  private heldFor(student: StudentRef, courseId: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(MAX(0, r.seats - ${RESERVATION_USED_SQL})), 0) AS n FROM reservations r
+         WHERE r.course_id = @courseId AND r.released_at IS NULL AND (r.group_name = @group
+           OR EXISTS (SELECT 1 FROM reservation_students rs WHERE rs.reservation_id = r.id AND rs.student_id = @studentId))`,
+      )
+      .get({ courseId, group: student.group, studentId: student.studentId }) as { n: number };
+    return row.n;
   }
 
   private groupOf(studentId: number): string | null {

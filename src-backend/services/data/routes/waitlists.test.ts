@@ -325,6 +325,10 @@ describe('reserved seats', { timeout: 20_000 }, () => {
     const listed = (await call('GET', D.list.url)).body.courses.find((k: Course) => k.id === c.id);
     expect(listed).toMatchObject({ seatsLeft: 0, reservedSeats: 1, enrolled: 1 });
     expect((await one(item(y, c.id, 'select'))).own.status).toBe('full');
+    const checkFor = async (studentId: number, group: string | null) =>
+      (await post(D.studentView.url, { student: { studentId, group }, courseId: c.id })).body.check;
+    expect(await checkFor(y, null)).toMatchObject({ seatsLeft: 0, fits: false });
+    expect(await checkFor(h, 'honours')).toMatchObject({ seatsLeft: 1, fits: true });
     expect((await one(item(y, c.id, 'join'))).own.status).toBe('waitlisted');
     expect((await one(item(h, c.id, 'select', { group: 'honours' }))).own.status).toBe('selected');
 
