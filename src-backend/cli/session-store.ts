@@ -15,7 +15,7 @@ export interface SavedSession {
   readonly target: string;
 }
 
-/** The seed fixes 24 h; the server's own expiry wins when it is sooner. */
+/** At most 24 h (cli/README.md); the server's own expiry wins when it is sooner. */
 export const SESSION_MAX_MS = 24 * 60 * 60 * 1000;
 
 export function sessionDir(env: NodeJS.ProcessEnv = process.env): string {

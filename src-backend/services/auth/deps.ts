@@ -45,7 +45,7 @@ export async function audit(
   target?: string | null,
   detail?: string | null,
 ): Promise<void> {
-  const actor = request.auth?.user;
+  const actor = request.user;
   try {
     await deps.store.audit({
       actorId: actor?.id ?? null,

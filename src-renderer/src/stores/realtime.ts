@@ -1,7 +1,6 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { reactive } from 'vue';
-import type { Socket } from 'socket.io-client';
-import { openNamespace, type RealtimeNamespace } from '../api/realtime';
+import { openNamespace, type RealtimeNamespace, type RealtimeSocket } from '../api/realtime';
 import { useSessionStore } from './session';
 
 export type LinkState = 'idle' | 'connecting' | 'live' | 'down';
@@ -12,10 +11,11 @@ export type LinkState = 'idle' | 'connecting' | 'live' | 'down';
  */
 export const useRealtimeStore = defineStore('realtime', () => {
   const links = reactive<Record<string, { state: LinkState; error: string | null }>>({});
-  const sockets = new Map<RealtimeNamespace, Socket>();
+  // each entry is the namespace's own typed socket: `socket()` is the only reader and writer
+  const sockets = new Map<RealtimeNamespace, RealtimeSocket<RealtimeNamespace>>();
 
-  function socket(ns: RealtimeNamespace): Socket {
-    const existing = sockets.get(ns);
+  function socket<N extends RealtimeNamespace>(ns: N): RealtimeSocket<N> {
+    const existing = sockets.get(ns) as RealtimeSocket<N> | undefined;
     if (existing) return existing;
     const session = useSessionStore();
     const s = openNamespace(ns, {
@@ -29,7 +29,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     s.io.on('reconnect_attempt', () => {
       if (links[ns]?.state !== 'down') links[ns] = { state: 'connecting', error: null };
     });
-    sockets.set(ns, s);
+    sockets.set(ns, s as RealtimeSocket<RealtimeNamespace>);
     return s;
   }
 

@@ -15,10 +15,10 @@ import {
 import { AuthPaths } from '@contracts/routes/auth';
 import type { Role } from '@contracts/session';
 import type { AdminEvent } from '@contracts/realtime';
-import type { Socket } from 'socket.io-client';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
+import type { RealtimeSocket } from '../api/realtime';
 import { useRealtimeStore } from './realtime';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -38,7 +38,7 @@ export const useUsersStore = defineStore('users', () => {
   const error = ref<string | null>(null);
   const pages = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)));
   let seq = 0;
-  let listenedOn: Socket | null = null;
+  let listenedOn: RealtimeSocket<'/admin'> | null = null;
 
   async function load(): Promise<void> {
     // Only the newest request may write the list: typing fast fires several.
