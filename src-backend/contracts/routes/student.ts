@@ -7,7 +7,6 @@ import {
   ScheduleResponse,
   SelectedCoursesResponse,
   SelectionHeaders,
-  SelectionQueued,
   SelectionWindow,
   StudentCourseDetailResponse,
   StudentStats,
