@@ -149,3 +149,21 @@ describe('migrations 203-208 (registration day) over a database that already has
     ).toThrow(/CHECK/);
   });
 });
+
+describe('migration 208 enrollment-log', () => {
+  it('pages a course or a student from an index and counts refusals from one', () => {
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((p) => p.detail).join(' ');
+    expect(plan('SELECT * FROM enrollment_log WHERE course_id = 1 ORDER BY id DESC LIMIT 10')).toMatch(
+      /enrollment_log_course/,
+    );
+    expect(plan('SELECT * FROM enrollment_log WHERE student_id = 1 ORDER BY id DESC LIMIT 10')).toMatch(
+      /enrollment_log_student/,
+    );
+    expect(
+      plan(
+        "SELECT course_id, status, count(*) FROM enrollment_log WHERE status IN ('full', 'conflict') GROUP BY course_id, status",
+      ),
+    ).toMatch(/COVERING INDEX enrollment_log_status/);
+  });
+});
