@@ -3,6 +3,7 @@ import { MultilineText, PlainText } from './text-rules.js';
 import type { SelectionDecided } from './courses.js';
 import { LogLevel, type AdminEventType } from './supervisor.js';
 import type { SessionUser } from './session.js';
+import type { RegistrationBoard } from './registrar.js';
 
 /**
  * The realtime server's public surface: Socket.IO namespaces and their typed event maps,
@@ -253,7 +254,12 @@ export interface CourseSeatsEvent {
   capacity: number;
   seatsLeft: number;
 }
-/** A decided selection, to the student's room: the same fields as the 200 answer. */
+/**
+ * A decided selection, to the student's room: the same fields as the 200 answer. Sent again
+ * with status `promoted` (action `join`, the join's ticket) when a waitlisted student gets the
+ * seat; `swappedFrom` is the course dropped for it. A promotion is also a persisted
+ * notification (type `waitlist_promoted`).
+ */
 export type SelectionOutcomeEvent = SelectionDecided;
 
 // ---------------------------------------------------------------- typed event maps
@@ -319,6 +325,8 @@ export interface LogsServerToClient extends HeartbeatServerToClient {
 export type AdminClientToServer = HeartbeatClientToServer;
 export interface AdminServerToClient extends HeartbeatServerToClient {
   admin_event: (e: AdminEvent) => void;
+  /** the registration board (GET /admin/registration-board), about once a second while requests flow, every 5 s otherwise */
+  'board:update': (b: RegistrationBoard) => void;
 }
 
 export interface CoursesClientToServer extends HeartbeatClientToServer {

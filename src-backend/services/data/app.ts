@@ -8,6 +8,7 @@ import type { AuditEntry } from '../../contracts/auth.js';
 import { AuditRepo } from './identity/audit-repo.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
+import { createCourseDomain } from './courses/domain.js';
 import { messagingRoutes } from './routes/messaging.js';
 
 export interface DataAppOptions {
@@ -46,8 +47,9 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
     mapError: (err) => (isStorageError(err) ? storage.failed(err) : err),
   });
   const audit = new AuditRepo(db, opts.onAudit);
-  await app.register(identityRoutes, { db, audit });
-  await app.register(courseRoutes, { db, audit });
+  const courses = createCourseDomain(db, audit);
+  await app.register(identityRoutes, { db, audit, seatsFreed: courses.seatsFreed });
+  await app.register(courseRoutes, { db, domain: courses });
   await app.register(messagingRoutes, { db });
   app.addHook('onClose', async () => {
     storage.close();

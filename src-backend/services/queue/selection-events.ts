@@ -29,7 +29,15 @@ export function createSelectionEvents(publisher: RealtimePublisher, seatInterval
       publisher.emit({
         event: CourseEvents.outcome,
         room: Rooms.user(d.studentId),
-        data: { ticket: d.ticket, courseId: d.courseId, action: d.action, status: d.status },
+        data: {
+          ticket: d.ticket,
+          courseId: d.courseId,
+          action: d.action,
+          status: d.status,
+          ...(d.position !== undefined ? { position: d.position } : {}),
+          ...(d.opensAt !== undefined ? { opensAt: d.opensAt } : {}),
+          ...(d.swappedFrom !== undefined ? { swappedFrom: d.swappedFrom } : {}),
+        },
       });
     },
     seats(s) {

@@ -11,6 +11,8 @@ import {
 } from '../../shared/session-auth.js';
 import { adminWindowRoutes } from './routes/admin-window.js';
 import { teacherCourseRoutes } from './routes/teacher-courses.js';
+import { registrarRoutes } from './routes/registrar.js';
+import { QueueForwarder, type QueueForwarderOptions } from '../../shared/queue-forwarder.js';
 
 export interface TeacherAppOptions {
   readonly client: ServiceClient;
@@ -22,6 +24,8 @@ export interface TeacherAppOptions {
   readonly resolver?: SessionResolver;
   /** how long a resolved session is trusted before auth_node is asked again */
   readonly sessionCacheMs?: number;
+  /** staff enrolments go through queue_node like any selection */
+  readonly forwarder?: QueueForwarderOptions;
 }
 
 /** teacher_node: teachers manage their own courses, admins any, plus the selection window. */
@@ -32,5 +36,7 @@ export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
   await app.register(sessionForgetRoute(TeacherRoutes.forgetSessions, resolver));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
+  const forwarder = new QueueForwarder(opts.client, opts.forwarder);
+  await app.register(registrarRoutes, { client: opts.client, resolver, forwarder });
   return app;
 }

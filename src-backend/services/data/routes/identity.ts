@@ -14,6 +14,8 @@ export interface DataRouteOptions {
   readonly db: Database;
   /** the one writer of audit_log, shared by identity and course routes */
   readonly audit: AuditRepo;
+  /** a deleted student's seats promote those courses' waitlists in the same transaction */
+  readonly seatsFreed?: (courseIds: number[], studentId: number) => void;
 }
 
 /** Identity storage. Internal only (app.ts checks the token); auth_node holds the rules. */
@@ -33,7 +35,7 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   registerRoute(app, D.updateUser, {}, async (req) => ({ user: users.update(req.params.id, req.body) }));
 
   registerRoute(app, D.deleteUser, {}, async (req) => {
-    users.delete(req.params.id);
+    users.delete(req.params.id, opts.seatsFreed);
     return { deleted: true as const, id: req.params.id };
   });
 

@@ -1,4 +1,7 @@
 import { Pool } from 'undici';
+import { afterAll, beforeAll } from 'vitest';
+import type { ServiceName } from '../../../contracts/services.js';
+import { waitFor } from '../../../testing/wait-for.js';
 import { type Actor, type Course } from '../../../contracts/courses.js';
 import { startStack, type TestStack } from '../../../testing/stack.js';
 import { createCourse, mintSessions, openSelection, readBooks, seedUsers, type SeededUser } from './seed.js';
@@ -13,7 +16,14 @@ import { StudentRoutes } from '../../../contracts/routes/student.js';
 export interface RushAnswer {
   /** HTTP status; 0 when the connection failed (the service died under the request) */
   readonly status: number;
-  readonly body: { status?: string; ticket?: number; courseId?: number; error?: { code: string } };
+  readonly body: {
+    status?: string;
+    ticket?: number;
+    courseId?: number;
+    position?: number;
+    swappedFrom?: number;
+    error?: { code: string };
+  };
 }
 
 export interface RushRound {
@@ -51,6 +61,23 @@ export async function startRushStack(name: string, env: Record<string, string> =
     },
   };
 }
+
+/** A rush stack for one test file: started before its tests (handed to `use`), stopped after them. */
+export function rushStackForFile(name: string, env: Record<string, string>, use: (r: RushStack) => void): void {
+  let rush: RushStack | undefined;
+  beforeAll(async () => {
+    rush = await startRushStack(name, env);
+    use(rush);
+  }, 60_000);
+  afterAll(() => rush?.stop(), 30_000);
+}
+
+/** Resolves once `name` runs again under a new pid (after it was SIGKILLed). */
+export const restartedAfterKill = (stack: TestStack, name: ServiceName, oldPid: number) =>
+  waitFor(
+    () => stack.supervisor.status().processes.find((p) => p.name === name && p.state === 'running' && p.pid !== oldPid),
+    30_000,
+  );
 
 export function rushPool(stack: TestStack): Pool {
   return new Pool(stack.httpUrl('student_node'), { connections: 500 });
@@ -98,16 +125,27 @@ export async function setUpRound(
  * answer too (status 0), not a throw.
  */
 export function select(pool: Pool, token: string, courseId: number, key?: string): Promise<RushAnswer> {
+  return queueCall(pool, token, StudentRoutes.select, { courseId }, key);
+}
+
+/** Any of student_node's queue routes (select, deselect, waitlist join or leave), as `select` sends it. */
+export function queueCall(
+  pool: Pool,
+  token: string,
+  route: { readonly url: string },
+  body: { courseId: number; swapFrom?: number },
+  key?: string,
+): Promise<RushAnswer> {
   return pool
     .request({
       method: 'POST',
-      path: StudentRoutes.select.url,
+      path: route.url,
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',
         ...(key === undefined ? {} : { 'idempotency-key': key }),
       },
-      body: JSON.stringify({ courseId }),
+      body: JSON.stringify(body),
     })
     .then(async (r) => ({ status: r.statusCode, body: (await r.body.json()) as RushAnswer['body'] }))
     .catch((err: Error) => ({ status: 0, body: { error: { code: err.name } } }));

@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { ADMIN_EVENT, type InternalEvent } from '../../../contracts/realtime-internal.js';
+import { ADMIN_EVENT, CourseEvents, type InternalEvent } from '../../../contracts/realtime-internal.js';
 import { Namespaces, type ServerEventData, type ServerEventName } from '../../../contracts/realtime.js';
 import type { AdminEventType } from '../../../contracts/supervisor.js';
 import type { Emission, SubmitResult, Throttler } from './throttler.js';
@@ -19,6 +19,7 @@ const PREFIX_RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 const EXACT_RULES: Readonly<Record<string, readonly string[]>> = {
   [ADMIN_EVENT]: [Namespaces.admin],
+  [CourseEvents.board]: [Namespaces.admin],
   log: [Namespaces.logs],
 };
 

@@ -1,9 +1,9 @@
-import { type QueueRequestItem, type QueueResult } from '../../contracts/courses.js';
-import { unavailable } from '../../shared/app-error.js';
-import { MicroBatcher } from '../../shared/micro-batcher.js';
-import { isTransient, retryTransient } from '../../shared/retry.js';
-import type { ServiceClient } from '../../shared/service-client.js';
-import { QueueRoutes } from '../../contracts/routes/queue.js';
+import { type QueueRequestItem, type QueueResult } from '../contracts/courses.js';
+import { unavailable } from './app-error.js';
+import { MicroBatcher } from './micro-batcher.js';
+import { isTransient, retryTransient } from './retry.js';
+import type { ServiceClient } from './service-client.js';
+import { QueueRoutes } from '../contracts/routes/queue.js';
 
 export interface QueueForwarderOptions {
   /** collect requests this long before sending them as one call */
