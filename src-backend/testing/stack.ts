@@ -7,6 +7,7 @@ import { loadConfig, socketPathFor, type RuntimeConfig } from '../shared/config.
 import { ServiceClient } from '../shared/service-client.js';
 import type { BackoffOptions } from '../supervisor/backoff.js';
 import { NodeHost } from '../supervisor/node-host.js';
+import type { SupervisorOptions } from '../supervisor/supervisor.js';
 import type { ProcessHost } from '../supervisor/process-host.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { freePortEnv } from './ports.js';
@@ -23,6 +24,8 @@ export interface StackOptions {
   readonly entries?: Readonly<Partial<Record<ServiceName, string>>>;
   readonly readyTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
+  /** where the supervisor's rotating log files go (default DATA_DIR/logs), or false for none */
+  readonly logFiles?: SupervisorOptions['logFiles'];
   /** how children are made; a NodeHost by default (tests may wrap it to count forks) */
   readonly host?: ProcessHost;
 }
@@ -99,6 +102,7 @@ export async function prepareStack(opts: StackOptions = {}): Promise<PreparedSta
     backoff: opts.backoff,
     entries: opts.entries,
     readyTimeoutMs: opts.readyTimeoutMs,
+    logFiles: opts.logFiles,
     stopTimeoutMs: opts.stopTimeoutMs,
     healthIntervalMs: 1000,
   });
