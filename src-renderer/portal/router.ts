@@ -38,6 +38,12 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'Lost my authenticator' },
   },
   {
+    name: 'help-desk',
+    path: '/help-desk',
+    component: () => import('./views/HelpDeskView.vue'),
+    meta: { public: true, title: 'Use a help-desk code' },
+  },
+  {
     name: 'courses',
     path: '/courses',
     component: () => import('./views/CatalogueView.vue'),

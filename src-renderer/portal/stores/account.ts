@@ -11,6 +11,7 @@ import {
   type TotpEnrollment,
 } from '@contracts/auth';
 import { AuthPaths } from '@contracts/routes/auth';
+import type { HelpDeskResetRequest } from '@contracts/user-lifecycle';
 import { api } from '../../src/api/instance';
 
 /** Not the console's key: an admin console and a portal session in one browser stay apart. */
@@ -19,7 +20,7 @@ export const PORTAL_TOKEN_KEY = 'csc.portal.session';
 /** A TOTP secret waiting for its first code: after registering, or after a 2FA reset. */
 export interface PendingEnrolment extends TotpEnrollment {
   readonly username: string;
-  readonly reason: 'registered' | 'reset';
+  readonly reason: 'registered' | 'reset' | 'help-desk';
 }
 
 /**
@@ -97,6 +98,13 @@ export const useAccountStore = defineStore('account', () => {
     return enrolment.value;
   }
 
+  /** A help-desk code from the registrar sets a new password and a new authenticator secret at once. */
+  async function helpDeskReset(req: HelpDeskResetRequest): Promise<PendingEnrolment> {
+    const res = await api().post<TotpEnrollment>('auth_node', AuthPaths.helpDeskReset, req);
+    enrolment.value = { username: req.username, ...res, reason: 'help-desk' };
+    return enrolment.value;
+  }
+
   async function signOut(): Promise<void> {
     try {
       if (token.value) await api().post('auth_node', AuthPaths.logout, {});
@@ -125,6 +133,7 @@ export const useAccountStore = defineStore('account', () => {
     signIn,
     register,
     resetAuthenticator,
+    helpDeskReset,
     signOut,
     expire,
   };
