@@ -10,6 +10,7 @@ import {
   type SessionResolver,
 } from '../../shared/session-auth.js';
 import { adminWindowRoutes } from './routes/admin-window.js';
+import { courseImportRoutes } from './routes/admin-course-import.js';
 import { teacherCourseRoutes } from './routes/teacher-courses.js';
 
 export interface TeacherAppOptions {
@@ -32,5 +33,6 @@ export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
   await app.register(sessionForgetRoute(TeacherRoutes.forgetSessions, resolver));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
+  await app.register(courseImportRoutes, { client: opts.client, resolver });
   return app;
 }

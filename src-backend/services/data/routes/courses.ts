@@ -3,6 +3,8 @@ import { type Actor, SelectionWindow } from '../../../contracts/courses.js';
 import type { App } from '../../../shared/create-app.js';
 import { CourseAudit } from '../courses/audit.js';
 import { CourseStore } from '../courses/course-store.js';
+import { CourseImporter } from '../courses/course-import.js';
+import { DataCourseImportRoutes } from '../../../contracts/routes/course-import.js';
 import { QueueDecider } from '../courses/queue-decider.js';
 import { SelectionSettings } from '../courses/selection-settings.js';
 import { StudentView } from '../courses/student-view.js';
@@ -51,6 +53,11 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
     course: courses.removeStudent(req.body.actor, req.body.courseId, req.body.studentId),
   }));
   registerRoute(app, D.stats, {}, async (req) => courses.stats(req.body.actor));
+  const importer = new CourseImporter(db, courses, audit);
+  registerRoute(app, DataCourseImportRoutes.importCourses, {}, async (req) => {
+    const { actor, courses: rows, atomic, dryRun } = req.body;
+    return importer.run(actor, rows, { atomic, dryRun });
+  });
 
   // Student side -------------------------------------------------------------------------------
   registerRoute(app, D.available, {}, async (req) => students.available(req.body.student, req.body.filter));
