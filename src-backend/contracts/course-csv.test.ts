@@ -4,7 +4,12 @@ import { checkCourseRecords, type CsvRecordInfo } from './course-csv.js';
 
 /** What course-cli and the console hand the checker: csv-parse with info and raw, LF only. */
 const records = (text: string) =>
-  parse(text, { info: true, raw: true, relax_column_count: true, skip_empty_lines: true }) as unknown as CsvRecordInfo[];
+  parse(text, {
+    info: true,
+    raw: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+  }) as unknown as CsvRecordInfo[];
 const problemsOf = (text: string) => {
   const r = checkCourseRecords(records(text));
   if (!r.ok) throw new Error(r.fileError);
@@ -92,7 +97,9 @@ describe('checkCourseRecords', () => {
   });
 
   it('refuses a name or description with control characters and a bad teacher username', () => {
-    expect(problemsOf('code,name,capacity,credits,slots,description,teacher\nC1,"a\u001b[2Jb",1,1,,"x\u0007",t!\n')).toEqual([
+    expect(
+      problemsOf('code,name,capacity,credits,slots,description,teacher\nC1,"a\u001b[2Jb",1,1,,"x\u0007",t!\n'),
+    ).toEqual([
       'line 2 (C1): name must be up to 200 characters, with no control or text-direction characters',
       'line 2 (C1): description must be up to 4000 characters, with no control characters but line breaks',
       'line 2 (C1): teacher "t!" is not a valid username',

@@ -131,7 +131,8 @@ function checkRecord(rec: CsvRecordInfo, columns: readonly Column[]): CheckedCou
   else if (!Value.Check(CourseFields.name, name))
     fail('name', 'name must be up to 200 characters, with no control or text-direction characters');
   const capacity = wholeNumber(cell('capacity'), 100_000);
-  if (capacity === null) fail('capacity', `capacity ${JSON.stringify(cell('capacity'))} is not a whole number 0-100000`);
+  if (capacity === null)
+    fail('capacity', `capacity ${JSON.stringify(cell('capacity'))} is not a whole number 0-100000`);
   const credits = wholeNumber(cell('credits'), 30);
   if (credits === null) fail('credits', `credits ${JSON.stringify(cell('credits'))} is not a whole number 0-30`);
   const slots = parseSlots(cell('slots'));

@@ -1,8 +1,4 @@
-import {
-  CourseImportErrorCode,
-  type CourseImportResult,
-  type CourseImportRow,
-} from '../../contracts/course-import.js';
+import { CourseImportErrorCode, type CourseImportResult, type CourseImportRow } from '../../contracts/course-import.js';
 import { checkCourseRecords, type CheckedCourseRow } from '../../contracts/course-csv.js';
 import { AuthRoutes } from '../../contracts/routes/auth.js';
 import { CourseImportRoutes } from '../../contracts/routes/course-import.js';
@@ -54,7 +50,9 @@ export async function importCourses(ctx: CliContext, file: string, opts: ImportC
     verb(atomic ? 'rejected' : 'skipped'),
   );
   if (atomic && bad.length > 0) {
-    throw failure(`nothing ${dry ? 'would be ' : ''}imported: ${bad.length} bad row${bad.length === 1 ? '' : 's'} and --atomic`);
+    throw failure(
+      `nothing ${dry ? 'would be ' : ''}imported: ${bad.length} bad row${bad.length === 1 ? '' : 's'} and --atomic`,
+    );
   }
   if (good.length === 0) throw failure(`nothing ${dry ? 'would be ' : ''}imported: all ${total} rows are bad`);
 
@@ -70,7 +68,11 @@ export async function importCourses(ctx: CliContext, file: string, opts: ImportC
     if (res.statusCode === 409 && serverMessage(res.body, '').code === CourseImportErrorCode.IMPORT_REJECTED) {
       const { message, details } = serverMessage(res.body, 'the import was rejected');
       const failed = (details as { results?: CourseImportResult[] } | undefined)?.results ?? [];
-      list(ctx, failed.flatMap((f) => refusal(rows, f)), 'failed');
+      list(
+        ctx,
+        failed.flatMap((f) => refusal(rows, f)),
+        'failed',
+      );
       throw failure(message);
     }
     if (!succeeded(res)) {

@@ -49,7 +49,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
       'after',
       examples('course-cli import courses courses.csv --dry-run', 'course-cli import courses courses.csv --atomic') +
         '\nSlots are written like "Mon 09:00-10:30; Wed 09:00-10:30"; allowed_groups like "cs-2024; math-2024";\n' +
-        'teacher is a teacher\'s username. A bad row is reported with the line its bad field starts on and\n' +
+        "teacher is a teacher's username. A bad row is reported with the line its bad field starts on and\n" +
         'skipped (unless --atomic). Exit status is 1 when any row was not (or would not be) imported.\n',
     )
     .action(async (file: string, opts: ImportCoursesOptions) =>

@@ -76,8 +76,7 @@ export class CourseImporter {
 
   private teacherId(username: string): number {
     const user = this.db.prepare('SELECT id, role FROM users WHERE username = ?').get(username) as
-      | { id: number; role: string }
-      | undefined;
+      { id: number; role: string } | undefined;
     if (!user) throw badRequest(`no user named ${username}`, 'UNKNOWN_TEACHER');
     if (user.role !== 'teacher') throw badRequest(`${username} is not a teacher`, 'UNKNOWN_TEACHER');
     return user.id;
