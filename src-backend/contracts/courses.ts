@@ -41,6 +41,16 @@ export const Course = Type.Object({
   description: Type.String(),
   /** empty: open to every group */
   allowedGroups: Type.Array(Type.String()),
+  /** students may join the waitlist when the course is full */
+  waitlistEnabled: Type.Boolean(),
+  /** most students on the waitlist at once; null = no cap */
+  waitlistCap: Type.Union([Type.Integer(), Type.Null()]),
+  /** students on the waitlist now */
+  waitlisted: Type.Integer(),
+  /** seats held by unexpired reservations and not yet taken by their students (left out of seatsLeft) */
+  reservedSeats: Type.Integer(),
+  /** seats granted beyond capacity by staff `overCapacity` overrides (the database allows capacity + this) */
+  overrideSeats: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -81,7 +91,12 @@ export type SelectionWindow = Static<typeof SelectionWindow>;
 // ---------------------------------------------------------------------------------------------
 // Queue outcomes
 
-export const SelectionAction = Type.Union([Type.Literal('select'), Type.Literal('deselect')]);
+/**
+ * What a queue request asks for: `select`/`deselect` a seat, `join`/`leave` a course's waitlist
+ * (a join may name `swapFrom`), and `enroll`, a staff enrolment with overrides.
+ */
+export const SELECTION_ACTIONS = ['select', 'deselect', 'join', 'leave', 'enroll'] as const;
+export const SelectionAction = literals(SELECTION_ACTIONS);
 export type SelectionAction = Static<typeof SelectionAction>;
 
 /**
@@ -97,6 +112,19 @@ export const DECISION_STATUSES = [
   'over_credit_limit',
   'not_selected',
   'deselected',
+  // waitlists (join / leave)
+  'waitlisted',
+  'already_waitlisted',
+  /** the waitlist has reached the course's waitlistCap */
+  'waitlist_full',
+  /** the course has its waitlist turned off */
+  'waitlist_closed',
+  'left',
+  'not_waitlisted',
+  /** a waitlisted student got the seat (selection:outcome of the join ticket) */
+  'promoted',
+  /** a staff enrolment that needed one of its overrides */
+  'overridden',
 ] as const;
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
 export const DecisionStatusSchema = literals(DECISION_STATUSES);
@@ -107,6 +135,12 @@ export const SelectionDecided = Type.Object({
   ticket: Type.Integer(),
   courseId: Type.Integer(),
   action: SelectionAction,
+  /** `waitlisted`: the place on the course's waitlist (1 = next to be promoted) */
+  position: Type.Optional(Type.Integer()),
+  /** `window_closed`: when this student's window opens (their group's time ticket, else the global window); null = not scheduled */
+  opensAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** a join with swapFrom that got its seat: the course dropped in the same transaction */
+  swappedFrom: Type.Optional(Type.Integer()),
 });
 export type SelectionDecided = Static<typeof SelectionDecided>;
 
@@ -148,6 +182,8 @@ export const CourseFields = {
   location: PlainText({ maxLength: 200 }),
   description: MultilineText({ maxLength: 4000 }),
   allowedGroups: Type.Array(GroupName, { maxItems: 100 }),
+  waitlistEnabled: Type.Boolean(),
+  waitlistCap: NullableInteger({ minimum: 0, maximum: 100_000 }),
 };
 
 /** GET /teacher/courses → 200 */
@@ -171,6 +207,10 @@ export const CreateCourseRequest = Type.Object(
     location: Type.Optional(CourseFields.location),
     description: Type.Optional(CourseFields.description),
     allowedGroups: Type.Optional(CourseFields.allowedGroups),
+    /** default true */
+    waitlistEnabled: Type.Optional(CourseFields.waitlistEnabled),
+    /** default null (no cap) */
+    waitlistCap: Type.Optional(CourseFields.waitlistCap),
     teacherId: Type.Optional(Id),
   },
   strict,
@@ -191,6 +231,8 @@ export const UpdateCourseRequest = Type.Object(
     location: Type.Optional(CourseFields.location),
     description: Type.Optional(CourseFields.description),
     allowedGroups: Type.Optional(CourseFields.allowedGroups),
+    waitlistEnabled: Type.Optional(CourseFields.waitlistEnabled),
+    waitlistCap: Type.Optional(CourseFields.waitlistCap),
     /** admins only: hand the course to another teacher */
     teacherId: Type.Optional(Id),
   },
@@ -369,6 +411,17 @@ export type CourseCheckResponse = Static<typeof CourseCheckResponse>;
 // ---------------------------------------------------------------------------------------------
 // Queue service (queue_node), internal: student_node hands it batches of requests.
 
+/** What a staff enrolment may override; absent = false. */
+export const StaffOverrides = Type.Object(
+  {
+    overCapacity: Type.Optional(Type.Boolean()),
+    allowConflict: Type.Optional(Type.Boolean()),
+    overCreditLimit: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type StaffOverrides = Static<typeof StaffOverrides>;
+
 export const QueueRequestItem = Type.Object(
   {
     /** idempotency key: a retried request (queue restart) is decided once */
@@ -378,6 +431,13 @@ export const QueueRequestItem = Type.Object(
     group: NullableString({ maxLength: 64 }),
     courseId: Id,
     action: SelectionAction,
+    /** `join`: a course the student holds, dropped only if this one is obtained */
+    swapFrom: Type.Optional(Id),
+    /** `enroll`: the overrides staff granted */
+    overrides: Type.Optional(StaffOverrides),
+    /** `enroll`: the staff member, and why (both go to the enrollment log) */
+    actorId: Type.Optional(Id),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   strict,
 );
@@ -410,6 +470,8 @@ export const QueueResult = Type.Object({
   ticket: Type.Optional(Type.Integer()),
   position: Type.Optional(Type.Integer()),
   reason: Type.Optional(RejectReason),
+  opensAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  swappedFrom: Type.Optional(Type.Integer()),
 });
 export type QueueResult = Static<typeof QueueResult>;
 export const QueueSubmitResponse = Type.Object({ results: Type.Array(QueueResult) });

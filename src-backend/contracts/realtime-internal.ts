@@ -47,7 +47,12 @@ export const CourseEvents = {
   seats: 'course:seats',
   /** {ticket, courseId, action, status}, room `user:<studentId>` */
   outcome: 'selection:outcome',
+  /** RegistrationBoard, the whole /admin namespace */
+  board: 'board:update',
 } as const;
+
+/** The persisted notification a promoted student gets (beside `selection:outcome` status `promoted`). */
+export const PROMOTED_NOTIFICATION_TYPE = 'waitlist_promoted';
 
 /** The /admin namespace's one event: {type, data}. */
 export const ADMIN_EVENT = 'admin_event';

@@ -2,6 +2,8 @@ import { Type, type Static } from 'typebox';
 import { MultilineText, PlainText } from './text-rules.js';
 import { LogLevel } from './supervisor.js';
 import type { SessionUser } from './session.js';
+import type { DecisionStatus, SelectionAction } from './courses.js';
+import type { RegistrationBoard } from './registrar.js';
 
 /**
  * The realtime server's public surface (issue 4): Socket.IO namespaces and their typed event
@@ -226,12 +228,19 @@ export interface CourseSeatsEvent {
   capacity: number;
   seatsLeft: number;
 }
+/**
+ * To `user:<studentId>` when a ticket is decided, and again with status `promoted` (action
+ * `join`, the join's ticket) when a waitlisted student gets the seat; `swappedFrom` is the
+ * course dropped for it. A promotion is also a persisted notification (type `waitlist_promoted`).
+ */
 export interface SelectionOutcomeEvent {
-  ticket: string;
+  ticket: number;
   courseId: number;
-  action: string;
-  status: string;
-  [key: string]: unknown;
+  action: SelectionAction;
+  status: DecisionStatus;
+  position?: number;
+  opensAt?: string | null;
+  swappedFrom?: number;
 }
 
 // ---------------------------------------------------------------- typed event maps
@@ -282,6 +291,8 @@ export interface AdminClientToServer {
 }
 export interface AdminServerToClient {
   admin_event: (e: AdminEvent) => void;
+  /** the registration board (GET /admin/registration-board), about once a second while requests flow, every 5 s otherwise */
+  'board:update': (b: RegistrationBoard) => void;
   'heartbeat:ack': (e: HeartbeatAck) => void;
 }
 

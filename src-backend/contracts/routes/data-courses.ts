@@ -30,6 +30,24 @@ import {
   TeacherStats,
   UpdateCourseRequest,
 } from '../courses.js';
+import {
+  BoardCoursesResponse,
+  CourseWaitlistResponse,
+  CreateReservationRequest,
+  EnrollmentLogPage,
+  EnrollmentLogQuery,
+  ReservationDeleteResponse,
+  ReservationListResponse,
+  ReservationResponse,
+  SetTimeTicketsRequest,
+  StudentHistoryQuery,
+  StudentWaitlistResponse,
+  StudentWindow,
+  TimeTicketsResponse,
+  UpdateReservationRequest,
+  WaitlistRemoveRequest,
+  WaitlistRemoveResponse,
+} from '../registrar.js';
 import { routeTable } from '../route.js';
 import { HEALTH } from './shared.js';
 
@@ -136,6 +154,46 @@ export type DataQueueSnapshotResponse = Static<typeof DataQueueSnapshotResponse>
 
 export const CountResponse = Type.Object({ count: Type.Integer() });
 
+/**
+ * A staff change that freed seats promoted these waitlisted students in its own transaction;
+ * the caller publishes their `selection:outcome` (status `promoted`) and the seat counts.
+ */
+export const Promotions = {
+  promoted: Type.Array(DecidedTicket),
+  seats: Type.Array(SeatCount),
+};
+export const DataCourseChangeResponse = Type.Object({ ...CourseResponse.properties, ...Promotions });
+export type DataCourseChangeResponse = Static<typeof DataCourseChangeResponse>;
+export const DataRemoveStudentResponse = Type.Object({ ...RemoveStudentResponse.properties, ...Promotions });
+export type DataRemoveStudentResponse = Static<typeof DataRemoveStudentResponse>;
+
+export const DataCourseWaitlistRequest = Type.Object({ actor: Actor, courseId: Id }, strict);
+export const DataWaitlistRemoveRequest = Type.Object({ actor: Actor, remove: WaitlistRemoveRequest }, strict);
+export const DataCreateReservationRequest = Type.Object(
+  { actor: Actor, reservation: CreateReservationRequest },
+  strict,
+);
+export const DataReservationListRequest = Type.Object({ actor: Actor, courseId: Type.Optional(Id) }, strict);
+export const DataUpdateReservationRequest = Type.Object(
+  { actor: Actor, id: Id, update: UpdateReservationRequest },
+  strict,
+);
+export const DataDeleteReservationRequest = Type.Object({ actor: Actor, id: Id }, strict);
+export const DataReservationChangeResponse = Type.Object({ ...ReservationResponse.properties, ...Promotions });
+export const DataReservationDeleteResponse = Type.Object({ ...ReservationDeleteResponse.properties, ...Promotions });
+export const DataSetTimeTicketsRequest = Type.Object({ actor: Actor, tickets: SetTimeTicketsRequest }, strict);
+/** the log query without `format` (the CSV is written by teacher_node) and with a larger page for the download */
+export const DataEnrollmentLogRequest = Type.Object(
+  {
+    actor: Actor,
+    query: Type.Omit(EnrollmentLogQuery, ['format', 'limit']),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000 })),
+  },
+  strict,
+);
+export type DataEnrollmentLogRequest = Static<typeof DataEnrollmentLogRequest>;
+export const DataStudentHistoryRequest = Type.Object({ student: StudentRef, query: StudentHistoryQuery }, strict);
+
 export const DataCourseRoutes = routeTable('data_node', {
   health: HEALTH,
   list: {
@@ -171,7 +229,7 @@ export const DataCourseRoutes = routeTable('data_node', {
     url: '/courses/update',
     summary: 'Change a course the actor may manage',
     access: 'internal',
-    schema: { body: DataUpdateCourseRequest, response: ok(CourseResponse) },
+    schema: { body: DataUpdateCourseRequest, response: ok(DataCourseChangeResponse) },
   },
   remove: {
     method: 'POST',
@@ -185,7 +243,7 @@ export const DataCourseRoutes = routeTable('data_node', {
     url: '/courses/remove-student',
     summary: 'Take a student off a course the actor may manage',
     access: 'internal',
-    schema: { body: DataRemoveStudentRequest, response: ok(RemoveStudentResponse) },
+    schema: { body: DataRemoveStudentRequest, response: ok(DataRemoveStudentResponse) },
   },
   stats: {
     method: 'POST',
@@ -291,6 +349,98 @@ export const DataCourseRoutes = routeTable('data_node', {
     summary: 'Positions (or decisions) of queue tickets',
     access: 'internal',
     schema: { body: DataQueueSnapshotRequest, response: ok(DataQueueSnapshotResponse) },
+  },
+  // Registration day ---------------------------------------------------------------------------
+  studentWaitlist: {
+    method: 'POST',
+    url: '/waitlist/of-student',
+    summary: "A student's waitlist entries with positions",
+    access: 'internal',
+    schema: { body: DataStudentRequest, response: ok(StudentWaitlistResponse) },
+  },
+  courseWaitlist: {
+    method: 'POST',
+    url: '/waitlist/of-course',
+    summary: "A course's waitlist in promotion order, for an actor who may manage it",
+    access: 'internal',
+    schema: { body: DataCourseWaitlistRequest, response: ok(CourseWaitlistResponse) },
+  },
+  waitlistRemove: {
+    method: 'POST',
+    url: '/waitlist/remove',
+    summary: 'Take a student off a waitlist (logged)',
+    access: 'internal',
+    schema: { body: DataWaitlistRemoveRequest, response: ok(WaitlistRemoveResponse) },
+  },
+  createReservation: {
+    method: 'POST',
+    url: '/reservations/create',
+    summary: 'Hold seats of a course for a group or students (audited)',
+    access: 'internal',
+    schema: { body: DataCreateReservationRequest, response: created(ReservationResponse) },
+  },
+  reservations: {
+    method: 'POST',
+    url: '/reservations/list',
+    summary: 'Reservations, of one course or all',
+    access: 'internal',
+    schema: { body: DataReservationListRequest, response: ok(ReservationListResponse) },
+  },
+  updateReservation: {
+    method: 'POST',
+    url: '/reservations/update',
+    summary: 'Change a reservation; seats it gives back promote the waitlist in the same transaction',
+    access: 'internal',
+    schema: { body: DataUpdateReservationRequest, response: ok(DataReservationChangeResponse) },
+  },
+  deleteReservation: {
+    method: 'POST',
+    url: '/reservations/delete',
+    summary: 'Delete a reservation; its held seats promote the waitlist in the same transaction',
+    access: 'internal',
+    schema: { body: DataDeleteReservationRequest, response: ok(DataReservationDeleteResponse) },
+  },
+  timeTickets: {
+    method: 'GET',
+    url: '/time-tickets',
+    summary: 'Time tickets per group, and the group sizes',
+    access: 'internal',
+    schema: { response: ok(TimeTicketsResponse) },
+  },
+  setTimeTickets: {
+    method: 'PUT',
+    url: '/time-tickets',
+    summary: 'Replace every time ticket (audited)',
+    access: 'internal',
+    schema: { body: DataSetTimeTicketsRequest, response: ok(TimeTicketsResponse) },
+  },
+  studentWindow: {
+    method: 'POST',
+    url: '/selection-window/of-student',
+    summary: "A student's own window: their group's time ticket, else the global window",
+    access: 'internal',
+    schema: { body: DataStudentRequest, response: ok(StudentWindow) },
+  },
+  enrollmentLog: {
+    method: 'POST',
+    url: '/enrollment-log',
+    summary: "The enrollment change log, filtered and paged (a teacher sees their own courses')",
+    access: 'internal',
+    schema: { body: DataEnrollmentLogRequest, response: ok(EnrollmentLogPage) },
+  },
+  studentHistory: {
+    method: 'POST',
+    url: '/enrollment-log/of-student',
+    summary: "One student's enrollment change log",
+    access: 'internal',
+    schema: { body: DataStudentHistoryRequest, response: ok(EnrollmentLogPage) },
+  },
+  boardCourses: {
+    method: 'GET',
+    url: '/registrar/board-courses',
+    summary: 'Per course: enrolled, capacity, waitlisted, reserved and refusals by reason',
+    access: 'internal',
+    schema: { response: ok(BoardCoursesResponse) },
   },
   queuePending: {
     method: 'GET',

@@ -1,6 +1,7 @@
 import { HealthBody } from '../health.js';
 import { SessionForgetRequest, SessionForgetResponse } from '../session.js';
-import { ok } from '../common.js';
+import { errorResponses, ok } from '../common.js';
+import { SelectionDecided, SelectionQueued } from '../courses.js';
 import type { RouteSpec } from '../route.js';
 import type { ServiceName } from '../services.js';
 
@@ -27,3 +28,6 @@ export const FORGET_SESSIONS = {
   access: 'internal',
   schema: { body: SessionForgetRequest, response: ok(SessionForgetResponse) },
 } as const satisfies RouteSpec;
+
+/** A request that goes through the queue: 200 decided, or 202 accepted but not decided within ~2 s (poll the queue status). */
+export const SELECTION_RESPONSES = { 200: SelectionDecided, 202: SelectionQueued, ...errorResponses } as const;

@@ -6,18 +6,20 @@ import {
   QueueStatusResponse,
   ScheduleResponse,
   SelectedCoursesResponse,
-  SelectionDecided,
   SelectionHeaders,
-  SelectionQueued,
   StudentCourseDetailResponse,
   StudentStats,
 } from '../courses.js';
-import { errorResponses, ok } from '../common.js';
+import { ok } from '../common.js';
+import {
+  EnrollmentLogPage,
+  StudentHistoryQuery,
+  StudentWaitlistResponse,
+  StudentWindow,
+  WaitlistJoinRequest,
+} from '../registrar.js';
 import { routeTable } from '../route.js';
-import { FORGET_SESSIONS, HEALTH } from './shared.js';
-
-/** 200 decided, or 202 accepted but not decided within ~2 s (poll the queue status). */
-const selectionResponses = { 200: SelectionDecided, 202: SelectionQueued, ...errorResponses };
+import { FORGET_SESSIONS, HEALTH, SELECTION_RESPONSES as selectionResponses } from './shared.js';
 
 /**
  * student_node: browsing, selecting and the student's own picture. Every route but /health
@@ -89,6 +91,42 @@ export const StudentRoutes = routeTable('student_node', {
     summary: "The student's recent queue tickets, newest first",
     access: 'public',
     schema: { response: ok(QueueStatusResponse) },
+  },
+  waitlistJoin: {
+    method: 'POST',
+    url: '/student/waitlist/join',
+    summary:
+      "Join a full course's waitlist (optionally swapping a held course): waitlisted with a position, selected when a seat is free, or a refusal",
+    access: 'public',
+    schema: { body: WaitlistJoinRequest, headers: SelectionHeaders, response: selectionResponses },
+  },
+  waitlistLeave: {
+    method: 'POST',
+    url: '/student/waitlist/leave',
+    summary: "Leave a course's waitlist: left, or not_waitlisted",
+    access: 'public',
+    schema: { body: CourseIdRequest, headers: SelectionHeaders, response: selectionResponses },
+  },
+  waitlist: {
+    method: 'GET',
+    url: '/student/waitlist',
+    summary: "The student's waitlist entries with their positions",
+    access: 'public',
+    schema: { response: ok(StudentWaitlistResponse) },
+  },
+  history: {
+    method: 'GET',
+    url: '/student/history',
+    summary: "The student's own enrollment change log, newest first",
+    access: 'public',
+    schema: { querystring: StudentHistoryQuery, response: ok(EnrollmentLogPage) },
+  },
+  window: {
+    method: 'GET',
+    url: '/student/window',
+    summary: "The student's selection window: their group's time ticket, else the global window",
+    access: 'public',
+    schema: { response: ok(StudentWindow) },
   },
   forgetSessions: FORGET_SESSIONS,
 });

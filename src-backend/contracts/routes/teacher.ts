@@ -14,11 +14,30 @@ import {
   TeacherCourseDetailResponse,
   TeacherCoursesResponse,
   TeacherStats,
+  SelectionHeaders,
   UpdateCourseRequest,
 } from '../courses.js';
-import { created, ok } from '../common.js';
+import {
+  AdminEnrollRequest,
+  CourseWaitlistQuery,
+  CourseWaitlistResponse,
+  CreateReservationRequest,
+  EnrollmentLogPage,
+  EnrollmentLogQuery,
+  RegistrationBoard,
+  ReservationDeleteResponse,
+  ReservationListQuery,
+  ReservationListResponse,
+  ReservationResponse,
+  SetTimeTicketsRequest,
+  TimeTicketsResponse,
+  UpdateReservationRequest,
+  WaitlistRemoveRequest,
+  WaitlistRemoveResponse,
+} from '../registrar.js';
+import { created, IdParams, ok } from '../common.js';
 import { routeTable } from '../route.js';
-import { FORGET_SESSIONS, HEALTH } from './shared.js';
+import { FORGET_SESSIONS, HEALTH, SELECTION_RESPONSES } from './shared.js';
 
 /**
  * teacher_node: a teacher manages their own courses, an admin any course, and an admin sets the
@@ -110,6 +129,87 @@ export const TeacherRoutes = routeTable('teacher_node', {
     access: 'public',
     schema: { body: SetCreditLimitRequest, response: ok(CreditLimitResponse) },
   },
+  // Registration day (README "Registrar") ------------------------------------------------------
+  enroll: {
+    method: 'POST',
+    url: '/admin/enroll',
+    summary:
+      'Admin, or a teacher for their own course (no overCapacity): enrol a student through the queue with overrides and a reason',
+    access: 'public',
+    schema: { body: AdminEnrollRequest, headers: SelectionHeaders, response: SELECTION_RESPONSES },
+  },
+  courseWaitlist: {
+    method: 'GET',
+    url: '/admin/waitlist',
+    summary: "Teacher (own course) or admin: a course's waitlist in promotion order",
+    access: 'public',
+    schema: { querystring: CourseWaitlistQuery, response: ok(CourseWaitlistResponse) },
+  },
+  removeFromWaitlist: {
+    method: 'POST',
+    url: '/admin/waitlist/remove',
+    summary: "Teacher (own course) or admin: take a student off a course's waitlist (404 when not on it)",
+    access: 'public',
+    schema: { body: WaitlistRemoveRequest, response: ok(WaitlistRemoveResponse) },
+  },
+  createReservation: {
+    method: 'POST',
+    url: '/admin/reservations',
+    summary: 'Admin: hold seats of a course for a group or listed students until expiresAt',
+    access: 'public',
+    schema: { body: CreateReservationRequest, response: created(ReservationResponse) },
+  },
+  reservations: {
+    method: 'GET',
+    url: '/admin/reservations',
+    summary: 'Admin: reservations, of one course or all',
+    access: 'public',
+    schema: { querystring: ReservationListQuery, response: ok(ReservationListResponse) },
+  },
+  updateReservation: {
+    method: 'PUT',
+    url: '/admin/reservations/:id',
+    summary: 'Admin: change a reservation (seats given back promote the waitlist)',
+    access: 'public',
+    schema: { params: IdParams, body: UpdateReservationRequest, response: ok(ReservationResponse) },
+  },
+  deleteReservation: {
+    method: 'DELETE',
+    url: '/admin/reservations/:id',
+    summary: 'Admin: delete a reservation; its held seats join the general pool and promote the waitlist',
+    access: 'public',
+    schema: { params: IdParams, response: ok(ReservationDeleteResponse) },
+  },
+  timeTickets: {
+    method: 'GET',
+    url: '/admin/time-tickets',
+    summary: 'Teacher or admin: the selection window per student group, and the group sizes',
+    access: 'public',
+    schema: { response: ok(TimeTicketsResponse) },
+  },
+  setTimeTickets: {
+    method: 'PUT',
+    url: '/admin/time-tickets',
+    summary: 'Admin: replace every time ticket (a group without one uses the global window)',
+    access: 'public',
+    schema: { body: SetTimeTicketsRequest, response: ok(TimeTicketsResponse) },
+  },
+  enrollmentLog: {
+    method: 'GET',
+    url: '/admin/enrollment-log',
+    summary:
+      'Admin (teacher: own courses): the enrollment change log, newest first, filtered and paged; format=csv answers a text/csv download',
+    access: 'public',
+    schema: { querystring: EnrollmentLogQuery, response: ok(EnrollmentLogPage) },
+  },
+  registrationBoard: {
+    method: 'GET',
+    url: '/admin/registration-board',
+    summary:
+      'Admin: decided/s, decide latency, backlog and per-course fill and refusals (also pushed as board:update on /admin)',
+    access: 'public',
+    schema: { response: ok(RegistrationBoard) },
+  },
   forgetSessions: FORGET_SESSIONS,
 });
 
@@ -119,4 +219,12 @@ export const ADMIN_COURSE_PATHS = {
   openWindow: TeacherRoutes.openWindow.url,
   closeWindow: TeacherRoutes.closeWindow.url,
   creditLimit: TeacherRoutes.setCreditLimit.url,
+  enroll: TeacherRoutes.enroll.url,
+  waitlist: TeacherRoutes.courseWaitlist.url,
+  waitlistRemove: TeacherRoutes.removeFromWaitlist.url,
+  reservations: TeacherRoutes.reservations.url,
+  reservation: TeacherRoutes.updateReservation.url,
+  timeTickets: TeacherRoutes.timeTickets.url,
+  enrollmentLog: TeacherRoutes.enrollmentLog.url,
+  registrationBoard: TeacherRoutes.registrationBoard.url,
 } as const;

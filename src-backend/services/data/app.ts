@@ -6,6 +6,7 @@ import { openDatabaseOrReadOnly } from './db/open.js';
 import { StorageHealth, isStorageError } from './db/storage-health.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
+import { createCourseDomain } from './courses/domain.js';
 import { messagingRoutes } from './routes/messaging.js';
 
 export interface DataAppOptions {
@@ -41,8 +42,9 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
     // A write the disk refused is a 503 the caller may retry, not a 500.
     mapError: (err) => (isStorageError(err) ? storage.failed(err) : err),
   });
-  await app.register(identityRoutes, { db });
-  await app.register(courseRoutes, { db });
+  const courses = createCourseDomain(db);
+  await app.register(identityRoutes, { db, seatsFreed: courses.seatsFreed });
+  await app.register(courseRoutes, { db, domain: courses });
   await app.register(messagingRoutes, { db });
   app.addHook('onClose', async () => {
     storage.close();

@@ -9,7 +9,10 @@ import type {
   UpdateCourseRequest,
 } from '../../../contracts/courses.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../shared/app-error.js';
+import type { DataCourseChangeResponse } from '../../../contracts/routes/data-courses.js';
 import type { CourseAudit } from './audit.js';
+import type { EnrollmentLog } from './enrollment-log.js';
+import type { QueueDecider } from './queue-decider.js';
 import { COURSE_COLUMNS, COURSE_FROM, likePattern, toCourse, type CourseRow } from './course-row.js';
 import { sortSlots, validateSlots } from './slots.js';
 
@@ -20,6 +23,8 @@ export class CourseStore {
   constructor(
     private readonly db: Database,
     private readonly audit: CourseAudit,
+    private readonly log: EnrollmentLog,
+    private readonly decider: QueueDecider,
   ) {}
 
   list(q: CourseListQuery = {}): Course[] {
@@ -74,8 +79,9 @@ export class CourseStore {
         try {
           const id = this.db
             .prepare(
-              `INSERT INTO courses (code, name, teacher_id, capacity, credits, slots, location, description, allowed_groups)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              `INSERT INTO courses (code, name, teacher_id, capacity, credits, slots, location, description, allowed_groups,
+                 waitlist_enabled, waitlist_cap)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .run(
               req.code,
@@ -87,6 +93,8 @@ export class CourseStore {
               req.location ?? '',
               req.description ?? '',
               JSON.stringify(uniqueGroups(req.allowedGroups ?? [])),
+              req.waitlistEnabled === false ? 0 : 1,
+              req.waitlistCap ?? null,
             ).lastInsertRowid;
           const created = this.find(Number(id))!;
           this.audit.record(actor, 'course.create', `course:${created.id}`, {
@@ -102,7 +110,8 @@ export class CourseStore {
       .immediate();
   }
 
-  update(actor: Actor, req: UpdateCourseRequest): Course {
+  /** A capacity increase promotes the waitlist in the same transaction. */
+  update(actor: Actor, req: UpdateCourseRequest): DataCourseChangeResponse {
     if (req.slots) validateSlots(req.slots);
     return this.db
       .transaction(() => {
@@ -118,7 +127,8 @@ export class CourseStore {
           this.db
             .prepare(
               `UPDATE courses SET code = ?, name = ?, teacher_id = ?, capacity = ?, credits = ?, slots = ?, location = ?,
-               description = ?, allowed_groups = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+               description = ?, allowed_groups = ?, waitlist_enabled = ?, waitlist_cap = ?,
+               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
             )
             .run(
               req.code ?? course.code,
@@ -130,6 +140,8 @@ export class CourseStore {
               req.location ?? course.location,
               req.description ?? course.description,
               JSON.stringify(uniqueGroups(req.allowedGroups ?? course.allowedGroups)),
+              (req.waitlistEnabled ?? course.waitlistEnabled) ? 1 : 0,
+              req.waitlistCap === undefined ? course.waitlistCap : req.waitlistCap,
               course.id,
             );
         } catch (err) {
@@ -138,7 +150,8 @@ export class CourseStore {
         }
         const { courseId: _id, ...changes } = req;
         this.audit.record(actor, 'course.update', `course:${course.id}`, changes);
-        return this.find(course.id)!;
+        const freed = this.decider.seatsFreed([course.id]);
+        return { course: this.find(course.id)!, ...freed };
       })
       .immediate();
   }
@@ -163,7 +176,8 @@ export class CourseStore {
       .immediate();
   }
 
-  removeStudent(actor: Actor, courseId: number, studentId: number): Course {
+  /** The freed seat promotes the waitlist in the same transaction. */
+  removeStudent(actor: Actor, courseId: number, studentId: number, reason?: string) {
     return this.db
       .transaction(() => {
         this.owned(actor, courseId);
@@ -173,7 +187,16 @@ export class CourseStore {
         if (res.changes === 0)
           throw notFound(`student ${studentId} is not enrolled in course ${courseId}`, 'NOT_ENROLLED');
         this.audit.record(actor, 'course.remove_student', `course:${courseId}`, { studentId });
-        return this.find(courseId)!;
+        this.log.write(Date.now(), {
+          studentId,
+          courseId,
+          action: 'remove',
+          status: 'removed',
+          actorId: actor.userId,
+          reason: reason ?? null,
+        });
+        const freed = this.decider.seatsFreed([courseId]);
+        return { course: this.find(courseId)!, ...freed };
       })
       .immediate();
   }

@@ -17,10 +17,19 @@ export function migrate(db: Database, migrations: readonly Migration[]): number[
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
     if (done.has(m.id)) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.prepare('INSERT INTO schema_migrations (id, name) VALUES (?, ?)').run(m.id, m.name);
-    }).immediate();
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
+    const fkWasOn = m.rebuildsParentTable === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (fkWasOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        m.up(db);
+        if (m.rebuildsParentTable && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+          throw new Error(`migration ${m.id} ${m.name} left rows that break a foreign key`);
+        db.prepare('INSERT INTO schema_migrations (id, name) VALUES (?, ?)').run(m.id, m.name);
+      }).immediate();
+    } finally {
+      if (fkWasOn) db.pragma('foreign_keys = ON');
+    }
     applied.push(m.id);
   }
   return applied;

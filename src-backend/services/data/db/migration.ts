@@ -4,5 +4,11 @@ import type { Database } from 'better-sqlite3';
 export interface Migration {
   readonly id: number;
   readonly name: string;
+  /**
+   * Rebuilds a table other tables reference (SQLite's "12-step" ALTER): foreign keys are off
+   * around its transaction, or dropping the old table would cascade into its children, and
+   * `foreign_key_check` must come back empty before it commits.
+   */
+  readonly rebuildsParentTable?: boolean;
   up(db: Database): void;
 }

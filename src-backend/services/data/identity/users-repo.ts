@@ -199,14 +199,20 @@ export class UsersRepo {
       .immediate();
   }
 
-  delete(id: number): void {
+  /** `seatsFreed` runs in the same transaction with the courses a deleted student held (their waitlists move up). */
+  delete(id: number, seatsFreed?: (courseIds: number[]) => void): void {
     this.db
       .transaction(() => {
         const row = this.byIdStmt.get(id);
         if (!row) throw notFound(`no user with id ${id}`, AuthErrorCode.USER_NOT_FOUND);
         if (row.role === 'admin') this.assertAnotherAdmin(id);
         try {
+          const held = this.db
+            .prepare('SELECT course_id FROM enrollments WHERE student_id = ?')
+            .pluck()
+            .all(id) as number[];
           this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+          if (held.length > 0) seatsFreed?.(held);
         } catch (err) {
           if (isForeignKeyViolation(err)) {
             throw conflict(

@@ -1,19 +1,17 @@
 import type { Database } from 'better-sqlite3';
 import { type Actor, SelectionWindow } from '../../../contracts/courses.js';
 import type { App } from '../../../shared/create-app.js';
-import { CourseAudit } from '../courses/audit.js';
-import { CourseStore } from '../courses/course-store.js';
+import { boardCourses } from '../courses/board.js';
+import type { CourseDomain } from '../courses/domain.js';
 import { CourseImporter } from '../courses/course-import.js';
 import { DataCourseImportRoutes } from '../../../contracts/routes/course-import.js';
-import { QueueDecider } from '../courses/queue-decider.js';
-import { SelectionSettings } from '../courses/selection-settings.js';
-import { StudentView } from '../courses/student-view.js';
 import { notFound } from '../../../shared/app-error.js';
 import { DataCourseRoutes as D } from '../../../contracts/routes/data-courses.js';
 import { registerRoute } from '../../../shared/register-route.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
+  readonly domain: CourseDomain;
 }
 
 /**
@@ -21,12 +19,13 @@ export interface DataRouteOptions {
  * (app.ts gates the rest behind the internal token); callers pass the acting user explicitly.
  */
 export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<void> {
-  const { db } = opts;
-  const audit = new CourseAudit(db);
-  const courses = new CourseStore(db, audit);
-  const settings = new SelectionSettings(db);
-  const students = new StudentView(db, settings);
-  const queue = new QueueDecider(db, settings);
+  const { db, domain } = opts;
+  const { audit, courses, settings, students, queue, outbox, tickets, waitlists, reservations, log } = domain;
+  /** a staff change's promotions: answered, and published by the queue through the outbox */
+  const published = <T extends Parameters<typeof outbox.add>[0]>(res: T): T => {
+    outbox.add(res);
+    return res;
+  };
 
   registerRoute(app, D.list, {}, async (req) => ({
     courses: courses.list(req.query),
@@ -40,9 +39,7 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
     const course = courses.owned(req.body.actor, req.body.courseId);
     return { course, students: req.body.withStudents ? courses.students(course.id) : [] };
   });
-  registerRoute(app, D.update, {}, async (req) => ({
-    course: courses.update(req.body.actor, req.body.update),
-  }));
+  registerRoute(app, D.update, {}, async (req) => published(courses.update(req.body.actor, req.body.update)));
   registerRoute(app, D.remove, {}, async (req) => ({
     deleted: true as const,
     courseId: req.body.courseId,
@@ -50,7 +47,7 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
   }));
   registerRoute(app, D.removeStudent, {}, async (req) => ({
     removed: true as const,
-    course: courses.removeStudent(req.body.actor, req.body.courseId, req.body.studentId),
+    ...published(courses.removeStudent(req.body.actor, req.body.courseId, req.body.studentId)),
   }));
   registerRoute(app, D.stats, {}, async (req) => courses.stats(req.body.actor));
   const importer = new CourseImporter(db, courses, audit);
@@ -102,12 +99,53 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
   );
 
   // The queue's group commit ---------------------------------------------------------------------
-  registerRoute(app, D.queueSubmit, {}, async (req) => queue.submit(req.body.requests, req.body.maxDecide));
-  registerRoute(app, D.queueDecide, {}, async (req) => queue.decidePending(req.body.max));
+  registerRoute(app, D.queueSubmit, {}, async (req) =>
+    outbox.drainInto(queue.submit(req.body.requests, req.body.maxDecide)),
+  );
+  registerRoute(app, D.queueDecide, {}, async (req) => outbox.drainInto(queue.decidePending(req.body.max)));
   registerRoute(app, D.queueSnapshot, {}, async (req) => ({
     positions: queue.positions(req.body.tickets),
   }));
   registerRoute(app, D.queuePending, {}, async () => ({ count: queue.pendingCount() }));
+
+  // Registration day -------------------------------------------------------------------------------
+  registerRoute(app, D.studentWaitlist, {}, async (req) => waitlists.ofStudent(req.body.student.studentId));
+  registerRoute(app, D.courseWaitlist, {}, async (req) => waitlists.ofCourse(req.body.actor, req.body.courseId));
+  registerRoute(app, D.waitlistRemove, {}, async (req) => {
+    waitlists.remove(req.body.actor, req.body.remove);
+    return { removed: true as const, courseId: req.body.remove.courseId };
+  });
+  registerRoute(app, D.createReservation, {}, async (req, reply) =>
+    reply.code(201).send({ reservation: reservations.create(req.body.actor, req.body.reservation) }),
+  );
+  registerRoute(app, D.reservations, {}, async (req) => ({ reservations: reservations.list(req.body.courseId) }));
+  registerRoute(app, D.updateReservation, {}, async (req) =>
+    published(reservations.update(req.body.actor, req.body.id, req.body.update)),
+  );
+  registerRoute(app, D.deleteReservation, {}, async (req) => ({
+    deleted: true as const,
+    id: req.body.id,
+    ...published(reservations.delete(req.body.actor, req.body.id)),
+  }));
+  registerRoute(app, D.timeTickets, {}, async () => tickets.list());
+  registerRoute(app, D.setTimeTickets, {}, async (req) =>
+    db
+      .transaction(() => {
+        tickets.replace(req.body.tickets);
+        audit.record(req.body.actor, 'time_tickets.set', 'selection', { tickets: req.body.tickets.tickets.length });
+        return tickets.list();
+      })
+      .immediate(),
+  );
+  registerRoute(app, D.studentWindow, {}, async (req) => tickets.studentWindow(req.body.student.group));
+  registerRoute(app, D.enrollmentLog, {}, async (req) =>
+    log.query({ ...req.body.query, limit: req.body.limit }, req.body.actor),
+  );
+  registerRoute(app, D.studentHistory, {}, async (req) =>
+    log.query({ ...req.body.query, studentId: req.body.student.studentId }),
+  );
+  registerRoute(app, D.boardCourses, {}, async () => ({ courses: boardCourses(db) }));
+
   registerRoute(app, D.get, {}, async (req) => {
     const course = courses.find(req.params.id);
     if (!course) throw notFound(`no course with id ${req.params.id}`, 'COURSE_NOT_FOUND');

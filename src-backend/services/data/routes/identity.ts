@@ -11,6 +11,8 @@ import { registerRoute } from '../../../shared/register-route.js';
 
 export interface DataRouteOptions {
   readonly db: Database;
+  /** a deleted student's seats promote those courses' waitlists in the same transaction */
+  readonly seatsFreed?: (courseIds: number[]) => void;
 }
 
 /** Identity storage. Internal only (app.ts checks the token); auth_node holds the rules. */
@@ -29,7 +31,7 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   registerRoute(app, D.updateUser, {}, async (req) => ({ user: users.update(req.params.id, req.body) }));
 
   registerRoute(app, D.deleteUser, {}, async (req) => {
-    users.delete(req.params.id);
+    users.delete(req.params.id, opts.seatsFreed);
     return { deleted: true as const, id: req.params.id };
   });
 

@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { ADMIN_EVENT } from '../../../contracts/realtime-internal.js';
+import { ADMIN_EVENT, CourseEvents } from '../../../contracts/realtime-internal.js';
 import { Namespaces } from '../../../contracts/realtime.js';
 import type { Emission, SubmitResult, Throttler } from './throttler.js';
 
@@ -18,6 +18,7 @@ const PREFIX_RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 const EXACT_RULES: Readonly<Record<string, readonly string[]>> = {
   [ADMIN_EVENT]: [Namespaces.admin],
+  [CourseEvents.board]: [Namespaces.admin],
   log: [Namespaces.logs],
 };
 
