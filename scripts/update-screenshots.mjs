@@ -13,6 +13,7 @@ const VIEWS = [
   'logs',
   'throttler',
   'notifications',
+  'audit',
 ];
 const missing = VIEWS.filter(
   (v) => !existsSync(`e2e/artifacts/${v}.png`) || statSync(`e2e/artifacts/${v}.png`).size === 0,

@@ -15,6 +15,7 @@ export const VIEW_SCREENSHOTS = [
   'logs',
   'throttler',
   'notifications',
+  'audit',
 ] as const;
 /** Taken by the specs that reach those states (CSV import, first start, admin 2FA). */
 export const FLOW_SCREENSHOTS = [

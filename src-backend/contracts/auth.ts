@@ -356,11 +356,19 @@ export const CodeKindQuery = Type.Object(
 );
 export const CodeResponse = Type.Object({ code: CodeInfo });
 
-/** GET /admin/audit?limit=&beforeId= → 200 {items} (newest first). */
+/**
+ * GET /admin/audit?limit=&beforeId=&actor=&action=&target=&since=&until= → 200 {items} (newest
+ * first). actor/action/target match a part, case-insensitively; since/until are ISO times.
+ */
 export const AuditQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    target: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },
 );

@@ -12,7 +12,8 @@ export function readCsvFile(file: string, maxBytes: number): Buffer {
     st = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? usageError(`${file}: no such file`) : failure(`cannot read ${file}: ${code}`);
+    // A missing file is a failure (1), not a usage error (2): the command line itself was right.
+    throw code === 'ENOENT' ? failure(`${file}: no such file`) : failure(`cannot read ${file}: ${code}`);
   }
   if (!st.isFile()) throw usageError(`${file} is not a file`);
   if (st.size > maxBytes) {

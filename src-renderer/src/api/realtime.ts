@@ -19,7 +19,8 @@ export function openNamespace(ns: RealtimeNamespace, opts: NamespaceOptions): So
     auth: (cb) => cb({ ...opts.auth, token: opts.token() ?? '' }),
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
+    // Short: after a realtime restart the console must be live again within a few seconds.
+    reconnectionDelayMax: 2000,
     timeout: 10_000,
   });
 }

@@ -22,6 +22,12 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
+/** How old a piece of data is: "0s", "12s", "3m 4s". */
+export function formatAge(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  return ms < 1000 ? '0s' : formatDuration(ms);
+}
+
 export function formatLatency(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;

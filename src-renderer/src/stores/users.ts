@@ -15,7 +15,6 @@ import {
 import { AuthPaths } from '@contracts/routes/auth';
 import type { Role } from '@contracts/session';
 import type { AdminEvent } from '@contracts/realtime';
-import type { Socket } from 'socket.io-client';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -38,7 +37,6 @@ export const useUsersStore = defineStore('users', () => {
   const error = ref<string | null>(null);
   const pages = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)));
   let seq = 0;
-  let listenedOn: Socket | null = null;
 
   async function load(): Promise<void> {
     // Only the newest request may write the list: typing fast fires several.
@@ -127,12 +125,9 @@ export const useUsersStore = defineStore('users', () => {
     if (e.type === 'user_created' || e.type === 'user_deleted' || e.type === 'user_disabled') void load();
   }
 
-  /** Subscribe once per socket: a new sign-in brings a new socket. */
+  /** Users created or deleted while the link was down sent events nobody heard: reload then. */
   function listen(): void {
-    const s = useRealtimeStore().socket('/admin');
-    if (s === listenedOn) return;
-    listenedOn = s;
-    s.on('admin_event', onAdminEvent);
+    useRealtimeStore().onAdminEvents('users', onAdminEvent, () => void load());
   }
 
   return {

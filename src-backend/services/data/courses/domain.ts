@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { DecidedTicket, SeatCount } from '../../../contracts/routes/data-courses.js';
 import { CourseAudit } from './audit.js';
+import type { AuditRepo } from '../identity/audit-repo.js';
 import { StateLoader } from './batch-state.js';
 import { CourseStore } from './course-store.js';
 import { EnrollmentLog } from './enrollment-log.js';
@@ -40,8 +41,8 @@ export class PromotionOutbox {
 }
 
 /** The course domain's objects over one database, built once per data service. */
-export function createCourseDomain(db: Database) {
-  const audit = new CourseAudit(db);
+export function createCourseDomain(db: Database, auditLog: AuditRepo) {
+  const audit = new CourseAudit(auditLog);
   const settings = new SelectionSettings(db);
   const tickets = new TimeTickets(db, settings);
   const log = new EnrollmentLog(db);

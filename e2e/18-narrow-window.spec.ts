@@ -1,0 +1,38 @@
+import { expect, test } from './support/test.js';
+import { Backend } from './support/api.js';
+import { openSignedIn, screenshot } from './support/console.js';
+
+const VIEWS = ['Status', 'Users', 'Codes', 'Courses', 'Logs', 'Throttler', 'Notifications', 'Audit'];
+
+test.use({ viewport: { width: 800, height: 800 } });
+
+test('at 800 px the nav collapses to a rail and no view scrolls sideways', async ({ page }) => {
+  await openSignedIn(page, Backend.fromEnv(), '/status');
+  const nav = page.getByRole('navigation', { name: 'Console sections' });
+  expect((await nav.boundingBox())!.width).toBeLessThanOrEqual(80);
+  for (const name of VIEWS) {
+    await nav.getByRole('link', { name }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+    const widths = (await page.evaluate(`(() => {
+      const main = document.getElementById('main');
+      return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth };
+    })()`)) as { doc: number; main: number; mainClient: number };
+    expect(widths.doc, `${name}: the page is wider than the window`).toBeLessThanOrEqual(800);
+    expect(widths.main, `${name}: the view scrolls sideways`).toBeLessThanOrEqual(widths.mainClient);
+    if (name === 'Status') {
+      // The actions stay in view, not behind a sideways scroll.
+      await expect(page.getByRole('button', { name: 'Restart Realtime', exact: true })).toBeInViewport();
+    }
+    if (name === 'Status' || name === 'Courses') await screenshot(page, `narrow-${name.toLowerCase()}`);
+  }
+});
+
+test('the console has a favicon (not a 404)', async ({ page }) => {
+  const backend = Backend.fromEnv();
+  await page.goto(backend.baseURL);
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect(href).toBeTruthy();
+  const res = await page.request.get(new URL(href!, backend.baseURL).toString());
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('image/png');
+});
