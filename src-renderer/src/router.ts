@@ -70,12 +70,43 @@ export const NAV = [
     key: '8',
     component: () => import('./views/AuditView.vue'),
   },
+  {
+    name: 'board',
+    path: '/board',
+    label: 'Board',
+    short: 'Bd',
+    key: '9',
+    component: () => import('./views/BoardView.vue'),
+  },
+  {
+    name: 'tickets',
+    path: '/tickets',
+    label: 'Time tickets',
+    short: 'Tk',
+    key: '0',
+    component: () => import('./views/TimeTicketsView.vue'),
+  },
+  {
+    name: 'changes',
+    path: '/changes',
+    label: 'Change log',
+    short: 'Ch',
+    key: '-',
+    component: () => import('./views/ChangeLogView.vue'),
+  },
 ] as const;
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/status' },
   { name: 'login', path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
   ...NAV.map((n) => ({ name: n.name, path: n.path, component: n.component, meta: { title: n.label } })),
+  // A course's own page (roster, waitlist, reservations, change log), reached from Courses.
+  {
+    name: 'course',
+    path: '/courses/:id(\\d+)',
+    component: () => import('./views/CoursePageView.vue'),
+    meta: { title: 'Course' },
+  },
   { path: '/:rest(.*)*', redirect: '/status' },
 ];
 

@@ -19,8 +19,28 @@ const board = (over: Partial<RegistrationBoard> = {}): RegistrationBoard => ({
   ...sample(0, 120),
   history: [sample(20 * 60, 1), sample(14 * 60, 2), sample(5, 120)],
   courses: [
-    { courseId: 1, code: 'A1', name: 'A', enrolled: 3, capacity: 3, overrideSeats: 0, reservedSeats: 0, waitlisted: 2, refusals: { full: 4 } },
-    { courseId: 2, code: 'B2', name: 'B', enrolled: 1, capacity: 5, overrideSeats: 0, reservedSeats: 1, waitlisted: 0, refusals: { full: 1, conflict: 9 } },
+    {
+      courseId: 1,
+      code: 'A1',
+      name: 'A',
+      enrolled: 3,
+      capacity: 3,
+      overrideSeats: 0,
+      reservedSeats: 0,
+      waitlisted: 2,
+      refusals: { full: 4 },
+    },
+    {
+      courseId: 2,
+      code: 'B2',
+      name: 'B',
+      enrolled: 1,
+      capacity: 5,
+      overrideSeats: 0,
+      reservedSeats: 1,
+      waitlisted: 0,
+      refusals: { full: 1, conflict: 9 },
+    },
   ],
   ...over,
 });
@@ -63,8 +83,14 @@ describe('useBoardStore', () => {
 
   it('loads the board over the API, and says why when it cannot', async () => {
     let up = true;
-    const transport = new MemoryTransport().on('GET', 'teacher_node', new RegExp(`^${TeacherRoutes.registrationBoard.url}$`), () =>
-      up ? { status: 200, body: board() } : { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'teacher_node is unavailable' } } },
+    const transport = new MemoryTransport().on(
+      'GET',
+      'teacher_node',
+      new RegExp(`^${TeacherRoutes.registrationBoard.url}$`),
+      () =>
+        up
+          ? { status: 200, body: board() }
+          : { status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'teacher_node is unavailable' } } },
     );
     installApi(new ApiClient(transport)).setToken('t');
     const s = useBoardStore();

@@ -1,6 +1,12 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { Course, EnrolledStudent, SelectionDecided, SelectionQueued, TeacherCourseDetailResponse } from '@contracts/courses';
+import type {
+  Course,
+  EnrolledStudent,
+  SelectionDecided,
+  SelectionQueued,
+  TeacherCourseDetailResponse,
+} from '@contracts/courses';
 import type {
   AdminEnrollRequest,
   CourseWaitlistEntry,
@@ -14,6 +20,9 @@ import type {
   UpdateReservationRequest,
 } from '@contracts/registrar';
 import { csvText } from '@contracts/csv-cell';
+import { AuthPaths } from '@contracts/routes/auth';
+import type { AuthUser, UserPage } from '@contracts/auth';
+import { withQuery } from '../api/client';
 import { pathOf } from '@contracts/route';
 import { TeacherRoutes as T } from '@contracts/routes/teacher';
 import { api } from '../api/instance';
@@ -62,12 +71,18 @@ export const useCoursePageStore = defineStore('course-page', () => {
     });
   const loadWaitlist = () =>
     part('waitlist', async () => {
-      const res = await api().get<CourseWaitlistResponse>('teacher_node', pathOf(T.courseWaitlist, {}, { courseId: id() }));
+      const res = await api().get<CourseWaitlistResponse>(
+        'teacher_node',
+        pathOf(T.courseWaitlist, {}, { courseId: id() }),
+      );
       waitlist.value = res.entries;
     });
   const loadReservations = () =>
     part('reservations', async () => {
-      const res = await api().get<ReservationListResponse>('teacher_node', pathOf(T.reservations, {}, { courseId: id() }));
+      const res = await api().get<ReservationListResponse>(
+        'teacher_node',
+        pathOf(T.reservations, {}, { courseId: id() }),
+      );
       reservations.value = res.reservations;
     });
   const loadLog = (more = false) =>
@@ -143,6 +158,15 @@ export const useCoursePageStore = defineStore('course-page', () => {
     await Promise.all([loadReservations(), loadRoster(), loadWaitlist()]);
   }
 
+  /** The student a username names (exactly, any case), or null. */
+  async function findStudent(username: string): Promise<AuthUser | null> {
+    const page = await api().get<UserPage>(
+      'auth_node',
+      withQuery(AuthPaths.users, { role: 'student', search: username.trim(), pageSize: 50 }),
+    );
+    return page.items.find((u) => u.username.toLowerCase() === username.trim().toLowerCase()) ?? null;
+  }
+
   /** The roster as formula-safe CSV (contracts/csv-cell.ts), in enrolment order. */
   function rosterCsv(): string {
     return csvText(
@@ -171,6 +195,7 @@ export const useCoursePageStore = defineStore('course-page', () => {
     updateReservation,
     deleteReservation,
     rosterCsv,
+    findStudent,
   };
 });
 

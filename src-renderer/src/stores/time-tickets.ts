@@ -70,7 +70,9 @@ export const useTimeTicketsStore = defineStore('time-tickets', () => {
     if (problems.value.length) throw new Error(problems.value[0]);
     saving.value = true;
     try {
-      accept(await api().put<TimeTicketsResponse>('teacher_node', T.setTimeTickets.url, { tickets: toRequest(draft.value) }));
+      accept(
+        await api().put<TimeTicketsResponse>('teacher_node', T.setTimeTickets.url, { tickets: toRequest(draft.value) }),
+      );
     } finally {
       saving.value = false;
     }
