@@ -7,6 +7,8 @@ import { RegistrationQueue, type RegistrationQueueOptions } from './registration
 import type { SelectionEvents } from './selection-events.js';
 import { QueueRoutes } from '../../contracts/routes/queue.js';
 import { registerRoute } from '../../shared/register-route.js';
+import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
+import { startBoardPusher } from './board-pusher.js';
 
 export interface QueueAppOptions {
   readonly client: ServiceClient;
@@ -14,6 +16,8 @@ export interface QueueAppOptions {
   readonly events: SelectionEvents;
   readonly logger?: FastifyBaseLogger;
   readonly queue?: RegistrationQueueOptions;
+  /** where the registration board is pushed (`board:update` on /admin); none: not pushed */
+  readonly boardPublisher?: Pick<RealtimePublisher, 'emit'>;
 }
 
 /** queue_node: internal only; student_node hands it every select and deselect. */
@@ -35,7 +39,12 @@ export async function buildQueueApp(opts: QueueAppOptions): Promise<{ app: App; 
     }
   });
   registerRoute(app, QueueRoutes.stats, {}, async () => queue.snapshot());
+  registerRoute(app, QueueRoutes.board, {}, async () => queue.meter.board());
+  const stopBoard = opts.boardPublisher
+    ? startBoardPusher(opts.client, queue.meter, opts.boardPublisher, opts.logger)
+    : () => undefined;
   app.addHook('onClose', async () => {
+    stopBoard();
     queue.close();
     await opts.events.flush();
   });

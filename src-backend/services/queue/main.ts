@@ -8,13 +8,15 @@ import { createSelectionEvents } from './selection-events.js';
 void runService({
   name: 'queue_node',
   build: async (ctx) => {
-    const events = createSelectionEvents(createRealtimePublisher(ctx.client, ctx.logger));
+    const publisher = createRealtimePublisher(ctx.client, ctx.logger);
+    const events = createSelectionEvents(publisher);
     const { app } = await buildQueueApp({
       client: ctx.client,
       internalToken: ctx.config.internalToken,
       events,
       logger: ctx.logger,
       queue: queueOptionsFromEnv(),
+      boardPublisher: publisher,
     });
     return app;
   },

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Actor, type QueueResult } from '../../contracts/courses.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { waitFor } from '../../testing/wait-for.js';
-import { QueueForwarder } from '../student/queue-forwarder.js';
+import { QueueForwarder } from '../../shared/queue-forwarder.js';
 import {
   createCourse,
   finalStatus,

@@ -8,6 +8,7 @@ import {
 import type { ServiceClient } from '../../shared/service-client.js';
 import type { SelectionEvents } from './selection-events.js';
 import { DataCourseRoutes } from '../../contracts/routes/data-courses.js';
+import { QueueMeter } from './queue-meter.js';
 
 export interface RegistrationQueueOptions {
   /** answer 202 "queued" when a request is not decided within this (issue 3: ~2 s) */
@@ -57,6 +58,8 @@ export class RegistrationQueue {
   private readonly maxBatch: number;
   private readonly maxDecide: number;
   private readonly sweep: NodeJS.Timeout;
+  /** decided/s and decide latency for the registration board */
+  readonly meter: QueueMeter;
 
   constructor(
     private readonly client: ServiceClient,
@@ -66,11 +69,14 @@ export class RegistrationQueue {
     this.answerWithinMs = opts.answerWithinMs ?? 2000;
     this.maxBatch = opts.maxBatch ?? 2000;
     this.maxDecide = Math.max(opts.maxDecide ?? 4000, 1);
-    // A safety net: look for undecided tickets now and then even when idle.
+    this.meter = new QueueMeter(() => this.pendingOnData + this.incoming.length);
+    // Each second even when idle: undecided tickets (a safety net), reservations that expired
+    // (their seats promote waitlists) and staff-made promotions waiting to be published all
+    // come back from this one data call.
     this.sweep = setInterval(() => {
       this.pendingOnData = Math.max(this.pendingOnData, 1);
       this.kick();
-    }, 5000);
+    }, 1000);
     this.sweep.unref();
     // One timer for all waiters instead of one each: a rush has tens of thousands in flight.
     this.lateSweep = setInterval(() => this.sweepLate(), 50);
@@ -109,6 +115,7 @@ export class RegistrationQueue {
     this.closed = true;
     clearInterval(this.sweep);
     clearInterval(this.lateSweep);
+    this.meter.close();
     if (this.positionTimer) clearTimeout(this.positionTimer);
   }
 
@@ -188,9 +195,14 @@ export class RegistrationQueue {
 
   private applyDecisions(decided: readonly DecidedTicket[], seats: DataQueueSubmitResponse['seats']): void {
     this.stats.decided += decided.length;
+    const now = performance.now();
     for (const d of decided) {
       this.events.outcome(d);
-      for (const w of [...(this.byTicket.get(d.ticket) ?? [])]) {
+      // a promotion answers nobody: its join was answered `waitlisted` long ago
+      if (d.status === 'promoted') continue;
+      const waiters = this.byTicket.get(d.ticket);
+      this.meter.record(waiters ? now - (waiters[0]!.lateAt - this.answerWithinMs) : null);
+      for (const w of [...(waiters ?? [])]) {
         const r: QueueResult = {
           requestId: w.item.requestId,
           outcome: 'decided',
@@ -198,6 +210,9 @@ export class RegistrationQueue {
           action: d.action,
           status: d.status,
           ticket: d.ticket,
+          ...(d.position !== undefined ? { position: d.position } : {}),
+          ...(d.opensAt !== undefined ? { opensAt: d.opensAt } : {}),
+          ...(d.swappedFrom !== undefined ? { swappedFrom: d.swappedFrom } : {}),
         };
         this.finish(w, r);
       }

@@ -1,5 +1,6 @@
 import type { DecidedTicket, SeatCount } from '../../contracts/routes/data-courses.js';
 import { CourseEvents } from '../../contracts/realtime-internal.js';
+import type { SelectionOutcomeEvent } from '../../contracts/realtime.js';
 import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
 
 /** What the queue tells the world; kept behind this small interface so tests can listen in. */
@@ -28,7 +29,15 @@ export function createSelectionEvents(publisher: RealtimePublisher, seatInterval
       publisher.emit({
         event: CourseEvents.outcome,
         room: `user:${d.studentId}`,
-        data: { ticket: d.ticket, courseId: d.courseId, action: d.action, status: d.status },
+        data: {
+          ticket: d.ticket,
+          courseId: d.courseId,
+          action: d.action,
+          status: d.status,
+          ...(d.position !== undefined ? { position: d.position } : {}),
+          ...(d.opensAt !== undefined ? { opensAt: d.opensAt } : {}),
+          ...(d.swappedFrom !== undefined ? { swappedFrom: d.swappedFrom } : {}),
+        } satisfies SelectionOutcomeEvent,
       });
     },
     seats(s) {

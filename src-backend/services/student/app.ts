@@ -8,7 +8,7 @@ import {
   sessionForgetRoute,
   type SessionResolver,
 } from '../../shared/session-auth.js';
-import { QueueForwarder, type QueueForwarderOptions } from './queue-forwarder.js';
+import { QueueForwarder, type QueueForwarderOptions } from '../../shared/queue-forwarder.js';
 import { selectionRoutes } from './routes/selection.js';
 import { studentCourseRoutes } from './routes/student-courses.js';
 

@@ -12,6 +12,8 @@ import {
 import { adminWindowRoutes } from './routes/admin-window.js';
 import { courseImportRoutes } from './routes/admin-course-import.js';
 import { teacherCourseRoutes } from './routes/teacher-courses.js';
+import { registrarRoutes } from './routes/registrar.js';
+import { QueueForwarder, type QueueForwarderOptions } from '../../shared/queue-forwarder.js';
 
 export interface TeacherAppOptions {
   readonly client: ServiceClient;
@@ -23,6 +25,8 @@ export interface TeacherAppOptions {
   readonly resolver?: SessionResolver;
   /** how long a resolved session is trusted before auth_node is asked again */
   readonly sessionCacheMs?: number;
+  /** staff enrolments go through queue_node like any selection */
+  readonly forwarder?: QueueForwarderOptions;
 }
 
 /** teacher_node: teachers manage their own courses, admins any, plus the selection window. */
@@ -33,6 +37,13 @@ export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
   await app.register(sessionForgetRoute(TeacherRoutes.forgetSessions, resolver));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
-  await app.register(courseImportRoutes, { client: opts.client, resolver });
+  await app.register(courseImportRoutes, {
+    client: opts.client,
+    resolver,
+    // one event per import, not per course: open consoles reload their course list once
+    onImported: (count, by) => opts.publisher?.adminEvent('course_changed', { action: 'imported', count, by }),
+  });
+  const forwarder = new QueueForwarder(opts.client, opts.forwarder);
+  await app.register(registrarRoutes, { client: opts.client, resolver, forwarder });
   return app;
 }

@@ -1,18 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  IDEMPOTENCY_KEY_HEADER,
-  SelectionDecided,
-  SelectionQueued,
-  type CourseIdRequest,
-  type QueueResult,
-  type SelectionAction,
-} from '../../../contracts/courses.js';
-import { forbidden, notFound, unauthorized } from '../../../shared/app-error.js';
+import type { SelectionAction } from '../../../contracts/courses.js';
+import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
+import { queueAnswer, requestIdFor } from '../../../shared/queue-answer.js';
+import type { QueueForwarder } from '../../../shared/queue-forwarder.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
 import { requireRole, type SessionResolver } from '../../../shared/session-auth.js';
-import type { QueueForwarder } from '../queue-forwarder.js';
 import { studentOf } from './student-ref.js';
 import { StudentRoutes } from '../../../contracts/routes/student.js';
 import { DataCourseRoutes as D } from '../../../contracts/routes/data-courses.js';
@@ -24,52 +17,47 @@ export interface SelectionRouteOptions {
   readonly forwarder: QueueForwarder;
 }
 
-/** Select and deselect: straight to the queue, no other call on the way (the rush's hot path). */
+/**
+ * Select, deselect, and joining or leaving a waitlist: straight to the queue, no other call on
+ * the way (the rush's hot path). Each takes an optional Idempotency-Key.
+ */
 export async function selectionRoutes(app: App, opts: SelectionRouteOptions): Promise<void> {
   const preValidation = requireRole(opts.resolver, 'student');
 
   const submit = async (
-    req: FastifyRequest<{ Body: CourseIdRequest }>,
+    req: FastifyRequest<{ Body: { courseId: number; swapFrom?: number } }>,
     reply: FastifyReply,
     action: SelectionAction,
   ) => {
     const student = studentOf(req);
-    const key = req.headers[IDEMPOTENCY_KEY_HEADER];
+    const { courseId, swapFrom } = req.body;
+    if (swapFrom === courseId) throw badRequest('swapFrom must be another course', 'SWAP_WITH_ITSELF');
     const result = await opts.forwarder.submit({
-      requestId:
-        typeof key === 'string' ? requestIdFor(student.studentId, action, req.body.courseId, key) : randomUUID(),
+      requestId: requestIdFor(req.headers, student.studentId, action, courseId),
       studentId: student.studentId,
       group: student.group,
-      courseId: req.body.courseId,
+      courseId,
       action,
+      ...(swapFrom !== undefined ? { swapFrom } : {}),
     });
-    return answer(result, reply);
+    return queueAnswer(result, reply);
   };
 
   registerRoute(app, StudentRoutes.select, { preValidation }, (req, reply) => submit(req, reply, 'select'));
   registerRoute(app, StudentRoutes.deselect, { preValidation }, (req, reply) => submit(req, reply, 'deselect'));
+  registerRoute(app, StudentRoutes.waitlistJoin, { preValidation }, (req, reply) => submit(req, reply, 'join'));
+  registerRoute(app, StudentRoutes.waitlistLeave, { preValidation }, (req, reply) => submit(req, reply, 'leave'));
 
   registerRoute(app, StudentRoutes.queueStatus, { preValidation }, async (req) =>
     opts.client.call(D.tickets, { body: { student: studentOf(req) } }),
   );
-}
-
-/**
- * The queue's request id for a client's idempotency key: the same key from the same student for
- * the same action and course is the same request. Hashed, so one student's key can never name
- * another's request, and the id keeps the queue's format.
- */
-function requestIdFor(studentId: number, action: SelectionAction, courseId: number, key: string): string {
-  return `k${createHash('sha256').update(`${studentId}\0${action}\0${courseId}\0${key}`).digest('base64url').slice(0, 43)}`;
-}
-
-function answer(r: QueueResult, reply: FastifyReply): SelectionDecided | SelectionQueued {
-  if (r.outcome === 'decided') return { status: r.status!, ticket: r.ticket!, courseId: r.courseId, action: r.action };
-  if (r.outcome === 'queued') {
-    reply.code(202);
-    return { status: 'queued', ticket: r.ticket!, position: r.position!, courseId: r.courseId, action: r.action };
-  }
-  if (r.reason === 'not_allowed') throw forbidden(`course ${r.courseId} is not open to your group`, 'COURSE_NOT_OPEN');
-  if (r.reason === 'unknown_student') throw unauthorized('your account no longer exists', 'INVALID_SESSION');
-  throw notFound(`no course with id ${r.courseId}`, 'COURSE_NOT_FOUND');
+  registerRoute(app, StudentRoutes.waitlist, { preValidation }, async (req) =>
+    opts.client.call(D.studentWaitlist, { body: { student: studentOf(req) } }),
+  );
+  registerRoute(app, StudentRoutes.history, { preValidation }, async (req) =>
+    opts.client.call(D.studentHistory, { body: { student: studentOf(req), query: req.query } }),
+  );
+  registerRoute(app, StudentRoutes.window, { preValidation }, async (req) =>
+    opts.client.call(D.studentWindow, { body: { student: studentOf(req) } }),
+  );
 }

@@ -12,7 +12,7 @@ export interface CourseImportRouteOptions {
   readonly client: ServiceClient;
   readonly resolver: SessionResolver;
   /** told once per import that created courses, so open consoles reload their lists */
-  readonly onImported?: (created: number) => void;
+  readonly onImported?: (created: number, by: string | null) => void;
 }
 
 /** The course CSV import (course-cli import courses, the console's import dialog): admins only. */
@@ -39,7 +39,7 @@ export async function courseImportRoutes(app: App, opts: CourseImportRouteOption
         { created: answer.created, failed: answer.failed, dryRun: answer.dryRun, by: req.user?.username },
         answer.dryRun ? 'course import dry run' : 'courses imported',
       );
-      if (!answer.dryRun && answer.created > 0) opts.onImported?.(answer.created);
+      if (!answer.dryRun && answer.created > 0) opts.onImported?.(answer.created, req.user?.username ?? null);
       return answer;
     },
   );

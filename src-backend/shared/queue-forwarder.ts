@@ -1,8 +1,8 @@
-import { type QueueRequestItem, type QueueResult } from '../../contracts/courses.js';
-import { ErrorCode } from '../../contracts/errors.js';
-import { unavailable } from '../../shared/app-error.js';
-import { ServiceCallError, type ServiceClient } from '../../shared/service-client.js';
-import { QueueRoutes } from '../../contracts/routes/queue.js';
+import { type QueueRequestItem, type QueueResult } from '../contracts/courses.js';
+import { ErrorCode } from '../contracts/errors.js';
+import { unavailable } from './app-error.js';
+import { ServiceCallError, type ServiceClient } from './service-client.js';
+import { QueueRoutes } from '../contracts/routes/queue.js';
 
 export interface QueueForwarderOptions {
   /** collect requests this long before sending them as one call */
