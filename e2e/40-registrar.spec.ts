@@ -1,0 +1,185 @@
+import { TOTP } from 'otpauth';
+import type { BulkCreateResponse } from '../src-backend/contracts/auth.js';
+import type { Course } from '../src-backend/contracts/courses.js';
+import type { RegistrationBoard, TimeTicketsResponse } from '../src-backend/contracts/registrar.js';
+import { expect, test } from './support/test.js';
+import { Backend } from './support/api.js';
+import { dismissToasts, openSignedIn, screenshot } from './support/console.js';
+
+/**
+ * Registration day as the registrar runs it from the console (issue 14): create a course, hold a
+ * seat for a group, give a group its time ticket, watch the board while a rush comes in through
+ * the API, and open a student's change log. Once at 1280 px and once at 800 px.
+ */
+const RUSH_STUDENTS = 24;
+const PASSWORD = 'Rush-student-pass-1';
+
+function localInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Students of one group sign in and all select the course at once; then they join its waitlist. */
+async function rush(backend: Backend, token: string, tag: string, group: string, course: Course): Promise<string[]> {
+  const users = Array.from({ length: RUSH_STUDENTS }, (_, i) => ({
+    role: 'student',
+    username: `rush${i}.${tag}`,
+    name: `Rush Student ${i}`,
+    email: `rush${i}.${tag}@example.com`,
+    group,
+    password: PASSWORD,
+  }));
+  const created = await backend.ok<BulkCreateResponse>(
+    'POST',
+    '/api/auth_node/admin/users/bulk',
+    { users, atomic: true },
+    token,
+  );
+  const tokens = await Promise.all(
+    created.results.map(async (r) => {
+      const totp = new TOTP({ secret: r.totpSecret!, digits: 6, period: 30, algorithm: 'SHA1' });
+      const res = await backend.ok<{ token: string }>('POST', '/api/auth_node/login', {
+        username: r.username,
+        password: PASSWORD,
+        totp: totp.generate(),
+      });
+      return res.token;
+    }),
+  );
+  const answers = await Promise.all(
+    tokens.map((t) =>
+      backend.call<{ status: string }>('POST', '/api/student_node/student/course/select', { courseId: course.id }, t),
+    ),
+  );
+  for (const a of answers) expect([200, 202]).toContain(a.status);
+  // The ones left out queue up for a seat.
+  await Promise.all(
+    tokens.map((t, i) =>
+      answers[i]!.body.status === 'selected'
+        ? null
+        : backend.call('POST', '/api/student_node/student/waitlist/join', { courseId: course.id }, t),
+    ),
+  );
+  return created.results.map((r) => r.username);
+}
+
+for (const width of [1280, 800]) {
+  test.describe(`at ${width} px`, () => {
+    test.use({ viewport: { width, height: 800 } });
+
+    test('the registrar creates a course, reserves a seat, sets a time ticket, watches a rush and reads a change log', async ({
+      page,
+    }) => {
+      test.setTimeout(120_000);
+      const backend = Backend.fromEnv();
+      const token = await openSignedIn(page, backend, '/courses');
+      const tag = `${width}${Date.now().toString(36).slice(-4)}`;
+      const code = `REG${tag}`.toUpperCase();
+      const group = `rush-${tag}`;
+      const vipGroup = `vip-${tag}`;
+      await backend.ok('POST', '/api/teacher_node/admin/selection-window/open', {}, token);
+
+      // 1. Create a course from the Courses view.
+      await page.getByTestId('course-new').click();
+      const form = page.getByRole('dialog', { name: 'New course' });
+      await form.getByLabel('Code').fill(code);
+      await form.getByLabel('Name').fill('Registration Day Seminar');
+      await form.getByLabel('Capacity').fill('3');
+      await form.getByLabel('Credits').fill('2');
+      await form.getByLabel('Slots').fill('Tue 10:00-11:30; Thu 10:00-11:30');
+      await form.getByTestId('course-save').click();
+      await expect(form).toBeHidden();
+      const row = page.getByTestId('courses-table').locator(`tr[data-course="${code}"]`);
+      await expect(row.getByTestId('seat-text')).toHaveText('0 / 3');
+      await expect(row).toContainText('Tue 10:00–11:30');
+
+      // 2. Its page: hold one seat for a group nobody in the rush belongs to.
+      await row.getByTestId('course-link').click();
+      await expect(page.getByTestId('course-title')).toHaveText(`${code} · Registration Day Seminar`);
+      const reservations = page.getByTestId('reservations');
+      await reservations.getByLabel('Group').fill(vipGroup);
+      await reservations.getByLabel('Seats').fill('1');
+      await reservations.getByLabel('Expires').fill(localInput(Date.now() + 24 * 3_600_000));
+      await page.getByTestId('reservation-save').click();
+      await expect(reservations.locator('tbody tr')).toHaveCount(1);
+      await expect(reservations.locator('tbody tr')).toContainText(`group ${vipGroup}`);
+      await expect(page.getByTestId('course-figures')).toContainText('1 reserved');
+      const courseUrl = page.url();
+      const courseId = Number(/courses\/(\d+)/.exec(courseUrl)![1]);
+
+      // 3. Time tickets: the rush group may select from an hour ago; saved, then read back.
+      await page
+        .getByRole('navigation', { name: 'Console sections' })
+        .getByRole('link', { name: 'Time tickets' })
+        .click();
+      await expect(page.getByRole('heading', { name: 'Time tickets', level: 1 })).toBeVisible();
+      await page.getByTestId('ticket-add').click();
+      const last = page.getByTestId('tickets').locator('tbody tr').last();
+      await last.getByLabel(/group/).fill(group);
+      await last.getByLabel(/opens/).fill(localInput(Date.now() - 3_600_000));
+      await expect(page.getByTestId('tickets-unsaved')).toBeVisible();
+      await page.getByTestId('tickets-save').click();
+      await expect(page.getByTestId('tickets-unsaved')).toBeHidden();
+      const saved = await backend.ok<TimeTicketsResponse>(
+        'GET',
+        '/api/teacher_node/admin/time-tickets',
+        undefined,
+        token,
+      );
+      expect(saved.tickets.map((t) => t.group)).toContain(group);
+      await dismissToasts(page);
+
+      // 4. The board, live, while a rush comes in through the API.
+      await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Board' }).click();
+      await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
+      await expect(page.getByTestId('board-freshness')).toHaveText('live');
+      const students = await rush(backend, token, tag, group, { id: courseId } as Course);
+      // Two general seats (one is held for the vip group); everyone else is refused and waits.
+      const boardRow = page.getByTestId('board-courses').locator(`tr[data-course="${code}"]`);
+      await expect(boardRow).toContainText('2 / 3', { timeout: 15_000 });
+      await expect(boardRow.locator('td').nth(2)).toHaveText(String(RUSH_STUDENTS - 2), { timeout: 15_000 });
+      await expect(boardRow).toContainText(`full ${RUSH_STUDENTS - 2}`);
+      await expect(page.getByTestId('board-freshness')).toHaveText('live');
+      // The board samples every 5 s: the rush shows in its history within a sample or two.
+      await expect
+        .poll(
+          async () =>
+            (
+              await backend.ok<RegistrationBoard>('GET', '/api/teacher_node/admin/registration-board', undefined, token)
+            ).history.some((h) => h.decidedPerSec > 0),
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      await expect(page.getByTestId('board-chart')).toBeVisible();
+      await screenshot(page, width === 1280 ? 'board' : 'narrow-board');
+
+      // 5. Back on the course page: the roster, the waitlist in order, and a student's change log.
+      await page.goto(courseUrl);
+      const roster = page.getByTestId('roster');
+      await expect(roster.locator('tbody tr')).toHaveCount(2);
+      await expect(page.getByTestId('waitlist').locator('tbody tr')).toHaveCount(RUSH_STUDENTS - 2);
+      await expect(page.getByTestId('waitlist').locator('tbody tr').first().locator('td').first()).toHaveText('1');
+      await screenshot(page, width === 1280 ? 'course-page' : 'narrow-course-page');
+      const enrolled = (await roster.locator('tbody tr').first().getAttribute('data-student'))!;
+      expect(students).toContain(enrolled);
+      await roster.locator(`tr[data-student="${enrolled}"]`).getByRole('link', { name: 'Change log' }).click();
+      await expect(page.getByRole('heading', { name: 'Change log', level: 1 })).toBeVisible();
+      const log = page.getByTestId('enrollment-log');
+      await expect(log.locator('tbody tr[data-status="selected"]')).toHaveCount(1);
+      await expect(log.locator('tbody tr[data-status="selected"]')).toContainText(code);
+      await screenshot(page, width === 1280 ? 'change-log' : 'narrow-change-log');
+
+      // Nothing pushes the view sideways at this width.
+      const widths = (await page.evaluate(`(() => {
+        const main = document.getElementById('main');
+        return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth };
+      })()`)) as { doc: number; main: number; mainClient: number };
+      expect(widths.doc).toBeLessThanOrEqual(width);
+      expect(widths.main).toBeLessThanOrEqual(widths.mainClient);
+
+      // Leave no ticket behind for the specs after this one.
+      await backend.ok('PUT', '/api/teacher_node/admin/time-tickets', { tickets: [] }, token);
+    });
+  });
+}
