@@ -151,8 +151,23 @@ for (const width of [1280, 800]) {
           { timeout: 15_000 },
         )
         .toBe(true);
-      await expect(page.getByTestId('board-chart')).toBeVisible();
+      // …and the chart draws it once the next push brings that history.
+      await expect
+        .poll(async () => Number(await page.getByTestId('board-chart').getAttribute('data-peak')), { timeout: 15_000 })
+        .toBeGreaterThan(0);
       await screenshot(page, width === 1280 ? 'board' : 'narrow-board');
+
+      if (width === 1280) {
+        // The live link goes down: the board says so and greys, never passing old figures off as live.
+        await backend.ok('POST', '/api/supervisor/realtime/stop', {}, token);
+        await expect(page.getByTestId('board-freshness')).toHaveText('not live', { timeout: 10_000 });
+        await expect(page.getByTestId('board-stale')).toContainText('Not live: these figures are from');
+        await expect(page.getByTestId('link-banner')).toBeVisible();
+        await screenshot(page, 'board-not-live');
+        await backend.ok('POST', '/api/supervisor/realtime/start', {}, token);
+        await expect(page.getByTestId('board-freshness')).toHaveText('live', { timeout: 20_000 });
+        await expect(page.getByTestId('board-stale')).toBeHidden();
+      }
 
       // 5. Back on the course page: the roster, the waitlist in order, and a student's change log.
       await page.goto(courseUrl);
@@ -165,6 +180,9 @@ for (const width of [1280, 800]) {
       expect(students).toContain(enrolled);
       await roster.locator(`tr[data-student="${enrolled}"]`).getByRole('link', { name: 'Change log' }).click();
       await expect(page.getByRole('heading', { name: 'Change log', level: 1 })).toBeVisible();
+      await expect(page.getByTestId('log-scope')).toHaveText(
+        `Student Rush Student ${enrolled.split('.')[0]!.slice(4)}.`,
+      );
       const log = page.getByTestId('enrollment-log');
       await expect(log.locator('tbody tr[data-status="selected"]')).toHaveCount(1);
       await expect(log.locator('tbody tr[data-status="selected"]')).toContainText(code);
