@@ -4,7 +4,13 @@ import type { TimeTicket, TimeTicketsResponse } from '@contracts/registrar';
 import { TeacherRoutes as T } from '@contracts/routes/teacher';
 import { api } from '../api/instance';
 import { errorMessage } from '../api/api-error';
-import { planTickets, PLANNER_DEFAULTS, type PlannerGroup, type TicketPlan } from '../lib/ticket-planner';
+import {
+  planTickets,
+  PLANNER_DEFAULTS,
+  type PlannerGroup,
+  type PlannerInput,
+  type TicketPlan,
+} from '../lib/ticket-planner';
 
 /** One row of the editor: `datetime-local` values in local time, '' = none. */
 export interface TicketDraft {
@@ -117,7 +123,8 @@ export const useTimeTicketsStore = defineStore('time-tickets', () => {
     removeRow,
     applyPlan,
     plannerGroups,
-    plan: (input: Omit<Parameters<typeof planTickets>[0], 'groups'>) =>
+    /** the planner over the known groups; what `input` leaves out takes PLANNER_DEFAULTS */
+    plan: (input: Pick<PlannerInput, 'decidedPerSecond' | 'firstOpensAt'> & Partial<Omit<PlannerInput, 'groups'>>) =>
       planTickets({ ...PLANNER_DEFAULTS, ...input, groups: plannerGroups() }),
   };
 });
