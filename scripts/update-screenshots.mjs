@@ -14,6 +14,9 @@ const VIEWS = [
   'throttler',
   'notifications',
   'audit',
+  // e2e 40 (registration day)
+  'board',
+  'course-page',
 ];
 const missing = VIEWS.filter(
   (v) => !existsSync(`e2e/artifacts/${v}.png`) || statSync(`e2e/artifacts/${v}.png`).size === 0,
