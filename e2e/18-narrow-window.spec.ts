@@ -2,7 +2,19 @@ import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { openSignedIn, screenshot } from './support/console.js';
 
-const VIEWS = ['Status', 'Users', 'Codes', 'Courses', 'Logs', 'Throttler', 'Notifications', 'Audit'];
+const VIEWS = [
+  'Status',
+  'Users',
+  'Codes',
+  'Courses',
+  'Logs',
+  'Throttler',
+  'Notifications',
+  'Audit',
+  'Board',
+  'Time tickets',
+  'Change log',
+];
 
 test.use({ viewport: { width: 800, height: 800 } });
 
