@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Username } from './auth.js';
+import { RowError, Username } from './auth.js';
 import { CourseFields } from './courses.js';
 import { strict } from './common.js';
 
@@ -53,7 +53,7 @@ export const CourseImportResult = Type.Object({
   ok: Type.Boolean(),
   /** the new course's id; absent on a dry run */
   id: Type.Optional(Type.Integer()),
-  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  error: Type.Optional(RowError),
 });
 export type CourseImportResult = Static<typeof CourseImportResult>;
 
