@@ -69,7 +69,7 @@ describe('useBoardStore', () => {
   it('charts the last 15 minutes of the server history only', () => {
     const s = useBoardStore();
     s.onBoard(board(), T);
-    expect(s.chartSamples(T).map((p) => p.decidedPerSec)).toEqual([2, 120]);
+    expect(s.chartSamples().map((p) => p.decidedPerSec)).toEqual([2, 120]);
   });
 
   it('ranks courses by unmet demand (refusals of every reason)', () => {

@@ -32,10 +32,18 @@ export const useBoardStore = defineStore('board', () => {
     return linkLive && now - receivedAt.value <= BOARD_STALE_MS ? 'live' : 'stale';
   }
 
-  /** The chart's samples: the server's 15-minute history, trimmed to the window before `now`. */
-  function chartSamples(now: number): QueueBoardSample[] {
-    const from = now - BOARD_WINDOW_MS;
+  /**
+   * The chart's samples: the server's history, trimmed to the 15 minutes before the board's own
+   * time (the server's clock, so a console whose clock is off still draws it right).
+   */
+  function chartSamples(): QueueBoardSample[] {
+    const from = boardTime() - BOARD_WINDOW_MS;
     return (board.value?.history ?? []).filter((s) => Date.parse(s.at) >= from);
+  }
+
+  /** the server's time of the board shown (ms); 0 without one */
+  function boardTime(): number {
+    return board.value ? Date.parse(board.value.at) : 0;
   }
 
   function onBoard(b: unknown, at = Date.now()): void {
@@ -72,7 +80,7 @@ export const useBoardStore = defineStore('board', () => {
       .sort((a, b) => b.refused - a.refused || a.code.localeCompare(b.code)),
   );
 
-  return { board, receivedAt, error, loading, freshness, chartSamples, onBoard, load, listen, topRefused };
+  return { board, receivedAt, error, loading, freshness, chartSamples, boardTime, onBoard, load, listen, topRefused };
 });
 
 /** A pushed payload is checked before it replaces what is shown (types are not validation). */
