@@ -196,6 +196,37 @@ for (const width of [1280, 800]) {
       expect(widths.doc).toBeLessThanOrEqual(width);
       expect(widths.main).toBeLessThanOrEqual(widths.mainClient);
 
+      // In the last run only: a deleted course's id is handed to the next course created (SQLite
+      // reuses the highest rowid) and the enrollment log, keyed by course id, would then show
+      // the deleted course's history under the new one (reported; a backend fix is pending).
+      if (width === 800) {
+        // A capacity raised from the course page promotes the head of the waitlist at once.
+        await page.goto(courseUrl);
+        const head = (await page
+          .getByTestId('waitlist')
+          .locator('tbody tr')
+          .first()
+          .locator('td')
+          .nth(1)
+          .textContent())!;
+        await page.getByTestId('course-edit').click();
+        const edit = page.getByRole('dialog', { name: `Edit ${code}` });
+        await edit.getByLabel('Capacity').fill('4');
+        await edit.getByTestId('course-save').click();
+        await expect(edit).toBeHidden();
+        await page.getByTestId('refresh').click();
+        await expect(page.getByTestId('roster').locator(`tr[data-student="${head.trim()}"]`)).toBeVisible();
+        await expect(page.getByTestId('waitlist').locator('tbody tr')).toHaveCount(RUSH_STUDENTS - 3);
+        await expect(page.getByTestId('course-log').locator('tbody tr[data-status="promoted"]')).toHaveCount(1);
+
+        // Deleting a course with students asks, says how many, and forces it.
+        await page.getByTestId('course-delete').click();
+        await expect(page.getByTestId('confirm-message')).toContainText('3 student(s) are enrolled');
+        await page.getByTestId('confirm-ok').click();
+        await expect(page.getByRole('heading', { name: 'Courses', level: 1 })).toBeVisible();
+        await expect(page.getByTestId('courses-table').locator(`tr[data-course="${code}"]`)).toHaveCount(0);
+      }
+
       // Leave no ticket behind for the specs after this one.
       await backend.ok('PUT', '/api/teacher_node/admin/time-tickets', { tickets: [] }, token);
     });
