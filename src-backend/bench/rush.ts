@@ -10,6 +10,11 @@
  *   --burst (all requests at once; see below)
  *   --warm (every student loads GET /student/stats first, filling student_node's session cache)
  *   --session-cache-ms N (student_node's SESSION_CACHE_MS; its default is 30000)
+ *   --waitlist (the same rush with waitlists on: every pick is POST /student/waitlist/join, selected
+ *     when a seat is free and waitlisted otherwise, and 20 % of the picks are swaps that name the
+ *     student's first pick as swapFrom, sent once that first pick is answered; writes
+ *     rush-waitlist.json and prints its share of the bare-HTTP ceiling next to the plain rush's
+ *     share from the last rush.json)
  * By default every student's first request resolves its session through auth_node, in the rush.
  *
  * Two ways to load it, and they answer different questions:
@@ -22,6 +27,7 @@
  *   S×P requests decided at R per second, the last answer comes after about S×P/R seconds, so
  *   p99 ≤ 1 s for 30,000 requests needs R ≥ ~30,000/s whatever the server does.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +45,7 @@ import { Supervisor } from '../supervisor/supervisor.js';
 import { freePort } from '../testing/ports.js';
 import { makeBenchEnv, processCpuSeconds, removeBenchDirs } from './bench-env.js';
 import { startRawServer } from './raw-server.js';
-import { machineInfo, round, summarize, writeResult } from './stats.js';
+import { machineInfo, resultsDir, round, summarize, writeResult } from './stats.js';
 import { DataCourseRoutes } from '../contracts/routes/data-courses.js';
 import { StudentRoutes } from '../contracts/routes/student.js';
 
@@ -67,6 +73,9 @@ const WARM = argv.includes('--warm');
 const BURST = argv.includes('--burst');
 /** student_node's SESSION_CACHE_MS for this run (its default, 30000, when not given) */
 const SESSION_CACHE_MS = opt('session-cache-ms');
+const WAITLIST = argv.includes('--waitlist');
+/** share of the picks sent as swaps in --waitlist mode */
+const SWAP_SHARE = 0.2;
 if (TRANSPORT !== 'http' && TRANSPORT !== 'unix') throw new Error('--transport is http or unix');
 
 /** Deterministic, so two runs rush for the same seats. */
@@ -92,34 +101,45 @@ function cpuSeconds(sup: Supervisor): Record<string, number> {
 interface Selection {
   readonly student: number;
   readonly courseId: number;
+  /** --waitlist: a swap, sent after the student's other picks are answered */
+  readonly swapFrom?: number;
 }
 
-/** One student's POST /student/course/select, as the benchmark's client sends it. */
-function selectVia(pool: Pool, token: string, courseId: number) {
+/** One student's select (or, with --waitlist, waitlist join), as the benchmark's client sends it. */
+function selectVia(pool: Pool, token: string, sel: Selection) {
   return dispatchJson<SelectionDecided | SelectionQueued | { error: { code: string } }>(
     pool,
     {
       method: 'POST',
-      path: StudentRoutes.select.url,
+      path: WAITLIST ? StudentRoutes.waitlistJoin.url : StudentRoutes.select.url,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ courseId }),
+      body: JSON.stringify(
+        sel.swapFrom === undefined ? { courseId: sel.courseId } : { courseId: sel.courseId, swapFrom: sel.swapFrom },
+      ),
     },
     60_000,
   );
+}
+
+/** A student's picks: all at once, then the swaps (they need the first pick held). */
+async function sendPlan(plan: readonly Selection[], send: (sel: Selection) => Promise<void>): Promise<void> {
+  await Promise.all(plan.filter((s) => s.swapFrom === undefined).map(send));
+  const swaps = plan.filter((s) => s.swapFrom !== undefined);
+  if (swaps.length > 0) await Promise.all(swaps.map(send));
 }
 
 /** Every selection through `send`: all at once (--burst), or about CONCURRENCY in flight. */
 async function runLoad(plans: Selection[][], send: (sel: Selection) => Promise<void>): Promise<void> {
   if (BURST) {
     // every send() starts now, so each latency counts from this instant
-    await Promise.all(plans.flatMap((plan) => plan.map(send)));
+    await Promise.all(plans.map((plan) => sendPlan(plan, send)));
     return;
   }
   // A closed loop over students, each sending all picks at once.
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.round(CONCURRENCY / PICKS)) }, async () => {
-      while (next < plans.length) await Promise.all(plans[next++]!.map(send));
+      while (next < plans.length) await sendPlan(plans[next++]!, send);
     }),
   );
 }
@@ -138,7 +158,7 @@ async function measureCeiling(plans: Selection[][], tokens: string[], socketDir:
       : new Pool(`http://127.0.0.1:${listen}`, { connections: CONCURRENCY });
   try {
     const send = async (sel: Selection) => {
-      await selectVia(pool, tokens[sel.student]!, sel.courseId);
+      await selectVia(pool, tokens[sel.student]!, sel);
     };
     const t0 = performance.now();
     await runLoad(plans, send);
@@ -165,7 +185,7 @@ async function main(): Promise<void> {
   try {
     await sup.startAll();
     console.log(
-      `rush benchmark: ${STUDENTS} students × ${PICKS} of ${COURSES} courses, ${BURST ? `all at once over ${CONCURRENCY} connections` : `${CONCURRENCY} in flight (closed loop)`} over ${TRANSPORT}${WITH_REALTIME ? ', realtime on' : ''}`,
+      `rush benchmark${WAITLIST ? ` with waitlists (${SWAP_SHARE * 100} % swaps)` : ''}: ${STUDENTS} students × ${PICKS} of ${COURSES} courses, ${BURST ? `all at once over ${CONCURRENCY} connections` : `${CONCURRENCY} in flight (closed loop)`} over ${TRANSPORT}${WITH_REALTIME ? ', realtime on' : ''}`,
     );
 
     // Seed: courses with 100-300 seats in distinct weekly slots (no time conflicts), students, sessions.
@@ -212,7 +232,15 @@ async function main(): Promise<void> {
     const plans: Selection[][] = students.map((_, s) => {
       const picked = new Set<number>();
       while (picked.size < PICKS) picked.add(courseIds[Math.floor(rand() * courseIds.length)]!);
-      return [...picked].map((courseId) => ({ student: s, courseId }));
+      const [first, ...rest] = [...picked];
+      // --waitlist: a later pick becomes a swap often enough that 20 % of all picks are swaps
+      const swapChance = PICKS > 1 ? (SWAP_SHARE * PICKS) / (PICKS - 1) : 0;
+      return [
+        { student: s, courseId: first! },
+        ...rest.map((courseId) =>
+          WAITLIST && rand() < swapChance ? { student: s, courseId, swapFrom: first! } : { student: s, courseId },
+        ),
+      ];
     });
     for (let i = plans.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -255,7 +283,7 @@ async function main(): Promise<void> {
     const send = async (sel: Selection) => {
       const started = performance.now();
       try {
-        const res = await selectVia(p, tokens[sel.student]!, sel.courseId);
+        const res = await selectVia(p, tokens[sel.student]!, sel);
         const body = res.body;
         latencies.push(performance.now() - started);
         if ('status' in body) {
@@ -308,7 +336,11 @@ async function main(): Promise<void> {
       (a) => !books.enrollments.has(`${students[a.sel.student]!.id}:${a.sel.courseId}`),
     ).length;
     const extra = books.enrolledTotal - selected.length;
-    const invariantsOk = books.violations.length === 0 && missing === 0 && extra === 0 && failures.length === 0;
+    // With waitlists a "selected" seat may be swapped away and promotions add seats nobody was
+    // answered for, so only capacity and the counters are checked there (the crash and property
+    // tests check the rest).
+    const invariantsOk =
+      books.violations.length === 0 && failures.length === 0 && (WAITLIST || (missing === 0 && extra === 0));
 
     console.log(`\n${total} selections in ${Math.round(wallMs)} ms`);
     console.log(
@@ -338,10 +370,23 @@ async function main(): Promise<void> {
     console.log(
       `ceiling: the same client and load against a bare node:http server that answers at once: ${ceiling} req/s (this run reached ${((decidedPerSec / ceiling) * 100).toFixed(1)} % of it)`,
     );
+    const share = decidedPerSec / ceiling;
+    const plain = WAITLIST ? plainShare() : null;
+    if (WAITLIST) {
+      console.log(
+        plain
+          ? `share of the ceiling: waitlist rush ${(share * 100).toFixed(1)} %, plain rush ${(plain.share * 100).toFixed(1)} % (bench/results/rush.json, ${plain.at}); ${Math.abs(share - plain.share) <= plain.share * 0.1 ? 'within' : 'NOT within'} 10 % of it`
+          : `share of the ceiling: waitlist rush ${(share * 100).toFixed(1)} %; no plain rush result to compare (run npm run bench:rush first)`,
+      );
+    }
     const met = decidedPerSec >= 10_000 && lat.p99 <= 1000;
     console.log(`target: ${met ? 'met' : 'NOT met'}`);
 
-    const file = writeResult(BURST ? 'rush-burst' : 'rush', {
+    const file = writeResult(WAITLIST ? 'rush-waitlist' : BURST ? 'rush-burst' : 'rush', {
+      waitlist: WAITLIST,
+      swapShare: WAITLIST ? SWAP_SHARE : 0,
+      ceilingShare: round(share, 4),
+      plainCeilingShare: plain ? round(plain.share, 4) : null,
       students: STUDENTS,
       courses: COURSES,
       picks: PICKS,
@@ -382,6 +427,20 @@ async function main(): Promise<void> {
     await client.close();
     await sup.stopAll();
     removeBenchDirs(env);
+  }
+}
+
+/** The plain rush's share of its ceiling, from its last result file (same machine, earlier run). */
+function plainShare(): { share: number; at: string } | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(resultsDir(), 'rush.json'), 'utf8')) as {
+      decidedPerSec: number;
+      rawCeilingReqPerSec: number;
+      recordedAt?: string;
+    };
+    return { share: r.decidedPerSec / r.rawCeilingReqPerSec, at: r.recordedAt ?? 'date unknown' };
+  } catch {
+    return null;
   }
 }
 

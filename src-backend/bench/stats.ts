@@ -22,9 +22,12 @@ export function round(n: number, digits = 3): number {
   return Math.round(n * f) / f;
 }
 
+/** bench/results, relative to the working directory (the repo). */
+export const resultsDir = () => path.resolve('bench', 'results');
+
 /** Write bench/results/<name>.json (relative to the working directory, i.e. the repo). */
 export function writeResult(name: string, data: unknown): string {
-  const dir = path.resolve('bench', 'results');
+  const dir = resultsDir();
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, `${JSON.stringify({ ...(data as object), recordedAt: new Date().toISOString() }, null, 2)}\n`);

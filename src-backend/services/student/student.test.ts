@@ -96,6 +96,11 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
       ['GET', StudentRoutes.stats.url],
       ['GET', StudentRoutes.queueStatus.url],
       ['POST', StudentRoutes.check.url, { courseId: courses.ALG!.id }],
+      ['POST', StudentRoutes.waitlistJoin.url, { courseId: courses.ALG!.id }],
+      ['POST', StudentRoutes.waitlistLeave.url, { courseId: courses.ALG!.id }],
+      ['GET', StudentRoutes.waitlist.url],
+      ['GET', StudentRoutes.history.url],
+      ['GET', StudentRoutes.window.url],
     ] as const;
     expect(new Set(routes.map((r) => r[1]))).toEqual(
       new Set(Object.values(StudentRoutes).flatMap((r) => (r.url.startsWith('/student/') ? [r.url] : []))),

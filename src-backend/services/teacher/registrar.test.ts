@@ -90,6 +90,39 @@ afterAll(async () => {
 }, 30_000);
 
 describe('registration day through the services', { timeout: 30_000 }, () => {
+  it('every registrar route: 401 without a token, 403 for a student; the admin-only ones 403 for a teacher', async () => {
+    const c = await course();
+    const s = await newStudent();
+    const asStudent = httpCaller(stack.httpUrl('teacher_node'), s.token);
+    const anon = httpCaller(stack.httpUrl('teacher_node'), null);
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    const routes = [
+      [T.enroll, { studentId: s.id, courseId: c.id, reason: 'r' }, false],
+      [T.courseWaitlist, undefined, false, `?courseId=${c.id}`],
+      [T.removeFromWaitlist, { courseId: c.id, studentId: s.id }, false],
+      [T.createReservation, { courseId: c.id, group: 'g', seats: 1, expiresAt }, true],
+      [T.reservations, undefined, true],
+      [T.updateReservation, { seats: 2 }, true],
+      [T.deleteReservation, undefined, true],
+      [T.timeTickets, undefined, false],
+      [T.setTimeTickets, { tickets: [] }, true],
+      [T.enrollmentLog, undefined, false],
+      [T.registrationBoard, undefined, true],
+    ] as const;
+    const registrar = Object.values(T).filter(
+      (r) =>
+        r.url.startsWith('/admin/') && !r.url.startsWith('/admin/selection-window') && r.url !== T.setCreditLimit.url,
+    );
+    expect(new Set(routes.map((r) => r[0]))).toEqual(new Set(registrar));
+    for (const [route, body, adminOnly, query] of routes) {
+      const path = pathOf(route, { id: 1 }) + (query ?? '');
+      expect((await anon(route.method, path, body)).status, path).toBe(401);
+      expect((await asStudent(route.method, path, body)).status, path).toBe(403);
+      if (adminOnly) expect((await teacher(route.method, path, body)).body.error?.code, path).toBe('FORBIDDEN');
+    }
+    expect((await s.call('GET', S.history.url)).body.entries).toEqual([]);
+  });
+
   it('waitlists over HTTP; a deselect promotes the head, who hears selection:outcome promoted on /courses', async () => {
     const c = await course();
     const [holder, waiter] = [await newStudent(), await newStudent()];

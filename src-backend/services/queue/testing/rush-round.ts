@@ -13,7 +13,14 @@ import { StudentRoutes } from '../../../contracts/routes/student.js';
 export interface RushAnswer {
   /** HTTP status; 0 when the connection failed (the service died under the request) */
   readonly status: number;
-  readonly body: { status?: string; ticket?: number; courseId?: number; error?: { code: string } };
+  readonly body: {
+    status?: string;
+    ticket?: number;
+    courseId?: number;
+    position?: number;
+    swappedFrom?: number;
+    error?: { code: string };
+  };
 }
 
 export interface RushRound {
@@ -98,16 +105,27 @@ export async function setUpRound(
  * answer too (status 0), not a throw.
  */
 export function select(pool: Pool, token: string, courseId: number, key?: string): Promise<RushAnswer> {
+  return queueCall(pool, token, StudentRoutes.select, { courseId }, key);
+}
+
+/** Any of student_node's queue routes (select, deselect, waitlist join or leave), as `select` sends it. */
+export function queueCall(
+  pool: Pool,
+  token: string,
+  route: { readonly url: string },
+  body: { courseId: number; swapFrom?: number },
+  key?: string,
+): Promise<RushAnswer> {
   return pool
     .request({
       method: 'POST',
-      path: StudentRoutes.select.url,
+      path: route.url,
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',
         ...(key === undefined ? {} : { 'idempotency-key': key }),
       },
-      body: JSON.stringify({ courseId }),
+      body: JSON.stringify(body),
     })
     .then(async (r) => ({ status: r.statusCode, body: (await r.body.json()) as RushAnswer['body'] }))
     .catch((err: Error) => ({ status: 0, body: { error: { code: err.name } } }));
