@@ -37,7 +37,7 @@ test('first start with a generated password: sign in, then set a new one before 
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByLabel('Repeat the new password').fill('short');
   await page.getByTestId('setup-submit').click();
-  await expect(page.locator('#setup-password-hint')).toContainText('at least');
+  await expect(page.locator('#setup-password-err')).toContainText('at least');
   await page.getByLabel('New password', { exact: true }).fill('a-brand-new-password');
   await page.getByLabel('Repeat the new password').fill('a-brand-new-passw0rd');
   await page.getByTestId('setup-submit').click();

@@ -151,6 +151,16 @@ export type UserResponse = Static<typeof UserResponse>;
 /** POST /me/2fa/confirm {totp} (admin bearer) → 200 {user}; from then on /login/admin needs totp. */
 export const ConfirmTotpRequest = Type.Object({ totp: TotpCode }, { additionalProperties: false });
 export type ConfirmTotpRequest = Static<typeof ConfirmTotpRequest>;
+/**
+ * POST /me/2fa/replace {currentPassword, totp} (admin bearer, 2FA on) → 200 TotpEnrollment: a new
+ * secret, pending until /me/2fa/confirm; the old one works until then. Password and a current
+ * code both, so a stolen session alone cannot move the second factor to another phone.
+ */
+export const ReplaceTotpRequest = Type.Object(
+  { currentPassword: LoginPassword, totp: TotpCode },
+  { additionalProperties: false },
+);
+export type ReplaceTotpRequest = Static<typeof ReplaceTotpRequest>;
 
 // ─── auth_node: registration and 2FA reset ─────────────────────────────────────────────────
 

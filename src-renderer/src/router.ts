@@ -107,6 +107,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/CoursePageView.vue'),
     meta: { title: 'Course' },
   },
+  { name: 'account', path: '/account', component: () => import('./views/AccountView.vue'), meta: { title: 'Account' } },
   { path: '/:rest(.*)*', redirect: '/status' },
 ];
 
