@@ -232,3 +232,42 @@ for (const width of [1280, 800]) {
     });
   });
 }
+
+test('the course import dialog previews a CSV with line-numbered problems and the server dry run, then imports', async ({
+  page,
+}) => {
+  const backend = Backend.fromEnv();
+  const token = await openSignedIn(page, backend, '/courses');
+  const tag = Date.now().toString(36).slice(-5).toUpperCase();
+  // A code the server already holds: only its dry run can say so.
+  await backend.ok(
+    'POST',
+    '/api/teacher_node/teacher/course/create',
+    { code: `IMT${tag}`, name: 'Taken', capacity: 1, credits: 1, slots: [] },
+    token,
+  );
+  const csv =
+    'code,name,description,capacity,credits,slots\r\n' + // 1
+    `IMA${tag},Imported A,"two\r\nlines",20,3,Mon 09:00-10:30; Wed 09:00-10:30\r\n` + // 2-3
+    `IMB${tag},Bad slot,,20,3,Mon 9-10\r\n` + // 4
+    `IMT${tag},Taken code,,5,1,\r\n`; // 5
+  await page.getByTestId('course-import-open').click();
+  const dialog = page.getByRole('dialog', { name: 'Import courses from CSV' });
+  await dialog
+    .getByTestId('course-csv-file')
+    .setInputFiles({ name: 'courses.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const preview = dialog.getByTestId('course-csv-preview');
+  await expect(preview.locator('tr[data-line="4"]')).toContainText(
+    'line 4: slot "Mon 9-10" is not like "Mon 09:00-10:30"',
+  );
+  await expect(preview.locator('tr[data-line="5"]')).toContainText(`course code IMT${tag} is taken`);
+  await expect(preview.locator('tr[data-line="2"]')).toContainText('OK');
+  await expect(dialog.getByTestId('course-csv-summary')).toContainText('1 ready');
+  await screenshot(page, 'courses-csv-preview');
+  await dialog.getByTestId('course-import-commit').click();
+  await expect(dialog.getByTestId('course-import-result')).toContainText('1 created');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const row = page.getByTestId('courses-table').locator(`tr[data-course="IMA${tag}"]`);
+  await expect(row.getByTestId('seat-text')).toHaveText('0 / 20');
+  await expect(page.getByTestId('courses-table').locator(`tr[data-course="IMB${tag}"]`)).toHaveCount(0);
+});

@@ -17,6 +17,7 @@ const VIEWS = [
   // e2e 40 (registration day)
   'board',
   'course-page',
+  'courses-csv-preview',
 ];
 const missing = VIEWS.filter(
   (v) => !existsSync(`e2e/artifacts/${v}.png`) || statSync(`e2e/artifacts/${v}.png`).size === 0,
