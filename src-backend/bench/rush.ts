@@ -11,8 +11,8 @@
  *   --warm (every student loads GET /student/stats first, filling student_node's session cache)
  *   --session-cache-ms N (student_node's SESSION_CACHE_MS; its default is 30000)
  *   --waitlist (the same rush with waitlists on: every pick is POST /student/waitlist/join, selected
- *     when a seat is free and waitlisted otherwise, and 20 % of the picks are swaps that name the
- *     student's first pick as swapFrom, sent once that first pick is answered; writes
+ *     when a seat is free and waitlisted otherwise, and 20 % of the picks are swaps (a student's
+ *     last pick names their first as swapFrom, sent once the others are answered); writes
  *     rush-waitlist.json and prints its share of the bare-HTTP ceiling next to the plain rush's
  *     share from the last rush.json)
  * By default every student's first request resolves its session through auth_node, in the rush.
@@ -233,12 +233,15 @@ async function main(): Promise<void> {
       const picked = new Set<number>();
       while (picked.size < PICKS) picked.add(courseIds[Math.floor(rand() * courseIds.length)]!);
       const [first, ...rest] = [...picked];
-      // --waitlist: a later pick becomes a swap often enough that 20 % of all picks are swaps
-      const swapChance = PICKS > 1 ? (SWAP_SHARE * PICKS) / (PICKS - 1) : 0;
+      // --waitlist: the last pick is a swap from the first often enough that 20 % of all picks
+      // are swaps (one per student at most: a second would find the first pick already gone)
+      const swapChance = PICKS > 1 ? Math.min(1, SWAP_SHARE * PICKS) : 0;
       return [
         { student: s, courseId: first! },
-        ...rest.map((courseId) =>
-          WAITLIST && rand() < swapChance ? { student: s, courseId, swapFrom: first! } : { student: s, courseId },
+        ...rest.map((courseId, k) =>
+          WAITLIST && k === rest.length - 1 && rand() < swapChance
+            ? { student: s, courseId, swapFrom: first! }
+            : { student: s, courseId },
         ),
       ];
     });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pool } from 'undici';
 import type { Actor } from '../../contracts/courses.js';
 import type { ServiceName } from '../../contracts/services.js';
@@ -10,8 +10,8 @@ import {
   roundBooks,
   select,
   setUpRound,
-  startRushStack,
-  type RushStack,
+  rushStackForFile,
+  restartedAfterKill,
   type RushAnswer,
 } from '../queue/testing/rush-round.js';
 
@@ -24,22 +24,10 @@ import {
 let stack: TestStack;
 let actor: Actor;
 let pool: Pool;
-let rush: RushStack;
-
-beforeAll(async () => {
-  rush = await startRushStack('crash', { QUEUE_ANSWER_MS: '300' });
-  ({ stack, actor, pool } = rush);
-}, 60_000);
-afterAll(() => rush?.stop(), 30_000);
+rushStackForFile('crash', { QUEUE_ANSWER_MS: '300' }, (r) => ({ stack, actor, pool } = r));
 
 /** More seats than the 100 of the plain rush, so that seats are still being given out when the kill lands. */
 const SEATS = 500;
-
-const restarted = (name: ServiceName, oldPid: number) =>
-  waitFor(
-    () => stack.supervisor.status().processes.find((p) => p.name === name && p.state === 'running' && p.pid !== oldPid),
-    30_000,
-  );
 
 /** `withKeys`: every student sends an Idempotency-Key, the same on the first try and the retry. */
 async function rushAndKill(victim: ServiceName, withKeys = false) {
@@ -53,7 +41,7 @@ async function rushAndKill(victim: ServiceName, withKeys = false) {
   process.kill(pid, 'SIGKILL');
   const answeredAtKill = answered;
   const first = await Promise.all(inflight);
-  await restarted(victim, pid);
+  await restartedAfterKill(stack, victim, pid);
 
   // A student left without an acceptance asks again once the service is back, as a client would.
   const again = first.flatMap((a, i) => (accepted(a) ? [] : [i]));

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pool } from 'undici';
 import type { Actor } from '../../contracts/courses.js';
 import type { TestStack } from '../../testing/stack.js';
 import { finalStatus } from '../queue/testing/seed.js';
-import {
-  roundBooks,
-  select,
-  setUpRound,
-  startRushStack,
-  type RushStack,
-  type RushAnswer,
-} from '../queue/testing/rush-round.js';
+import { roundBooks, select, setUpRound, rushStackForFile, type RushAnswer } from '../queue/testing/rush-round.js';
 
 /**
  * The rush through the front door: 2,000 students with sessions hit POST /student/course/select
@@ -20,13 +13,7 @@ import {
 let stack: TestStack;
 let actor: Actor;
 let pool: Pool;
-let rush: RushStack;
-
-beforeAll(async () => {
-  rush = await startRushStack('rush');
-  ({ stack, actor, pool } = rush);
-}, 60_000);
-afterAll(() => rush?.stop(), 30_000);
+rushStackForFile('rush', {}, (r) => ({ stack, actor, pool } = r));
 
 /** The decision behind an answer: a 202 ticket is followed until it is decided. */
 async function decided(a: RushAnswer, studentId: number): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pool } from 'undici';
 import type { Actor } from '../../contracts/courses.js';
 import type { EnrollmentLogEntry } from '../../contracts/registrar.js';
@@ -13,9 +13,9 @@ import {
   queueCall,
   roundBooks,
   setUpRound,
-  startRushStack,
+  rushStackForFile,
+  restartedAfterKill,
   type RushAnswer,
-  type RushStack,
 } from '../queue/testing/rush-round.js';
 
 /**
@@ -28,24 +28,12 @@ import {
 let stack: TestStack;
 let actor: Actor;
 let pool: Pool;
-let rush: RushStack;
-
-beforeAll(async () => {
-  rush = await startRushStack('wlcrash', { QUEUE_ANSWER_MS: '300' });
-  ({ stack, actor, pool } = rush);
-}, 60_000);
-afterAll(() => rush?.stop(), 30_000);
+rushStackForFile('wlcrash', { QUEUE_ANSWER_MS: '300' }, (r) => ({ stack, actor, pool } = r));
 
 const COURSES = 5;
 const CAPACITY = 40;
 const SEATS = COURSES * CAPACITY;
 const JOINERS = 1000;
-
-const restarted = (name: ServiceName, oldPid: number) =>
-  waitFor(
-    () => stack.supervisor.status().processes.find((p) => p.name === name && p.state === 'running' && p.pid !== oldPid),
-    30_000,
-  );
 
 async function waitlistRushAndKill(victim: ServiceName) {
   const { courses, students, tokens } = await setUpRound(stack, actor, {
@@ -84,7 +72,7 @@ async function waitlistRushAndKill(victim: ServiceName) {
   process.kill(pid, 'SIGKILL');
   const answeredAtKill = answered;
   const first = new Map<number, RushAnswer>((await Promise.all(inflight)).map((a, k) => [order[k]!, a]));
-  await restarted(victim, pid);
+  await restartedAfterKill(stack, victim, pid);
   const retried = new Map<number, RushAnswer>();
   for (const [i, a] of first) if (!accepted(a)) retried.set(i, await send(i));
   await waitFor(async () => (await pendingTickets(stack.client)) === 0, 60_000, 200);

@@ -57,7 +57,7 @@ export function createCourseDomain(db: Database, auditLog: AuditRepo) {
     queue,
     courses,
     outbox,
-    students: new StudentView(db, settings),
+    students: new StudentView(db, settings, tickets),
     waitlists: new Waitlists(db, courses, log),
     reservations: new Reservations(db, courses, audit, queue),
     /** for identity's user deletion: promote in its transaction, publish through the outbox */

@@ -13,8 +13,17 @@ import type {
   StudentStats,
 } from '../../../contracts/courses.js';
 import { notFound } from '../../../shared/app-error.js';
-import { COURSE_COLUMNS, COURSE_FROM, likePattern, openToGroup, toCourse, type CourseRow } from './course-row.js';
+import {
+  COURSE_COLUMNS,
+  COURSE_FROM,
+  likePattern,
+  openToGroup,
+  RESERVATION_USED_SQL,
+  toCourse,
+  type CourseRow,
+} from './course-row.js';
 import type { SelectionSettings } from './selection-settings.js';
+import type { TimeTickets } from './time-tickets.js';
 import { minutes, overlappingSlots } from './slots.js';
 
 type HeldCourse = Course & { enrolledAt: string };
@@ -24,6 +33,8 @@ export class StudentView {
   constructor(
     private readonly db: Database,
     private readonly settings: SelectionSettings,
+    /** a student's window is their group's time ticket, else the global one */
+    private readonly timeTickets: TimeTickets,
   ) {}
 
   held(studentId: number): HeldCourse[] {
@@ -92,22 +103,19 @@ export class StudentView {
     const currentCredits = held.reduce((n, h) => n + h.credits, 0);
     const alreadySelected = view.selected;
     const overCreditLimit = !alreadySelected && currentCredits + course.credits > creditLimit;
-    const windowOpen = this.settings.window().open;
+    const windowOpen = this.timeTickets.studentWindow(student.group).open;
+    // seats held for this student (their group's or their own reservation) are theirs to take
+    const seatsLeft = course.seatsLeft + this.heldFor(student, course.id);
     const check: CourseCheckResponse = {
       fits:
-        conflicts.length === 0 &&
-        !overCreditLimit &&
-        windowOpen &&
-        course.seatsLeft > 0 &&
-        !alreadySelected &&
-        view.openToYou,
+        conflicts.length === 0 && !overCreditLimit && windowOpen && seatsLeft > 0 && !alreadySelected && view.openToYou,
       conflicts,
       creditLimit,
       currentCredits,
       courseCredits: course.credits,
       overCreditLimit,
       windowOpen,
-      seatsLeft: course.seatsLeft,
+      seatsLeft,
       alreadySelected,
       openToYou: view.openToYou,
     };
@@ -157,7 +165,7 @@ export class StudentView {
       creditsLeft: Math.max(0, creditLimit - totalCredits),
       weeklyHours: Math.round((weeklyMinutes / 60) * 100) / 100,
       pendingTickets: pending,
-      windowOpen: this.settings.window().open,
+      windowOpen: this.timeTickets.studentWindow(this.groupOf(studentId)).open,
     };
   }
 
@@ -178,6 +186,23 @@ export class StudentView {
       )
       .all(studentId, limit) as QueueTicket[];
     return { pending: this.pendingOf(studentId), tickets: rows };
+  }
+
+  private heldFor(student: StudentRef, courseId: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(MAX(0, r.seats - ${RESERVATION_USED_SQL})), 0) AS n FROM reservations r
+         WHERE r.course_id = @courseId AND r.released_at IS NULL AND (r.group_name = @group
+           OR EXISTS (SELECT 1 FROM reservation_students rs WHERE rs.reservation_id = r.id AND rs.student_id = @studentId))`,
+      )
+      .get({ courseId, group: student.group, studentId: student.studentId }) as { n: number };
+    return row.n;
+  }
+
+  private groupOf(studentId: number): string | null {
+    const row = this.db.prepare('SELECT user_group FROM users WHERE id = ?').get(studentId) as
+      { user_group: string | null } | undefined;
+    return row?.user_group ?? null;
   }
 
   private pendingOf(studentId: number): number {

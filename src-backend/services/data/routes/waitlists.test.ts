@@ -113,11 +113,13 @@ describe('waitlists', { timeout: 20_000 }, () => {
 
     const { own, all } = await one(item(holder, c.id, 'deselect'));
     expect(own.status).toBe('deselected');
-    expect(all).toContainEqual(expect.objectContaining({ studentId: a, courseId: c.id, status: 'promoted', action: 'join' }));
-    expect(holds(a, c.id)).toBe(true);
-    expect((await post(D.studentWaitlist.url, { student: { studentId: b, group: null } })).body.entries[0].position).toBe(
-      1,
+    expect(all).toContainEqual(
+      expect.objectContaining({ studentId: a, courseId: c.id, status: 'promoted', action: 'join' }),
     );
+    expect(holds(a, c.id)).toBe(true);
+    expect(
+      (await post(D.studentWaitlist.url, { student: { studentId: b, group: null } })).body.entries[0].position,
+    ).toBe(1);
     const note = built.db.prepare('SELECT type, title FROM notifications WHERE recipient_id = ?').get(a);
     expect(note).toMatchObject({ type: PROMOTED_NOTIFICATION_TYPE });
     expect(logOf(a).map((l) => l.status)).toEqual(['waitlisted', 'already_waitlisted', 'promoted']);
@@ -153,7 +155,9 @@ describe('waitlists', { timeout: 20_000 }, () => {
     expect((await one(item(c, x.id, 'join'))).own.status).toBe('waitlisted');
 
     const { all } = await one(item(b, y.id, 'deselect'));
-    expect(all).toContainEqual(expect.objectContaining({ studentId: a, courseId: y.id, status: 'promoted', swappedFrom: x.id }));
+    expect(all).toContainEqual(
+      expect.objectContaining({ studentId: a, courseId: y.id, status: 'promoted', swappedFrom: x.id }),
+    );
     expect(all).toContainEqual(expect.objectContaining({ studentId: c, courseId: x.id, status: 'promoted' }));
     expect([holds(a, y.id), holds(a, x.id), holds(c, x.id)]).toEqual([true, false, true]);
     expect(logOf(a).map((l) => l.status)).toEqual(['selected', 'waitlisted', 'promoted', 'swapped']);
@@ -187,9 +191,9 @@ describe('waitlists', { timeout: 20_000 }, () => {
     expect(holds(clashing, c.id)).toBe(false);
     const skipped = logOf(clashing).find((l) => l.status === 'skipped');
     expect(skipped).toMatchObject({ reason: 'conflict', action: 'promote' });
-    expect((await post(D.studentWaitlist.url, { student: { studentId: clashing, group: null } })).body.entries).toEqual([
-      expect.objectContaining({ courseId: c.id, position: 1 }),
-    ]);
+    expect((await post(D.studentWaitlist.url, { student: { studentId: clashing, group: null } })).body.entries).toEqual(
+      [expect.objectContaining({ courseId: c.id, position: 1 })],
+    );
   });
 
   it("ignores swapFrom's slots and counts its credits when re-checking", async () => {
@@ -225,6 +229,10 @@ describe('waitlists', { timeout: 20_000 }, () => {
     expect(closed).toMatchObject({ status: 'window_closed', opensAt });
     const w = await post(D.studentWindow.url, { student: { studentId: late, group: 'late' } });
     expect(w.body).toMatchObject({ source: 'ticket', open: false, opensAt });
+    const view = await post(D.studentView.url, { student: { studentId: late, group: 'late' }, courseId: c.id });
+    expect(view.body.check.windowOpen).toBe(false);
+    const stats = await post(D.studentStats.url, { student: { studentId: early, group: 'early' } });
+    expect(stats.body.windowOpen).toBe(true);
     await one(item(holder, c.id, 'deselect'));
     expect(holds(early, c.id)).toBe(true);
     expect(logOf(late).at(-1)).toMatchObject({ status: 'skipped', reason: 'window_closed' });
@@ -304,7 +312,12 @@ describe('reserved seats', { timeout: 20_000 }, () => {
     const c = await course({ capacity: 2 });
     const res = await post(D.createReservation.url, {
       actor: adminActor,
-      reservation: { courseId: c.id, group: 'honours', seats: 1, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      reservation: {
+        courseId: c.id,
+        group: 'honours',
+        seats: 1,
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      },
     });
     expect(res.status).toBe(201);
     const [x, y, h] = [student(), student(), student('honours')];
@@ -312,6 +325,10 @@ describe('reserved seats', { timeout: 20_000 }, () => {
     const listed = (await call('GET', D.list.url)).body.courses.find((k: Course) => k.id === c.id);
     expect(listed).toMatchObject({ seatsLeft: 0, reservedSeats: 1, enrolled: 1 });
     expect((await one(item(y, c.id, 'select'))).own.status).toBe('full');
+    const checkFor = async (studentId: number, group: string | null) =>
+      (await post(D.studentView.url, { student: { studentId, group }, courseId: c.id })).body.check;
+    expect(await checkFor(y, null)).toMatchObject({ seatsLeft: 0, fits: false });
+    expect(await checkFor(h, 'honours')).toMatchObject({ seatsLeft: 1, fits: true });
     expect((await one(item(y, c.id, 'join'))).own.status).toBe('waitlisted');
     expect((await one(item(h, c.id, 'select', { group: 'honours' }))).own.status).toBe('selected');
 
@@ -324,7 +341,12 @@ describe('reserved seats', { timeout: 20_000 }, () => {
     const c = await course({ capacity: 1 });
     const r = await post(D.createReservation.url, {
       actor: adminActor,
-      reservation: { courseId: c.id, studentIds: [student()], seats: 1, expiresAt: new Date(Date.now() + 300).toISOString() },
+      reservation: {
+        courseId: c.id,
+        studentIds: [student()],
+        seats: 1,
+        expiresAt: new Date(Date.now() + 300).toISOString(),
+      },
     });
     expect(r.status).toBe(201);
     const w = student();

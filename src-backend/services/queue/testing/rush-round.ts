@@ -1,4 +1,7 @@
 import { Pool } from 'undici';
+import { afterAll, beforeAll } from 'vitest';
+import type { ServiceName } from '../../../contracts/services.js';
+import { waitFor } from '../../../testing/wait-for.js';
 import { type Actor, type Course } from '../../../contracts/courses.js';
 import { startStack, type TestStack } from '../../../testing/stack.js';
 import { createCourse, mintSessions, openSelection, readBooks, seedUsers, type SeededUser } from './seed.js';
@@ -58,6 +61,23 @@ export async function startRushStack(name: string, env: Record<string, string> =
     },
   };
 }
+
+/** A rush stack for one test file: started before its tests (handed to `use`), stopped after them. */
+export function rushStackForFile(name: string, env: Record<string, string>, use: (r: RushStack) => void): void {
+  let rush: RushStack | undefined;
+  beforeAll(async () => {
+    rush = await startRushStack(name, env);
+    use(rush);
+  }, 60_000);
+  afterAll(() => rush?.stop(), 30_000);
+}
+
+/** Resolves once `name` runs again under a new pid (after it was SIGKILLed). */
+export const restartedAfterKill = (stack: TestStack, name: ServiceName, oldPid: number) =>
+  waitFor(
+    () => stack.supervisor.status().processes.find((p) => p.name === name && p.state === 'running' && p.pid !== oldPid),
+    30_000,
+  );
 
 export function rushPool(stack: TestStack): Pool {
   return new Pool(stack.httpUrl('student_node'), { connections: 500 });
