@@ -19,7 +19,10 @@ const VIEWS = [
 test.use({ viewport: { width: 800, height: 800 } });
 
 test('at 800 px the nav collapses to a rail and no view scrolls sideways', async ({ page }) => {
-  await openSignedIn(page, Backend.fromEnv(), '/status');
+  // A code in the list, so the Codes table has rows to be too wide with.
+  await openSignedIn(page, Backend.fromEnv(), '/codes');
+  await page.getByTestId('code-generate').click();
+  await expect(page.getByTestId('code-row').first()).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Console sections' });
   expect((await nav.boundingBox())!.width).toBeLessThanOrEqual(80);
   for (const name of VIEWS) {
@@ -27,10 +30,15 @@ test('at 800 px the nav collapses to a rail and no view scrolls sideways', async
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
     const widths = (await page.evaluate(`(() => {
       const main = document.getElementById('main');
-      return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth };
-    })()`)) as { doc: number; main: number; mainClient: number };
+      // A box inside the view that scrolls sideways on its own (a nested scrollbar).
+      const nested = [...main.querySelectorAll('*')]
+        .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.className);
+      return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth, nested };
+    })()`)) as { doc: number; main: number; mainClient: number; nested: string[] };
     expect(widths.doc, `${name}: the page is wider than the window`).toBeLessThanOrEqual(800);
     expect(widths.main, `${name}: the view scrolls sideways`).toBeLessThanOrEqual(widths.mainClient);
+    expect(widths.nested, `${name}: a part of the view scrolls sideways on its own`).toEqual([]);
     if (name === 'Status') {
       // The actions stay in view, not behind a sideways scroll.
       await expect(page.getByRole('button', { name: 'Restart Realtime', exact: true })).toBeInViewport();
