@@ -2,6 +2,7 @@ import { TOTP } from 'otpauth';
 import type { BulkCreateResponse } from '../src-backend/contracts/auth.js';
 import type { Course } from '../src-backend/contracts/courses.js';
 import type { RegistrationBoard, TimeTicketsResponse } from '../src-backend/contracts/registrar.js';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
 import { dismissToasts, openSignedIn, screenshot } from './support/console.js';
@@ -13,6 +14,20 @@ import { dismissToasts, openSignedIn, screenshot } from './support/console.js';
  */
 const RUSH_STUDENTS = 24;
 const PASSWORD = 'Rush-student-pass-1';
+
+/** Neither the page, the view nor any box inside it scrolls sideways (as e2e 18 checks the nav views). */
+async function expectNoSidewaysScroll(page: Page, width: number, what: string): Promise<void> {
+  const w = (await page.evaluate(`(() => {
+    const main = document.getElementById('main');
+    const nested = [...main.querySelectorAll('*')]
+      .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.className);
+    return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth, nested };
+  })()`)) as { doc: number; main: number; mainClient: number; nested: string[] };
+  expect(w.doc, `${what}: the page is wider than the window`).toBeLessThanOrEqual(width);
+  expect(w.main, `${what}: the view scrolls sideways`).toBeLessThanOrEqual(w.mainClient);
+  expect(w.nested, `${what}: a part of the view scrolls sideways on its own`).toEqual([]);
+}
 
 function localInput(ms: number): string {
   const d = new Date(ms);
@@ -176,6 +191,7 @@ for (const width of [1280, 800]) {
       await expect(page.getByTestId('waitlist').locator('tbody tr')).toHaveCount(RUSH_STUDENTS - 2);
       await expect(page.getByTestId('waitlist').locator('tbody tr').first().locator('td').first()).toHaveText('1');
       await screenshot(page, width === 1280 ? 'course-page' : 'narrow-course-page');
+      await expectNoSidewaysScroll(page, width, 'the course page');
       const enrolled = (await roster.locator('tbody tr').first().getAttribute('data-student'))!;
       expect(students).toContain(enrolled);
       await roster.locator(`tr[data-student="${enrolled}"]`).getByRole('link', { name: 'Change log' }).click();
@@ -188,13 +204,7 @@ for (const width of [1280, 800]) {
       await expect(log.locator('tbody tr[data-status="selected"]')).toContainText(code);
       await screenshot(page, width === 1280 ? 'change-log' : 'narrow-change-log');
 
-      // Nothing pushes the view sideways at this width.
-      const widths = (await page.evaluate(`(() => {
-        const main = document.getElementById('main');
-        return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth };
-      })()`)) as { doc: number; main: number; mainClient: number };
-      expect(widths.doc).toBeLessThanOrEqual(width);
-      expect(widths.main).toBeLessThanOrEqual(widths.mainClient);
+      await expectNoSidewaysScroll(page, width, 'Change log');
 
       // In the first run: the course deleted here must not lend its id, and with it its change
       // log and board refusals, to the course the next run creates (migration 250).
