@@ -2,10 +2,9 @@ import { TOTP } from 'otpauth';
 import type { BulkCreateResponse } from '../src-backend/contracts/auth.js';
 import type { Course } from '../src-backend/contracts/courses.js';
 import type { RegistrationBoard, TimeTicketsResponse } from '../src-backend/contracts/registrar.js';
-import type { Page } from '@playwright/test';
 import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
-import { dismissToasts, openSignedIn, screenshot } from './support/console.js';
+import { dismissToasts, expectNoSidewaysScroll, openSignedIn, screenshot } from './support/console.js';
 
 /**
  * Registration day as the registrar runs it from the console (issue 14): create a course, hold a
@@ -14,20 +13,6 @@ import { dismissToasts, openSignedIn, screenshot } from './support/console.js';
  */
 const RUSH_STUDENTS = 24;
 const PASSWORD = 'Rush-student-pass-1';
-
-/** Neither the page, the view nor any box inside it scrolls sideways (as e2e 18 checks the nav views). */
-async function expectNoSidewaysScroll(page: Page, width: number, what: string): Promise<void> {
-  const w = (await page.evaluate(`(() => {
-    const main = document.getElementById('main');
-    const nested = [...main.querySelectorAll('*')]
-      .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
-      .map((e) => e.className);
-    return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth, nested };
-  })()`)) as { doc: number; main: number; mainClient: number; nested: string[] };
-  expect(w.doc, `${what}: the page is wider than the window`).toBeLessThanOrEqual(width);
-  expect(w.main, `${what}: the view scrolls sideways`).toBeLessThanOrEqual(w.mainClient);
-  expect(w.nested, `${what}: a part of the view scrolls sideways on its own`).toEqual([]);
-}
 
 function localInput(ms: number): string {
   const d = new Date(ms);
