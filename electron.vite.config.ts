@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
@@ -31,6 +31,8 @@ const SERVICES: readonly string[] = SERVICE_NAMES;
 /** Where the ES-module build of a service lands before it is re-bundled as <name>.cjs (then removed). */
 const SERVICE_ESM_DIR = 'service-esm';
 const SERVICE_ENTRY = 'csc-service-entry:';
+/** out/main/services.json: SERVICE_NAMES as this build used it */
+const SERVICE_MANIFEST = 'services.json';
 
 /** A missing entry fails the build: skipping it would ship a supervisor that cannot start a service. */
 function mainInputs(): Record<string, string> {
@@ -99,6 +101,9 @@ function serviceBundles(): Plugin {
         },
       });
       rmSync(join(dir, SERVICE_ESM_DIR), { recursive: true, force: true });
+      // Written last: scripts/ensure-build.mjs (plain Node, no TypeScript) reads the service list
+      // from here instead of a copy, and a build cut short leaves no manifest, so it rebuilds.
+      writeFileSync(join(dir, SERVICE_MANIFEST), JSON.stringify(SERVICE_NAMES));
     },
   };
 }
@@ -148,7 +153,15 @@ export default defineConfig({
         resolve: { alias: { '@contracts': resolve('src-backend/contracts') } },
         build: {
           outDir: resolve(`${out}/renderer`),
-          rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+          rollupOptions: {
+            input: { index: resolve('src-renderer/index.html'), portal: resolve('src-renderer/portal.html') },
+          },
+        },
+        experimental: {
+          // The portal's page is served for every /portal/… deep link, so it names the shared
+          // assets from the root; the console's page keeps relative URLs for Electron's app://.
+          renderBuiltUrl: (filename, { hostType, hostId }) =>
+            hostType === 'html' && hostId.endsWith('portal.html') ? `/${filename}` : { relative: true },
         },
       },
 });

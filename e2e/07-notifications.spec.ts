@@ -10,7 +10,7 @@ test('a notification sent from the console reaches a connected student', async (
   const student = await backend.createStudent(token, 'notify.me', 'cs-notify');
   const { token: studentToken } = await backend.studentLogin('notify.me', student.password, student.totpSecret);
 
-  // A real seed-004 client: default namespace, auth {token}, through the gateway's proxy.
+  // A real client as older ones connect: default namespace, auth {token}, through the gateway's proxy.
   const socket: Socket = io(backend.baseURL, {
     auth: { token: studentToken },
     transports: ['websocket'],

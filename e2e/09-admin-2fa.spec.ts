@@ -9,7 +9,7 @@ import { expect, test } from './support/test.js';
  * else, and from then on signs in with a code. Its own server-mode tree with that setting.
  */
 let server: RunningServer;
-const PASSWORD = 'admin-2fa-e2e-password';
+const PASSWORD = 'second-factor-e2e-password';
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);

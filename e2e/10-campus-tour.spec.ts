@@ -29,7 +29,7 @@ const tourStarted = Date.now();
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  const adminPassword = 'campus-tour-admin-password';
+  const adminPassword = 'campus-tour-boss-password';
   server = await startServer({
     outDir: path.resolve(process.env.CSC_OUT || 'out'),
     adminPassword,

@@ -1,14 +1,17 @@
 // Build when the bundle is missing or older than the sources, so `npm run server` and the
 // benches never run stale code. Extra arguments name outputs that must exist.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-// The services run from CommonJS copies (<name>.cjs) that a build writes last, after their entries.
-const services = ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node', 'realtime'];
+// The services run from CommonJS copies (<name>.cjs) that a build writes last, after their
+// entries; then it writes out/main/services.json, the contracts' SERVICE_NAMES it built them for.
+const MANIFEST = 'out/main/services.json';
+const services = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : [];
 const required = [
   'out/main/server.js',
   'out/renderer/index.html',
+  MANIFEST,
   ...services.map((s) => `out/main/${s}.cjs`),
   ...process.argv.slice(2),
 ];

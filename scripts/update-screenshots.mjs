@@ -18,6 +18,10 @@ const VIEWS = [
   'board',
   'course-page',
   'courses-csv-preview',
+  // the student and teacher portal (e2e/20-22-portal-*.spec.ts), at phone and desktop widths
+  ...['signin', 'enrol', 'catalogue', 'timetable', 'inbox', 'chat', 'teacher-courses', 'teacher-course'].flatMap(
+    (p) => [`portal-${p}-phone`, `portal-${p}-desktop`],
+  ),
 ];
 const missing = VIEWS.filter(
   (v) => !existsSync(`e2e/artifacts/${v}.png`) || statSync(`e2e/artifacts/${v}.png`).size === 0,

@@ -94,7 +94,7 @@ function linkPolicyOrExit(): LinkPolicy {
   }
 }
 
-/** The desktop app keeps its database in userData/data, whatever DATA_DIR says (issue 6). */
+/** The desktop app keeps its database in userData/data, whatever DATA_DIR says (README, Environment). */
 function backendOrExit(): Backend {
   try {
     return createBackend({

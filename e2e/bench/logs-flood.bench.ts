@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVICE_NAMES } from '../../src-backend/contracts/services.js';
 import { Backend } from '../support/api.js';
 import { openSignedIn } from '../support/console.js';
 import { expect, test } from '../support/test.js';
@@ -56,7 +57,7 @@ test('logs view under a flood of lines', async ({ page }) => {
   await page.evaluate(`new Promise((resolve) => {
     const ws = window.__benchSockets.filter((w) => w.readyState === 1).at(-1);
     const levels = ['info', 'info', 'info', 'debug', 'warn', 'error'];
-    const services = ['data_node', 'auth_node', 'teacher_node', 'student_node', 'queue_node', 'realtime'];
+    const services = ${JSON.stringify(SERVICE_NAMES)};
     let seq = 10000000, sent = 0;
     const t0 = performance.now();
     // Catch up to where the clock says we should be, so late timer ticks do not lower the rate.

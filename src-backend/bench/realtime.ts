@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 
-import type { Notification } from '../contracts/realtime.js';
+import { Rooms, type Notification } from '../contracts/realtime.js';
 
 import { loadConfig } from '../shared/config.js';
 import { createRealtimePublisher } from '../shared/realtime-publisher.js';
@@ -403,7 +403,24 @@ async function main(): Promise<void> {
       'publisher',
       'via the realtime publisher',
       (userId, metadata) =>
-        publisher.emit({ event: 'notification:new', room: `user:${userId}`, data: { metadata }, throttle: false }),
+        publisher.emit({
+          event: 'notification:new',
+          room: Rooms.user(userId),
+          // a whole notification, as the contract says, though only its metadata is read here
+          data: {
+            id: 0,
+            recipientId: userId,
+            senderId: null,
+            audience: null,
+            type: 'bench',
+            title: 't',
+            message: 'x',
+            metadata: { ...metadata },
+            read: false,
+            createdAt: new Date().toISOString(),
+          },
+          throttle: false,
+        }),
       () => publisher.flush(),
     );
 

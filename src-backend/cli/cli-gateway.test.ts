@@ -15,7 +15,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
  * its port and on $SOCKET_DIR/gateway.sock): the supervisor's view for status, and --url over
  * the gateway's /api/<service>/… proxy.
  */
-const ADMIN_PASSWORD = 'gateway-admin-Passw0rd!';
+const ADMIN_PASSWORD = 'gateway-boss-Passw0rd!';
 let server: ChildProcess;
 let serverOut = '';
 let env: Record<string, string>;

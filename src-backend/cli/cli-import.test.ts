@@ -14,7 +14,7 @@ import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 /** `import csv` with the built CLI against real data_node + auth_node. */
-const ADMIN_PASSWORD = 'import-admin-Passw0rd!';
+const ADMIN_PASSWORD = 'import-boss-Passw0rd!';
 let stack: TestStack;
 let env: Record<string, string>;
 let home: string;

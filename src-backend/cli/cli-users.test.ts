@@ -16,7 +16,7 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
  * Every user/code/status command, run as a user would: the built CLI in its own process,
  * against real data_node + auth_node processes, with a fresh HOME per test.
  */
-const ADMIN_PASSWORD = 'cli-admin-Passw0rd!';
+const ADMIN_PASSWORD = 'cli-boss-Passw0rd!';
 let stack: TestStack;
 let env: Record<string, string>;
 const homes: string[] = [];

@@ -19,6 +19,11 @@ export const ConsoleRequest = Type.Object(
     path: Type.String({ pattern: '^/', maxLength: 2048 }),
     body: Type.Optional(Type.Unknown()),
     token: Type.Optional(Type.String({ maxLength: 512 })),
+    /**
+     * The `Idempotency-Key` header for the services that honour it (student select/deselect):
+     * a retry after a lost answer gets the first ticket back, never a second one.
+     */
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
   },
   { additionalProperties: false },
 );
@@ -34,5 +39,7 @@ export const AppInfo = Type.Object({
   version: Type.String(),
   /** Where the renderer's socket.io-client connects (the gateway proxies it in server mode). */
   realtimeUrl: Type.String(),
+  /** The student and teacher portal, where this backend serves one (server mode: `/portal/`). */
+  portalUrl: Type.Optional(Type.String()),
 });
 export type AppInfo = Static<typeof AppInfo>;

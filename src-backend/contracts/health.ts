@@ -16,7 +16,7 @@ export const HealthBody = Type.Object({
 });
 export type HealthBody = Static<typeof HealthBody>;
 
-/** Seed 003's realtime health shape, exactly. */
+/** The realtime server's health shape, kept as older clients expect it (streams.test.ts). */
 export const RealtimeHealthBody = Type.Object({
   status: Type.Literal('healthy'),
   service: Type.Literal('socketio'),

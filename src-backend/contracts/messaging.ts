@@ -83,3 +83,25 @@ export const NotificationReadRequest = Type.Object(
 export type NotificationReadRequest = Static<typeof NotificationReadRequest>;
 export const NotificationReadResponse = Type.Object({ updated: Type.Integer() });
 export type NotificationReadResponse = Static<typeof NotificationReadResponse>;
+
+/**
+ * Whose presence a student may see: users they share a course with (enrolled, or teaching it)
+ * or have a conversation with. Asked for many users at once (the realtime server batches).
+ */
+export const PRESENCE_SCOPE_BATCH_MAX = 1000;
+export const PresenceScopeRequest = Type.Object(
+  { userIds: Type.Array(Id, { minItems: 1, maxItems: PRESENCE_SCOPE_BATCH_MAX }) },
+  { additionalProperties: false },
+);
+export type PresenceScopeRequest = Static<typeof PresenceScopeRequest>;
+export const PresenceScope = Type.Object({
+  userId: Type.Integer(),
+  /** courses the user is enrolled in or teaches */
+  courseIds: Type.Array(Type.Integer()),
+  /** users the user has exchanged a chat message with */
+  partnerIds: Type.Array(Type.Integer()),
+});
+export type PresenceScope = Static<typeof PresenceScope>;
+/** one scope per asked id, in order */
+export const PresenceScopeResponse = Type.Object({ scopes: Type.Array(PresenceScope) });
+export type PresenceScopeResponse = Static<typeof PresenceScopeResponse>;

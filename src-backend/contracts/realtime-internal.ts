@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { ServerEventData, ServerEventName } from './realtime.js';
 import { LogRecord } from './supervisor.js';
 
 /**
@@ -21,8 +22,18 @@ export const InternalEvent = Type.Object(
   { additionalProperties: false },
 );
 export type InternalEvent = Static<typeof InternalEvent>;
+/**
+ * What a service publishes: an event of the contract's server-to-client maps with its payload's
+ * type, sent as an InternalEvent. Rooms are built with `Rooms`.
+ */
+export type PublishedEvent<E extends ServerEventName = ServerEventName> = Omit<InternalEvent, 'event' | 'data'> & {
+  event: E;
+  data: ServerEventData<E>;
+};
+/** events per POST /internal/emit at most */
+export const REALTIME_EMIT_BATCH_MAX = 5000;
 export const InternalEmitRequest = Type.Object(
-  { events: Type.Array(InternalEvent, { minItems: 1, maxItems: 5000 }) },
+  { events: Type.Array(InternalEvent, { minItems: 1, maxItems: REALTIME_EMIT_BATCH_MAX }) },
   { additionalProperties: false },
 );
 export type InternalEmitRequest = Static<typeof InternalEmitRequest>;
@@ -49,10 +60,10 @@ export const CourseEvents = {
   outcome: 'selection:outcome',
   /** RegistrationBoard, the whole /admin namespace */
   board: 'board:update',
-} as const;
+} as const satisfies Record<string, ServerEventName>;
 
 /** The persisted notification a promoted student gets (beside `selection:outcome` status `promoted`). */
 export const PROMOTED_NOTIFICATION_TYPE = 'waitlist_promoted';
 
 /** The /admin namespace's one event: {type, data}. */
-export const ADMIN_EVENT = 'admin_event';
+export const ADMIN_EVENT = 'admin_event' satisfies ServerEventName;

@@ -1,21 +1,22 @@
 import { Type, type Static } from 'typebox';
 import { MultilineText, PlainText } from './text-rules.js';
-import { LogLevel } from './supervisor.js';
+import type { SelectionDecided } from './courses.js';
+import { LogLevel, type AdminEventType } from './supervisor.js';
 import type { SessionUser } from './session.js';
-import type { DecisionStatus, SelectionAction } from './courses.js';
 import type { RegistrationBoard } from './registrar.js';
 
 /**
- * The realtime server's public surface (issue 4): Socket.IO namespaces and their typed event
- * maps, payload schemas (checked at runtime, types are not validation), /stats and the
- * management API. Seeds 002-004 fix the names; the console and any seed-004 client use these.
+ * The realtime server's public surface: Socket.IO namespaces and their typed event maps,
+ * payload schemas (checked at runtime, types are not validation), /stats and the management
+ * API. The console and older clients use these names.
  *
- * User ids (`receiverId`, `recipientId`, `senderId`, `userId`, `userIds`) are integers; seed 004
- * sends them as strings, so a string of digits is accepted too and converted before validation.
+ * User ids (`receiverId`, `recipientId`, `senderId`, `userId`, `userIds`) are integers; older
+ * clients send them as strings, so a string of digits is accepted too and converted before
+ * validation (README "Where we differ from the seed documents").
  */
 
 export const Namespaces = {
-  /** seed 004's clients connect without a namespace: chat + notifications + presence */
+  /** older clients connect without a namespace: chat + notifications + presence */
   root: '/',
   chat: '/chat',
   notification: '/notification',
@@ -25,14 +26,29 @@ export const Namespaces = {
 } as const;
 export type NamespaceName = (typeof Namespaces)[keyof typeof Namespaces];
 
-/** Room names, shared by the server and anyone who targets a room through the internal API. */
+/**
+ * Room names: the one place a room is spelled, for the server and for anyone who targets a room
+ * through the internal API. Nothing else builds or parses a room name.
+ */
 export const Rooms = {
   user: (id: number) => `user:${id}`,
   role: (role: string) => `role:${role}`,
   group: (group: string) => `group:${group}`,
   course: (id: number) => `course:${id}`,
-  /** who hears user:online / user:offline: every socket on /, /chat, /notification unless its handshake says `presence: false` */
+  isCourse: (room: string) => room.startsWith('course:'),
+  /** /logs: every line at `level`, from every service */
+  logLevel: (level: string) => `lvl:${level}`,
+  /** /logs: one service's lines at `level` */
+  logService: (service: string, level: string) => `svc:${service}:${level}`,
+  isLogFilter: (room: string) => room.startsWith('lvl:') || room.startsWith('svc:'),
+  /**
+   * Who hears user:online / user:offline (sockets on /, /chat, /notification unless their
+   * handshake says `presence: false`): staff hear everyone here; a student hears the users of
+   * their courses (`presenceCourse`) and their conversation partners (`presenceOf` themselves).
+   */
   presence: 'presence',
+  presenceCourse: (id: number) => `presence:course:${id}`,
+  presenceOf: (id: number) => `presence:user:${id}`,
 } as const;
 
 /**
@@ -50,7 +66,7 @@ export type AckError = Static<typeof AckError>;
 export type Ack<T extends object> = ({ success: true } & T) | AckError;
 export type AckFn<T extends object> = (res: Ack<T>) => void;
 
-// ---------------------------------------------------------------- chat (seed 004)
+// ---------------------------------------------------------------- chat
 
 export const ChatMessage = Type.Object({
   id: Type.Integer(),
@@ -108,7 +124,7 @@ export interface ChatReadReceipt {
   readAt: string;
 }
 
-// ---------------------------------------------------------------- notifications (seed 004)
+// ---------------------------------------------------------------- notifications
 
 export const NotificationBody = {
   type: PlainText({ minLength: 1, maxLength: 50 }),
@@ -144,11 +160,13 @@ export const NotifyPayload = Type.Object(
 export type NotifyPayload = Static<typeof NotifyPayload>;
 
 /**
- * `notification:broadcast` and POST /api/broadcast: everyone, one role, or one student group.
- * Seed 004's `collegeId` is accepted as another name for `groupId` (both given must agree).
+ * `notification:broadcast` and POST /api/broadcast: everyone, one role, one student group, or
+ * the students of one course (`courseId`, alone). Teachers may only name a course of their own.
+ * Older clients' `collegeId` is accepted as another name for `groupId` (both given must agree).
  */
 export const BroadcastPayload = Type.Object(
   {
+    courseId: Type.Optional(Type.Integer({ minimum: 1 })),
     groupId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
     collegeId: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
     role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('teacher'), Type.Literal('student')])),
@@ -171,14 +189,20 @@ export const NotificationMarkReadPayload = Type.Object(
 );
 export type NotificationMarkReadPayload = Static<typeof NotificationMarkReadPayload>;
 
+/** A broadcast's answer: the notification, or for a course the first of one per student, and how many. */
+export interface BroadcastResult {
+  notification: Notification;
+  recipients?: number;
+}
+
 export interface PresenceEvent {
   userId: number;
   timestamp: string;
 }
 
-// ---------------------------------------------------------------- /logs (seed 003)
+// ---------------------------------------------------------------- /logs
 
-/** A `log` event: seed 003's `{text, level, thread_id?, timestamp}` plus the service and its sequence number. */
+/** A `log` event: `{text, level, thread_id?, timestamp}` plus the service and its sequence number. */
 export interface LogEvent {
   seq: number;
   text: string;
@@ -208,10 +232,10 @@ export const LogsFilterPayload = Type.Object(
 );
 export type LogsFilterPayload = Static<typeof LogsFilterPayload>;
 
-// ---------------------------------------------------------------- /admin (seed 003)
+// ---------------------------------------------------------------- /admin
 
 export interface AdminEvent {
-  type: string;
+  type: AdminEventType;
   data: unknown;
 }
 
@@ -231,19 +255,12 @@ export interface CourseSeatsEvent {
   seatsLeft: number;
 }
 /**
- * To `user:<studentId>` when a ticket is decided, and again with status `promoted` (action
- * `join`, the join's ticket) when a waitlisted student gets the seat; `swappedFrom` is the
- * course dropped for it. A promotion is also a persisted notification (type `waitlist_promoted`).
+ * A decided selection, to the student's room: the same fields as the 200 answer. Sent again
+ * with status `promoted` (action `join`, the join's ticket) when a waitlisted student gets the
+ * seat; `swappedFrom` is the course dropped for it. A promotion is also a persisted
+ * notification (type `waitlist_promoted`).
  */
-export interface SelectionOutcomeEvent {
-  ticket: number;
-  courseId: number;
-  action: SelectionAction;
-  status: DecisionStatus;
-  position?: number;
-  opensAt?: string | null;
-  swappedFrom?: number;
-}
+export type SelectionOutcomeEvent = SelectionDecided;
 
 // ---------------------------------------------------------------- typed event maps
 
@@ -251,63 +268,97 @@ export interface HeartbeatAck {
   timestamp: string;
 }
 
-/**
- * Served on `/` (seed 004: both domains). `/chat` serves the chat events and `/notification` the
- * notification events only (seed 002); heartbeat and user:online/offline are on all three.
+/*
+ * Acks: a question (`chat:getMessages`, `logs:backlog`, …) is answered through its ack, so the
+ * map says it takes one; a notice (typing, watching, heartbeat) may leave it out. The server
+ * checks every payload at runtime and tolerates a missing ack either way.
  */
-export interface MessagingClientToServer {
-  'chat:send': (p: ChatSendPayload, ack?: AckFn<{ message: ChatMessage }>) => void;
-  'chat:typing': (p: ChatTypingPayload, ack?: AckFn<object>) => void;
-  'chat:markRead': (p: ChatMarkReadPayload, ack?: AckFn<{ messageIds: number[] }>) => void;
-  'chat:getMessages': (p: ChatGetMessagesPayload, ack?: AckFn<{ messages: ChatMessage[] }>) => void;
-  'chat:getOnlineStatus': (p: ChatGetOnlineStatusPayload, ack?: AckFn<{ statuses: Record<string, boolean> }>) => void;
-  'notification:send': (p: NotifyPayload, ack?: AckFn<{ notification: Notification }>) => void;
-  'notification:broadcast': (p: BroadcastPayload, ack?: AckFn<{ notification: Notification }>) => void;
-  'notification:getUnread': (p: NotificationGetUnreadPayload, ack?: AckFn<{ notifications: Notification[] }>) => void;
-  'notification:markRead': (p: NotificationMarkReadPayload, ack?: AckFn<{ updated: number }>) => void;
-  'notification:getUnreadCount': (p: object, ack?: AckFn<{ count: number }>) => void;
+export interface HeartbeatClientToServer {
   heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
 }
-export interface MessagingServerToClient {
+export interface HeartbeatServerToClient {
+  'heartbeat:ack': (e: HeartbeatAck) => void;
+}
+
+/** `/chat`, and `/` with the notification events. */
+export interface ChatClientToServer extends HeartbeatClientToServer {
+  'chat:send': (p: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+  'chat:typing': (p: ChatTypingPayload, ack?: AckFn<object>) => void;
+  'chat:markRead': (p: ChatMarkReadPayload, ack: AckFn<{ messageIds: number[] }>) => void;
+  'chat:getMessages': (p: ChatGetMessagesPayload, ack: AckFn<{ messages: ChatMessage[] }>) => void;
+  'chat:getOnlineStatus': (p: ChatGetOnlineStatusPayload, ack: AckFn<{ statuses: Record<string, boolean> }>) => void;
+}
+/** `/notification`, and `/` with the chat events. */
+export interface NotificationClientToServer extends HeartbeatClientToServer {
+  'notification:send': (p: NotifyPayload, ack: AckFn<{ notification: Notification; recipientOnline: boolean }>) => void;
+  'notification:broadcast': (p: BroadcastPayload, ack: AckFn<BroadcastResult>) => void;
+  'notification:getUnread': (p: NotificationGetUnreadPayload, ack: AckFn<{ notifications: Notification[] }>) => void;
+  'notification:markRead': (p: NotificationMarkReadPayload, ack: AckFn<{ updated: number }>) => void;
+  'notification:getUnreadCount': (p: object, ack: AckFn<{ count: number }>) => void;
+}
+/** `/` serves both domains. */
+export type MessagingClientToServer = ChatClientToServer & NotificationClientToServer;
+
+/** user:online / user:offline reach `/`, `/chat` and `/notification` alike. */
+export interface PresenceServerToClient extends HeartbeatServerToClient {
+  'user:online': (e: PresenceEvent) => void;
+  'user:offline': (e: PresenceEvent) => void;
+}
+export interface ChatServerToClient extends PresenceServerToClient {
   'chat:message': (m: ChatMessage) => void;
   'chat:typing': (e: ChatTypingEvent) => void;
   'chat:readReceipt': (e: ChatReadReceipt) => void;
+}
+export interface NotificationServerToClient extends PresenceServerToClient {
   'notification:new': (n: Notification) => void;
-  'user:online': (e: PresenceEvent) => void;
-  'user:offline': (e: PresenceEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
+export type MessagingServerToClient = ChatServerToClient & NotificationServerToClient;
 
-export interface LogsClientToServer {
-  'logs:backlog': (p: LogsBacklogPayload, ack?: AckFn<{ lines: LogEvent[] }>) => void;
-  'logs:filter': (p: LogsFilterPayload, ack?: AckFn<object>) => void;
-  heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
+export interface LogsClientToServer extends HeartbeatClientToServer {
+  'logs:backlog': (p: LogsBacklogPayload, ack: AckFn<{ lines: LogEvent[] }>) => void;
+  'logs:filter': (p: LogsFilterPayload, ack: AckFn<object>) => void;
 }
-export interface LogsServerToClient {
+export interface LogsServerToClient extends HeartbeatServerToClient {
   log: (e: LogEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
 
-export interface AdminClientToServer {
-  heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
-}
-export interface AdminServerToClient {
+export type AdminClientToServer = HeartbeatClientToServer;
+export interface AdminServerToClient extends HeartbeatServerToClient {
   admin_event: (e: AdminEvent) => void;
   /** the registration board (GET /admin/registration-board), about once a second while requests flow, every 5 s otherwise */
   'board:update': (b: RegistrationBoard) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
 
-export interface CoursesClientToServer {
+export interface CoursesClientToServer extends HeartbeatClientToServer {
   'course:watch': (p: CourseWatchPayload, ack?: AckFn<{ rooms: string[] }>) => void;
   'course:unwatch': (p: CourseWatchPayload, ack?: AckFn<{ rooms: string[] }>) => void;
-  heartbeat: (p?: unknown, ack?: AckFn<HeartbeatAck>) => void;
 }
-export interface CoursesServerToClient {
+export interface CoursesServerToClient extends HeartbeatServerToClient {
   'course:seats': (e: CourseSeatsEvent) => void;
   'selection:outcome': (e: SelectionOutcomeEvent) => void;
-  'heartbeat:ack': (e: HeartbeatAck) => void;
 }
+
+/**
+ * Each namespace's event maps by its name: the server's `Namespace<…>` and the console's
+ * `Socket<…>` are both built from this, so a handler, an emit and a listener that disagree
+ * with the contract do not compile.
+ */
+export interface NamespaceEvents {
+  '/': { clientToServer: MessagingClientToServer; serverToClient: MessagingServerToClient };
+  '/chat': { clientToServer: ChatClientToServer; serverToClient: ChatServerToClient };
+  '/notification': { clientToServer: NotificationClientToServer; serverToClient: NotificationServerToClient };
+  '/logs': { clientToServer: LogsClientToServer; serverToClient: LogsServerToClient };
+  '/admin': { clientToServer: AdminClientToServer; serverToClient: AdminServerToClient };
+  '/courses': { clientToServer: CoursesClientToServer; serverToClient: CoursesServerToClient };
+}
+
+/** Every event the server sends, on any namespace: what services may publish. */
+export type ServerToClientEvents = MessagingServerToClient &
+  LogsServerToClient &
+  AdminServerToClient &
+  CoursesServerToClient;
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventData<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Between realtime instances (Redis adapter): nothing custom yet, rooms and broadcasts suffice. */
 export type InterServerEvents = Record<string, never>;
@@ -319,6 +370,19 @@ export interface SocketData {
 }
 
 // ---------------------------------------------------------------- HTTP: /stats and /api
+
+/** What the realtime server refused since it started (abuse is dropped and counted: abuse.test.ts). */
+export const RealtimeDropped = Type.Object({
+  /** inbound events and handshakes over their user's rate */
+  rateLimited: Type.Integer(),
+  /** events whose payload is nested deeper than 32 levels */
+  tooDeep: Type.Integer(),
+  /** events no handler serves, from non-admins */
+  unknownEvent: Type.Integer(),
+  /** sockets disconnected because their user opened more than REALTIME_MAX_SOCKETS_PER_USER on a namespace */
+  socketsOverCap: Type.Integer(),
+});
+export type RealtimeDropped = Static<typeof RealtimeDropped>;
 
 export const RealtimeStats = Type.Object({
   service: Type.Literal('socketio'),
@@ -334,6 +398,7 @@ export const RealtimeStats = Type.Object({
     Type.String(),
     Type.Object({ received: Type.Integer(), emitted: Type.Integer(), coalesced: Type.Integer() }),
   ),
+  dropped: RealtimeDropped,
 });
 export type RealtimeStats = Static<typeof RealtimeStats>;
 
@@ -345,6 +410,8 @@ export const NotifyResponse = Type.Object({
   notification: Notification,
   /** direct notifications: whether the recipient had a socket open when it was pushed */
   recipientOnline: Type.Optional(Type.Boolean()),
+  /** a course broadcast: how many students it went to (`notification` is the first of them) */
+  recipients: Type.Optional(Type.Integer()),
 });
 export type NotifyResponse = Static<typeof NotifyResponse>;
 
@@ -354,7 +421,7 @@ export type EmitResponse = Static<typeof EmitResponse>;
 
 export const DisconnectResponse = Type.Object({ disconnected: Type.Integer() });
 
-// ---------------------------------------------------------------- throttler management (seed 002)
+// ---------------------------------------------------------------- throttler management
 
 export const EventRule = Type.Object(
   {

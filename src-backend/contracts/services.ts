@@ -33,7 +33,7 @@ export const DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
   realtime: 7000,
 };
 
-/** Seed 003 names the realtime port SOCKETIO_PORT; the course services follow <NAME>_PORT. */
+/** The realtime port keeps its older name, SOCKETIO_PORT; the course services follow <NAME>_PORT. */
 export const PORT_ENV: Readonly<Record<ServiceName, string>> = {
   data_node: 'DATA_NODE_PORT',
   auth_node: 'AUTH_NODE_PORT',

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayRoutes } from '../contracts/routes/gateway.js';
 import type { RouteOwner } from '../contracts/route.js';
+import { SERVICE_NAMES } from '../contracts/services.js';
 import type { App } from '../shared/create-app.js';
 import { registerRoute } from '../shared/register-route.js';
 import { bearerToken } from '../shared/session-auth.js';
@@ -12,16 +13,7 @@ import { buildOpenApi, type OpenApiDocument } from './openapi.js';
  * Whose routes the gateway documents: everything a user can reach through it. queue_node is
  * internal but for /health, and data_node is all internal but the course list and /health.
  */
-export const DOCUMENTED: readonly RouteOwner[] = [
-  'gateway',
-  'auth_node',
-  'teacher_node',
-  'student_node',
-  'data_node',
-  'queue_node',
-  'realtime',
-  'supervisor',
-];
+export const DOCUMENTED: readonly RouteOwner[] = ['gateway', ...SERVICE_NAMES, 'supervisor'];
 
 /**
  * The admin's session for the docs: a browser that opens /api/docs sends no Authorization

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { ConsoleTarget, type AppInfo, type ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
+import { IDEMPOTENCY_KEY_HEADER } from '../contracts/courses.js';
 import { ErrorCode } from '../contracts/errors.js';
 import { Value } from 'typebox/value';
 import { createBaseApp, type App } from '../shared/create-app.js';
@@ -10,7 +11,7 @@ import { bearerToken } from '../shared/session-auth.js';
 import type { ConsoleDispatcher } from './dispatch.js';
 import { API_ROUTE, registerBodyLimits } from './body-limit.js';
 import { RealtimeProxy } from './realtime-proxy.js';
-import { resolveStatic } from './static-files.js';
+import { resolveStatic, type StaticResult } from './static-files.js';
 import { apiDocs, setDocsCookie } from './api-docs.js';
 import { GatewayRoutes } from '../contracts/routes/gateway.js';
 import { AuthRoutes } from '../contracts/routes/auth.js';
@@ -83,6 +84,8 @@ export function buildGatewayApp(opts: GatewayOptions): App {
         path: request.url.slice(`/api/${target}`.length) || '/',
         token: bearerToken(request) ?? undefined,
       };
+      const idempotencyKey = request.headers[IDEMPOTENCY_KEY_HEADER];
+      if (typeof idempotencyKey === 'string') req.idempotencyKey = idempotencyKey;
       if (request.body !== undefined && request.body !== null) req.body = request.body;
       // Only the socket's peer address is passed on; a client's own x-forwarded-for is not believed.
       const res = await opts.dispatcher.dispatch(req, request.socket.remoteAddress);
@@ -96,6 +99,19 @@ export function buildGatewayApp(opts: GatewayOptions): App {
     },
   });
 
+  // The student and teacher portal: one page for every /portal/… route (history-mode deep links).
+  // Its assets are the build's shared /assets/ files, so nothing else lives under /portal/.
+  app.get('/portal', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/portal/', 301));
+  app.get('/portal/*', { schema: { hide: true } }, async (request, reply) => {
+    if (!rootReal)
+      return reply
+        .code(404)
+        .send({ error: { code: ErrorCode.NOT_FOUND, message: 'portal not built: run npm run build' } });
+    if (isFilePath(request.url))
+      return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
+    return sendStatic(reply, resolveStatic(rootReal, `/${PORTAL_PAGE}`));
+  });
+
   // Everything else is the console: files from the build folder, and index.html for app routes.
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     if (!rootReal)
@@ -103,17 +119,8 @@ export function buildGatewayApp(opts: GatewayOptions): App {
         .code(404)
         .send({ error: { code: ErrorCode.NOT_FOUND, message: 'console not built: run npm run build' } });
     let found = resolveStatic(rootReal, request.url);
-    if (found.kind === 'bad-request') return reply.code(400).send({ error: { code: 'BAD_PATH', message: 'bad path' } });
-    const looksLikeFile = /\.[a-z0-9]+$/i.test(request.url.split('?')[0]!);
-    if (found.kind === 'not-found' && !looksLikeFile) found = resolveStatic(rootReal, '/index.html');
-    if (found.kind !== 'file')
-      return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
-    const isIndex = found.file.endsWith('index.html');
-    void reply
-      .type(found.type)
-      .header('cache-control', isIndex ? 'no-cache' : 'public, max-age=31536000, immutable')
-      .header('content-security-policy', CONSOLE_CSP);
-    return reply.send(fs.createReadStream(found.file));
+    if (found.kind === 'not-found' && !isFilePath(request.url)) found = resolveStatic(rootReal, '/index.html');
+    return sendStatic(reply, found);
   });
   return app;
 }
@@ -127,4 +134,25 @@ function docsCookieChange(req: ConsoleRequest, res: ConsoleResponse): string | n
   if (req.path === AuthRoutes.loginAdmin.url) return (res.body as { token?: string }).token ?? undefined;
   if (req.path === AuthRoutes.logout.url) return null;
   return undefined;
+}
+
+/** The portal's page in the renderer build (a second Vite entry beside the console's index.html). */
+export const PORTAL_PAGE = 'portal.html';
+
+/** A URL that names a file (has an extension) gets a 404 when missing, never an app page. */
+function isFilePath(url: string): boolean {
+  return /\.[a-z0-9]+$/i.test(url.split('?')[0]!);
+}
+
+function sendStatic(reply: FastifyReply, found: StaticResult): FastifyReply {
+  if (found.kind === 'bad-request') return reply.code(400).send({ error: { code: 'BAD_PATH', message: 'bad path' } });
+  if (found.kind !== 'file')
+    return reply.code(404).send({ error: { code: ErrorCode.NOT_FOUND, message: 'not found' } });
+  // Pages are revalidated (they name the hashed assets); the assets never change.
+  const isPage = found.file.endsWith('.html');
+  return reply
+    .type(found.type)
+    .header('cache-control', isPage ? 'no-cache' : 'public, max-age=31536000, immutable')
+    .header('content-security-policy', CONSOLE_CSP)
+    .send(fs.createReadStream(found.file));
 }

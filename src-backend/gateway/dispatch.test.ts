@@ -7,7 +7,7 @@ import { createSessionResolver } from '../shared/session-auth.js';
 import { startStack, type TestStack } from '../testing/stack.js';
 import { ConsoleDispatcher } from './dispatch.js';
 
-const ADMIN_PASSWORD = 'admin-password-for-dispatch';
+const ADMIN_PASSWORD = 'dispatch-test-Passw0rd!';
 let stack: TestStack;
 let dispatcher: ConsoleDispatcher;
 

@@ -65,7 +65,7 @@ export class ConsoleDispatcher {
       const res = await this.deps.client.request(req.method, req.target, req.path, req.body, {
         internal: false, // the console acts with the signed-in user's rights, never the internal token
         token: req.token,
-        headers: clientAddress ? { 'x-forwarded-for': clientAddress } : undefined,
+        headers: forwardedHeaders(req, clientAddress),
         timeoutMs: 30_000,
       });
       // A console sign-out passes through here: its token must stop working here at once too,
@@ -141,4 +141,12 @@ function checked<S extends TSchema>(schema: S, raw: Record<string, string>, wher
     );
   }
   return value as Static<S>;
+}
+
+/** What a console request carries on to the service besides the token: the caller's address and its idempotency key. */
+function forwardedHeaders(req: ConsoleRequest, clientAddress: string | undefined): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  if (clientAddress) headers['x-forwarded-for'] = clientAddress;
+  if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
+  return Object.keys(headers).length > 0 ? headers : undefined;
 }

@@ -49,7 +49,8 @@ export function createBackend(opts: BackendOptions): Backend {
   const client = new ServiceClient({ config });
   const dispatcher = new ConsoleDispatcher({
     client,
-    resolver: createSessionResolver(client, { ttlMs: 2000 }),
+    // no waiting for a restarting auth_node here: supervisor operations fall back to their grace at once
+    resolver: createSessionResolver(client, { ttlMs: 2000, retryForMs: 0 }),
     supervisor,
   });
   return {

@@ -88,7 +88,8 @@ describe('npm run server (headless mode)', () => {
       const overSocket = await getJson({ socketPath: path.join(setup.socketDir, `${name}.sock`) }, '/health');
       expect([overHttp.status, overSocket.status]).toEqual([200, 200]);
       if (name === 'realtime') {
-        // seed 003's shape: no transport field, but the port it reports is the one we gave it
+        // realtime's /health shape (streams.test.ts): no transport field, but the port it
+        // reports is the one we gave it
         expect(overHttp.body).toMatchObject({ status: 'healthy', service: 'socketio', port });
         expect(overSocket.body).toMatchObject({ status: 'healthy', service: 'socketio', port });
       } else {

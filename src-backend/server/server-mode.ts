@@ -63,7 +63,7 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
     config,
     dispatcher: backend.dispatcher,
     staticDir: opts.staticDir,
-    appInfo: { mode: 'server', version: readVersion(), realtimeUrl: '' },
+    appInfo: { mode: 'server', version: readVersion(), realtimeUrl: '', portalUrl: '/portal/' },
     // The terminal is for people: the gateway's own lines are pino JSON, so only problems reach it.
     logger: verbose ? createLogger('gateway') : createLogger('gateway').child({}, { level: 'warn' }),
   });

@@ -4,6 +4,12 @@ import { STORAGE_RETRY_AFTER_SECONDS } from '../contracts/health.js';
 import { AppError } from './app-error.js';
 import { ServiceCallError } from './service-client.js';
 
+/**
+ * Retry-After on a 503 for a service that is down: the supervisor restarts a crashed one within
+ * a second or two, and session look-ups and selections have already waited up to 5 s for it.
+ */
+const SERVICE_RETRY_AFTER_S = 2;
+
 /** Fastify's own 4xx codes, mapped to ours so clients see one vocabulary. */
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.BODY_TOO_LARGE,
@@ -34,9 +40,20 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody; he
     if (err.statusCode >= 400 && err.statusCode < 500) {
       return { status: err.statusCode, body: { error: { code: err.code, message: err.message } } };
     }
+    // Name the service that failed, not the one in between: with data_node down, a session
+    // look-up through auth_node says "data_node is unavailable". A coded 503 passes through.
+    const service = err.failedService;
+    const relayed = err.answered && err.statusCode === 503;
     return {
       status: 503,
-      body: { error: { code: ErrorCode.SERVICE_UNAVAILABLE, message: `${err.service} is unavailable` } },
+      body: {
+        error: {
+          code: relayed ? err.code : ErrorCode.SERVICE_UNAVAILABLE,
+          message: relayed ? err.message : `${service} is unavailable`,
+          details: { service, retryAfterSeconds: SERVICE_RETRY_AFTER_S },
+        },
+      },
+      headers: { 'retry-after': String(SERVICE_RETRY_AFTER_S) },
     };
   }
   const fe = err as FastifyError;

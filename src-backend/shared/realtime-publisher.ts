@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import type { AdminEventType } from '../contracts/supervisor.js';
-import { ADMIN_EVENT, type InternalEvent } from '../contracts/realtime-internal.js';
+import {
+  ADMIN_EVENT,
+  REALTIME_EMIT_BATCH_MAX,
+  type InternalEvent,
+  type PublishedEvent,
+} from '../contracts/realtime-internal.js';
+import type { ServerEventName } from '../contracts/realtime.js';
+import { MicroBatcher } from './micro-batcher.js';
 import type { ServiceClient } from './service-client.js';
 import { RealtimeRoutes } from '../contracts/routes/realtime.js';
 
@@ -9,7 +16,8 @@ import { RealtimeRoutes } from '../contracts/routes/realtime.js';
  * becomes one internal call per batch, and a realtime outage never fails the caller's request.
  */
 export interface RealtimePublisher {
-  emit(event: Omit<InternalEvent, 'data'> & { data: unknown }): void;
+  /** the event and its payload are checked against the contract's server-to-client maps */
+  emit<E extends ServerEventName>(event: PublishedEvent<E>): void;
   adminEvent(type: AdminEventType, data: Record<string, unknown>): void;
   disconnectUser(userId: number, reason: string): Promise<void>;
   /** send what is buffered now (tests, shutdown) */
@@ -21,34 +29,28 @@ export function createRealtimePublisher(
   logger?: Pick<Logger, 'warn'>,
   opts: { batchMs?: number; maxBuffered?: number } = {},
 ): RealtimePublisher {
-  const batchMs = opts.batchMs ?? 10;
-  const maxBuffered = opts.maxBuffered ?? 20_000;
-  let buffer: InternalEvent[] = [];
-  let timer: NodeJS.Timeout | null = null;
   let warned = false;
-
-  const send = async (): Promise<void> => {
-    timer = null;
-    if (buffer.length === 0) return;
-    const events = buffer;
-    buffer = [];
-    try {
-      for (let i = 0; i < events.length; i += 5000) {
-        await client.call(RealtimeRoutes.emit, { body: { events: events.slice(i, i + 5000) }, timeoutMs: 2000 });
+  const batcher = new MicroBatcher<InternalEvent>({
+    windowMs: opts.batchMs ?? 10,
+    maxBatch: REALTIME_EMIT_BATCH_MAX,
+    // no cap on calls in flight: a slow realtime server must not hold events back (they are
+    // best effort), and what one window collects is bounded, the oldest giving way
+    maxQueued: opts.maxBuffered ?? 20_000,
+    send: async (events) => {
+      try {
+        await client.call(RealtimeRoutes.emit, { body: { events }, timeoutMs: 2000 });
+        warned = false;
+      } catch (err) {
+        // Realtime is best effort: the state lives in the database, clients resync on reconnect.
+        if (!warned) logger?.warn({ err: (err as Error).message }, 'realtime server unreachable; events dropped');
+        warned = true;
       }
-      warned = false;
-    } catch (err) {
-      // Realtime is best effort: the state lives in the database, clients resync on reconnect.
-      if (!warned) logger?.warn({ err: (err as Error).message }, 'realtime server unreachable; events dropped');
-      warned = true;
-    }
-  };
+    },
+  });
 
   return {
     emit(event) {
-      if (buffer.length >= maxBuffered) buffer.shift();
-      buffer.push(event as InternalEvent);
-      timer ??= setTimeout(() => void send(), batchMs);
+      batcher.push(event);
     },
     adminEvent(type, data) {
       this.emit({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
@@ -60,9 +62,8 @@ export function createRealtimePublisher(
         logger?.warn({ err: (err as Error).message, userId }, 'could not disconnect user sockets');
       }
     },
-    async flush() {
-      if (timer) clearTimeout(timer);
-      await send();
+    flush() {
+      return batcher.drain();
     },
   };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Pool, undiciErrors } from './undici-pool.js';
 import { ErrorCode, type ErrorBody } from '../contracts/errors.js';
-import { INTERNAL_TOKEN_HEADER, type ServiceName } from '../contracts/services.js';
+import { INTERNAL_TOKEN_HEADER, SERVICE_NAMES, type ServiceName } from '../contracts/services.js';
 import type { Transport } from '../contracts/health.js';
 import {
   pathOf,
@@ -24,9 +24,36 @@ export class ServiceCallError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /**
+     * The service that really failed: `service` itself, or, when `service` answered a 5xx that
+     * names another one (auth_node relaying a dead data_node), that one.
+     */
+    readonly failedService: ServiceName = service,
+    /** `service` answered with this error itself (not unreachable, not timed out) */
+    readonly answered = false,
   ) {
     super(message);
   }
+
+  /** From a downstream's error answer `{error: {code, message, details?: {service}}}`. */
+  static fromAnswer(service: ServiceName, statusCode: number, body: unknown): ServiceCallError {
+    const err = (body as { error?: { code?: string; message?: string; details?: { service?: unknown } } } | null)
+      ?.error;
+    const named = err?.details?.service;
+    const failed = statusCode >= 500 && isServiceName(named) ? named : service;
+    return new ServiceCallError(
+      service,
+      statusCode,
+      err?.code ?? `HTTP_${statusCode}`,
+      err?.message ?? `${service} answered ${statusCode}`,
+      failed,
+      true,
+    );
+  }
+}
+
+function isServiceName(v: unknown): v is ServiceName {
+  return typeof v === 'string' && (SERVICE_NAMES as readonly string[]).includes(v);
 }
 
 /**
@@ -105,13 +132,7 @@ export class ServiceClient {
   ): Promise<SuccessBody<R>> {
     const res = await this.callRaw(route, input as CallInput<R>);
     if (res.statusCode >= 200 && res.statusCode < 300) return res.body as SuccessBody<R>;
-    const err = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ServiceCallError(
-      route.service,
-      res.statusCode,
-      err?.code ?? `HTTP_${res.statusCode}`,
-      err?.message ?? `${route.service} answered ${res.statusCode}`,
-    );
+    throw ServiceCallError.fromAnswer(route.service, res.statusCode, res.body);
   }
 
   /** Like call, but a non-2xx answer is returned, not thrown (a 409's per-row details survive). */

@@ -9,6 +9,7 @@ import { waitFor } from '../testing/wait-for.js';
 import { AppError } from './app-error.js';
 import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
+import { toErrorBody } from './error-handler.js';
 import { ServiceCallError, ServiceClient } from './service-client.js';
 import { createSessionResolver, sessionCacheMsFromEnv } from './session-auth.js';
 import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
@@ -234,6 +235,52 @@ describe('createSessionResolver batching', () => {
       await nowhere.close();
     }
   });
+});
+
+// A data_node crash while sessions are being looked up (README, Architecture: Sessions). These
+// stop and start the stack's data_node, so they come last.
+describe('session look-ups while data_node restarts', () => {
+  it('wait for a data_node that comes back within 5 s and are answered', async () => {
+    const [token] = await mintSessions(stack.client, [ids[0]!]);
+    const resolver = createSessionResolver(stack.client, { ttlMs: 60_000 });
+    await stack.supervisor.stop('data_node');
+    const started = Date.now();
+    const answer = resolver.resolve(token!);
+    await new Promise((r) => setTimeout(r, 1000));
+    await stack.supervisor.start('data_node');
+    expect((await answer).username).toBe('cache-a');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  }, 30_000);
+
+  it('after 5 s, fail naming data_node (not auth_node), with Retry-After', async () => {
+    const [token] = await mintSessions(stack.client, [ids[1]!]);
+    const resolver = createSessionResolver(stack.client, { ttlMs: 60_000 });
+    await stack.supervisor.stop('data_node');
+    try {
+      const started = Date.now();
+      const err = await resolver.resolve(token!).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
+      expect(err).toBeInstanceOf(ServiceCallError);
+      expect([(err as ServiceCallError).service, (err as ServiceCallError).failedService]).toEqual([
+        'auth_node',
+        'data_node',
+      ]);
+      // what student_node, teacher_node and realtime answer their caller with
+      const { status, body, headers } = toErrorBody(err);
+      expect(status).toBe(503);
+      expect(body.error).toEqual({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'data_node is unavailable',
+        details: { service: 'data_node', retryAfterSeconds: 2 },
+      });
+      expect(headers).toEqual({ 'retry-after': '2' });
+    } finally {
+      await stack.supervisor.start('data_node');
+    }
+  }, 30_000);
 });
 
 describe('sessionCacheMsFromEnv', () => {

@@ -9,7 +9,9 @@ import {
 import { forbidden, unauthorized } from './app-error.js';
 import { ConfigError } from './config.js';
 import type { App } from './create-app.js';
+import { MicroBatcher } from './micro-batcher.js';
 import { registerRoute } from './register-route.js';
+import { SESSION_LOOKUP_RETRY_MS, retryTransient } from './retry.js';
 import { ServiceCallError, type ServiceClient } from './service-client.js';
 import { AuthRoutes } from '../contracts/routes/auth.js';
 import type { FORGET_SESSIONS } from '../contracts/routes/shared.js';
@@ -17,7 +19,10 @@ import type { Route } from '../contracts/route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** set by `requireRole`; routes behind it can rely on it */
+    /**
+     * Who is signed in, under this one name on every service: set by `requireRole`, the
+     * realtime server's staff check and auth_node's session guard; routes behind them rely on it.
+     */
     user?: SessionUser;
   }
 }
@@ -44,15 +49,11 @@ export interface SessionResolverOptions {
    * batch, so batches grow with the load instead of staying a few tokens each
    */
   readonly maxInFlight?: number;
-}
-
-/** One caller's cache miss, waiting for its batch. */
-interface Lookup {
-  readonly token: string;
-  /** the forget epoch when the lookup started: only a lookup no forget overtook is cached */
-  readonly epoch: number;
-  readonly resolve: (user: SessionUser) => void;
-  readonly reject: (err: Error) => void;
+  /**
+   * keep asking an auth_node that is down or restarting (or whose data_node is) this long before
+   * failing the callers (default 5000): a crash in a rush delays requests instead of refusing them
+   */
+  readonly retryForMs?: number;
 }
 
 const invalidSession = () => unauthorized('session expired or invalid', 'INVALID_SESSION');
@@ -74,14 +75,12 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
   const batchMs = opts.batchMs ?? 1;
   const maxBatch = Math.min(opts.maxBatch ?? SESSION_RESOLVE_BATCH_MAX, SESSION_RESOLVE_BATCH_MAX);
   const maxInFlight = opts.maxInFlight ?? 4;
+  const retryForMs = opts.retryForMs ?? SESSION_LOOKUP_RETRY_MS;
   const cache = new Map<string, { user: SessionUser; until: number }>();
   const inflight = new Map<string, Promise<SessionUser>>();
   // Bumped by every forget: a lookup that was already in flight may carry a session that died
   // meanwhile, so its answer serves only the callers that were waiting and is not cached.
   let epoch = 0;
-  let buffer: Lookup[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let calls = 0;
 
   const remember = (token: string, res: SessionResolveResponse) => {
     if (cache.size >= max) cache.delete(cache.keys().next().value as string);
@@ -91,59 +90,36 @@ export function createSessionResolver(client: ServiceClient, opts: SessionResolv
     cache.set(token, { user: res.user, until });
   };
 
-  const send = async (batch: Lookup[]): Promise<void> => {
-    // A token forgotten while queued may be queued twice; it is asked once.
-    const tokens: string[] = [];
-    const slot = new Map<string, number>();
-    for (const l of batch) {
-      if (!slot.has(l.token)) {
-        slot.set(l.token, tokens.length);
-        tokens.push(l.token);
-      }
-    }
-    let results: SessionResolveBatchResponse['results'];
+  // A token forgotten while queued may be queued twice; it is asked once (`key`).
+  const batcher = new MicroBatcher<string, SessionResolveBatchResponse['results'][number]>({
+    windowMs: batchMs,
+    maxBatch,
+    maxInFlight,
+    key: (token) => token,
+    send: async (tokens) => {
+      const ask = () =>
+        // auth_node may itself spend up to 5 s waiting for a restarting data_node
+        client.call(AuthRoutes.resolveSessions, { body: { tokens }, timeoutMs: 12_000 });
+      return (await retryTransient(ask, retryForMs)).results;
+    },
+  });
+
+  const lookup = async (token: string): Promise<SessionUser> => {
+    const started = epoch;
+    let r: SessionResolveBatchResponse['results'][number];
     try {
-      results = (await client.call(AuthRoutes.resolveSessions, { body: { tokens } })).results;
-      if (results.length !== tokens.length)
-        throw new Error(`auth_node answered ${results.length} session lookups for ${tokens.length} tokens`);
+      r = await batcher.submit(token);
     } catch (err) {
-      const e = err instanceof ServiceCallError && err.statusCode === 401 ? invalidSession() : (err as Error);
-      for (const l of batch) l.reject(e);
-      return;
+      throw err instanceof ServiceCallError && err.statusCode === 401 ? invalidSession() : err;
     }
-    for (const l of batch) {
-      const r = results[slot.get(l.token)!]!;
-      if ('user' in r) {
-        if (l.epoch === epoch) remember(l.token, r);
-        l.resolve(r.user);
-      } else {
-        const { status, code, message } = r.error;
-        // exactly what a failed single resolve gave this caller
-        l.reject(status === 401 ? invalidSession() : new ServiceCallError('auth_node', status, code, message));
-      }
+    if ('user' in r) {
+      if (started === epoch) remember(token, r);
+      return r.user;
     }
+    const { status, code, message } = r.error;
+    // exactly what a failed single resolve gave this caller
+    throw status === 401 ? invalidSession() : new ServiceCallError('auth_node', status, code, message);
   };
-
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    while (buffer.length > 0 && calls < maxInFlight) {
-      const batch = buffer.length <= maxBatch ? buffer : buffer.slice(0, maxBatch);
-      buffer = buffer.length <= maxBatch ? [] : buffer.slice(maxBatch);
-      calls++;
-      void send(batch).finally(() => {
-        calls--;
-        flush(); // what queued up meanwhile goes at once
-      });
-    }
-  };
-
-  const lookup = (token: string) =>
-    new Promise<SessionUser>((resolve, reject) => {
-      buffer.push({ token, epoch, resolve, reject });
-      if (buffer.length >= maxBatch) flush();
-      else timer ??= setTimeout(flush, batchMs);
-    });
 
   const invalidate = () => {
     epoch++;

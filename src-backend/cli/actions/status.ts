@@ -84,7 +84,8 @@ function fromProbes(probes: readonly HealthProbe[]): ProcessLine[] {
 }
 
 /**
- * Seed 001's shape, `● Data Node: online`, with the details after it in parentheses:
+ * The shape cli/README.md documents, `● Data Node: online`, with the details after it in
+ * parentheses:
  * `● Data Node: online  (unix, 0.4 ms, pid 4242, 1 restart)`. Details line up in one column.
  */
 function printLines(ctx: CliContext, lines: readonly ProcessLine[], source: string): void {

@@ -3,7 +3,7 @@ import { escapeControls } from './escape.js';
 
 /** A unicode box table (cli-table3's default characters); no colour codes in the borders. */
 export function renderTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  // Numbers read best right-aligned (the seed's ID column); a column is numeric if every cell is.
+  // Numbers read best right-aligned (an ID column); a column is numeric if every cell is.
   const colAligns = head.map((_, i) =>
     rows.length > 0 && rows.every((r) => typeof r[i] === 'number') ? 'right' : 'left',
   );

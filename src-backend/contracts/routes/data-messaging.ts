@@ -10,6 +10,8 @@ import {
   NotificationQuery,
   NotificationReadRequest,
   NotificationReadResponse,
+  PresenceScopeRequest,
+  PresenceScopeResponse,
   UnreadCountResponse,
 } from '../messaging.js';
 import { ChatMessage } from '../realtime.js';
@@ -65,5 +67,12 @@ export const DataMessagingRoutes = routeTable('data_node', {
     summary: "Mark some or all of a user's notifications as read",
     access: 'internal',
     schema: { body: NotificationReadRequest, response: ok(NotificationReadResponse) },
+  },
+  presenceScopes: {
+    method: 'POST',
+    url: '/messaging/presence-scopes',
+    summary: 'Whose presence each user may see: their courses (enrolled or taught) and chat partners',
+    access: 'internal',
+    schema: { body: PresenceScopeRequest, response: ok(PresenceScopeResponse) },
   },
 });

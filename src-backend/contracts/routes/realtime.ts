@@ -20,9 +20,9 @@ import { InternalDisconnectRequest, InternalEmitRequest, InternalLogsRequest } f
 import { routeTable } from '../route.js';
 
 /**
- * The realtime server's HTTP side. /health and /stats are open; every other route takes another
- * service's internal token or an admin session (checked on the request line), so admins reach
- * them through the gateway too.
+ * The realtime server's HTTP side. /health is open; every other route, /stats included (it tells
+ * who is online), takes another service's internal token or an admin session (checked on the
+ * request line), so admins reach them through the gateway too.
  */
 export const RealtimeRoutes = routeTable('realtime', {
   health: {
@@ -35,7 +35,7 @@ export const RealtimeRoutes = routeTable('realtime', {
   stats: {
     method: 'GET',
     url: '/stats',
-    summary: 'Connections per namespace, rooms, online users, pending throttled events',
+    summary: 'Staff: connections per namespace, rooms, online users, pending and dropped events',
     access: 'public',
     schema: { response: ok(RealtimeStats) },
   },

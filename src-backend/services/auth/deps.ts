@@ -50,7 +50,7 @@ export async function audit(
   detail?: string | null,
   level: 'info' | 'warn' = 'info',
 ): Promise<void> {
-  const actor = request.auth?.user;
+  const actor = request.user;
   deps.log[level](
     {
       actor: actor?.username ?? null,

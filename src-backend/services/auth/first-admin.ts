@@ -3,10 +3,14 @@ import { ServiceCallError } from '../../shared/service-client.js';
 import type { IdentityStore } from './identity-store.js';
 import { generatePassword, hashPassword } from './security/passwords.js';
 import { writeToTerminal } from '../../shared/terminal.js';
+import { loadPasswordPolicy } from '../../contracts/password-policy.js';
+import { ConfigError } from '../../shared/config.js';
+import { FIRST_ADMIN_USERNAME } from './settings.js';
 
 /**
  * On an empty database, create `admin`. Its password is ADMIN_PASSWORD, or else a random one
  * printed once on the terminal (never in the log) that must be changed at first sign-in. Never a default.
+ * ADMIN_PASSWORD obeys the password rule like any other password; a weak one stops the start.
  */
 export async function ensureFirstAdmin(
   store: IdentityStore,
@@ -18,12 +22,16 @@ export async function ensureFirstAdmin(
     (await retrying(() => store.listUsers({ role: 'admin', page: 1, pageSize: 1, sort: 'id', order: 'asc' }))).total > 0
   )
     return;
+  if (adminPassword) {
+    const problem = (await loadPasswordPolicy()).problem(adminPassword, FIRST_ADMIN_USERNAME);
+    if (problem) throw new ConfigError(`ADMIN_PASSWORD: ${problem}`);
+  }
   const password = adminPassword ?? generatePassword();
   const passwordHash = await hashPassword(password);
   // bootstrapAdmin re-checks inside one transaction, so two racing starts create one admin.
   const { created } = await retrying(() =>
     store.bootstrapAdmin({
-      username: 'admin',
+      username: FIRST_ADMIN_USERNAME,
       name: 'Administrator',
       passwordHash,
       mustChangePassword: !adminPassword,

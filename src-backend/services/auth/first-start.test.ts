@@ -134,3 +134,16 @@ describe('first start without ADMIN_PASSWORD, admin 2FA required', () => {
     expect(admins.total).toBe(1);
   });
 });
+
+describe('first start with a weak ADMIN_PASSWORD', () => {
+  it('a common password stops auth_node with one line naming ADMIN_PASSWORD and the reason', async () => {
+    const failed = await startAuthHarness({ ADMIN_PASSWORD: 'password123' }).then(
+      async (started) => {
+        await started.stack.stop();
+        return null;
+      },
+      (err: unknown) => err as Error,
+    );
+    expect(failed?.message).toMatch(/ADMIN_PASSWORD: password is too common/);
+  });
+});

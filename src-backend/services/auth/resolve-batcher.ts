@@ -1,43 +1,30 @@
+import { MicroBatcher } from '../../shared/micro-batcher.js';
+import { SESSION_LOOKUP_RETRY_MS, retryTransient } from '../../shared/retry.js';
+
 /**
  * Coalesces lookups made in the same event-loop turn into one batched call. A registration
  * rush starts with thousands of first-time token resolves at once; batched, they cost one
- * data_node hop per turn instead of one each. Duplicate keys in a batch are asked once.
+ * data_node hop per turn instead of one each. Duplicate keys in a batch are asked once. A
+ * data_node that is down or restarting is asked again for up to `retryForMs` (a crash in a
+ * rush delays sign-in checks rather than failing them).
  */
 export class Batcher<R> {
-  private pending = new Map<string, { resolve: (r: R | null) => void; reject: (e: unknown) => void }[]>();
-  private scheduled = false;
+  private readonly batcher: MicroBatcher<string, R | null>;
 
-  constructor(
-    private readonly send: (keys: string[]) => Promise<(R | null)[]>,
-    private readonly maxBatch = 500,
-  ) {}
-
-  load(key: string): Promise<R | null> {
-    return new Promise((resolve, reject) => {
-      let waiters = this.pending.get(key);
-      if (!waiters) {
-        waiters = [];
-        this.pending.set(key, waiters);
-      }
-      waiters.push({ resolve, reject });
-      if (this.pending.size >= this.maxBatch) {
-        this.flush();
-      } else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+  constructor(send: (keys: string[]) => Promise<(R | null)[]>, maxBatch = 500, retryForMs = SESSION_LOOKUP_RETRY_MS) {
+    this.batcher = new MicroBatcher<string, R | null>({
+      windowMs: 0,
+      maxBatch,
+      key: (k) => k,
+      // a short answer leaves the missing keys unknown (null), as data_node's batch route does
+      send: async (keys) => {
+        const results = await retryTransient(() => send(keys), retryForMs);
+        return keys.map((_, i) => results[i] ?? null);
+      },
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    const keys = [...batch.keys()];
-    this.send(keys).then(
-      (results) => keys.forEach((k, i) => batch.get(k)!.forEach((w) => w.resolve(results[i] ?? null))),
-      (err: unknown) => batch.forEach((ws) => ws.forEach((w) => w.reject(err))),
-    );
+  load(key: string): Promise<R | null> {
+    return this.batcher.submit(key);
   }
 }

@@ -5,18 +5,30 @@ import { forbidden, unauthorized } from '../../shared/app-error.js';
 import { bearerToken } from '../../shared/session-auth.js';
 import type { IdentityStore } from './identity-store.js';
 
-export interface AuthContext {
-  readonly user: AuthUser;
+/**
+ * What auth_node's own guard knows of a request's session beyond who is signed in (that is
+ * `request.user`, as on every service).
+ */
+export interface AuthSession {
   readonly token: string;
   readonly expiresAt: string;
   /** REQUIRE_ADMIN_2FA is on and this admin has no TOTP yet */
   readonly mfaSetupRequired: boolean;
+  /** the account row as the guard just read it: the flags (totpEnabled, …) a SessionUser lacks */
+  readonly account: AuthUser;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    auth?: AuthContext;
+    /** set by auth_node's session guard (and an admin sign-in, for its audit entry) */
+    session?: AuthSession;
   }
+}
+
+/** Marks `request` signed in as `account`: `request.user` for who, `request.session` for the rest. */
+export function markSignedIn(request: FastifyRequest, account: AuthUser, session: Omit<AuthSession, 'account'>): void {
+  request.user = account;
+  request.session = { ...session, account };
 }
 
 export interface GuardOptions {
@@ -56,12 +68,11 @@ export function createSessionGuard(store: IdentityStore, requireAdmin2fa: boolea
       }
       if (opts.roles && !opts.roles.includes(user.role))
         throw forbidden(`this route is for ${opts.roles.join(' or ')} accounts`);
-      request.auth = {
-        user,
+      markSignedIn(request, user, {
         token,
         expiresAt,
         mfaSetupRequired: requireAdmin2fa && user.role === 'admin' && !user.totpEnabled,
-      };
+      });
     };
 }
 

@@ -12,7 +12,13 @@ describe('auth settings', () => {
 
   it('refuses nonsense and weak ADMIN_PASSWORD with one clear line', () => {
     expect(() => loadAuthSettings({ REQUIRE_ADMIN_2FA: 'maybe' }, '127.0.0.1')).toThrow(ConfigError);
-    expect(() => loadAuthSettings({ ADMIN_PASSWORD: 'short' }, '127.0.0.1')).toThrow(/at least 8/);
+    expect(() => loadAuthSettings({ ADMIN_PASSWORD: 'short' }, '127.0.0.1')).toThrow(/ADMIN_PASSWORD: .*at least 8/);
+    // the password rule's shape checks hold for the env var as for any password
+    expect(() => loadAuthSettings({ ADMIN_PASSWORD: 'myadmin-2026-x' }, '127.0.0.1')).toThrow(/contains the username/);
+    expect(() => loadAuthSettings({ ADMIN_PASSWORD: 'tab\there-123' }, '127.0.0.1')).toThrow(/control character/);
+    expect(loadAuthSettings({ ADMIN_PASSWORD: 'quiet-harbour-lamp' }, '127.0.0.1').adminPassword).toBe(
+      'quiet-harbour-lamp',
+    );
     expect(() => loadAuthSettings({ LOGIN_FREE_FAILURES: '-1' }, '127.0.0.1')).toThrow(/LOGIN_FREE_FAILURES/);
     expect(loadAuthSettings({ ADMIN_PASSWORD: '' }, '127.0.0.1').adminPassword).toBeUndefined();
   });

@@ -1,6 +1,10 @@
 import { isLoopbackHost } from '../../shared/config.js';
 import { ConfigError } from '../../shared/config.js';
 import type { ThrottleOptions } from './security/throttle.js';
+import { passwordShapeProblem } from '../../contracts/password-policy.js';
+
+/** The account a first start creates. */
+export const FIRST_ADMIN_USERNAME = 'admin';
 
 /** auth_node's own environment, parsed once. */
 export interface AuthSettings {
@@ -41,9 +45,9 @@ export function loadAuthSettings(env: NodeJS.ProcessEnv, host: string): AuthSett
   if (perAddress !== undefined) throttle.addressLimit = perAddress;
   if (ceiling !== undefined) throttle.accountCeiling = ceiling;
   if (ceilingDelay !== undefined) throttle.ceilingDelayMs = ceilingDelay;
-  if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 8) {
-    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
-  }
+  // The dictionary half of the rule needs an async load: ensureFirstAdmin applies it.
+  const shape = env.ADMIN_PASSWORD ? passwordShapeProblem(env.ADMIN_PASSWORD, FIRST_ADMIN_USERNAME) : null;
+  if (shape) throw new ConfigError(`ADMIN_PASSWORD: ${shape}`);
   return {
     // Off loopback the console is reachable from the network: admin 2FA is not optional there.
     requireAdmin2fa: /^(true|1)$/i.test(flag ?? '') || !isLoopbackHost(host),

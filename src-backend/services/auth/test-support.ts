@@ -20,7 +20,7 @@ export interface AuthHarness {
   adminToken(): Promise<string>;
 }
 
-export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const ADMIN_PASSWORD = 'auth-tests-Passw0rd!';
 
 export async function startAuthHarness(env: Record<string, string> = {}): Promise<AuthHarness> {
   const stack = await startStack({ services: ['data_node', 'auth_node'], env: { ADMIN_PASSWORD, ...env } });

@@ -11,7 +11,7 @@ import { DataCourseRoutes } from '../../contracts/routes/data-courses.js';
 import { QueueMeter } from './queue-meter.js';
 
 export interface RegistrationQueueOptions {
-  /** answer 202 "queued" when a request is not decided within this (issue 3: ~2 s) */
+  /** answer 202 "queued" when a request is not decided within this (about 2 s: queued.test.ts) */
   readonly answerWithinMs?: number;
   /** requests persisted per data call */
   readonly maxBatch?: number;

@@ -1,6 +1,6 @@
 import type { DecidedTicket, SeatCount } from '../../contracts/routes/data-courses.js';
 import { CourseEvents } from '../../contracts/realtime-internal.js';
-import type { SelectionOutcomeEvent } from '../../contracts/realtime.js';
+import { Rooms } from '../../contracts/realtime.js';
 import type { RealtimePublisher } from '../../shared/realtime-publisher.js';
 
 /** What the queue tells the world; kept behind this small interface so tests can listen in. */
@@ -20,7 +20,7 @@ export function createSelectionEvents(publisher: RealtimePublisher, seatInterval
   const sendSeats = () => {
     timer = null;
     for (const s of latest.values()) {
-      publisher.emit({ event: CourseEvents.seats, room: `course:${s.courseId}`, data: s });
+      publisher.emit({ event: CourseEvents.seats, room: Rooms.course(s.courseId), data: s });
     }
     latest.clear();
   };
@@ -28,7 +28,7 @@ export function createSelectionEvents(publisher: RealtimePublisher, seatInterval
     outcome(d) {
       publisher.emit({
         event: CourseEvents.outcome,
-        room: `user:${d.studentId}`,
+        room: Rooms.user(d.studentId),
         data: {
           ticket: d.ticket,
           courseId: d.courseId,
@@ -37,7 +37,7 @@ export function createSelectionEvents(publisher: RealtimePublisher, seatInterval
           ...(d.position !== undefined ? { position: d.position } : {}),
           ...(d.opensAt !== undefined ? { opensAt: d.opensAt } : {}),
           ...(d.swappedFrom !== undefined ? { swappedFrom: d.swappedFrom } : {}),
-        } satisfies SelectionOutcomeEvent,
+        },
       });
     },
     seats(s) {

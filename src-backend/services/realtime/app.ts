@@ -16,13 +16,16 @@ import { MessagingStore } from './core/messaging-store.js';
 import { Notifier } from './core/notifier.js';
 import { PendingStore } from './core/pending-store.js';
 import { LocalPresence, RedisPresence } from './core/presence.js';
+import { PresenceScopes } from './core/presence-scopes.js';
 import { createAdapterClients, createRedis } from './core/redis.js';
 import { Throttler } from './core/throttler.js';
 import { UserDirectory } from './core/user-directory.js';
 import { realtimeRoutes } from './http/routes.js';
 import { loadRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { originAllowed } from './sockets/guard.js';
+import { AbuseGuard } from './sockets/abuse.js';
 import { setupNamespaces } from './sockets/namespaces.js';
+import { typedNamespace } from './sockets/typed.js';
 
 export interface RealtimeAppOptions {
   readonly config: RuntimeConfig;
@@ -108,10 +111,30 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
   presence.start();
   const store = new MessagingStore(opts.client);
   const users = new UserDirectory(opts.client);
-  const notifier = new Notifier(store, events, presence, users);
-  const logs = new LogStream(io.of('/logs'), rc.logBacklog);
+  const notifier = new Notifier(store, events, presence, users, opts.client);
+  const logs = new LogStream(typedNamespace(io, Namespaces.logs), rc.logBacklog);
   const silent = { warn: () => {}, error: () => {} };
-  setupNamespaces(io, { events, store, notifier, presence, users, logs, logger: logger ?? silent }, resolver, rc);
+  const abuse = new AbuseGuard({
+    rate: rc.socketRate,
+    burst: rc.socketBurst,
+    maxSocketsPerUser: rc.maxSocketsPerUser,
+  });
+  setupNamespaces(
+    io,
+    {
+      events,
+      store,
+      notifier,
+      presence,
+      scopes: new PresenceScopes(opts.client),
+      users,
+      logs,
+      abuse,
+      logger: logger ?? silent,
+    },
+    resolver,
+    rc,
+  );
 
   let listeningPort = opts.config.ports.realtime;
   let attached = 0;
@@ -122,6 +145,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     notifier,
     presence,
     logs,
+    abuse,
     resolver,
     internalToken: opts.config.internalToken,
     adapter: rc.redisUrl ? 'redis' : 'memory',
@@ -154,6 +178,7 @@ export function buildRealtime(opts: RealtimeAppOptions): RealtimeServer {
     async close() {
       await throttler.close();
       await presence.close().catch(onError);
+      abuse.close();
       redis.disconnect();
       adapterClients?.pub.disconnect();
       adapterClients?.sub.disconnect();

@@ -19,7 +19,7 @@ const open: Socket[] = [];
 const track = (s: Socket) => (open.push(s), s);
 
 beforeAll(async () => {
-  // the seeds' names for the origin allow-list: seed 003's and seed 004's, merged
+  // the older names for the origin allow-list (SOCKETIO_CORS_ORIGINS, ALLOWED_ORIGINS), merged
   stack = await startRealtimeStack({
     env: {
       SOCKETIO_CORS_ORIGINS: 'http://seed3.example',

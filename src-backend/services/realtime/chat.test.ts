@@ -41,7 +41,7 @@ afterAll(async () => {
   await stack?.stop();
 }, HOOK_TIMEOUT_MS);
 
-describe('seed 004 chat on the default namespace and on /chat', () => {
+describe('chat on the default namespace and on /chat', () => {
   it('chat:send is acked with {success, message} and reaches the receiver on every chat namespace', async () => {
     const a = track(await connect(url, '/', alice.token));
     const bDefault = track(await connect(url, '/', bob.token));
@@ -97,16 +97,17 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
 
   it('chat:getOnlineStatus reports who has a socket open', async () => {
     const [away] = await seedUsers(stack, [{ role: 'student' }]);
-    const a = track(await connect(url, '/', alice.token));
-    const res = await ask<{ success: boolean; statuses: Record<string, boolean> }>(a, 'chat:getOnlineStatus', {
-      userIds: [alice.id, away!.id],
+    // a teacher: students learn only about classmates and chat partners (abuse.test.ts)
+    const c = track(await connect(url, '/', carol.token));
+    const res = await ask<{ success: boolean; statuses: Record<string, boolean> }>(c, 'chat:getOnlineStatus', {
+      userIds: [carol.id, away!.id],
     });
-    expect(res).toEqual({ success: true, statuses: { [alice.id]: true, [away!.id]: false } });
+    expect(res).toEqual({ success: true, statuses: { [carol.id]: true, [away!.id]: false } });
   });
 
   it('user:online when a user connects, user:offline when their last socket closes', async () => {
     const [dave] = await seedUsers(stack, [{ role: 'student' }]);
-    const watcher = track(await connect(url, '/', alice.token));
+    const watcher = track(await connect(url, '/', carol.token)); // staff hear everyone
     const quiet = track(await connect(url, '/', bob.token, { auth: { token: bob.token, presence: false } }));
     const events = collect<PresenceEvent>(watcher, 'user:online');
     const offline = collect<PresenceEvent>(watcher, 'user:offline');
@@ -143,7 +144,7 @@ describe('seed 004 chat on the default namespace and on /chat', () => {
     expect(acked).toEqual(namespaces);
   });
 
-  it("seed 004's string ids: digit strings work on every chat event", async () => {
+  it('string ids: digit strings work on every chat event', async () => {
     const a = track(await connect(url, '/', alice.token));
     const b = track(await connect(url, '/chat', bob.token));
     const got = next<ChatMessage>(b, 'chat:message');
@@ -187,7 +188,8 @@ describe('each namespace serves its domain, and deliveries go where it is served
   });
 
   it('chat:* reaches / and /chat, notification:new reaches / and /notification, presence all three', async () => {
-    const [eve] = await seedUsers(stack, [{ role: 'student' }]);
+    // a teacher hears every user:online; a student only classmates' and chat partners'
+    const [eve] = await seedUsers(stack, [{ role: 'teacher' }]);
     const sockets = {
       root: track(await connect(url, '/', eve!.token)),
       chat: track(await connect(url, '/chat', eve!.token)),
@@ -299,7 +301,8 @@ describe('bad input never hurts the server', () => {
     );
     const limited = results.filter((r) => r.error === 'rate limited').length;
     expect(limited).toBeGreaterThan(0);
-    expect(results.filter((r) => r.success).length).toBeGreaterThanOrEqual(60);
+    // the burst (60) less the token the handshake took
+    expect(results.filter((r) => r.success).length).toBeGreaterThanOrEqual(59);
     // slowed down, not cut off: that is for sockets that keep on
     await sleep(100);
     expect(s.connected).toBe(true);

@@ -23,7 +23,7 @@ describe('realtime config', () => {
     ]);
   });
 
-  it("an alias alone replaces the default, and seed 003's `*` is kept as any origin", () => {
+  it('an alias alone replaces the default, and the old `*` is kept as any origin', () => {
     expect(load({ ALLOWED_ORIGINS: 'http://x.example' }).allowedOrigins).toEqual(['http://x.example']);
     expect(load({ SOCKETIO_CORS_ORIGINS: '*' }).allowedOrigins).toEqual(['*']);
   });
@@ -37,6 +37,14 @@ describe('realtime config', () => {
     expect(() => load({ REALTIME_MAX_WATCHED_COURSES: '0' })).toThrow(ConfigError);
     expect(() => load({ REALTIME_PRESENCE_TTL_MS: '10' })).toThrow(
       /REALTIME_PRESENCE_TTL_MS=10 must be an integer from 1000/,
+    );
+  });
+
+  it('sockets per user: 10 by default, configurable, at least 1', () => {
+    expect(load({}).maxSocketsPerUser).toBe(10);
+    expect(load({ REALTIME_MAX_SOCKETS_PER_USER: '3' }).maxSocketsPerUser).toBe(3);
+    expect(() => load({ REALTIME_MAX_SOCKETS_PER_USER: '0' })).toThrow(
+      /REALTIME_MAX_SOCKETS_PER_USER=0 must be an integer from 1/,
     );
   });
 });

@@ -12,9 +12,11 @@ export interface RealtimeConfig {
   readonly flushIntervalMs: number;
   /** Socket.IO's maxHttpBufferSize: larger messages close the connection */
   readonly maxMessageBytes: number;
-  /** per-socket token bucket: sustained messages/s and burst */
+  /** per-user token bucket, shared by all their sockets: sustained inbound events/s and burst */
   readonly socketRate: number;
   readonly socketBurst: number;
+  /** sockets one user may hold on one namespace; the oldest is disconnected beyond it */
+  readonly maxSocketsPerUser: number;
   readonly logBacklog: number;
   /** connection-state recovery window; 0 turns recovery off */
   readonly recoveryMs: number;
@@ -25,9 +27,9 @@ export interface RealtimeConfig {
 }
 
 /**
- * REALTIME_ALLOWED_ORIGINS plus the seeds' names for the same list, SOCKETIO_CORS_ORIGINS (seed 003)
- * and ALLOWED_ORIGINS (seed 004). They are merged rather than ranked: the launcher always sets
- * REALTIME_ALLOWED_ORIGINS to the console's origin, and an operator's seed-style list adds to it.
+ * REALTIME_ALLOWED_ORIGINS plus the seeds' names for the same list, SOCKETIO_CORS_ORIGINS
+ * and ALLOWED_ORIGINS (README, Environment). They are merged rather than ranked: the launcher always sets
+ * REALTIME_ALLOWED_ORIGINS to the console's origin, and an operator's list under an older name adds to it.
  */
 const ORIGIN_VARS = ['REALTIME_ALLOWED_ORIGINS', 'SOCKETIO_CORS_ORIGINS', 'ALLOWED_ORIGINS'] as const;
 
@@ -65,6 +67,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv, gatewayPort: number):
     maxMessageBytes: int(env, 'REALTIME_MAX_MESSAGE_BYTES', 100_000, 1024, 10_000_000),
     socketRate: int(env, 'REALTIME_SOCKET_RATE', 20, 1, 100_000),
     socketBurst: int(env, 'REALTIME_SOCKET_BURST', 60, 1, 100_000),
+    maxSocketsPerUser: int(env, 'REALTIME_MAX_SOCKETS_PER_USER', 10, 1, 10_000),
     logBacklog: int(env, 'REALTIME_LOG_BACKLOG', 5000, 0, 1_000_000),
     // Recovery keeps every broadcast packet for this long to replay it; during a rush that is
     // thousands a second, so the window stays short. State that matters (unread counts, chat

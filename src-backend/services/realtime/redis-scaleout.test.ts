@@ -114,7 +114,9 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
 
   it('both instances say they use the Redis adapter', async () => {
     for (const url of [urlA, urlB]) {
-      const stats = (await (await fetch(`${url}/stats`)).json()) as RealtimeStats;
+      const stats = (await (
+        await fetch(`${url}/stats`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })
+      ).json()) as RealtimeStats;
       expect(stats.adapter).toBe('redis');
     }
   });
@@ -255,8 +257,9 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
 
   // last: it kills the second instance
   it('an instance that dies without cleaning up: its users drop out of presence once its TTL passes', async () => {
-    const [ghost] = await seedUsers(stack, [{ role: 'student' }]);
-    const watcher = track(await connect(urlA, '/', s1.token));
+    // a teacher watches: a student sees only classmates and chat partners
+    const [ghost, teacher] = await seedUsers(stack, [{ role: 'student' }, { role: 'teacher' }]);
+    const watcher = track(await connect(urlA, '/', teacher!.token));
     track(await connect(urlB, '/', ghost!.token));
     const online = async () =>
       (
@@ -268,14 +271,14 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
     const status = async () =>
       (
         await ask<{ statuses: Record<string, boolean> }>(watcher, 'chat:getOnlineStatus', {
-          userIds: [ghost!.id, s1.id],
+          userIds: [ghost!.id, teacher!.id],
         })
       ).statuses;
-    expect(await status()).toEqual({ [ghost!.id]: true, [s1.id]: true });
+    expect(await status()).toEqual({ [ghost!.id]: true, [teacher!.id]: true });
     const exited = new Promise((r) => second.once('exit', r));
     second.kill('SIGKILL');
     await exited;
     await waitFor(async () => !(await online()).includes(ghost!.id), 10_000);
-    expect(await status()).toEqual({ [ghost!.id]: false, [s1.id]: true });
+    expect(await status()).toEqual({ [ghost!.id]: false, [teacher!.id]: true });
   });
 });

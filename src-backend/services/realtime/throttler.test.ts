@@ -56,7 +56,7 @@ beforeEach(() => {
   courseSeq += 1;
 });
 
-describe('coalescing (seed 002 throttler)', () => {
+describe('coalescing in the throttler', () => {
   it('1,000 seat changes inside one window reach the client as exactly one emit with the latest count', async () => {
     const id = courseSeq;
     const s = await watcher([id]);

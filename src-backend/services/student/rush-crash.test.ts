@@ -16,7 +16,7 @@ import {
 } from '../queue/testing/rush-round.js';
 
 /**
- * "A crash of any service loses no accepted request" (issue 3): each service on the selection
+ * A crash of any service loses no accepted request: each service on the selection
  * path is SIGKILLed in the middle of a 2,000-student rush for 500 seats. Accepted means a 200
  * decision or a 202 ticket. Small queue batches stretch each rush so the kill lands inside it,
  * and a short answer window makes some answers 202 tickets while the kill is under way.
@@ -29,16 +29,22 @@ rushStackForFile('crash', { QUEUE_ANSWER_MS: '300' }, (r) => ({ stack, actor, po
 /** More seats than the 100 of the plain rush, so that seats are still being given out when the kill lands. */
 const SEATS = 500;
 
-/** `withKeys`: every student sends an Idempotency-Key, the same on the first try and the retry. */
-async function rushAndKill(victim: ServiceName, withKeys = false) {
+/**
+ * `withKeys`: every student sends an Idempotency-Key, the same on the first try and the retry.
+ * `coldSessions`: the kill lands before the rush, so no student's session has been looked up yet.
+ */
+async function rushAndKill(victim: ServiceName, withKeys = false, coldSessions = false) {
   const { courses, students, tokens } = await setUpRound(stack, actor, { capacity: SEATS / 5 });
   const courseOf = (i: number) => courses[i % courses.length]!.id;
   let answered = 0;
   const keyOf = (i: number) => (withKeys ? `select-${i}` : undefined);
-  const inflight = tokens.map((t, i) => select(pool, t, courseOf(i), keyOf(i)).finally(() => answered++));
   const pid = stack.pid(victim);
-  await waitFor(() => answered >= 100, 30_000, 5);
-  process.kill(pid, 'SIGKILL');
+  if (coldSessions) process.kill(pid, 'SIGKILL');
+  const inflight = tokens.map((t, i) => select(pool, t, courseOf(i), keyOf(i)).finally(() => answered++));
+  if (!coldSessions) {
+    await waitFor(() => answered >= 100, 30_000, 5);
+    process.kill(pid, 'SIGKILL');
+  }
   const answeredAtKill = answered;
   const first = await Promise.all(inflight);
   await restartedAfterKill(stack, victim, pid);
@@ -95,6 +101,12 @@ describe('SIGKILL mid-rush loses no accepted selection', () => {
 
   it('of data_node: undecided tickets are decided after it restarts', async () => {
     expectNothingLost(await rushAndKill('data_node'));
+  }, 180_000);
+
+  it('of data_node with a cold session cache: session look-ups wait for it, and no request fails', async () => {
+    const outcome = await rushAndKill('data_node', false, true);
+    expectNothingLost(outcome);
+    expect(outcome.first.filter((a) => !accepted(a))).toEqual([]);
   }, 180_000);
 
   it('of student_node: what it had handed on is decided, what it had not is asked again', async () => {

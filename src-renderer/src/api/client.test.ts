@@ -33,6 +33,15 @@ describe('ApiClient over the HTTP transport', () => {
     expect(gw.calls[0]!.init.body).toBe('{"a":1}');
   });
 
+  it('sends an idempotency key as the Idempotency-Key header, and only when given', async () => {
+    const gw = gateway(200, { status: 'selected' });
+    const client = new ApiClient(gw.transport);
+    await client.post('student_node', '/student/course/select', { courseId: 1 }, { idempotencyKey: 'k-1' });
+    await client.post('student_node', '/student/course/select', { courseId: 1 });
+    expect((gw.calls[0]!.init.headers as Record<string, string>)['idempotency-key']).toBe('k-1');
+    expect((gw.calls[1]!.init.headers as Record<string, string>)['idempotency-key']).toBeUndefined();
+  });
+
   it('turns {error:{code,message}} into an ApiError with the server message', async () => {
     const gw = gateway(409, { error: { code: 'USERNAME_TAKEN', message: 'username alice is taken' } });
     const err = await new ApiClient(gw.transport).post('auth_node', '/admin/users', {}).catch((e: unknown) => e);

@@ -17,6 +17,11 @@ export interface ApiClientOptions {
   readonly onUnauthorized?: () => void;
 }
 
+export interface RequestOptions {
+  /** sent as `Idempotency-Key`: the same key on a retry gets the first answer back */
+  readonly idempotencyKey?: string;
+}
+
 /**
  * The console's typed API client: adds the session token, unwraps 2xx bodies, and turns every
  * failure (HTTP or network) into an ApiError with a readable message.
@@ -37,9 +42,16 @@ export class ApiClient {
     return this.token !== null;
   }
 
-  async request<T>(method: Method, target: ConsoleTarget, path: string, body?: unknown): Promise<T> {
+  async request<T>(
+    method: Method,
+    target: ConsoleTarget,
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<T> {
     const req: ConsoleRequest = { method, target, path };
     if (body !== undefined) req.body = body;
+    if (opts.idempotencyKey) req.idempotencyKey = opts.idempotencyKey;
     const sentWithToken = this.token;
     if (sentWithToken) req.token = sentWithToken;
     let res;
@@ -65,8 +77,8 @@ export class ApiClient {
     return this.request<T>('GET', target, path);
   }
 
-  post<T>(target: ConsoleTarget, path: string, body: unknown = {}): Promise<T> {
-    return this.request<T>('POST', target, path, body);
+  post<T>(target: ConsoleTarget, path: string, body: unknown = {}, opts?: RequestOptions): Promise<T> {
+    return this.request<T>('POST', target, path, body, opts);
   }
 
   put<T>(target: ConsoleTarget, path: string, body: unknown = {}): Promise<T> {

@@ -36,6 +36,7 @@ export function httpTransport(opts: HttpTransportOptions = {}): Transport {
     async send(req) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (req.token) headers.authorization = `Bearer ${req.token}`;
+      if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
       const init: RequestInit = { method: req.method, headers, signal: AbortSignal.timeout(timeoutMs) };
       if (req.body !== undefined) {
         headers['content-type'] = 'application/json';

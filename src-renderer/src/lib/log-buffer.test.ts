@@ -43,7 +43,7 @@ describe('log buffer helpers', () => {
     expect(lines.filter(compileFilter({ services: [], minLevel: '', search: 'DATA_' })).map((l) => l.id)).toEqual([2]);
   });
 
-  it('normalises seed-003 style upper-case and unknown levels', () => {
+  it('normalises upper-case (older clients) and unknown levels', () => {
     expect(normaliseLevel('INFO')).toBe('info');
     expect(normaliseLevel('WARNING')).toBe('warn');
     expect(normaliseLevel('critical')).toBe('fatal');

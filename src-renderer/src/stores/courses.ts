@@ -1,6 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
-import type { Socket } from 'socket.io-client';
 import {
   type Course,
   type CourseListResponse,
@@ -15,6 +14,7 @@ import { AuthPaths } from '@contracts/routes/auth';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
+import type { RealtimeSocket } from '../api/realtime';
 import { useRealtimeStore } from './realtime';
 
 /** The course-watch payload allows 500 ids per call. */
@@ -39,8 +39,8 @@ export const useCoursesStore = defineStore('courses', () => {
   const window_ = ref<SelectionWindow | null>(null);
   const windowError = ref<string | null>(null);
   const liveUpdates = ref(0);
-  let watchedOn: Socket | null = null;
-  let adminOn: Socket | null = null;
+  let watchedOn: RealtimeSocket<'/courses'> | null = null;
+  let adminOn: RealtimeSocket<'/admin'> | null = null;
   let reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** A bulk delete sends one event per user: one reload for the lot. */
@@ -121,7 +121,7 @@ export const useCoursesStore = defineStore('courses', () => {
     liveUpdates.value++;
   }
 
-  function sendWatch(s: Socket): void {
+  function sendWatch(s: RealtimeSocket<'/courses'>): void {
     const ids = courses.value.map((c) => c.id);
     for (let i = 0; i < ids.length; i += WATCH_CHUNK)
       s.emit('course:watch', { courseIds: ids.slice(i, i + WATCH_CHUNK) });

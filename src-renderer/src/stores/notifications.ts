@@ -46,7 +46,7 @@ export function describeAudience(a: Audience): string {
   }
 }
 
-/** Sending notifications (seed 004's /api/notify and /api/broadcast) and seeing who got them. */
+/** Sending notifications (/api/notify and /api/broadcast) and seeing who got them. */
 export const useNotificationsStore = defineStore('notifications', () => {
   const sent = ref<SentNotification[]>([]);
   const online = ref<OnlineUsersResponse | null>(null);

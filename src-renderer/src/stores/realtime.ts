@@ -1,9 +1,8 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { reactive } from 'vue';
-import type { Socket } from 'socket.io-client';
 import { AuthPaths } from '@contracts/routes/auth';
 import type { AdminEvent } from '@contracts/realtime';
-import { openNamespace, type RealtimeNamespace } from '../api/realtime';
+import { openNamespace, type RealtimeNamespace, type RealtimeSocket } from '../api/realtime';
 import { api } from '../api/instance';
 import { useSessionStore } from './session';
 
@@ -35,7 +34,8 @@ export const RETRY_MAX_MS = 2000;
  */
 export const useRealtimeStore = defineStore('realtime', () => {
   const links = reactive<Record<string, LinkInfo>>({});
-  const sockets = new Map<RealtimeNamespace, Socket>();
+  // each entry is the namespace's own typed socket: `socket()` is the only reader and writer
+  const sockets = new Map<RealtimeNamespace, RealtimeSocket<RealtimeNamespace>>();
   const retryTimers = new Map<RealtimeNamespace, ReturnType<typeof setTimeout>>();
   const reconnectHandlers = new Map<RealtimeNamespace, Set<() => void>>();
 
@@ -45,7 +45,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     links[ns] = { state, error, since: prev?.state === state ? prev.since : Date.now(), attempts };
   }
 
-  function scheduleRetry(ns: RealtimeNamespace, s: Socket): void {
+  function scheduleRetry(ns: RealtimeNamespace, s: RealtimeSocket<RealtimeNamespace>): void {
     if (retryTimers.has(ns)) return;
     const link = links[ns];
     const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (link?.attempts ?? 0));
@@ -62,8 +62,8 @@ export const useRealtimeStore = defineStore('realtime', () => {
     );
   }
 
-  function socket(ns: RealtimeNamespace): Socket {
-    const existing = sockets.get(ns);
+  function socket<N extends RealtimeNamespace>(ns: N): RealtimeSocket<N> {
+    const existing = sockets.get(ns) as RealtimeSocket<N> | undefined;
     if (existing) return existing;
     const session = useSessionStore();
     const s = openNamespace(ns, {
@@ -97,7 +97,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
       if (link) link.attempts = n;
       if (link?.state !== 'down') setLink(ns, 'connecting', link?.error ?? null);
     });
-    sockets.set(ns, s);
+    sockets.set(ns, s as RealtimeSocket<RealtimeNamespace>);
     return s;
   }
 
@@ -109,7 +109,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     return () => set.delete(fn);
   }
 
-  const adminListeners = new Map<string, Socket>();
+  const adminListeners = new Map<string, RealtimeSocket<'/admin'>>();
   /**
    * `onEvent` hears /admin's admin_event, subscribed once per socket under `key` (a new sign-in
    * brings a new socket), and `refetch` runs after each reconnect for what was missed meanwhile.

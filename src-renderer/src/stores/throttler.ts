@@ -23,7 +23,7 @@ const POLL_MS = 2000;
 const HISTORY = 60;
 
 /**
- * The realtime server's event throttler (seed 002's management commands): pending events, flush,
+ * The realtime server's event throttler (its management API, RealtimeRoutes): pending events, flush,
  * force-emit, per-event-type windows, and emitted-vs-coalesced history from /stats.
  */
 export const useThrottlerStore = defineStore('throttler', () => {

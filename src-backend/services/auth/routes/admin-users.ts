@@ -50,7 +50,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
   );
 
   registerRoute(app, AuthRoutes.disableUser, { preHandler }, async (request) => {
-    notSelf(request.auth!.user.id, request.params.id, 'disable');
+    notSelf(request.user!.id, request.params.id, 'disable');
     // The data side ends every session of the user in the same transaction.
     const user = await deps.store.updateUser(request.params.id, { disabled: true });
     await deps.revocations.forgetUser(user.id);
@@ -69,7 +69,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
 
   registerRoute(app, AuthRoutes.deleteUser, { preHandler }, async (request) => {
     const { id } = request.params;
-    notSelf(request.auth!.user.id, id, 'delete');
+    notSelf(request.user!.id, id, 'delete');
     const user = await deps.store.user(id);
     await deps.store.deleteUser(id);
     await deps.revocations.forgetUser(id);

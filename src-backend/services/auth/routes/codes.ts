@@ -18,7 +18,7 @@ const isCodeError = (err: unknown) =>
 const isRefusedRegistration = (err: unknown) =>
   isCodeError(err) || (err instanceof ServiceCallError && err.code === AuthErrorCode.USERNAME_TAKEN);
 
-/** Registration codes, 2FA reset codes and the seed's other admin endpoints. */
+/** Registration codes, 2FA reset codes and the other admin endpoints. */
 export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
   const adminOnly = deps.guard({ roles: ['admin'] });
 
@@ -70,7 +70,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       group: group ?? null,
       maxUses,
       expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-      createdBy: request.auth!.user.id,
+      createdBy: request.user!.id,
     });
     await audit(deps, request, 'registration_code_generated', `code #${info.id}`, `${userType} × ${maxUses}`);
     // The event names the code's id, never the code itself.
@@ -93,7 +93,7 @@ export async function codeRoutes(app: App, deps: AuthDeps): Promise<void> {
       codeHash: hashCode(code),
       userId: cred.user.id,
       expiresAtMs: Math.round(deps.settings.now() + expiresInHours * HOUR_MS),
-      createdBy: request.auth!.user.id,
+      createdBy: request.user!.id,
     });
     await audit(deps, request, 'reset_code_generated', cred.user.username);
     adminEvent(deps, 'code_generated', {

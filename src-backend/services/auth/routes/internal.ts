@@ -3,6 +3,7 @@ import { AuthErrorCode } from '../../../contracts/auth.js';
 import type { DataResolveSessionResponse } from '../../../contracts/routes/data-identity.js';
 import { AppError, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
+import { SESSION_LOOKUP_RETRY_MS, retryTransient } from '../../../shared/retry.js';
 import type { AuthDeps } from '../deps.js';
 import { setupBlock } from '../session-guard.js';
 import { AuthRoutes } from '../../../contracts/routes/auth.js';
@@ -39,7 +40,8 @@ export async function internalRoutes(app: App, deps: AuthDeps): Promise<void> {
   });
 
   registerRoute(app, AuthRoutes.resolveSessions, {}, async (request) => {
-    const found = await deps.store.resolveSessions(request.body.tokens);
+    // a restarting data_node is waited for: the callers' first requests of a rush depend on this
+    const found = await retryTransient(() => deps.store.resolveSessions(request.body.tokens), SESSION_LOOKUP_RETRY_MS);
     return {
       results: found.map((f) => {
         const answer = judge(f, deps.settings.requireAdmin2fa);

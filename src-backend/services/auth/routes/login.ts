@@ -5,6 +5,7 @@ import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
 import type { LoginAttempt } from '../security/throttle.js';
 import { matchTotpStep } from '../security/totp.js';
+import { markSignedIn } from '../session-guard.js';
 import { AuthRoutes } from '../../../contracts/routes/auth.js';
 import { registerRoute } from '../../../shared/register-route.js';
 
@@ -96,7 +97,7 @@ async function judge(
   });
   const mfaSetupRequired = deps.settings.requireAdmin2fa && user.role === 'admin' && !user.totpEnabled;
   if (user.role === 'admin') {
-    request.auth = { user, token: grant.token, expiresAt: grant.expiresAt, mfaSetupRequired };
+    markSignedIn(request, user, { token: grant.token, expiresAt: grant.expiresAt, mfaSetupRequired });
     await audit(deps, request, 'admin_login', user.username, address ? `from ${address}` : null);
   }
   return { token: grant.token, expiresAt: grant.expiresAt, user, mfaSetupRequired };
@@ -108,7 +109,8 @@ export async function loginRoutes(app: App, deps: AuthDeps): Promise<void> {
   registerRoute(app, AuthRoutes.login, {}, async (request) => signIn(deps, request, 'member', request.body));
 
   registerRoute(app, AuthRoutes.logout, { preHandler: deps.guard({ allowUnfinishedSetup: true }) }, async (request) => {
-    const { token, user } = request.auth!;
+    const user = request.user!;
+    const { token } = request.session!;
     await deps.store.revokeToken(token);
     await deps.revocations.forgetToken(token);
     // Live sockets opened with this session close too; fire-and-forget like every realtime call.

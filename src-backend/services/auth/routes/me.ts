@@ -13,12 +13,13 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
   const firstRun = deps.guard({ allowUnfinishedSetup: true });
 
   registerRoute(app, AuthRoutes.me, { preHandler: firstRun }, async (request) => {
-    const { user, expiresAt, mfaSetupRequired } = request.auth!;
-    return { user, expiresAt, mfaSetupRequired };
+    const { account, expiresAt, mfaSetupRequired } = request.session!;
+    return { user: account, expiresAt, mfaSetupRequired };
   });
 
   registerRoute(app, AuthRoutes.changePassword, { preHandler: firstRun }, async (request) => {
-    const { user, token } = request.auth!;
+    const user = request.user!;
+    const { token } = request.session!;
     const { currentPassword, newPassword } = request.body;
     await assertPasswordAllowed(newPassword, user.username);
     const address = clientAddress(request, deps.internalToken);
@@ -49,7 +50,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
     AuthRoutes.enrollTotp,
     { preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }) },
     async (request) => {
-      const { user } = request.auth!;
+      const user = request.session!.account;
       if (user.totpEnabled)
         throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
       const enrollment = newTotpEnrollment(user.username);
@@ -59,7 +60,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
   );
 
   registerRoute(app, AuthRoutes.replaceTotp, { preHandler: deps.guard({ roles: ['admin'] }) }, async (request) => {
-    const { user } = request.auth!;
+    const user = request.session!.account;
     if (!user.totpEnabled)
       throw conflict('two-factor sign-in is not on for this account: enrol instead', AuthErrorCode.NO_PENDING_TOTP);
     const { currentPassword, totp } = request.body;
@@ -90,7 +91,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
     AuthRoutes.confirmTotp,
     { preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }) },
     async (request) => {
-      const { user } = request.auth!;
+      const user = request.session!.account;
       const cred = await deps.store.credentials(user.username);
       const pending = cred?.totpPendingSecret;
       // With 2FA on, only a replacement started with password and code leaves a pending secret.

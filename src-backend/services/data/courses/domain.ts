@@ -60,8 +60,13 @@ export function createCourseDomain(db: Database, auditLog: AuditRepo) {
     students: new StudentView(db, settings, tickets),
     waitlists: new Waitlists(db, courses, log),
     reservations: new Reservations(db, courses, audit, queue),
-    /** for identity's user deletion: promote in its transaction, publish through the outbox */
-    seatsFreed: (courseIds: number[]) => outbox.add(queue.seatsFreed(courseIds)),
+    /** for identity's user deletion: log the removals and promote in its transaction, publish through the outbox */
+    seatsFreed: (courseIds: number[], studentId: number) => {
+      const at = Date.now();
+      for (const courseId of courseIds)
+        log.write(at, { studentId, courseId, action: 'remove', status: 'removed', reason: 'account deleted' });
+      outbox.add(queue.seatsFreed(courseIds));
+    },
   };
 }
 export type CourseDomain = ReturnType<typeof createCourseDomain>;

@@ -72,8 +72,10 @@ describe('messaging migrations', () => {
   });
 
   it('apply on an empty database and re-run as a no-op', () => {
-    expect(migrate(db, messagingMigrations)).toEqual([300, 301]);
+    expect(migrate(db, messagingMigrations)).toEqual([300, 301, 302]);
     notify(1);
+    // presence scopes ask who wrote to a user: an index, not a scan of every message
+    expect(plan('SELECT sender_id FROM chat_messages WHERE receiver_id = 5')).toMatch(/chat_messages_receiver/);
     expect(migrate(db, messagingMigrations)).toEqual([]);
     expect(tables()).toEqual(['chat_messages', 'notification_reads', 'notifications', 'schema_migrations']);
     expect(db.prepare('SELECT count(*) FROM notifications').pluck().get()).toBe(1);

@@ -1,7 +1,7 @@
 import type { Migration } from '../db/migration.js';
 
 /**
- * Chat messages and notifications (issue 4). No foreign keys to the users table: identity owns
+ * Chat messages and notifications for the realtime server. No foreign keys to the users table: identity owns
  * it, and a message must not block deleting a user; the realtime server only stores ids it
  * took from a resolved session or a validated request.
  */
@@ -52,6 +52,14 @@ export const messagingMigrations: readonly Migration[] = [
           PRIMARY KEY (user_id, notification_id)
         ) WITHOUT ROWID;
       `);
+    },
+  },
+  {
+    id: 302,
+    name: 'chat-messages-by-receiver',
+    up(db) {
+      // presence scopes ask "who wrote to this user" for every connecting user
+      db.exec('CREATE INDEX chat_messages_receiver ON chat_messages (receiver_id, sender_id)');
     },
   },
 ];

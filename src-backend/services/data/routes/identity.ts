@@ -12,7 +12,7 @@ import { registerRoute } from '../../../shared/register-route.js';
 export interface DataRouteOptions {
   readonly db: Database;
   /** a deleted student's seats promote those courses' waitlists in the same transaction */
-  readonly seatsFreed?: (courseIds: number[]) => void;
+  readonly seatsFreed?: (courseIds: number[], studentId: number) => void;
   /** the one writer of audit_log, shared by identity and course routes */
   readonly audit: AuditRepo;
 }

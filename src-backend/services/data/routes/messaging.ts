@@ -3,6 +3,7 @@ import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { ChatRepo } from '../messaging/chat-repo.js';
 import { NotificationRepo } from '../messaging/notification-repo.js';
+import { PresenceScopeRepo } from '../messaging/presence-scope-repo.js';
 import { DataMessagingRoutes as D } from '../../../contracts/routes/data-messaging.js';
 import { registerRoute } from '../../../shared/register-route.js';
 
@@ -14,6 +15,7 @@ export interface DataRouteOptions {
 export async function messagingRoutes(app: App, opts: DataRouteOptions): Promise<void> {
   const chat = new ChatRepo(opts.db);
   const notes = new NotificationRepo(opts.db);
+  const scopes = new PresenceScopeRepo(opts.db);
 
   registerRoute(app, D.sendChat, {}, async (request, reply) => {
     const { senderId, receiverId, message } = request.body;
@@ -53,4 +55,6 @@ export async function messagingRoutes(app: App, opts: DataRouteOptions): Promise
     const { notificationIds, ...reader } = request.body;
     return { updated: notes.markRead(reader, notificationIds) };
   });
+
+  registerRoute(app, D.presenceScopes, {}, async (request) => ({ scopes: scopes.scopes(request.body.userIds) }));
 }

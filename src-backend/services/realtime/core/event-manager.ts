@@ -1,12 +1,13 @@
 import type { Server } from 'socket.io';
-import { ADMIN_EVENT, CourseEvents } from '../../../contracts/realtime-internal.js';
-import { Namespaces } from '../../../contracts/realtime.js';
+import { ADMIN_EVENT, CourseEvents, type InternalEvent } from '../../../contracts/realtime-internal.js';
+import { Namespaces, type ServerEventData, type ServerEventName } from '../../../contracts/realtime.js';
+import type { AdminEventType } from '../../../contracts/supervisor.js';
 import type { Emission, SubmitResult, Throttler } from './throttler.js';
 
 const KNOWN_NAMESPACES = new Set<string>(Object.values(Namespaces));
 
 /**
- * Seed 002: the event type picks the namespace, so publishers never name one. chat:* and
+ * The event type picks the namespace, so publishers never name one. chat:* and
  * notification:* go exactly where their handlers are served (see MESSAGING in sockets/namespaces.ts).
  */
 const PREFIX_RULES: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -42,13 +43,20 @@ interface Counters {
   coalesced: number;
 }
 
-export interface PublishRequest {
-  readonly event: string;
-  readonly data: unknown;
-  readonly room?: string | null;
+/** An event of the contract's server-to-client maps, with its payload's type. */
+export interface PublishRequest<E extends ServerEventName> {
+  readonly event: E;
+  readonly data: ServerEventData<E>;
+  /** built with `Rooms`; several rooms reach each socket in any of them once */
+  readonly room?: string | readonly string[] | null;
   readonly namespace?: string;
   readonly throttle?: boolean;
 }
+
+/** An event from outside this process (POST /internal/emit, force-emit): typed by its sender, JSON here. */
+type UntypedPublish = Pick<InternalEvent, 'event' | 'data' | 'namespace' | 'throttle'> & {
+  readonly room?: string | readonly string[] | null;
+};
 
 /**
  * The one way anything server-side reaches clients: maps the event to its namespaces, runs it
@@ -75,12 +83,21 @@ export class EventManager {
   /** Emit without the throttler (the throttler calls this when a window closes). */
   emitNow = (e: Emission): void => {
     const target = this.io.of(e.namespace);
-    (e.room ? target.to(e.room) : target).emit(e.event, e.data);
+    const room = e.room;
+    if (typeof room === 'object' && room !== null) {
+      // an empty list is nobody (socket.io would read `to([])` as everyone)
+      if (room.length > 0) target.to([...room]).emit(e.event, e.data);
+    } else (room ? target.to(room) : target).emit(e.event, e.data);
     this.count(e.event).emitted += 1;
   };
 
   /** Returns false when the event maps to no namespace (it is ignored). */
-  publish(req: PublishRequest): boolean {
+  publish<E extends ServerEventName>(req: PublishRequest<E>): boolean {
+    return this.publishUntyped(req);
+  }
+
+  /** What another service published through its RealtimePublisher (typed there). */
+  publishUntyped(req: UntypedPublish): boolean {
     const nsps = namespacesFor(req.event, req.namespace);
     if (nsps.length === 0) return false;
     const c = this.count(req.event);
@@ -95,7 +112,7 @@ export class EventManager {
     return true;
   }
 
-  async forceEmit(req: PublishRequest): Promise<{ namespaces: string[]; replacedPending: boolean }> {
+  async forceEmit(req: UntypedPublish): Promise<{ namespaces: string[]; replacedPending: boolean }> {
     const nsps = namespacesFor(req.event, req.namespace);
     let replacedPending = false;
     // Counted before the emit, which counts `emitted`: received first, so the sum never leads.
@@ -109,7 +126,7 @@ export class EventManager {
     return { namespaces: [...nsps], replacedPending };
   }
 
-  adminEvent(type: string, data: unknown): void {
+  adminEvent(type: AdminEventType, data: unknown): void {
     this.publish({ event: ADMIN_EVENT, data: { type, data }, throttle: false });
   }
 

@@ -1,6 +1,6 @@
 import { badRequest } from '../../../shared/app-error.js';
 
-/** Payload fields that name users. Seed 004's clients send them as strings ("recipientId": "12"). */
+/** Payload fields that name users. Older clients send them as strings ("recipientId": "12"). */
 const ID_FIELDS = ['receiverId', 'recipientId', 'senderId', 'userId'] as const;
 const ID_LIST_FIELDS = ['userIds'] as const;
 const DIGITS = /^[0-9]{1,15}$/;
@@ -13,7 +13,7 @@ function toId(field: string, value: unknown): unknown {
 }
 
 /**
- * Digit-only strings in user-id fields become numbers, so a seed-004 client works unchanged; any
+ * Digit-only strings in user-id fields become numbers, so an older client works unchanged; any
  * other string is a clear error here rather than a schema message about types. Returns a copy.
  */
 export function normalizeIds<T>(payload: T): T {
@@ -27,7 +27,7 @@ export function normalizeIds<T>(payload: T): T {
   return out as T;
 }
 
-/** Seed 004's `collegeId` is our student group: either name works, both must agree. */
+/** Older clients' `collegeId` is our student group: either name works, both must agree. */
 export function broadcastGroup(p: { groupId?: string; collegeId?: string }): string | undefined {
   if (p.groupId !== undefined && p.collegeId !== undefined && p.groupId !== p.collegeId) {
     throw badRequest('groupId and collegeId name the same group; give one, or the same value');

@@ -1,6 +1,6 @@
-import type { Namespace } from 'socket.io';
 import { LOG_LEVELS, type LogLevel, type LogRecord } from '../../../contracts/supervisor.js';
-import type { LogEvent, LogsBacklogPayload, LogsFilterPayload } from '../../../contracts/realtime.js';
+import { Rooms, type LogEvent, type LogsBacklogPayload, type LogsFilterPayload } from '../../../contracts/realtime.js';
+import type { RealtimeNamespace } from '../sockets/typed.js';
 
 /**
  * /logs: every line goes to two rooms, `lvl:<level>` and `svc:<service>:<level>`. A socket's
@@ -12,7 +12,7 @@ export class LogStream {
   private head = 0;
 
   constructor(
-    private readonly nsp: Namespace,
+    private readonly nsp: RealtimeNamespace<'/logs'>,
     private readonly capacity: number,
   ) {}
 
@@ -26,7 +26,7 @@ export class LogStream {
     for (const line of lines) {
       const e = LogStream.toEvent(line);
       this.remember(e);
-      this.nsp.to([`lvl:${e.level}`, `svc:${e.service}:${e.level}`]).emit('log', e);
+      this.nsp.to([Rooms.logLevel(e.level), Rooms.logService(e.service, e.level)]).emit('log', e);
     }
   }
 
@@ -56,6 +56,6 @@ export class LogStream {
 
   static roomsFor(f: LogsFilterPayload): string[] {
     const levels: LogLevel[] = LOG_LEVELS.slice(LOG_LEVELS.indexOf(f.level ?? 'trace'));
-    return levels.map((l) => (f.service ? `svc:${f.service}:${l}` : `lvl:${l}`));
+    return levels.map((l) => (f.service ? Rooms.logService(f.service, l) : Rooms.logLevel(l)));
   }
 }

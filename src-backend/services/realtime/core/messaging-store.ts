@@ -1,14 +1,9 @@
 import { type ChatReadResponse, type NotificationCreateRequest } from '../../../contracts/messaging.js';
 import type { ChatMessage, Notification } from '../../../contracts/realtime.js';
 import type { SessionUser } from '../../../contracts/session.js';
+import { MicroBatcher } from '../../../shared/micro-batcher.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
 import { DataMessagingRoutes } from '../../../contracts/routes/data-messaging.js';
-
-interface Queued {
-  readonly req: NotificationCreateRequest;
-  resolve(n: Notification): void;
-  reject(err: unknown): void;
-}
 
 const reader = (u: SessionUser) => ({ userId: u.id, role: u.role, group: u.group });
 
@@ -18,15 +13,21 @@ const reader = (u: SessionUser) => ({ userId: u.id, role: u.role, group: u.group
  * grow with the commit latency (an fsync each) instead of the commit rate capping throughput.
  */
 export class MessagingStore {
-  private queue: Queued[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private writing = false;
+  private readonly notifications: MicroBatcher<NotificationCreateRequest, Notification>;
 
   constructor(
     private readonly client: ServiceClient,
-    private readonly batchMs = 5,
-    private readonly maxBatch = 1000,
-  ) {}
+    batchMs = 5,
+    maxBatch = 1000,
+  ) {
+    this.notifications = new MicroBatcher({
+      windowMs: batchMs,
+      maxBatch,
+      maxInFlight: 1,
+      send: async (notifications) =>
+        (await client.call(DataMessagingRoutes.createNotifications, { body: { notifications } })).notifications,
+    });
+  }
 
   sendChat(senderId: number, receiverId: number, message: string): Promise<ChatMessage> {
     return this.client.call(DataMessagingRoutes.sendChat, { body: { senderId, receiverId, message } });
@@ -49,28 +50,7 @@ export class MessagingStore {
   }
 
   createNotification(req: NotificationCreateRequest): Promise<Notification> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
-    });
-  }
-
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.writing) return; // the batch in flight picks these up when it is done
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (batch.length === 0) return;
-    this.writing = true;
-    this.client
-      .call(DataMessagingRoutes.createNotifications, { body: { notifications: batch.map((q) => q.req) } })
-      .then((res) => batch.forEach((q, i) => q.resolve(res.notifications[i]!)))
-      .catch((err: unknown) => batch.forEach((q) => q.reject(err)))
-      .finally(() => {
-        this.writing = false;
-        if (this.queue.length > 0) this.flush();
-      });
+    return this.notifications.submit(req);
   }
 
   async unread(user: SessionUser, limit?: number): Promise<Notification[]> {

@@ -17,10 +17,10 @@ const INSTANCES = 'presence_instances';
 
 /**
  * Several instances sharing Redis. Each keeps the users it has sockets for in its own set,
- * `online_users:<instanceId>` (seed 004's `online_users`, one per instance), whose TTL it
- * refreshes every ttl/3; `presence_instances` scores each instance by its last refresh. An
- * instance that dies stops refreshing, so its users drop out when its set expires, and a later
- * refresh by anyone prunes it from the list. Online = in the set of any listed instance.
+ * `online_users:<instanceId>` (not one global set: README "Where we differ from the seed
+ * documents"), whose TTL it refreshes every ttl/3; `presence_instances` scores each instance
+ * by its last refresh. An instance that dies stops refreshing, so its users drop out when its
+ * set expires, and a later refresh by anyone prunes it from the list. Online = in the set of any listed instance.
  */
 export class RedisPresence implements Presence {
   private readonly local = new LocalPresence();

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PendingStore } from './pending-store.js';
 import { Throttler, type Emission } from './throttler.js';
 
-// the code API of seed 002's throttler, in-process; the HTTP API and real clients are in ../throttler.test.ts
+// the throttler's code API, in-process; the HTTP API and real clients are in ../throttler.test.ts
 let redis: Redis;
 let prefix: string;
 let emitted: Emission[];

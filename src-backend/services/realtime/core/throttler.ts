@@ -4,9 +4,12 @@ import { PendingStore, type StoredPending } from './pending-store.js';
 export interface Emission {
   readonly namespace: string;
   readonly event: string;
-  readonly room: string | null;
+  /** several rooms: every socket in any of them gets it once (such events are never coalesced) */
+  readonly room: string | readonly string[] | null;
   readonly data: unknown;
 }
+/** What can be held back: an emission to one room or the whole namespace. */
+type OneRoomEmission = Emission & { readonly room: string | null };
 
 interface LocalPending {
   timer: NodeJS.Timeout;
@@ -19,7 +22,7 @@ interface LocalPending {
 export type SubmitResult = 'emitted' | 'queued' | 'coalesced';
 
 /**
- * Seed 002's throttler. Bursts per (namespace, event, room) are folded within a window and the
+ * The event throttler. Bursts per (namespace, event, room) are folded within a window and the
  * latest (or merged) payload is emitted once when the window closes, so 10,000 seat-count changes
  * a second become 1000/windowMs emits. Pending events live in Redis: other instances and the
  * management API see them, and the periodic flush emits whatever a crashed instance left behind.
@@ -51,7 +54,7 @@ export class Throttler {
   /** Emit now, or fold into the pending event for this key. `throttle` overrides the event's rule. */
   submit(e: Emission, throttle?: boolean): SubmitResult {
     const rule = throttle === false || this.closed ? null : this.ruleFor(e.event, throttle === true);
-    if (!rule) {
+    if (!rule || !oneRoom(e)) {
       this.emit(e);
       return 'emitted';
     }
@@ -133,6 +136,10 @@ export class Throttler {
 
   /** Emit at once, bypassing the throttle; a pending event for the same key is dropped (this one is newer). */
   async forceEmit(e: Emission): Promise<{ replacedPending: boolean }> {
+    if (!oneRoom(e)) {
+      this.emit(e); // several rooms are never held back, so nothing can be pending for them
+      return { replacedPending: false };
+    }
     const key = PendingStore.key(e.namespace, e.event, e.room);
     const p = this.local.get(key);
     if (p) clearTimeout(p.timer);
@@ -161,7 +168,7 @@ export class Throttler {
     return this.getConfig();
   }
 
-  /** Nothing stays stuck: every flushIntervalMs, emit what is pending (seed 002's 5-minute beat). */
+  /** Nothing stays stuck: every flushIntervalMs (REALTIME_FLUSH_INTERVAL_MS, 5 min), emit what is pending. */
   startPeriodicFlush(): void {
     if (this.periodic) clearInterval(this.periodic);
     this.periodic = setInterval(() => {
@@ -178,6 +185,10 @@ export class Throttler {
     this.closed = true;
     return flushed;
   }
+}
+
+function oneRoom(e: Emission): e is OneRoomEmission {
+  return typeof e.room === 'string' || e.room === null;
 }
 
 function merge(a: unknown, b: unknown): unknown {

@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { Namespaces, Rooms, type SocketData } from '../../../contracts/realtime.js';
+import { Namespaces, Rooms } from '../../../contracts/realtime.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
@@ -9,6 +9,7 @@ import type { LogStream } from '../core/log-stream.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Presence } from '../core/presence.js';
 import type { Throttler } from '../core/throttler.js';
+import type { AbuseGuard } from '../sockets/abuse.js';
 import { requireInternalOrAdmin } from './access.js';
 import { RealtimeRoutes } from '../../../contracts/routes/realtime.js';
 import { registerRoute } from '../../../shared/register-route.js';
@@ -20,6 +21,7 @@ export interface RouteDeps {
   readonly notifier: Notifier;
   readonly presence: Presence;
   readonly logs: LogStream;
+  readonly abuse: AbuseGuard;
   readonly resolver: SessionResolver;
   readonly internalToken: string;
   readonly adapter: 'memory' | 'redis';
@@ -34,12 +36,12 @@ function localCount(io: Server, nsp: string): number {
   return io.of(nsp).sockets.size;
 }
 
-/** The realtime server's HTTP side: seed 003's /health and /stats, seed 004's /api, the internal API. */
+/** The realtime server's HTTP side: /health, /stats, /api and the internal API (RealtimeRoutes). */
 export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
   // every POST (and the management reads) takes another service's internal token or an admin
   // session, checked on the request line: nobody else gets a body parsed or validated
   const staff = requireInternalOrAdmin(d.internalToken, d.resolver);
-  // seed 004 sends user ids as strings ("recipientId": "12"): digits become numbers before validation
+  // older clients send user ids as strings ("recipientId": "12"): digits become numbers before validation
   app.addHook('preValidation', async (request) => {
     request.body = normalizeIds(request.body);
   });
@@ -56,7 +58,8 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     };
   });
 
-  registerRoute(app, RealtimeRoutes.stats, {}, async () => {
+  // who is online and how busy each namespace is: staff only, like the rest of the API
+  registerRoute(app, RealtimeRoutes.stats, { onRequest: staff }, async () => {
     const connections: Record<string, number> = {};
     let rooms = 0;
     for (const nsp of ALL_NAMESPACES) {
@@ -76,12 +79,13 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
       onlineUsers: (await d.presence.online()).length,
       pendingEvents: await d.throttler.pendingCount(),
       events: d.events.stats(),
+      dropped: d.abuse.dropped(),
     };
   });
 
   registerRoute(app, RealtimeRoutes.emit, { onRequest: staff }, async (request, reply) => {
     let accepted = 0;
-    for (const e of request.body.events) if (d.events.publish(e)) accepted += 1;
+    for (const e of request.body.events) if (d.events.publishUntyped(e)) accepted += 1;
     return reply.code(202).send({ accepted, ignored: request.body.events.length - accepted });
   });
 
@@ -98,7 +102,7 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
     for (const name of ALL_NAMESPACES) {
       const sockets = await d.io.of(name).in(room).fetchSockets();
       // the handshake cache would let the same token straight back in for a few seconds
-      for (const s of sockets) d.resolver.forget((s.data as SocketData).token);
+      for (const s of sockets) d.resolver.forget(s.data.token);
       disconnected += sockets.length;
       d.io.of(name).in(room).disconnectSockets(true);
     }
@@ -116,9 +120,14 @@ export async function realtimeRoutes(app: App, d: RouteDeps): Promise<void> {
   );
 
   registerRoute(app, RealtimeRoutes.broadcast, { onRequest: staff }, async (request, reply) =>
-    reply
-      .code(201)
-      .send({ success: true as const, ...(await d.notifier.broadcast(request.user?.id ?? null, request.body)) }),
+    reply.code(201).send({
+      success: true as const,
+      ...(await d.notifier.broadcast(
+        request.user?.id ?? null,
+        request.body,
+        request.user ? { userId: request.user.id, role: 'admin' } : undefined,
+      )),
+    }),
   );
 
   registerRoute(app, RealtimeRoutes.onlineUsers, { onRequest: staff }, async () => {

@@ -9,7 +9,8 @@ import {
 } from '../../../contracts/realtime.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { HandlerDeps } from './deps.js';
-import { handler, type AnySocket } from './guard.js';
+import { handler } from './guard.js';
+import type { ChatSocket } from './typed.js';
 
 const V = {
   send: Compile(ChatSendPayload),
@@ -28,10 +29,10 @@ export const CHAT_EVENTS = [
 ] as const;
 
 /**
- * Seed 004's chat, on `/` and `/chat` alike. Server-to-client events go through the event
+ * Chat, on `/` and `/chat` alike. Server-to-client events go through the event
  * manager, so they reach the user's sockets on every chat namespace and every instance.
  */
-export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void {
+export function registerChatHandlers(socket: ChatSocket, deps: HandlerDeps): void {
   const me = socket.data.user;
   const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'chat handler failed');
 
@@ -43,6 +44,7 @@ export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void
         if (p.receiverId === me.id) throw badRequest('cannot send a message to yourself');
         await deps.users.require(p.receiverId);
         const message = await deps.store.sendChat(me.id, p.receiverId, p.message);
+        deps.scopes.forget(me.id, p.receiverId); // they share a conversation now
         deps.events.publish({ event: 'chat:message', room: Rooms.user(p.receiverId), data: message, throttle: false });
         return { message };
       },
@@ -100,6 +102,14 @@ export function registerChatHandlers(socket: AnySocket, deps: HandlerDeps): void
 
   socket.on(
     'chat:getOnlineStatus',
-    handler(V.onlineStatus, async (p) => ({ statuses: await deps.presence.areOnline(p.userIds) }), onError),
+    handler(
+      V.onlineStatus,
+      async (p) => {
+        // a student learns only about users they share a course or a conversation with
+        const ids = me.role === 'student' ? [...(await deps.scopes.visibleTo(me.id, p.userIds))] : p.userIds;
+        return { statuses: await deps.presence.areOnline(ids) };
+      },
+      onError,
+    ),
   );
 }

@@ -1,17 +1,12 @@
-import type { Namespace, Socket } from 'socket.io';
 import type { Role } from '../../../contracts/session.js';
-import type { SocketData } from '../../../contracts/realtime.js';
+import type { AckFn, NamespaceName } from '../../../contracts/realtime.js';
 import { AppError } from '../../../shared/app-error.js';
 import { ServiceCallError } from '../../../shared/service-client.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import { normalizeIds } from '../core/ids.js';
+import type { AbuseGuard } from './abuse.js';
+import type { RealtimeNamespace } from './typed.js';
 
-/** Handlers here are untyped at the wire (every payload is validated at runtime); only `data` is typed. */
-interface DefaultEventsMap {
-  // socket.io's own DefaultEventsMap, which it does not export
-  [event: string]: (...args: any[]) => void;
-}
-export type AnySocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
 /** What `Compile(schema)` from typebox/compile gives; only these two methods are used here. */
 export interface PayloadValidator<T> {
   Check(value: unknown): value is T;
@@ -23,6 +18,8 @@ export interface GuardOptions {
   readonly resolver: SessionResolver;
   /** which roles may connect to this namespace; all when absent */
   readonly roles?: readonly Role[];
+  /** a handshake counts as an inbound event of its user: reconnecting in a loop is rate limited too */
+  readonly abuse: AbuseGuard;
 }
 
 /** No Origin (a Node client) passes; a browser's must be on the list, or the list is `*`. */
@@ -36,7 +33,7 @@ export function originAllowed(origin: string | undefined, allowed: readonly stri
  * It also runs on connection-state recovery (`skipMiddlewares: false`), so a logged-out user
  * cannot come back through a recovered session.
  */
-export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
+export function guardNamespace<N extends NamespaceName>(nsp: RealtimeNamespace<N>, opts: GuardOptions): void {
   nsp.use((socket, next) => {
     if (!originAllowed(socket.handshake.headers.origin, opts.allowedOrigins))
       return next(new Error('origin not allowed'));
@@ -46,8 +43,9 @@ export function guardNamespace(nsp: Namespace, opts: GuardOptions): void {
     opts.resolver.resolve(token).then(
       (user) => {
         if (opts.roles && !opts.roles.includes(user.role)) return next(new Error('forbidden'));
-        (socket.data as SocketData).user = user;
-        (socket.data as SocketData).token = token;
+        if (!opts.abuse.take(user.id)) return next(new Error('rate limited'));
+        socket.data.user = user;
+        socket.data.token = token;
         next();
       },
       (err: unknown) => {
@@ -64,21 +62,24 @@ type AckCallback = (res: unknown) => void;
 export function ackError(err: unknown): { success: false; error: string } {
   if (err instanceof AppError) return { success: false, error: err.message };
   if (err instanceof ServiceCallError) {
-    return { success: false, error: err.statusCode < 500 ? err.message : `${err.service} is unavailable` };
+    return { success: false, error: err.statusCode < 500 ? err.message : `${err.failedService} is unavailable` };
   }
   return { success: false, error: 'internal error' };
 }
 
 /**
  * Wrap a handler: the payload is checked against its schema at runtime, the result (or the error)
- * goes back through the ack. A client may omit the payload and pass only the ack.
+ * goes back through the ack. A client may omit the payload and pass only the ack. The listener's
+ * type is the contract's: its payload is the schema's and its ack carries what `fn` returns, so
+ * `socket.on` refuses a handler whose answer differs from the event map.
  */
-export function handler<T>(
+export function handler<T, R extends object>(
   validator: PayloadValidator<T>,
-  fn: (payload: T) => Promise<object> | object,
+  fn: (payload: T) => Promise<R> | R,
   onError: (err: unknown) => void,
-): (...args: unknown[]) => void {
-  return (...args) => {
+): (payload: T, ack?: AckFn<R>) => void {
+  // the wire may send anything in any position: the listener looks at what really came
+  return (...args: unknown[]) => {
     let payload: unknown = args[0];
     let ack: unknown = args[1];
     if (typeof payload === 'function') {

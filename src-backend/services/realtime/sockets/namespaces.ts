@@ -1,4 +1,4 @@
-import type { Namespace, Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import { Compile } from 'typebox/compile';
 import {
   CourseWatchPayload,
@@ -6,8 +6,10 @@ import {
   LogsFilterPayload,
   Namespaces,
   Rooms,
-  type SocketData,
+  type HeartbeatAck,
+  type NamespaceName,
 } from '../../../contracts/realtime.js';
+import type { SessionUser } from '../../../contracts/session.js';
 import { badRequest } from '../../../shared/app-error.js';
 import type { SessionResolver } from '../../../shared/session-auth.js';
 import { LogStream } from '../core/log-stream.js';
@@ -15,8 +17,9 @@ import type { RealtimeConfig } from '../realtime-config.js';
 import { CHAT_EVENTS, registerChatHandlers } from './chat-handlers.js';
 import type { HandlerDeps } from './deps.js';
 import { gateSocket } from './gate.js';
-import { guardNamespace, handler, type AnySocket } from './guard.js';
+import { guardNamespace, handler } from './guard.js';
 import { NOTIFICATION_EVENTS, registerNotificationHandlers } from './notification-handlers.js';
+import { typedNamespace, type AnySocket, type RealtimeNamespace, type RealtimeSocket } from './typed.js';
 
 const V = {
   backlog: Compile(LogsBacklogPayload),
@@ -24,12 +27,10 @@ const V = {
   watch: Compile(CourseWatchPayload),
 };
 
-const PRESENCE_ROOM = Rooms.presence;
-
 function heartbeat(socket: AnySocket): void {
   socket.on('heartbeat', (...args: unknown[]) => {
     const ack = args.find((a) => typeof a === 'function') as ((r: unknown) => void) | undefined;
-    const res = { timestamp: new Date().toISOString() };
+    const res: HeartbeatAck = { timestamp: new Date().toISOString() };
     socket.emit('heartbeat:ack', res);
     ack?.({ success: true, ...res });
   });
@@ -42,18 +43,42 @@ function joinIdentityRooms(socket: AnySocket, deps: HandlerDeps): void {
   void socket.join([Rooms.user(u.id), Rooms.role(u.role), ...(u.group ? [Rooms.group(u.group)] : [])]);
 }
 
+/**
+ * Where `u` hears presence from (`listen`) and who hears `u` (`audience`). Staff hear everyone;
+ * a student hears the users of their courses and their conversation partners, and is heard by
+ * staff and by those. If the scope cannot be read, only staff hear `u` and a student hears nobody.
+ */
+async function presenceRooms(u: SessionUser, deps: HandlerDeps): Promise<{ listen: string[]; audience: string[] }> {
+  const staff = u.role !== 'student';
+  try {
+    const scope = await deps.scopes.of(u.id);
+    const courseRooms = scope.courseIds.map(Rooms.presenceCourse);
+    return {
+      listen: staff ? [Rooms.presence] : [Rooms.presenceOf(u.id), ...courseRooms],
+      audience: [Rooms.presence, ...courseRooms, ...scope.partnerIds.map(Rooms.presenceOf)],
+    };
+  } catch (err) {
+    deps.logger.warn({ err, userId: u.id }, 'presence scope unavailable; only staff see this user');
+    return { listen: staff ? [Rooms.presence] : [], audience: [Rooms.presence] };
+  }
+}
+
 function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
   const u = socket.data.user;
-  // Everyone hears user:online/offline (seed 004) unless they opt out in the handshake: with N
-  // clients a connect storm is N² packets, which a dashboard or a crowd of kiosks does not need.
-  if ((socket.handshake.auth as { presence?: unknown }).presence !== false) void socket.join(PRESENCE_ROOM);
+  // Presence is heard unless the handshake opts out: with N clients a connect storm
+  // is N² packets, which a dashboard or a crowd of kiosks does not need.
+  const listens = (socket.handshake.auth as { presence?: unknown }).presence !== false;
+  const rooms = presenceRooms(u, deps);
+  if (listens) void rooms.then((r) => socket.join(r.listen));
   const announce = (event: 'user:online' | 'user:offline') =>
-    deps.events.publish({
-      event,
-      room: PRESENCE_ROOM,
-      data: { userId: u.id, timestamp: new Date().toISOString() },
-      throttle: false,
-    });
+    void rooms.then((r) =>
+      deps.events.publish({
+        event,
+        room: r.audience,
+        data: { userId: u.id, timestamp: new Date().toISOString() },
+        throttle: false,
+      }),
+    );
   deps.presence.add(u.id, socket.id).then(
     (first) => first && announce('user:online'),
     (err: unknown) => deps.logger.warn({ err }, 'presence store failed'),
@@ -66,15 +91,18 @@ function trackPresence(socket: AnySocket, deps: HandlerDeps): void {
   });
 }
 
+type MessagingName = '/' | '/chat' | '/notification';
+
 /**
- * Which domains each messaging namespace serves: `/` both (seed 004), the others one each (seed 002).
+ * Which domains each messaging namespace serves: `/` both, the others one each (README "Where
+ * we differ from the seed documents").
  * All three carry presence (`user:online` / `user:offline`) and count a user as online.
  */
-const MESSAGING: ReadonlyArray<{ readonly name: string; readonly chat: boolean; readonly notification: boolean }> = [
-  { name: Namespaces.root, chat: true, notification: true },
-  { name: Namespaces.chat, chat: true, notification: false },
-  { name: Namespaces.notification, chat: false, notification: true },
-];
+const MESSAGING: Readonly<Record<MessagingName, { readonly chat: boolean; readonly notification: boolean }>> = {
+  [Namespaces.root]: { chat: true, notification: true },
+  [Namespaces.chat]: { chat: true, notification: false },
+  [Namespaces.notification]: { chat: false, notification: true },
+};
 
 /**
  * Wire every namespace: handshake guard, per-socket gate (unknown events, rate limit), rooms and
@@ -82,18 +110,23 @@ const MESSAGING: ReadonlyArray<{ readonly name: string; readonly chat: boolean; 
  * `/notification`, which is exactly where the event manager delivers chat:* and notification:*.
  */
 export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: SessionResolver, cfg: RealtimeConfig): void {
-  const guard = (nsp: Namespace, roles?: Array<'admin' | 'teacher' | 'student'>) =>
-    guardNamespace(nsp, { allowedOrigins: cfg.allowedOrigins, resolver, ...(roles ? { roles } : {}) });
+  const guard = <N extends NamespaceName>(nsp: RealtimeNamespace<N>, roles?: Array<'admin' | 'teacher' | 'student'>) =>
+    guardNamespace(nsp, {
+      allowedOrigins: cfg.allowedOrigins,
+      resolver,
+      abuse: deps.abuse,
+      ...(roles ? { roles } : {}),
+    });
   const gate = (socket: AnySocket, events: readonly string[], elsewhere: ReadonlyMap<string, string> = new Map()) =>
     gateSocket(socket, {
       known: new Set([...events, 'heartbeat']),
       elsewhere,
-      rate: cfg.socketRate,
-      burst: cfg.socketBurst,
+      abuse: deps.abuse,
     });
 
-  for (const m of MESSAGING) {
-    const nsp = io.of(m.name);
+  const messaging = <N extends MessagingName>(name: N, register: (socket: RealtimeSocket<N>) => void) => {
+    const m = MESSAGING[name];
+    const nsp = typedNamespace(io, name);
     const served = [...(m.chat ? CHAT_EVENTS : []), ...(m.notification ? NOTIFICATION_EVENTS : [])];
     const elsewhere = new Map<string, string>([
       ...(m.chat ? [] : CHAT_EVENTS.map((e) => [e, `${Namespaces.root} or ${Namespaces.chat}`] as const)),
@@ -102,21 +135,24 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
         : NOTIFICATION_EVENTS.map((e) => [e, `${Namespaces.root} or ${Namespaces.notification}`] as const)),
     ]);
     guard(nsp);
-    nsp.on('connection', (s) => {
-      const socket = s as unknown as AnySocket;
+    nsp.on('connection', (socket) => {
       gate(socket, served, elsewhere);
       joinIdentityRooms(socket, deps);
       trackPresence(socket, deps);
       heartbeat(socket);
-      if (m.chat) registerChatHandlers(socket, deps);
-      if (m.notification) registerNotificationHandlers(socket, deps);
+      register(socket);
     });
-  }
+  };
+  messaging(Namespaces.root, (socket) => {
+    registerChatHandlers(socket, deps);
+    registerNotificationHandlers(socket, deps);
+  });
+  messaging(Namespaces.chat, (socket) => registerChatHandlers(socket, deps));
+  messaging(Namespaces.notification, (socket) => registerNotificationHandlers(socket, deps));
 
-  const logs = io.of(Namespaces.logs);
+  const logs = typedNamespace(io, Namespaces.logs);
   guard(logs, ['admin']);
-  logs.on('connection', (s) => {
-    const socket = s as unknown as AnySocket;
+  logs.on('connection', (socket) => {
     gate(socket, ['logs:backlog', 'logs:filter']);
     joinIdentityRooms(socket, deps);
     void socket.join(LogStream.roomsFor({}));
@@ -131,8 +167,7 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
       handler(
         V.filter,
         async (p) => {
-          for (const room of socket.rooms)
-            if (room.startsWith('lvl:') || room.startsWith('svc:')) await socket.leave(room);
+          for (const room of socket.rooms) if (Rooms.isLogFilter(room)) await socket.leave(room);
           await socket.join(LogStream.roomsFor(p));
           return {};
         },
@@ -141,19 +176,17 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
     );
   });
 
-  const admin = io.of(Namespaces.admin);
+  const admin = typedNamespace(io, Namespaces.admin);
   guard(admin, ['admin']);
-  admin.on('connection', (s) => {
-    const socket = s as unknown as AnySocket;
+  admin.on('connection', (socket) => {
     gate(socket, []);
     joinIdentityRooms(socket, deps);
     heartbeat(socket);
   });
 
-  const courses = io.of(Namespaces.courses);
+  const courses = typedNamespace(io, Namespaces.courses);
   guard(courses);
-  courses.on('connection', (s) => {
-    const socket = s as unknown as AnySocket;
+  courses.on('connection', (socket) => {
     gate(socket, ['course:watch', 'course:unwatch']);
     joinIdentityRooms(socket, deps);
     heartbeat(socket);
@@ -162,9 +195,13 @@ export function setupNamespaces(io: Server, deps: HandlerDeps, resolver: Session
 }
 
 /** /courses: watch and unwatch seat counts; a socket watches at most `cap` courses (each is a room). */
-function registerCourseHandlers(socket: AnySocket, deps: HandlerDeps, cap: number): void {
+function registerCourseHandlers(
+  socket: RealtimeSocket<typeof Namespaces.courses>,
+  deps: HandlerDeps,
+  cap: number,
+): void {
   const onError = (err: unknown) => deps.logger.error({ err }, 'courses handler failed');
-  const watched = () => [...socket.rooms].filter((r) => r.startsWith('course:')).length;
+  const watched = () => [...socket.rooms].filter(Rooms.isCourse).length;
   socket.on(
     'course:watch',
     handler(
@@ -193,5 +230,3 @@ function registerCourseHandlers(socket: AnySocket, deps: HandlerDeps, cap: numbe
     ),
   );
 }
-
-export type { SocketData };

@@ -7,9 +7,9 @@ import {
   NotifyPayload,
 } from '../../../contracts/realtime.js';
 import { forbidden } from '../../../shared/app-error.js';
-import { broadcastGroup } from '../core/ids.js';
 import type { HandlerDeps } from './deps.js';
-import { handler, type AnySocket } from './guard.js';
+import { handler } from './guard.js';
+import type { NotificationSocket } from './typed.js';
 
 const V = {
   send: Compile(NotifyPayload),
@@ -27,8 +27,8 @@ export const NOTIFICATION_EVENTS = [
   'notification:getUnreadCount',
 ] as const;
 
-/** Seed 004's notifications, on `/` and `/notification` alike. Sending is for staff. */
-export function registerNotificationHandlers(socket: AnySocket, deps: HandlerDeps): void {
+/** Notifications, on `/` and `/notification` alike. Sending is for staff. */
+export function registerNotificationHandlers(socket: NotificationSocket, deps: HandlerDeps): void {
   const me = socket.data.user;
   const onError = (err: unknown) => deps.logger.error({ err, userId: me.id }, 'notification handler failed');
 
@@ -49,13 +49,11 @@ export function registerNotificationHandlers(socket: AnySocket, deps: HandlerDep
     handler(
       V.broadcast,
       async (p) => {
-        // teachers may address one student group; everyone and whole roles are for admins
-        if (me.role === 'student' || (me.role === 'teacher' && (!broadcastGroup(p) || p.role))) {
-          throw forbidden(
-            me.role === 'student' ? 'students cannot broadcast' : 'teachers may broadcast to one student group only',
-          );
-        }
-        return deps.notifier.broadcast(me.id, p);
+        if (me.role === 'student') throw forbidden('students cannot broadcast');
+        // teachers reach the students of their own courses; everyone, roles and groups are for admins
+        if (me.role === 'teacher' && p.courseId === undefined)
+          throw forbidden('teachers broadcast only to the students of their own courses: give courseId');
+        return deps.notifier.broadcast(me.id, p, { userId: me.id, role: me.role });
       },
       onError,
     ),

@@ -1,12 +1,49 @@
 import { io, type Manager, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import { type DataNewUser } from '../../../contracts/routes/data-identity.js';
+import { afterAll, beforeAll } from 'vitest';
+import { DataIdentityRoutes, type DataNewUser } from '../../../contracts/routes/data-identity.js';
 import type { Role } from '../../../contracts/session.js';
 import { startStack, type StackOptions, type TestStack } from '../../../testing/stack.js';
-import { DataIdentityRoutes } from '../../../contracts/routes/data-identity.js';
 
 /** The realtime server with what it really needs: data_node (persistence) and auth_node (sessions). */
 export function startRealtimeStack(opts: StackOptions = {}): Promise<TestStack> {
   return startStack({ services: ['data_node', 'auth_node', 'realtime'], ...opts });
+}
+
+export interface RealtimeSuite {
+  /** set once the suite's beforeAll has run */
+  readonly stack: TestStack;
+  readonly url: string;
+  /** close this socket when the suite ends */
+  track(socket: Socket): Socket;
+}
+
+/** starting and stopping real process trees on a shared 2-core machine can be slow */
+const SUITE_HOOK_TIMEOUT_MS = 120_000;
+
+/** One realtime stack for a test file: started before its tests, stopped after, tracked sockets closed. */
+export function realtimeSuite(opts: StackOptions = {}): RealtimeSuite {
+  let stack: TestStack | undefined;
+  const open: Socket[] = [];
+  beforeAll(async () => {
+    stack = await startRealtimeStack(opts);
+  }, SUITE_HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await stack?.stop();
+  }, SUITE_HOOK_TIMEOUT_MS);
+  return {
+    get stack() {
+      if (!stack) throw new Error('the realtime stack is not started yet (use it inside a test or hook)');
+      return stack;
+    },
+    get url() {
+      return this.stack.httpUrl('realtime');
+    },
+    track(socket) {
+      open.push(socket);
+      return socket;
+    },
+  };
 }
 
 export interface SeededUser {

@@ -1,5 +1,6 @@
 import { Course } from '../../../contracts/courses.js';
 import { CourseEvents } from '../../../contracts/realtime-internal.js';
+import { Rooms } from '../../../contracts/realtime.js';
 import type { App } from '../../../shared/create-app.js';
 import type { RealtimePublisher } from '../../../shared/realtime-publisher.js';
 import type { ServiceClient } from '../../../shared/service-client.js';
@@ -15,7 +16,7 @@ export interface TeacherRouteOptions {
   readonly publisher?: RealtimePublisher;
 }
 
-/** Seed 000's teacher endpoints. Ownership is enforced by the data service, in the write's transaction. */
+/** The teacher endpoints. Ownership is enforced by the data service, in the write's transaction. */
 export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): Promise<void> {
   const { client } = opts;
   // preValidation, not preHandler: an anonymous caller is refused before the body is looked at.
@@ -23,7 +24,7 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
   const seatsChanged = (c: Course) =>
     opts.publisher?.emit({
       event: CourseEvents.seats,
-      room: `course:${c.id}`,
+      room: Rooms.course(c.id),
       data: { courseId: c.id, enrolled: c.enrolled, capacity: c.capacity, seatsLeft: c.seatsLeft },
     });
   // New, renamed or deleted courses have no room the console already watches: tell /admin.

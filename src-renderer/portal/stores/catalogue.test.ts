@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { AvailableCoursesRequest, StudentCourse } from '@contracts/courses';
+import { ApiClient } from '../../src/api/client';
+import { installApi } from '../../src/api/instance';
+import { MemoryTransport } from '../../src/testing/memory-transport';
+import { useCatalogueStore } from './catalogue';
+import { useLiveStore } from './live';
+
+const course = (id: number, over: Partial<StudentCourse> = {}): StudentCourse => ({
+  id,
+  code: `C${id}`,
+  name: `Course ${id}`,
+  teacherId: null,
+  teacherName: null,
+  capacity: 10,
+  enrolled: 0,
+  seatsLeft: 10,
+  credits: 3,
+  slots: [],
+  location: '',
+  description: '',
+  allowedGroups: [],
+  waitlistEnabled: true,
+  waitlistCap: null,
+  waitlisted: 0,
+  reservedSeats: 0,
+  overrideSeats: 0,
+  createdAt: '',
+  updatedAt: '',
+  selected: false,
+  conflict: false,
+  conflictsWith: [],
+  openToYou: true,
+  ...over,
+});
+
+describe('useCatalogueStore', () => {
+  let transport: MemoryTransport;
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    transport = new MemoryTransport().on('POST', 'student_node', /^\/student\/courses\/available$/, () => ({
+      status: 200,
+      body: {
+        courses: [
+          course(1),
+          course(2, { seatsLeft: 0, enrolled: 10 }),
+          course(3, { conflict: true, conflictsWith: [1] }),
+          course(4, { selected: true }),
+          course(5, { openToYou: false }),
+        ],
+        total: 5,
+      },
+    }));
+    installApi(new ApiClient(transport)).setToken('t');
+  });
+  afterEach(() => useLiveStore().closeAll());
+
+  it('sends search, day and credits to the server, trimmed, and leaves out what is unset', async () => {
+    const s = useCatalogueStore();
+    Object.assign(s.filters, { search: '  algo ', day: 3, credits: null });
+    await s.load();
+    expect(transport.requests.at(-1)!.body as AvailableCoursesRequest).toEqual({ limit: 500, search: 'algo', day: 3 });
+  });
+
+  it('"open to me" keeps only courses this student could take now', async () => {
+    const s = useCatalogueStore();
+    await s.load();
+    expect(s.visible.map((c) => c.id)).toEqual([1, 2, 3, 4, 5]);
+    s.filters.openToMe = true;
+    expect(s.visible.map((c) => c.id)).toEqual([1]);
+    // a live seat count that empties course 1 removes it as well
+    s.seats[1] = { seatsLeft: 0, enrolled: 10, capacity: 10 };
+    expect(s.visible).toEqual([]);
+    expect(s.codeOf(1)).toBe('C1');
+    expect(s.codeOf(99)).toBe('#99');
+  });
+
+  it('a failed load keeps the last list and says what happened', async () => {
+    const s = useCatalogueStore();
+    await s.load();
+    installApi(new ApiClient(new MemoryTransport())).setToken('t'); // every route now 404s
+    await s.load();
+    expect(s.courses).toHaveLength(5);
+    expect(s.problem).toMatchObject({ kind: 'refused' });
+  });
+});
