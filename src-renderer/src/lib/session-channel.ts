@@ -27,10 +27,15 @@ function isMessage(data: unknown): data is SessionMessage {
   return (m.type === 'share' || m.type === 'signed-in' || m.type === 'signed-out') && typeof m.token === 'string';
 }
 
-/** null where BroadcastChannel is missing: each tab then signs in on its own, as before. */
+/** null where BroadcastChannel is missing or refused: each tab then signs in on its own, as before. */
 export function openSessionChannel(onMessage: (m: SessionMessage) => void): SessionChannel | null {
   if (typeof BroadcastChannel === 'undefined') return null;
-  const channel = new BroadcastChannel(NAME);
+  let channel: BroadcastChannel;
+  try {
+    channel = new BroadcastChannel(NAME);
+  } catch {
+    return null; // an opaque origin (a file:// page) may refuse it; the desktop app has one window anyway
+  }
   const waiting = new Set<(token: string) => void>();
   channel.onmessage = (e: MessageEvent<unknown>) => {
     if (!isMessage(e.data)) return;
