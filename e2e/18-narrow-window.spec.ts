@@ -1,8 +1,20 @@
 import { expect, test } from './support/test.js';
 import { Backend } from './support/api.js';
-import { openSignedIn, screenshot } from './support/console.js';
+import { expectNoSidewaysScroll, openSignedIn, screenshot } from './support/console.js';
 
-const VIEWS = ['Status', 'Users', 'Codes', 'Courses', 'Logs', 'Throttler', 'Notifications', 'Audit'];
+const VIEWS = [
+  'Status',
+  'Users',
+  'Codes',
+  'Courses',
+  'Logs',
+  'Throttler',
+  'Notifications',
+  'Audit',
+  'Board',
+  'Time tickets',
+  'Change log',
+];
 
 test.use({ viewport: { width: 800, height: 800 } });
 
@@ -16,17 +28,7 @@ test('at 800 px the nav collapses to a rail and no view scrolls sideways', async
   for (const name of VIEWS) {
     await nav.getByRole('link', { name }).click();
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-    const widths = (await page.evaluate(`(() => {
-      const main = document.getElementById('main');
-      // A box inside the view that scrolls sideways on its own (a nested scrollbar).
-      const nested = [...main.querySelectorAll('*')]
-        .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
-        .map((e) => e.className);
-      return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth, nested };
-    })()`)) as { doc: number; main: number; mainClient: number; nested: string[] };
-    expect(widths.doc, `${name}: the page is wider than the window`).toBeLessThanOrEqual(800);
-    expect(widths.main, `${name}: the view scrolls sideways`).toBeLessThanOrEqual(widths.mainClient);
-    expect(widths.nested, `${name}: a part of the view scrolls sideways on its own`).toEqual([]);
+    await expectNoSidewaysScroll(page, 800, name);
     if (name === 'Status') {
       // The actions stay in view, not behind a sideways scroll.
       await expect(page.getByRole('button', { name: 'Restart Realtime', exact: true })).toBeInViewport();

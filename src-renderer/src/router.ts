@@ -70,6 +70,30 @@ export const NAV = [
     key: '8',
     component: () => import('./views/AuditView.vue'),
   },
+  {
+    name: 'board',
+    path: '/board',
+    label: 'Board',
+    short: 'Bd',
+    key: '9',
+    component: () => import('./views/BoardView.vue'),
+  },
+  {
+    name: 'tickets',
+    path: '/tickets',
+    label: 'Time tickets',
+    short: 'Tk',
+    key: '0',
+    component: () => import('./views/TimeTicketsView.vue'),
+  },
+  {
+    name: 'changes',
+    path: '/changes',
+    label: 'Change log',
+    short: 'Ch',
+    key: '-',
+    component: () => import('./views/ChangeLogView.vue'),
+  },
 ] as const;
 
 const routes: RouteRecordRaw[] = [
@@ -82,6 +106,13 @@ const routes: RouteRecordRaw[] = [
     path: '/users/:id(\\d+)',
     component: () => import('./views/UserDetailView.vue'),
     meta: { title: 'User' },
+  },
+  // A course's own page (roster, waitlist, reservations, change log), reached from Courses.
+  {
+    name: 'course',
+    path: '/courses/:id(\\d+)',
+    component: () => import('./views/CoursePageView.vue'),
+    meta: { title: 'Course' },
   },
   { name: 'account', path: '/account', component: () => import('./views/AccountView.vue'), meta: { title: 'Account' } },
   { path: '/:rest(.*)*', redirect: '/status' },
