@@ -110,13 +110,13 @@ export class LifecycleRepo {
   }
 
   /** One batch of a bulk action in one transaction; a dry run does the same and rolls back. */
-  bulk(req: DataBulkActionRequest): DataBulkActionResult[] {
+  bulk(spec: DataBulkActionRequest): DataBulkActionResult[] {
     let results: DataBulkActionResult[] = [];
     try {
       this.db
         .transaction(() => {
-          results = req.ids.map((id) => this.applyOne(id, req));
-          if (req.dryRun) throw DRY_RUN;
+          results = spec.ids.map((id) => this.applyOne(id, spec));
+          if (spec.dryRun) throw DRY_RUN;
         })
         .immediate();
     } catch (err) {
@@ -125,18 +125,18 @@ export class LifecycleRepo {
     return results;
   }
 
-  private applyOne(id: number, req: DataBulkActionRequest): DataBulkActionResult {
+  private applyOne(id: number, spec: DataBulkActionRequest): DataBulkActionResult {
     const row = this.users.byId(id);
     if (!row) return failed(id, null, notFound(`no user with id ${id}`, AuthErrorCode.USER_NOT_FOUND));
     try {
-      if (id === req.actorId && req.action !== 'enable')
-        throw conflict(`you cannot ${req.action} your own account`, AuthErrorCode.SELF_ACTION);
-      const done = this.act(row, req);
+      if (id === spec.actorId && spec.action !== 'enable')
+        throw conflict(`you cannot ${spec.action} your own account`, AuthErrorCode.SELF_ACTION);
+      const done = this.act(row, spec);
       // A dry run is rolled back; its entries would still reach the live Audit view.
-      if (!req.dryRun)
+      if (!spec.dryRun)
         this.audit.append({
-          actorId: req.actorId,
-          actor: req.actor,
+          actorId: spec.actorId,
+          actor: spec.actor,
           action: done.auditAction,
           target: row.username,
           detail: done.detail,
@@ -150,10 +150,10 @@ export class LifecycleRepo {
 
   private act(
     row: UserRow,
-    req: DataBulkActionRequest,
+    spec: DataBulkActionRequest,
   ): { auditAction: string; detail: string; extra: Partial<DataBulkActionResult> } {
     const endSessions = () => this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(row.id);
-    switch (req.action) {
+    switch (spec.action) {
       case 'disable':
         if (row.role === 'admin' && row.disabled === 0) this.users.assertAnotherAdmin(row.id);
         this.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(row.id);
@@ -185,7 +185,7 @@ export class LifecycleRepo {
         return { auditAction: 'totp_cleared', detail: 'bulk', extra: { sessionsEnded: true } };
       case 'set-group': {
         if (row.role !== 'student') throw onlyStudents();
-        const group = req.group ?? null;
+        const group = spec.group ?? null;
         this.db.prepare('UPDATE users SET user_group = ? WHERE id = ?').run(group, row.id);
         return {
           auditAction: 'user_updated',
