@@ -156,7 +156,7 @@ test('chat: online status, typing, messages both ways, read receipts', async ({ 
   await expect(fromAna).toContainText('1 unread');
   await fromAna.click();
   await expect(teacher.getByTestId('message')).toContainText('Hello, is the lab on Tuesday?');
-  await expect(student.getByTestId('read-receipt')).toContainText('Read');
+  await expect(student.getByTestId('read-receipt')).toContainText('Your last message was read');
 
   await teacher.getByLabel('Message').pressSequentially('Yes, 10:00', { delay: 20 });
   await expect(student.getByTestId('typing')).toContainText('Prof. Tereza Portal is typing');

@@ -4,20 +4,10 @@ import type { AuthUser } from '@contracts/auth';
 import { ApiClient } from '../../src/api/client';
 import { installApi } from '../../src/api/instance';
 import { MemoryTransport } from '../../src/testing/memory-transport';
+import { userFor } from '../testing/signed-in';
 import { PORTAL_TOKEN_KEY, useAccountStore } from './account';
 
-const user = (role: AuthUser['role']): AuthUser => ({
-  id: 3,
-  username: 'paula',
-  name: 'Paula',
-  email: 'p@example.edu',
-  role,
-  group: 'cs',
-  disabled: false,
-  mustChangePassword: false,
-  totpEnabled: true,
-  createdAt: '2026-12-01T00:00:00Z',
-});
+const user = (role: AuthUser['role']): AuthUser => userFor(3, role);
 
 describe('useAccountStore', () => {
   let transport: MemoryTransport;
@@ -71,7 +61,7 @@ describe('useAccountStore', () => {
       email: 'p@x.edu',
       password: 'pw-long-enough',
     });
-    expect(e).toMatchObject({ username: 'paula', totpSecret: 'SECRETSECRETSECRET', reason: 'registered' });
+    expect(e).toMatchObject({ username: 'user3', totpSecret: 'SECRETSECRETSECRET', reason: 'registered' });
     expect(a.isSignedIn).toBe(false);
     await a.signIn({ username: 'paula', password: 'pw-long-enough', totp: '123456' });
     expect(a.enrolment).toBeNull();

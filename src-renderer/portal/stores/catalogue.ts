@@ -55,9 +55,10 @@ export const useCatalogueStore = defineStore('catalogue', () => {
   function listen(): void {
     if (listening) return;
     listening = true;
-    useLiveStore().onSeats(
-      (e) => (seats[e.courseId] = { seatsLeft: e.seatsLeft, enrolled: e.enrolled, capacity: e.capacity }),
-    );
+    const live = useLiveStore();
+    live.onSeats((e) => (seats[e.courseId] = { seatsLeft: e.seatsLeft, enrolled: e.enrolled, capacity: e.capacity }));
+    // seats taken while the link was down were never pushed: read them again
+    live.whenReconnected('/courses', () => void load());
   }
 
   async function load(): Promise<void> {

@@ -52,10 +52,13 @@ export const useTeachingStore = defineStore('teaching', () => {
   function listen(): void {
     if (listening) return;
     listening = true;
-    useLiveStore().onSeats((e) => {
+    const live = useLiveStore();
+    live.onSeats((e) => {
       const c = courses.value.find((x) => x.id === e.courseId);
       if (c) Object.assign(c, { enrolled: e.enrolled, capacity: e.capacity, seatsLeft: e.seatsLeft });
     });
+    // enrolments while the link was down were never pushed: read them again
+    live.whenReconnected('/courses', () => void load());
   }
 
   function watch(): void {
