@@ -21,6 +21,11 @@ const course = (id: number, code: string, enrolled: number, capacity = 10): Cour
   location: 'Room 1',
   description: '',
   allowedGroups: [],
+  waitlistEnabled: true,
+  waitlistCap: null,
+  waitlisted: 0,
+  reservedSeats: 0,
+  overrideSeats: 0,
   createdAt: '2026-12-01T00:00:00Z',
   updatedAt: '2026-12-01T00:00:00Z',
 });
