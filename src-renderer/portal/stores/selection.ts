@@ -101,13 +101,13 @@ export const useSelectionStore = defineStore('selection', () => {
       .socket('/courses')
       .on('selection:outcome', (e: SelectionOutcomeEvent) => {
         if (typeof e?.status !== 'string' || typeof e.courseId !== 'number') return;
+        const a = Object.values(attempts).find((x) => x.phase === 'queued' && String(x.ticket) === String(e.ticket));
+        // a join still shown as queued (its `waitlisted` was missed) is settled by its promotion too
+        if (a) decide(a, e);
         if (e.status === 'promoted') {
           const p: Promotion = { courseId: e.courseId, swappedFrom: e.swappedFrom ?? null, ticket: e.ticket };
           for (const fn of promotedHooks) fn(p);
-          return;
         }
-        const a = Object.values(attempts).find((x) => x.phase === 'queued' && String(x.ticket) === String(e.ticket));
-        if (a) decide(a, e);
       });
   }
 

@@ -10,12 +10,6 @@ import { useCatalogueStore } from './catalogue';
 import { useSelectionStore, type Promotion } from './selection';
 import { useTimetableStore } from './timetable';
 
-/** A promotion as shown: the codes are taken when it arrives (the swapped course is gone after). */
-export interface PromotionNotice extends Promotion {
-  readonly code: string;
-  readonly swappedCode: string | null;
-}
-
 /**
  * The student's waitlists (GET /student/waitlist) and the promotions that arrive live. Positions
  * move when someone ahead leaves or is promoted, so the list is read again after every join,
@@ -26,8 +20,11 @@ export const useWaitlistStore = defineStore('waitlist', () => {
   const loaded = ref(false);
   const problem = ref<Problem | null>(null);
   /** promotions not yet acknowledged by the student, newest first */
-  const promotions = ref<PromotionNotice[]>([]);
-  /** codes of waitlisted courses neither the catalogue nor the timetable has loaded */
+  const promotions = ref<Promotion[]>([]);
+  /**
+   * codes of courses neither the catalogue nor the timetable has loaded, and of promoted and
+   * swapped courses taken when the promotion arrives (the swapped one leaves the timetable after)
+   */
   const fetchedCodes = reactive<Record<number, string>>({});
   let started = false;
 
@@ -43,11 +40,15 @@ export const useWaitlistStore = defineStore('waitlist', () => {
   const codeOf = (id: number) => knownCode(id) ?? `#${id}`;
 
   /** The timetable page may show waitlists before the catalogue was ever opened. */
-  async function learnCodes(): Promise<void> {
-    const ids = new Set(entries.value.flatMap((e) => [e.courseId, ...(e.swapFrom !== null ? [e.swapFrom] : [])]));
-    const missing = [...ids].filter((id) => knownCode(id) === null);
+  async function learnCodes(ids: number[]): Promise<void> {
+    const missing = new Set<number>();
+    for (const id of ids) {
+      const code = knownCode(id);
+      if (code === null) missing.add(id);
+      else fetchedCodes[id] ??= code;
+    }
     await Promise.all(
-      missing.map(async (courseId) => {
+      [...missing].map(async (courseId) => {
         try {
           const res = await api().post<StudentCourseDetailResponse>('student_node', StudentRoutes.detail.url, {
             courseId,
@@ -66,7 +67,7 @@ export const useWaitlistStore = defineStore('waitlist', () => {
       entries.value = res.entries;
       loaded.value = true;
       problem.value = null;
-      await learnCodes();
+      await learnCodes(res.entries.flatMap((e) => (e.swapFrom !== null ? [e.courseId, e.swapFrom] : [e.courseId])));
     } catch (err) {
       problem.value = describeProblem(err);
     }
@@ -79,12 +80,8 @@ export const useWaitlistStore = defineStore('waitlist', () => {
     const selection = useSelectionStore();
     selection.listen();
     selection.onPromoted((p) => {
-      const notice = {
-        ...p,
-        code: codeOf(p.courseId),
-        swappedCode: p.swappedFrom !== null ? codeOf(p.swappedFrom) : null,
-      };
-      if (!promotions.value.some((x) => x.ticket === p.ticket)) promotions.value = [notice, ...promotions.value];
+      void learnCodes(p.swappedFrom !== null ? [p.courseId, p.swappedFrom] : [p.courseId]);
+      if (!promotions.value.some((x) => x.ticket === p.ticket)) promotions.value = [p, ...promotions.value];
       entries.value = entries.value.filter((e) => e.courseId !== p.courseId);
       void load();
     });
