@@ -21,8 +21,10 @@ async function signedInStudent(username: string, group?: string): Promise<string
   return (await apiSignIn(backend, username, s.password, s.totpSecret)).token;
 }
 const card = (page: Page, code: string) => page.locator(`[data-testid="course-card"][data-code="${code}"]`);
-const select = (token: string, courseId: number) =>
-  backend.ok<{ status: string }>('POST', '/api/student_node/student/course/select', { courseId }, token);
+/** A student's queue request through the API: `action` is select, deselect, waitlist/join, … */
+const studentAsks = (action: string, token: string, courseId: number) =>
+  backend.ok<{ status: string }>('POST', `/api/student_node/student/${action}`, { courseId }, token);
+const select = (token: string, courseId: number) => studentAsks('course/select', token, courseId);
 
 test.beforeAll(async () => {
   backend = Backend.fromEnv();
@@ -71,12 +73,7 @@ test('full → join the waitlist with a swap → someone drops → the seat arri
 
   // a second join is refused in words
   await page.setViewportSize({ width: 1280, height: 800 });
-  const again = await backend.ok<{ status: string }>(
-    'POST',
-    '/api/student_node/student/waitlist/join',
-    { courseId: courses.FULL!.id },
-    waiter,
-  );
+  const again = await studentAsks('waitlist/join', waiter, courses.FULL!.id);
   expect(again.status).toBe('already_waitlisted');
 
   // My waitlists on the timetable page
@@ -94,12 +91,7 @@ test('full → join the waitlist with a swap → someone drops → the seat arri
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame()) navigations.push(f.url());
   });
-  const dropped = await backend.ok<{ status: string }>(
-    'POST',
-    '/api/student_node/student/course/deselect',
-    { courseId: courses.FULL!.id },
-    holder,
-  );
+  const dropped = await studentAsks('course/deselect', holder, courses.FULL!.id);
   expect(dropped.status).toBe('deselected');
   await expect(page.getByTestId('promotion')).toContainText(
     'You got a seat in WL-FULL (from the waitlist). WL-SWAP was dropped for it, as you asked.',
