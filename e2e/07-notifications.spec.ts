@@ -32,6 +32,10 @@ test('a notification sent from the console reaches a connected student', async (
     await expect(page.locator('#nt-title-err')).toHaveText('Title is required');
 
     await page.getByTestId('recipient-search').fill('notify.me');
+    // The name and the username read as two words, not "Student notify.menotify.me".
+    await expect(page.locator('button.result[data-username="notify.me"]')).toHaveAccessibleName(
+      /^Student notify\.me notify\.me · student/,
+    );
     await page.locator('button.result[data-username="notify.me"]').click();
     await expect(page.getByTestId('recipient')).toContainText('notify.me');
     await page.getByTestId('notify-title').fill('Room change');

@@ -249,6 +249,19 @@ test('notifications', async ({ page }) => {
   await shoot(page, 'notifications');
 });
 
+test('audit', async ({ page }) => {
+  // A failed sign-in of the day, next to everything the tour did as admin.
+  await backend.call('POST', '/api/auth_node/login', {
+    username: 'j.okafor',
+    password: 'not-his-password',
+    totp: '000000',
+  });
+  await tour(page, '/audit', 'Audit');
+  await expect(page.locator('[data-testid="audit-row"][data-action="login_failed"]').first()).toBeVisible();
+  await expect(page.getByTestId('audit-row').nth(5)).toBeVisible();
+  await shoot(page, 'audit');
+});
+
 test('every screenshot exists as a 1280×800 PNG; the views were shot in this run', () => {
   for (const name of [...VIEW_SCREENSHOTS, ...FLOW_SCREENSHOTS]) {
     const file = path.join(ARTIFACTS, `${name}.png`);

@@ -13,6 +13,11 @@ const VIEWS = [
   'logs',
   'throttler',
   'notifications',
+  'audit',
+  // e2e 40 (registration day)
+  'board',
+  'course-page',
+  'courses-csv-preview',
   // the student and teacher portal (e2e/20-22-portal-*.spec.ts), at phone and desktop widths
   ...['signin', 'enrol', 'catalogue', 'timetable', 'inbox', 'chat', 'teacher-courses', 'teacher-course'].flatMap(
     (p) => [`portal-${p}-phone`, `portal-${p}-desktop`],

@@ -37,6 +37,8 @@ if (process.argv.includes('--server')) {
   registerAppScheme();
   let win: BrowserWindow | null = null;
   const backend = backendOrExit();
+  // The first start's one-time admin password goes to the terminal that started the app, never the logs.
+  backend.supervisor.onTerminal((t) => process.stderr.write(`[${t.service}] ${t.line}\n`));
   const realtimeUrl = `http://127.0.0.1:${backend.config.ports.realtime}`;
   const csp = desktopCsp(CONSOLE_CSP, realtimeUrl);
   const permissions = new PermissionPolicy((line) => console.warn(line));

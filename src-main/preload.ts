@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { AppInfo, ConsoleRequest, ConsoleResponse } from '../src-backend/contracts/console-api.js';
+import type { PreloadApi } from '../src-backend/contracts/preload-api.js';
 import { IPC_EVENT_CHANNELS, IPC_INVOKE_CHANNELS, IpcChannel, isAllowedChannel } from '../src-backend/contracts/ipc.js';
 import type { ProcessStatus } from '../src-backend/contracts/supervisor.js';
 
@@ -20,7 +21,5 @@ const api = {
     ipcRenderer.on(channel, wrapped);
     return () => ipcRenderer.removeListener(channel, wrapped);
   },
-};
-
-export type PreloadApi = typeof api;
+} satisfies PreloadApi;
 contextBridge.exposeInMainWorld('api', api);

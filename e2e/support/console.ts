@@ -15,6 +15,7 @@ export const VIEW_SCREENSHOTS = [
   'logs',
   'throttler',
   'notifications',
+  'audit',
 ] as const;
 /** Taken by the specs that reach those states (CSV import, first start, admin 2FA). */
 export const FLOW_SCREENSHOTS = [
@@ -53,4 +54,18 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
 export async function dismissToasts(page: Page): Promise<void> {
   const toasts = page.getByTestId('toast');
   while ((await toasts.count()) > 0) await toasts.first().getByRole('button', { name: 'Dismiss' }).click();
+}
+
+/** Neither the page, the view nor any box inside it (a nested scrollbar) scrolls sideways at this width. */
+export async function expectNoSidewaysScroll(page: Page, width: number, what: string): Promise<void> {
+  const w = (await page.evaluate(`(() => {
+    const main = document.getElementById('main');
+    const nested = [...main.querySelectorAll('*')]
+      .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.className);
+    return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth, nested };
+  })()`)) as { doc: number; main: number; mainClient: number; nested: string[] };
+  expect(w.doc, `${what}: the page is wider than the window`).toBeLessThanOrEqual(width);
+  expect(w.main, `${what}: the view scrolls sideways`).toBeLessThanOrEqual(w.mainClient);
+  expect(w.nested, `${what}: a part of the view scrolls sideways on its own`).toEqual([]);
 }

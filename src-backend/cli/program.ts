@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, oneLine } from './cli-error.js';
+import { registerAudit } from './commands/audit.js';
 import { registerCode } from './commands/code-generate.js';
 import { examples } from './commands/help-text.js';
 import { registerImport } from './commands/import-csv.js';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCode(program, ctx);
   registerImport(program, ctx);
   registerStatus(program, ctx);
+  registerAudit(program, ctx);
   registerProcess(program, ctx);
 
   // The global --url is read just before any command runs.

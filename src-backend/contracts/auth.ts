@@ -151,6 +151,16 @@ export type UserResponse = Static<typeof UserResponse>;
 /** POST /me/2fa/confirm {totp} (admin bearer) → 200 {user}; from then on /login/admin needs totp. */
 export const ConfirmTotpRequest = Type.Object({ totp: TotpCode }, { additionalProperties: false });
 export type ConfirmTotpRequest = Static<typeof ConfirmTotpRequest>;
+/**
+ * POST /me/2fa/replace {currentPassword, totp} (admin bearer, 2FA on) → 200 TotpEnrollment: a new
+ * secret, pending until /me/2fa/confirm; the old one works until then. Password and a current
+ * code both, so a stolen session alone cannot move the second factor to another phone.
+ */
+export const ReplaceTotpRequest = Type.Object(
+  { currentPassword: LoginPassword, totp: TotpCode },
+  { additionalProperties: false },
+);
+export type ReplaceTotpRequest = Static<typeof ReplaceTotpRequest>;
 
 // ─── auth_node: registration and 2FA reset ─────────────────────────────────────────────────
 
@@ -356,11 +366,19 @@ export const CodeKindQuery = Type.Object(
 );
 export const CodeResponse = Type.Object({ code: CodeInfo });
 
-/** GET /admin/audit?limit=&beforeId= → 200 {items} (newest first). */
+/**
+ * GET /admin/audit?limit=&beforeId=&actor=&action=&target=&since=&until= → 200 {items} (newest
+ * first). actor/action/target match a part, case-insensitively; since/until are ISO times.
+ */
 export const AuditQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    target: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+    until: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },
 );

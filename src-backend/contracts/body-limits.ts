@@ -1,4 +1,5 @@
 import { AuthPaths } from './routes/auth.js';
+import { CourseImportRoutes } from './routes/course-import.js';
 import type { ServiceName } from './services.js';
 
 const MiB = 1024 * 1024;
@@ -26,6 +27,8 @@ export const ROUTE_BODY_LIMITS: readonly {
 }[] = [
   // 10,000 rows of CSV come to about 2 MB of JSON.
   { service: 'auth_node', method: 'POST', path: AuthPaths.usersBulk, bytes: 8 * MiB },
+  // 5,000 courses with descriptions; an --atomic import is one request.
+  { service: 'teacher_node', method: 'POST', path: CourseImportRoutes.importCourses.url, bytes: 8 * MiB },
 ];
 
 /** Supervisor operations carry no body worth the name. */

@@ -172,7 +172,8 @@ export type QueueTicket = Static<typeof QueueTicket>;
 // ---------------------------------------------------------------------------------------------
 // Teacher service (teacher_node): a teacher acts on their own courses, an admin on any.
 
-const CourseFields = {
+/** One course's fields with their limits; the create and update requests and the CSV import use them. */
+export const CourseFields = {
   code: CourseCode,
   name: PlainText({ minLength: 1, maxLength: 200 }),
   capacity: Type.Integer({ minimum: 0, maximum: 100_000 }),

@@ -49,3 +49,25 @@ function fieldStart(raw: string, index: number): number {
   }
   return first;
 }
+
+/**
+ * The line each field of a record starts on, so a problem in one field points at that field's
+ * line even when an earlier quoted field spans several lines.
+ * @param raw the record's text as csv-parse gives it with `raw: true` (LF line ends)
+ * @param endLine csv-parse's `info.lines` for the record: the line it ends on
+ */
+export function fieldStartLines(raw: string, endLine: number): number[] {
+  let first = 0;
+  while (raw[first] === '\n') first++;
+  const body = raw.slice(first).replace(/\n$/, '');
+  const startLine = endLine - newlines(body);
+  const lines = [startLine];
+  let line = startLine;
+  let quoted = false;
+  for (const ch of body) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\n') line++;
+    else if (ch === ',' && !quoted) lines.push(line);
+  }
+  return lines;
+}

@@ -210,6 +210,8 @@ export interface LogEvent {
   service: string;
   timestamp: string;
   thread_id?: string;
+  /** the structured fields the service logged (courseId, userId, actor…), secrets censored */
+  fields?: Record<string, unknown>;
 }
 
 /** Ask for the last `limit` lines, optionally only one service and at least `level`. */

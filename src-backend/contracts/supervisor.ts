@@ -91,6 +91,8 @@ export const LogRecord = Type.Object({
   level: LogLevel,
   service: Type.String(),
   msg: Type.String(),
+  /** the structured fields the service logged with the line (courseId, userId, actor…), secrets censored */
+  fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 export type LogRecord = Static<typeof LogRecord>;
 
@@ -102,5 +104,10 @@ export type AdminEventType =
   | 'user_deleted'
   | 'user_disabled'
   | 'code_generated'
+  | 'code_revoked'
+  /** {id, action: created|updated|deleted}: the console's Courses list reloads */
+  | 'course_changed'
   | 'throttler_flush'
+  /** one new audit_log entry (AuditEntry), for the console's live Audit view */
+  | 'audit_entry'
   | 'selection_window';

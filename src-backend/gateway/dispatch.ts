@@ -2,6 +2,7 @@ import { Value } from 'typebox/value';
 import type { Static, TSchema } from 'typebox';
 import { matchRoute } from '../contracts/route.js';
 import { AuthRoutes } from '../contracts/routes/auth.js';
+import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
 import { SupervisorRoutes } from '../contracts/routes/supervisor.js';
 import { ConsoleRequest, type ConsoleResponse } from '../contracts/console-api.js';
 import { ErrorCode } from '../contracts/errors.js';
@@ -88,7 +89,7 @@ export class ConsoleDispatcher {
   private async supervisor(req: ConsoleRequest): Promise<ConsoleResponse> {
     const sup = this.deps.supervisor;
     if (!sup) throw new AppError(404, ErrorCode.NOT_FOUND, 'no supervisor here: services run elsewhere');
-    await this.admins.require(req.token);
+    const admin = await this.admins.require(req.token);
     const url = new URL(req.path, 'http://console.invalid');
     const found = matchRoute(SUPERVISOR_ROUTES, req.method, url.pathname);
     if (!found) throw new AppError(404, ErrorCode.ROUTE_NOT_FOUND, `no supervisor route ${req.method} ${url.pathname}`);
@@ -101,12 +102,28 @@ export class ConsoleDispatcher {
     }
     const { service, op } = checked(SupervisorRoutes.processOp.schema.params, params, 'path');
     if (!sup.has(service)) throw new AppError(404, ErrorCode.NOT_FOUND, `${service} is not supervised here`);
+    const fields = { actor: admin.username, actorId: admin.id, action: `process_${op}`, target: service };
+    // Written before the operation: stopping data_node would leave nobody to write it after.
+    await this.audit(fields);
     try {
       await sup[op](service);
     } catch (err) {
+      sup.note('warn', `process ${op} failed`, { ...fields, error: (err as Error).message });
       throw new AppError(409, 'PROCESS_FAILED', (err as Error).message);
     }
+    sup.note('info', `process ${op}`, fields);
     return { status: 200, body: sup.status().processes.find((p) => p.name === service) };
+  }
+
+  /** Best effort: with data_node down the operation still runs, and the log line still says who. */
+  private async audit(e: { actor: string; actorId: number; action: string; target: string }): Promise<void> {
+    try {
+      await this.deps.client.call(DataIdentityRoutes.appendAudit, {
+        body: { actorId: e.actorId, actor: e.actor, action: e.action, target: e.target },
+      });
+    } catch (err) {
+      this.deps.supervisor?.note('warn', 'audit entry not written', { ...e, error: (err as Error).message });
+    }
   }
 }
 

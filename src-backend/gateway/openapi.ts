@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Route, RouteOwner } from '../contracts/route.js';
 import { AuthRoutes } from '../contracts/routes/auth.js';
+import { CourseImportRoutes, DataCourseImportRoutes } from '../contracts/routes/course-import.js';
 import { DataCourseRoutes } from '../contracts/routes/data-courses.js';
 import { DataIdentityRoutes } from '../contracts/routes/data-identity.js';
 import { DataMessagingRoutes } from '../contracts/routes/data-messaging.js';
@@ -16,7 +17,7 @@ import { TeacherRoutes } from '../contracts/routes/teacher.js';
 export const ROUTE_TABLES: Readonly<Record<RouteOwner, readonly Route[]>> = {
   gateway: Object.values(GatewayRoutes),
   auth_node: Object.values(AuthRoutes),
-  teacher_node: Object.values(TeacherRoutes),
+  teacher_node: [...Object.values(TeacherRoutes), ...Object.values(CourseImportRoutes)],
   student_node: Object.values(StudentRoutes),
   queue_node: Object.values(QueueRoutes),
   // one route per method and URL: /health is on both data tables' service
@@ -24,6 +25,7 @@ export const ROUTE_TABLES: Readonly<Record<RouteOwner, readonly Route[]>> = {
     ...Object.values(DataCourseRoutes),
     ...Object.values(DataIdentityRoutes),
     ...Object.values(DataMessagingRoutes),
+    ...Object.values(DataCourseImportRoutes),
   ]),
   realtime: Object.values(RealtimeRoutes),
   supervisor: Object.values(SupervisorRoutes),

@@ -42,12 +42,15 @@ export async function runServerMode(opts: ServerModeOptions): Promise<void> {
   const backend = createBackend({ host: opts.host, entryDir: opts.entryDir });
   const { config, supervisor } = backend;
 
-  // Warnings, errors and anything a child wrote to stderr (the first-run admin password) reach the terminal.
+  // Warnings, errors and anything a child wrote to stderr reach the terminal.
   supervisor.onLog((r) => {
     if (verbose || r.level === 'warn' || r.level === 'error' || r.level === 'fatal') {
       process.stderr.write(`[${r.service}] ${r.level}: ${r.msg}\n`);
     }
   });
+
+  // The first start's admin password: here and nowhere else.
+  supervisor.onTerminal((t) => process.stderr.write(`[${t.service}] ${t.line}\n`));
 
   // A crash is news to whoever watches the terminal, whatever the log level.
   supervisor.onCrash((c) => {

@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { pinoRedactPaths, REDACTED } from './redact.js';
 
 /**
  * pino JSON lines on stdout: `{time, level, service, msg}`. The supervisor fans these in,
@@ -10,10 +11,7 @@ export function loggerOptions(service: string): LoggerOptions {
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-internal-token"]', '*.password', '*.totpSecret'],
-      censor: '[redacted]',
-    },
+    redact: { paths: pinoRedactPaths(), censor: REDACTED },
   };
 }
 

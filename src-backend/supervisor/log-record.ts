@@ -1,5 +1,25 @@
 import { LOG_LEVELS, type LogLevel, type LogRecord } from '../contracts/supervisor.js';
 import type { OutputLine } from './process-host.js';
+import { redactFields, redactText } from '../shared/redact.js';
+
+/** pino's own keys, shown elsewhere in the record or not at all */
+const OWN_KEYS = new Set(['time', 'level', 'service', 'pid', 'hostname', 'msg', 'err', 'v']);
+/** a line's fields in the Logs view and the backlog stay small */
+const MAX_FIELDS_CHARS = 2000;
+
+/** The structured fields of a pino line (courseId, userId, actor…), secrets censored; null when none. */
+function structuredFields(j: Record<string, unknown>): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(j)) {
+    if (OWN_KEYS.has(k) || v === undefined) continue;
+    out[k] = v;
+    any = true;
+  }
+  if (!any) return null;
+  const safe = redactFields(out) as Record<string, unknown>;
+  return JSON.stringify(safe).length <= MAX_FIELDS_CHARS ? safe : { truncated: true };
+}
 
 const PINO_NUMERIC: Record<number, LogLevel> = {
   10: 'trace',
@@ -28,7 +48,10 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
       let msg = typeof j.msg === 'string' ? j.msg : '';
       const err = j.err as { message?: string } | undefined;
       if (err?.message) msg = msg ? `${msg}: ${err.message}` : err.message;
+      msg = redactText(msg);
+      const fields = structuredFields(j);
       return {
+        ...(fields ? { fields } : {}),
         seq,
         time:
           typeof j.time === 'string'
@@ -42,5 +65,11 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
       // not JSON after all: fall through
     }
   }
-  return { seq, time: new Date().toISOString(), level: out.stream === 'stderr' ? 'warn' : 'info', service, msg: line };
+  return {
+    seq,
+    time: new Date().toISOString(),
+    level: out.stream === 'stderr' ? 'warn' : 'info',
+    service,
+    msg: redactText(line),
+  };
 }

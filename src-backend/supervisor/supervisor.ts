@@ -2,15 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PORT_ENV, START_ORDER, type ServiceName } from '../contracts/services.js';
 import type { SessionForgetRequest } from '../contracts/session.js';
-import { START_GATE_ENV, type LogRecord, type ProcessStatus, type SupervisorStatus } from '../contracts/supervisor.js';
+import {
+  START_GATE_ENV,
+  type LogLevel,
+  type LogRecord,
+  type ProcessStatus,
+  type SupervisorStatus,
+} from '../contracts/supervisor.js';
 import { socketPathFor, type RuntimeConfig } from '../shared/config.js';
 import { createRealtimePublisher, type RealtimePublisher } from '../shared/realtime-publisher.js';
 import { ServiceClient } from '../shared/service-client.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { buildChildEnv } from './child-env.js';
 import { Emitter, type Disposable } from './event.js';
+import { LogFiles, type LogFileOptions } from './log-files.js';
 import { LogForwarder } from './log-forwarder.js';
 import { parseLogLine } from './log-record.js';
+import { terminalOnlyText } from '../shared/terminal.js';
 import { ManagedProcess, type CrashInfo } from './managed-process.js';
 import type { ProcessHost } from './process-host.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -33,6 +41,8 @@ export interface SupervisorOptions {
   readonly logBufferSize?: number;
   /** forward logs and process events to the realtime server (off in tests that don't run it) */
   readonly forwardToRealtime?: boolean;
+  /** rotating log files, one set per service; default DATA_DIR/logs, 10 MB × 5 files; false = none */
+  readonly logFiles?: Partial<LogFileOptions> | false;
 }
 
 /** Even past the stop budget, each child gets this long to close its files before SIGKILL. */
@@ -46,6 +56,7 @@ export class Supervisor {
   private readonly logs: RingBuffer<LogRecord>;
   private readonly publisher: RealtimePublisher | null;
   private readonly forwarder: LogForwarder | null;
+  private readonly files: LogFiles | null;
   private readonly disposables: Disposable[] = [];
   private healthTimer: NodeJS.Timeout | null = null;
   /** set by stopAll: a start still running must not fork anything more */
@@ -61,6 +72,9 @@ export class Supervisor {
   readonly onCrash = this.crashEmitter.event;
   /** auth_node ended a session or all of a user's: the console dispatcher drops them at once */
   readonly onSessionForget = this.sessionForgetEmitter.event;
+  private readonly terminalEmitter = new Emitter<{ service: ServiceName; line: string }>();
+  /** lines for the terminal only (the one-time admin password): printed, never stored */
+  readonly onTerminal = this.terminalEmitter.event;
 
   constructor(private readonly opts: SupervisorOptions) {
     const wanted = new Set(opts.services ?? START_ORDER);
@@ -70,6 +84,8 @@ export class Supervisor {
     const forward = (opts.forwardToRealtime ?? true) && this.order.includes('realtime');
     this.publisher = forward ? createRealtimePublisher(this.client) : null;
     this.forwarder = forward ? new LogForwarder(this.client, () => this.isRunning('realtime')) : null;
+    this.files =
+      opts.logFiles === false ? null : new LogFiles({ dir: path.join(opts.config.dataDir, 'logs'), ...opts.logFiles });
 
     const env = buildChildEnv(process.env, { ...opts.env, ...this.childConfigEnv() });
     for (const name of this.order) {
@@ -84,7 +100,11 @@ export class Supervisor {
         maxHealthFailures: 3,
       });
       this.disposables.push(
-        proc.onOutput((line) => this.addLog(parseLogLine(name, line, ++this.seq))),
+        proc.onOutput((line) => {
+          const terminal = terminalOnlyText(line.line);
+          if (terminal !== null) this.terminalEmitter.fire({ service: name, line: terminal });
+          else this.addLog(parseLogLine(name, line, ++this.seq));
+        }),
         proc.onStatus((s) => {
           this.statusEmitter.fire(s);
           this.publisher?.adminEvent('process_state', { ...s });
@@ -159,6 +179,7 @@ export class Supervisor {
       await this.get(name).stop(Math.max(MIN_STOP_SHARE_MS, deadline - Date.now()));
     }
     await this.forwarder?.close();
+    await this.files?.close();
     await this.client.close();
     for (const d of this.disposables) d.dispose();
   }
@@ -202,10 +223,23 @@ export class Supervisor {
     return picked.slice(-limit);
   }
 
+  /** A line of the supervisor's own (who started, stopped or restarted what), into the same stream. */
+  note(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    this.addLog({
+      seq: ++this.seq,
+      time: new Date().toISOString(),
+      level,
+      service: 'supervisor',
+      msg,
+      ...(fields ? { fields } : {}),
+    });
+  }
+
   private addLog(record: LogRecord): void {
     this.logs.push(record);
     this.logEmitter.fire(record);
     this.forwarder?.push(record);
+    this.files?.write(record);
   }
 
   private isRunning(name: ServiceName): boolean {

@@ -33,6 +33,8 @@ export interface TestStack {
   readonly env: Readonly<Record<string, string>>;
   readonly client: ServiceClient;
   readonly supervisor: Supervisor;
+  /** what the children wrote for the terminal only (the first start's banner), as a terminal would show it */
+  readonly terminal: readonly string[];
   httpUrl(name: ServiceName): string;
   socketPath(name: ServiceName): string;
   pid(name: ServiceName): number;
@@ -101,8 +103,11 @@ export async function prepareStack(opts: StackOptions = {}): Promise<PreparedSta
     healthIntervalMs: 1000,
   });
   const client = new ServiceClient({ config });
+  const terminal: string[] = [];
+  supervisor.onTerminal((t) => terminal.push(t.line));
   let stopped = false;
   return {
+    terminal,
     start: () => supervisor.startAll(),
     config,
     env,

@@ -40,8 +40,8 @@ export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> 
     throw responseError('auth_node', res.statusCode, res.body);
   }
   const now = Date.now();
-  // The CLI keeps a session for 24 h (README: course-cli); if the server ends it sooner, the next
-  // command gets 401 and says "session expired".
+  // The CLI keeps a session as long as the server's absolute limit; if the server ends it
+  // sooner, the next command gets 401 and says "session expired".
   const expiresAt = new Date(now + SESSION_MAX_MS).toISOString();
   ctx.store.write({
     token: res.body.token,
@@ -52,7 +52,7 @@ export async function login(ctx: CliContext, opts: LoginOptions): Promise<void> 
   });
   const c = ctx.colors;
   ctx.out(
-    `${c.green('✔')} Logged in as ${c.bold(res.body.user.username)}; session saved to ${displayPath(ctx.store.file, ctx.io.env)} (valid 24 h)`,
+    `${c.green('✔')} Logged in as ${c.bold(res.body.user.username)}; session saved to ${displayPath(ctx.store.file, ctx.io.env)} (valid ${SESSION_MAX_MS / 3_600_000} h)`,
   );
   if (res.body.mfaSetupRequired) {
     ctx.note(c.yellow('! this admin must enrol 2FA before anything else (REQUIRE_ADMIN_2FA): do it in the console'));

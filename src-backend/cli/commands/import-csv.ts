@@ -2,12 +2,16 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { USER_TYPES, examples } from './help-text.js';
 import type { ImportOptions } from '../actions/import-csv.js';
+import type { ImportCoursesOptions } from '../actions/import-courses.js';
 
 export function registerImport(program: Command, ctx: CliContext): void {
   const imp = program.command('import').description('bulk operations from files');
   imp.addHelpText(
     'after',
-    examples('course-cli import csv users.csv --user-type student --generate-passwords --output results.csv'),
+    examples(
+      'course-cli import csv users.csv --user-type student --generate-passwords --output results.csv',
+      'course-cli import courses courses.csv --dry-run',
+    ),
   );
   imp
     .command('csv')
@@ -32,5 +36,23 @@ export function registerImport(program: Command, ctx: CliContext): void {
     )
     .action(async (file: string, opts: ImportOptions) =>
       (await import('../actions/import-csv.js')).importCsv(ctx, file, opts),
+    );
+  imp
+    .command('courses')
+    .description(
+      'create courses from a CSV file (header row: code,name,capacity,credits,slots[,location][,description][,allowed_groups][,teacher])',
+    )
+    .argument('<file>', 'UTF-8 CSV, with or without BOM, LF or CRLF')
+    .option('--dry-run', 'check every row against the server and say what would happen; write nothing')
+    .option('--atomic', 'all or nothing: any bad row imports nothing (one transaction)')
+    .addHelpText(
+      'after',
+      examples('course-cli import courses courses.csv --dry-run', 'course-cli import courses courses.csv --atomic') +
+        '\nSlots are written like "Mon 09:00-10:30; Wed 09:00-10:30"; allowed_groups like "cs-2024; math-2024";\n' +
+        "teacher is a teacher's username. A bad row is reported with the line its bad field starts on and\n" +
+        'skipped (unless --atomic). Exit status is 1 when any row was not (or would not be) imported.\n',
+    )
+    .action(async (file: string, opts: ImportCoursesOptions) =>
+      (await import('../actions/import-courses.js')).importCourses(ctx, file, opts),
     );
 }

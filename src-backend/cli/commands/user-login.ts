@@ -6,7 +6,7 @@ import type { LoginOptions } from '../actions/user-login.js';
 export function registerLogin(user: Command, ctx: CliContext): void {
   user
     .command('login')
-    .description('sign in as an admin and keep the session for 24 h in ~/.course_selection/config.json')
+    .description('sign in as an admin and keep the session for 12 h in ~/.course_selection/config.json')
     .option('--username <name>', 'admin username; asked at a terminal when left out')
     .option(
       '--password <password>',

@@ -183,9 +183,9 @@ describe('readUsersCsv', () => {
     );
   });
 
-  it('names a missing file as a usage error', () => {
+  it('names a missing file as a failure (exit 1), not a usage error', () => {
     const err = thrown(() => readUsersCsv('/nonexistent/users.csv', student));
-    expect(err.exitCode).toBe(ExitCode.usage);
+    expect(err.exitCode).toBe(ExitCode.failure);
     expect(err.message).toBe('/nonexistent/users.csv: no such file');
   });
 });

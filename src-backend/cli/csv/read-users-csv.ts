@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import { CsvError, parse } from 'csv-parse/sync';
-import { csvErrorLine } from '../../contracts/csv-error-line.js';
 import type { PasswordPolicy } from '../../contracts/password-policy.js';
+import { fieldStartLines } from '../../contracts/csv-error-line.js';
 import { failure, usageError } from '../cli-error.js';
 import { CSV_LIMITS, type CsvLimits } from './limits.js';
+import { parseCsvRecords, readCsvFile } from './read-csv-records.js';
 import {
   OPTIONAL_COLUMNS,
   REQUIRED_COLUMNS,
@@ -25,26 +24,7 @@ export interface ReadOptions {
 /** Read, size-check and parse a people CSV. A file-level problem throws one-line CliError. */
 export function readUsersCsv(file: string, opts: ReadOptions): ParsedUsersCsv {
   const limits = { ...CSV_LIMITS, ...opts.limits };
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? usageError(`${file}: no such file`) : failure(`cannot read ${file}: ${code}`);
-  }
-  if (!st.isFile()) throw usageError(`${file} is not a file`);
-  if (st.size > limits.maxBytes) {
-    throw failure(
-      `${file} is ${formatBytes(st.size)}, over the ${formatBytes(limits.maxBytes)} limit: split it into smaller files`,
-    );
-  }
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (err) {
-    throw failure(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
-  }
-  return parseUsersCsv(buf, opts, file);
+  return parseUsersCsv(readCsvFile(file, limits.maxBytes), opts, file);
 }
 
 /**
@@ -53,29 +33,7 @@ export function readUsersCsv(file: string, opts: ReadOptions): ParsedUsersCsv {
  */
 export function parseUsersCsv(input: Buffer | string, opts: ReadOptions, label = 'CSV'): ParsedUsersCsv {
   const limits = { ...CSV_LIMITS, ...opts.limits };
-  let text: string;
-  try {
-    text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
-  } catch {
-    throw failure(`${label} is not UTF-8 text: save it as CSV UTF-8`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // csv-parse miscounts lines inside quoted fields that hold CRLF, so feed it LF only.
-  text = text.replace(/\r\n?/g, '\n');
-
-  let records: { record: string[]; raw: string; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: limits.maxRecordBytes,
-    }) as unknown as typeof records;
-  } catch (err) {
-    if (err instanceof CsvError) throw failure(`${label} is malformed: ${describeCsvError(err, text)}`);
-    throw err;
-  }
+  const records = parseCsvRecords(input, label, limits.maxRecordBytes);
   if (records.length === 0)
     throw failure(`${label} is empty: it needs a header row (${REQUIRED_COLUMNS[opts.userType].join(',')})`);
   const rowCount = records.length - 1;
@@ -92,7 +50,7 @@ export function parseUsersCsv(input: Buffer | string, opts: ReadOptions, label =
   const seen = new Map<string, number>();
   for (let i = 1; i < records.length; i++) {
     const { record, raw, info } = records[i]!;
-    const line = startLine(info.lines, raw);
+    const line = fieldStartLines(raw, info.lines)[0]!;
     const cells: Record<string, string> = {};
     columns.forEach((col, idx) => {
       if (col) cells[col] = record[idx] ?? '';
@@ -139,34 +97,4 @@ function headerColumns(header: readonly string[], userType: ImportUserType, labe
   if (missing.length)
     throw failure(`${label}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the header row`);
   return cols;
-}
-
-/** csv-parse reports the line a record ends on; people want the line it starts on. */
-function startLine(endLine: number, raw: string): number {
-  const body = raw.replace(/^\n+/, '').replace(/\n$/, '');
-  let inner = 0;
-  for (const ch of body) if (ch === '\n') inner++;
-  return endLine - inner;
-}
-
-/** Names the line where the bad field starts, which is where the admin has to look. */
-function describeCsvError(err: CsvError, text: string): string {
-  const line = csvErrorLine(text, err);
-  const at = line === null ? '' : ` at line ${line}`;
-  switch (err.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return `a quoted field that starts${at} is never closed`;
-    case 'INVALID_OPENING_QUOTE':
-      return `a quote in the middle of an unquoted field${at} (wrap the field in quotes and double the quote)`;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return `text after a closing quote${at}`;
-    case 'CSV_MAX_RECORD_SIZE':
-      return `a record${at} is longer than ${CSV_LIMITS.maxRecordBytes / 1024} KiB`;
-    default:
-      return err.message.split('\n')[0]!;
-  }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }

@@ -37,15 +37,30 @@ export function clientAddress(request: FastifyRequest, internalToken: string): s
   return overSocket ? null : (request.ip ?? null);
 }
 
-/** Append to the audit log; the action already happened, so a failure here is logged, not thrown. */
+/**
+ * Append to the audit log, and say the same in the log stream with actor and target, so the
+ * Logs view shows who did what as it happens. The action already happened, so a failure to
+ * write the entry is logged, not thrown. `warn` for refusals (failed sign-ins, throttling).
+ */
 export async function audit(
   deps: AuthDeps,
   request: FastifyRequest,
   action: string,
   target?: string | null,
   detail?: string | null,
+  level: 'info' | 'warn' = 'info',
 ): Promise<void> {
   const actor = request.user;
+  deps.log[level](
+    {
+      actor: actor?.username ?? null,
+      actorId: actor?.id ?? null,
+      action,
+      target: target ?? null,
+      detail: detail ?? null,
+    },
+    action.replace(/_/g, ' '),
+  );
   try {
     await deps.store.audit({
       actorId: actor?.id ?? null,

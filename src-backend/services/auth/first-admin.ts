@@ -2,13 +2,14 @@ import type { Logger } from 'pino';
 import { ServiceCallError } from '../../shared/service-client.js';
 import type { IdentityStore } from './identity-store.js';
 import { generatePassword, hashPassword } from './security/passwords.js';
+import { writeToTerminal } from '../../shared/terminal.js';
 import { loadPasswordPolicy } from '../../contracts/password-policy.js';
 import { ConfigError } from '../../shared/config.js';
 import { FIRST_ADMIN_USERNAME } from './settings.js';
 
 /**
  * On an empty database, create `admin`. Its password is ADMIN_PASSWORD, or else a random one
- * printed once (stderr and the log) that must be changed at first sign-in. Never a default.
+ * printed once on the terminal (never in the log) that must be changed at first sign-in. Never a default.
  * ADMIN_PASSWORD obeys the password rule like any other password; a weak one stops the start.
  */
 export async function ensureFirstAdmin(
@@ -51,10 +52,10 @@ export async function ensureFirstAdmin(
     '================================================================',
     '',
   ].join('\n');
-  process.stderr.write(`${banner}\n`);
-  logger.warn(
-    `first start: created admin account "admin" with one-time password ${password} (change it at first sign-in)`,
-  );
+  // Only the terminal sees the password: never a log line, which the Logs view and the log
+  // files would keep long after it was changed.
+  writeToTerminal(banner);
+  logger.warn('first start: created admin account "admin" with a one-time password, shown in the terminal only');
 }
 
 /** data_node is started first, but give it a moment if it is still settling after a restart. */

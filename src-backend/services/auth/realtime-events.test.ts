@@ -93,6 +93,12 @@ describe('auth_node → realtime', () => {
     const event = await generated;
     expect(event.data).toMatchObject({ kind: 'registration', userType: 'student', maxUses: 3, id: res.body.info.id });
     expect(JSON.stringify(event)).not.toContain(res.body.code);
+
+    // A revocation from anywhere (the CLI, another console) reaches the Codes view too.
+    const revoked = adminEvent('code_revoked');
+    const id = res.body.info.id as number;
+    expect((await call('POST', AuthPaths.codeRevoke(id, 'registration'), undefined, admin)).status).toBe(200);
+    expect((await revoked).data).toMatchObject({ id, kind: 'registration' });
   });
 
   it("logout closes the user's live sockets", async () => {

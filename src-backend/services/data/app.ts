@@ -4,6 +4,8 @@ import type { RuntimeConfig } from '../../shared/config.js';
 import { createBaseApp, type App } from '../../shared/create-app.js';
 import { openDatabaseOrReadOnly } from './db/open.js';
 import { StorageHealth, isStorageError } from './db/storage-health.js';
+import type { AuditEntry } from '../../contracts/auth.js';
+import { AuditRepo } from './identity/audit-repo.js';
 import { identityRoutes } from './routes/identity.js';
 import { courseRoutes } from './routes/courses.js';
 import { createCourseDomain } from './courses/domain.js';
@@ -16,6 +18,8 @@ export interface DataAppOptions {
   readonly db?: Database;
   /** opened read-only and the storage takes writes again: start over with a writable connection */
   readonly reopen?: () => void;
+  /** every new audit entry, for the console's live Audit view */
+  readonly onAudit?: (entry: AuditEntry) => void;
 }
 
 /** The data service: the only process that opens the SQLite file. */
@@ -42,8 +46,9 @@ export async function buildDataApp(opts: DataAppOptions): Promise<{ app: App; db
     // A write the disk refused is a 503 the caller may retry, not a 500.
     mapError: (err) => (isStorageError(err) ? storage.failed(err) : err),
   });
-  const courses = createCourseDomain(db);
-  await app.register(identityRoutes, { db, seatsFreed: courses.seatsFreed });
+  const audit = new AuditRepo(db, opts.onAudit);
+  const courses = createCourseDomain(db, audit);
+  await app.register(identityRoutes, { db, audit, seatsFreed: courses.seatsFreed });
   await app.register(courseRoutes, { db, domain: courses });
   await app.register(messagingRoutes, { db });
   app.addHook('onClose', async () => {

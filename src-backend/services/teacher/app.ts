@@ -10,6 +10,7 @@ import {
   type SessionResolver,
 } from '../../shared/session-auth.js';
 import { adminWindowRoutes } from './routes/admin-window.js';
+import { courseImportRoutes } from './routes/admin-course-import.js';
 import { teacherCourseRoutes } from './routes/teacher-courses.js';
 import { registrarRoutes } from './routes/registrar.js';
 import { QueueForwarder, type QueueForwarderOptions } from '../../shared/queue-forwarder.js';
@@ -36,6 +37,12 @@ export async function buildTeacherApp(opts: TeacherAppOptions): Promise<App> {
   await app.register(sessionForgetRoute(TeacherRoutes.forgetSessions, resolver));
   await app.register(teacherCourseRoutes, { client: opts.client, resolver, publisher: opts.publisher });
   await app.register(adminWindowRoutes, { client: opts.client, resolver });
+  await app.register(courseImportRoutes, {
+    client: opts.client,
+    resolver,
+    // one event per import, not per course: open consoles reload their course list once
+    onImported: (count, by) => opts.publisher?.adminEvent('course_changed', { action: 'imported', count, by }),
+  });
   const forwarder = new QueueForwarder(opts.client, opts.forwarder);
   await app.register(registrarRoutes, { client: opts.client, resolver, forwarder });
   return app;

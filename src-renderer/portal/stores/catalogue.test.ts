@@ -4,30 +4,12 @@ import type { AvailableCoursesRequest, StudentCourse } from '@contracts/courses'
 import { ApiClient } from '../../src/api/client';
 import { installApi } from '../../src/api/instance';
 import { MemoryTransport } from '../../src/testing/memory-transport';
+import { courseFor } from '../testing/course';
 import { useCatalogueStore } from './catalogue';
 import { useLiveStore } from './live';
 
 const course = (id: number, over: Partial<StudentCourse> = {}): StudentCourse => ({
-  id,
-  code: `C${id}`,
-  name: `Course ${id}`,
-  teacherId: null,
-  teacherName: null,
-  capacity: 10,
-  enrolled: 0,
-  seatsLeft: 10,
-  credits: 3,
-  slots: [],
-  location: '',
-  description: '',
-  allowedGroups: [],
-  waitlistEnabled: true,
-  waitlistCap: null,
-  waitlisted: 0,
-  reservedSeats: 0,
-  overrideSeats: 0,
-  createdAt: '',
-  updatedAt: '',
+  ...courseFor(id),
   selected: false,
   conflict: false,
   conflictsWith: [],

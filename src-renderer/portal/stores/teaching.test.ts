@@ -3,32 +3,24 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { Course, EnrolledStudent } from '@contracts/courses';
 import type { MemoryTransport } from '../../src/testing/memory-transport';
 import { startLiveServer, until, type LiveServer } from '../testing/live-server';
+import { courseFor } from '../testing/course';
 import { signedIn } from '../testing/signed-in';
 import { useLiveStore } from './live';
 import { ANNOUNCEMENT_TYPE, useTeachingStore } from './teaching';
 
-const course = (id: number, code: string, enrolled: number, capacity = 10): Course => ({
-  id,
-  code,
-  name: `Course ${code}`,
-  teacherId: 9,
-  teacherName: 'Dr. T',
-  capacity,
-  enrolled,
-  seatsLeft: capacity - enrolled,
-  credits: 3,
-  slots: [],
-  location: 'Room 1',
-  description: '',
-  allowedGroups: [],
-  waitlistEnabled: true,
-  waitlistCap: null,
-  waitlisted: 0,
-  reservedSeats: 0,
-  overrideSeats: 0,
-  createdAt: '2026-12-01T00:00:00Z',
-  updatedAt: '2026-12-01T00:00:00Z',
-});
+const course = (id: number, code: string, enrolled: number, capacity = 10): Course =>
+  courseFor(id, {
+    code,
+    name: `Course ${code}`,
+    teacherId: 9,
+    teacherName: 'Dr. T',
+    capacity,
+    enrolled,
+    seatsLeft: capacity - enrolled,
+    location: 'Room 1',
+    createdAt: '2026-12-01T00:00:00Z',
+    updatedAt: '2026-12-01T00:00:00Z',
+  });
 const student = (id: number): EnrolledStudent => ({
   id,
   username: `s${id}`,

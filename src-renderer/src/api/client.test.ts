@@ -63,9 +63,22 @@ describe('ApiClient over the HTTP transport', () => {
     const client = new ApiClient(gw.transport, { onUnauthorized });
     await client.post('auth_node', '/login/admin', {}).catch(() => undefined);
     expect(onUnauthorized).not.toHaveBeenCalled();
-    client.setToken('expired');
-    await client.get('auth_node', '/me').catch(() => undefined);
+    const expired = new ApiClient(gateway(401, { error: { code: 'INVALID_SESSION', message: 'expired' } }).transport, {
+      onUnauthorized,
+    });
+    expired.setToken('expired');
+    await expired.get('auth_node', '/me').catch(() => undefined);
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the session on a 401 that judges a password or code sent in a signed-in call', async () => {
+    const onUnauthorized = vi.fn();
+    for (const code of ['INVALID_CREDENTIALS', 'INVALID_TOTP', 'TOTP_REPLAYED']) {
+      const client = new ApiClient(gateway(401, { error: { code, message: 'wrong' } }).transport, { onUnauthorized });
+      client.setToken('good');
+      await expect(client.post('auth_node', '/me/password', {})).rejects.toMatchObject({ status: 401, code });
+    }
+    expect(onUnauthorized).not.toHaveBeenCalled();
   });
 
   it('reports a transport failure as a network ApiError', async () => {

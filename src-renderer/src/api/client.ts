@@ -1,8 +1,16 @@
+import { AuthErrorCode } from '@contracts/auth';
 import type { ConsoleRequest, ConsoleTarget } from '@contracts/console-api';
 import { ApiError, toApiError } from './api-error';
 import type { Transport } from './transport';
 
 type Method = ConsoleRequest['method'];
+
+/** 401s that judge a password or code the caller sent, not the session that carried it */
+const JUDGES_CREDENTIALS = new Set<string>([
+  AuthErrorCode.INVALID_CREDENTIALS,
+  AuthErrorCode.INVALID_TOTP,
+  AuthErrorCode.TOTP_REPLAYED,
+]);
 
 export interface ApiClientOptions {
   /** called when a signed-in call comes back 401, so the session can end everywhere at once */
@@ -57,9 +65,12 @@ export class ApiClient {
       throw new ApiError(0, 'NETWORK', why);
     }
     if (res.status >= 200 && res.status < 300) return res.body as T;
-    // Only a token we actually sent can have expired; a failed sign-in is just a wrong password.
-    if (res.status === 401 && sentWithToken && sentWithToken === this.token) this.opts.onUnauthorized?.();
-    throw toApiError(res.status, res.body);
+    const err = toApiError(res.status, res.body);
+    // Only a token we actually sent can have expired. A failed sign-in is just a wrong password,
+    // and so is a wrong current password or code in a signed-in call (changing your password).
+    if (res.status === 401 && sentWithToken && sentWithToken === this.token && !JUDGES_CREDENTIALS.has(err.code))
+      this.opts.onUnauthorized?.();
+    throw err;
   }
 
   get<T>(target: ConsoleTarget, path: string): Promise<T> {

@@ -26,7 +26,8 @@ export function openNamespace<N extends RealtimeNamespace>(ns: N, opts: Namespac
     auth: (cb) => cb({ ...opts.auth, token: opts.token() ?? '' }),
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
+    // Short: after a realtime restart the console must be live again within a few seconds.
+    reconnectionDelayMax: 2000,
     timeout: 10_000,
   });
 }

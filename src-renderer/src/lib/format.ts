@@ -1,5 +1,13 @@
+/** The one mark for "no value" in a cell or a figure, everywhere in the console. */
+export const EMPTY = '—';
+
+/** The value as text, or EMPTY when there is none. */
+export function orEmpty(v: string | number | null | undefined): string {
+  return v === null || v === undefined || v === '' ? EMPTY : String(v);
+}
+
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
+  if (n === null || n === undefined) return EMPTY;
   if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB'];
   let v = n / 1024;
@@ -12,7 +20,7 @@ export function formatBytes(n: number | null | undefined): string {
 }
 
 export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || ms <= 0) return '—';
+  if (ms === null || ms === undefined || ms <= 0) return EMPTY;
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
@@ -22,13 +30,19 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
+/** How old a piece of data is: "0s", "12s", "3m 4s". */
+export function formatAge(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return EMPTY;
+  return ms < 1000 ? '0s' : formatDuration(ms);
+}
+
 export function formatLatency(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
+  if (ms === null || ms === undefined) return EMPTY;
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
+  if (!iso) return EMPTY;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -46,7 +60,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
+  if (!iso) return EMPTY;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleDateString(undefined, { dateStyle: 'medium' });

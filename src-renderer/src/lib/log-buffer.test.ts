@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { appendCapped, compileFilter, formatLogFile, lowerBoundById, normaliseLevel, type LogLine } from './log-buffer';
+import {
+  appendCapped,
+  compileFilter,
+  formatFields,
+  formatLogFile,
+  lowerBoundById,
+  normaliseLevel,
+  type LogLine,
+} from './log-buffer';
 
 const line = (id: number, over: Partial<LogLine> = {}): LogLine => ({
   id,
@@ -8,6 +16,7 @@ const line = (id: number, over: Partial<LogLine> = {}): LogLine => ({
   level: 'info',
   service: 'auth_node',
   text: `line ${id}`,
+  fields: '',
   ...over,
 });
 
@@ -52,5 +61,16 @@ describe('log buffer helpers', () => {
   it('formats a download with one line per record', () => {
     const text = formatLogFile([line(1, { level: 'warn', text: 'careful' })]);
     expect(text).toBe('2026-01-01T10:00:00.000Z WARN  [auth_node] careful\n');
+  });
+});
+
+describe('structured fields', () => {
+  it('are shown as key=value, searchable and kept in the download', () => {
+    const fields = formatFields({ courseId: 12, actor: 'admin', note: 'two words', ok: true });
+    expect(fields).toBe('courseId=12 actor=admin note="two words" ok=true');
+    const l = line(1, { text: 'course created', fields });
+    expect(compileFilter({ services: [], minLevel: '', search: 'actor=admin' })(l)).toBe(true);
+    expect(formatLogFile([l])).toContain('course created courseId=12 actor=admin');
+    expect(formatFields(undefined)).toBe('');
   });
 });

@@ -8,6 +8,16 @@ export interface LogLine {
   readonly level: LogLevel;
   readonly service: string;
   readonly text: string;
+  /** the line's structured fields as `key=value …`, '' when none */
+  readonly fields: string;
+}
+
+/** `courseId=12 actor=admin`: strings bare unless they hold a space, everything else as JSON. */
+export function formatFields(fields: unknown): string {
+  if (!fields || typeof fields !== 'object') return '';
+  return Object.entries(fields as Record<string, unknown>)
+    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`)
+    .join(' ');
 }
 
 export interface LogFilter {
@@ -36,7 +46,10 @@ export function compileFilter(f: LogFilter): (line: LogLine) => boolean {
   return (line) =>
     (services === null || services.has(line.service)) &&
     LEVEL_RANK[line.level] >= min &&
-    (needle === '' || line.text.toLowerCase().includes(needle) || line.service.toLowerCase().includes(needle));
+    (needle === '' ||
+      line.text.toLowerCase().includes(needle) ||
+      line.service.toLowerCase().includes(needle) ||
+      line.fields.toLowerCase().includes(needle));
 }
 
 /** First index in `lines` (ordered by id) whose id is >= `id`. */
@@ -62,5 +75,11 @@ export function appendCapped<T>(existing: readonly T[], added: readonly T[], cap
 
 /** The text of a log download: one line per record, oldest first. */
 export function formatLogFile(lines: readonly LogLine[]): string {
-  return lines.map((l) => `${l.time} ${l.level.toUpperCase().padEnd(5)} [${l.service}] ${l.text}`).join('\n') + '\n';
+  return (
+    lines
+      .map(
+        (l) => `${l.time} ${l.level.toUpperCase().padEnd(5)} [${l.service}] ${l.text}${l.fields ? ` ${l.fields}` : ''}`,
+      )
+      .join('\n') + '\n'
+  );
 }

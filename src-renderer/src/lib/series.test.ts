@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceMax, polylinePoints, toRates } from './series';
+import { niceMax, polylinePoints, timedPolylinePoints, toRates } from './series';
 
 describe('throttler chart series', () => {
   it('turns cumulative counters into per-second rates and treats a reset as zero', () => {
@@ -25,5 +25,24 @@ describe('throttler chart series', () => {
     expect(niceMax(17)).toBe(20);
     expect(niceMax(480)).toBe(500);
     expect(niceMax(1000)).toBe(1000);
+  });
+});
+
+describe('timedPolylinePoints', () => {
+  it('places points by their time, so a short history sits at the right end', () => {
+    // a 100 s axis 100 wide: samples at 90 s and 100 s land at x 90 and 100, not 0 and 100
+    const pts = timedPolylinePoints(
+      [
+        { at: -5_000, value: 5 }, // before the axis: left out
+        { at: 90_000, value: 0 },
+        { at: 100_000, value: 10 },
+      ],
+      0,
+      100_000,
+      100,
+      50,
+      10,
+    );
+    expect(pts).toBe('90.0,50.0 100.0,0.0');
   });
 });

@@ -42,3 +42,27 @@ export function niceMax(v: number): number {
   for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
+
+/**
+ * SVG polyline points for timed values placed by their time in [from, to] (ms), so a short
+ * history sits at the right end of a 15-minute axis instead of being stretched across it.
+ */
+export function timedPolylinePoints(
+  points: readonly { at: number; value: number }[],
+  from: number,
+  to: number,
+  width: number,
+  height: number,
+  max: number,
+): string {
+  const span = Math.max(1, to - from);
+  const top = max > 0 ? max : 1;
+  return points
+    .filter((p) => p.at >= from && p.at <= to)
+    .map((p) => {
+      const x = ((p.at - from) / span) * width;
+      const y = height - (Math.min(p.value, top) / top) * height;
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
+}

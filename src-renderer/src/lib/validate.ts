@@ -1,24 +1,8 @@
 import { Password } from '@contracts/auth';
 /** Small client-side checks run before a form is sent; the server checks again and has the last word. */
-export type Errors<K extends string> = Partial<Record<K, string>>;
-
-export const USERNAME_RE = /^[a-zA-Z0-9._-]{3,32}$/;
-export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function required(v: string, what: string): string | undefined {
   return v.trim() === '' ? `${what} is required` : undefined;
-}
-
-export function username(v: string): string | undefined {
-  if (!v.trim()) return 'Username is required';
-  if (!USERNAME_RE.test(v)) return '3–32 letters, digits, dot, dash or underscore';
-  return undefined;
-}
-
-export function email(v: string): string | undefined {
-  if (!v.trim()) return 'Email is required';
-  if (!EMAIL_RE.test(v.trim())) return 'Not a valid email address';
-  return undefined;
 }
 
 export function intInRange(v: string | number, min: number, max: number, what: string): string | undefined {

@@ -8,9 +8,11 @@ import {
   type GeneratedCode,
 } from '@contracts/auth';
 import { AuthPaths } from '@contracts/routes/auth';
+import type { AdminEvent } from '@contracts/realtime';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
+import { useRealtimeStore } from './realtime';
 
 export type CodeKindFilter = 'all' | 'registration' | 'reset';
 
@@ -71,7 +73,36 @@ export const useCodesStore = defineStore('codes', () => {
     fresh.value = fresh.value.filter((f) => f !== g);
   }
 
-  return { items, loading, error, kind, activeOnly, fresh, load, generateRegistration, generateReset, revoke, forget };
+  /** Use counts move when a student registers with a code; codes come and go from the CLI too. */
+  function onAdminEvent(e: AdminEvent): void {
+    const via = (e.data as { via?: unknown } | null)?.via;
+    if (
+      e.type === 'code_generated' ||
+      e.type === 'code_revoked' ||
+      (e.type === 'user_created' && via === 'registration')
+    )
+      void load();
+  }
+
+  function listen(): void {
+    useRealtimeStore().onAdminEvents('codes', onAdminEvent, () => void load());
+  }
+
+  return {
+    items,
+    loading,
+    error,
+    kind,
+    activeOnly,
+    fresh,
+    load,
+    generateRegistration,
+    generateReset,
+    revoke,
+    forget,
+    onAdminEvent,
+    listen,
+  };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCodesStore, import.meta.hot));

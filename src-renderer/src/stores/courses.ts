@@ -9,6 +9,8 @@ import {
 import { DATA_COURSE_PATHS } from '@contracts/routes/data-courses';
 import { ADMIN_COURSE_PATHS } from '@contracts/routes/teacher';
 import type { AdminEvent, CourseSeatsEvent } from '@contracts/realtime';
+import type { UserPage } from '@contracts/auth';
+import { AuthPaths } from '@contracts/routes/auth';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -39,6 +41,15 @@ export const useCoursesStore = defineStore('courses', () => {
   const liveUpdates = ref(0);
   let watchedOn: RealtimeSocket<'/courses'> | null = null;
   let adminOn: RealtimeSocket<'/admin'> | null = null;
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** A bulk delete sends one event per user: one reload for the lot. */
+  function reloadSoon(): void {
+    reloadTimer ??= setTimeout(() => {
+      reloadTimer = null;
+      void load();
+    }, 200);
+  }
 
   const totals = computed(() => {
     let capacity = 0;
@@ -82,6 +93,16 @@ export const useCoursesStore = defineStore('courses', () => {
     }
   }
 
+  /** How many students a window change affects (the user list's total), for the confirmation. */
+  async function studentCount(): Promise<number | null> {
+    try {
+      const res = await api().get<UserPage>('auth_node', withQuery(AuthPaths.users, { role: 'student', pageSize: 1 }));
+      return res.total;
+    } catch {
+      return null;
+    }
+  }
+
   async function openWindow(): Promise<void> {
     window_.value = await api().post<SelectionWindow>('teacher_node', ADMIN_COURSE_PATHS.openWindow, {});
   }
@@ -108,21 +129,29 @@ export const useCoursesStore = defineStore('courses', () => {
 
   /** Join every listed course's room; again after each reconnect, since rooms do not survive one. */
   function watchSeats(): void {
-    const s = useRealtimeStore().socket('/courses');
+    const realtime = useRealtimeStore();
+    const s = realtime.socket('/courses');
     if (s !== watchedOn) {
       watchedOn = s;
       s.on('course:seats', onSeats);
       s.on('connect', () => sendWatch(s));
+      // Seat counts that moved while the link was down: read the list again.
+      realtime.onReconnect('/courses', () => void load());
     }
     if (s.connected) sendWatch(s);
   }
 
   function listenAdmin(): void {
-    const s = useRealtimeStore().socket('/admin');
+    const realtime = useRealtimeStore();
+    const s = realtime.socket('/admin');
     if (s === adminOn) return;
     adminOn = s;
+    realtime.onReconnect('/admin', () => void loadWindow());
     s.on('admin_event', (e: AdminEvent) => {
       if (e.type === 'selection_window') void loadWindow();
+      // A deleted student frees every seat they held; a course created, edited or deleted
+      // elsewhere has no room we watch yet. Either way the list is read again.
+      if (e.type === 'user_deleted' || e.type === 'course_changed') reloadSoon();
     });
   }
 
@@ -142,6 +171,7 @@ export const useCoursesStore = defineStore('courses', () => {
     openWindow,
     closeWindow,
     scheduleWindow,
+    studentCount,
     onSeats,
     listenAdmin,
   };

@@ -21,6 +21,7 @@ export async function bootConsole(): Promise<void> {
   } catch (err) {
     bootFailures.value = [...bootFailures.value, `Could not read the app configuration: ${errorMessage(err)}`];
   }
+  session.connectTabs();
   await session.restore();
   if (session.isSignedIn && !session.needsSetup) startLiveFeeds();
 }

@@ -1,11 +1,13 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
-import type { LogLevel } from '@contracts/supervisor';
+import type { LogLevel, LogRecord } from '@contracts/supervisor';
+import { api } from '../api/instance';
 import type { Ack, LogEvent } from '@contracts/realtime';
 import {
   appendCapped,
   compileFilter,
   lowerBoundById,
+  formatFields,
   normaliseLevel,
   type LogFilter,
   type LogLine,
@@ -79,6 +81,7 @@ export const useLogsStore = defineStore('logs', () => {
       level: normaliseLevel(e.level),
       service: typeof e.service === 'string' ? e.service : 'unknown',
       text: typeof e.text === 'string' ? e.text : JSON.stringify(e.text ?? ''),
+      fields: formatFields(e.fields),
     });
   }
 
@@ -161,8 +164,32 @@ export const useLogsStore = defineStore('logs', () => {
     refilter();
   }
 
+  /**
+   * The supervisor's own buffer outlives realtime: after a realtime restart, realtime's backlog
+   * is empty but these lines from before it are still there. Same seq numbers, so merging twice
+   * adds nothing. Absent (services on other hosts): the realtime backlog is all there is.
+   */
+  async function loadSupervisorBacklog(): Promise<void> {
+    try {
+      const res = await api().get<{ lines: LogRecord[] }>('supervisor', `/logs?limit=${LOG_BACKLOG}`);
+      mergeBacklog(
+        res.lines.map((r) => ({
+          seq: r.seq,
+          text: r.msg,
+          level: r.level,
+          service: r.service,
+          timestamp: r.time,
+          fields: r.fields,
+        })),
+      );
+    } catch {
+      // best effort: the realtime backlog still arrives
+    }
+  }
+
   function requestBacklog(): void {
     const s = useRealtimeStore().socket('/logs');
+    void loadSupervisorBacklog();
     backlogLoading.value = true;
     s.timeout(10_000).emit(
       'logs:backlog',
@@ -223,6 +250,7 @@ export const useLogsStore = defineStore('logs', () => {
     resume,
     clear,
     mergeBacklog,
+    requestBacklog,
     start,
     stop,
     setScheduler,

@@ -11,12 +11,18 @@ import {
 } from '@contracts/auth';
 import { AuthPaths } from '@contracts/routes/auth';
 import { api } from '../api/instance';
+import { openSessionChannel, type SessionChannel, type SessionMessage } from '../lib/session-channel';
 
 const TOKEN_KEY = 'csc.session';
 
+/** how often this tab tells the others it is in use, at most */
+const ACTIVE_EVERY_MS = 15_000;
+
 /**
  * The signed-in admin. The token lives in sessionStorage: it survives a reload of this window
- * but not closing it, and never touches disk in a shared profile.
+ * but not closing it, and never touches disk in a shared profile. The tabs of one browser share
+ * it in memory (lib/session-channel.ts): a new tab asks the others, a sign-in reaches the tabs
+ * still at the sign-in screen, and a sign-out ends it in all of them.
  */
 export const useSessionStore = defineStore('session', () => {
   const appInfo = ref<AppInfo | null>(null);
@@ -34,6 +40,44 @@ export const useSessionStore = defineStore('session', () => {
   /** signed in, but a first-run step (new password, TOTP enrolment) comes before the console */
   const needsSetup = computed(() => isSignedIn.value && (mustChangePassword.value || mfaSetupRequired.value));
   const realtimeUrl = computed(() => appInfo.value?.realtimeUrl || window.location.origin);
+  /** when another tab of this browser was last used (ms), for the idle sign-out */
+  const otherTabActiveAt = ref(0);
+
+  let channel: SessionChannel | null = null;
+  let lastActivePost = 0;
+
+  /** Join the other tabs of this browser (once, at boot, before restore). */
+  function connectTabs(): void {
+    channel ??= openSessionChannel((m) => void onTabMessage(m));
+  }
+
+  async function onTabMessage(m: SessionMessage): Promise<void> {
+    if (m.type === 'ask') {
+      if (token.value && isSignedIn.value && !needsSetup.value) channel?.post({ type: 'share', token: token.value });
+    } else if (m.type === 'signed-in') {
+      // The sign-in screen sees isSignedIn and goes on where it was going.
+      if (!isSignedIn.value && (await adoptToken(m.token))) endedReason.value = null;
+    } else if (m.type === 'signed-out') {
+      if (token.value === m.token) {
+        clear();
+        endedReason.value = 'You signed out in another tab.';
+      }
+    } else if (m.type === 'active') {
+      otherTabActiveAt.value = Date.now();
+    }
+  }
+
+  /** This tab is in use: the others hear it (at most every 15 s) and keep the session too. */
+  function noteActivity(): void {
+    const now = Date.now();
+    if (!isSignedIn.value || now - lastActivePost < ACTIVE_EVERY_MS) return;
+    lastActivePost = now;
+    channel?.post({ type: 'active' });
+  }
+
+  function announceSignIn(): void {
+    if (token.value && !needsSetup.value) channel?.post({ type: 'signed-in', token: token.value });
+  }
 
   async function loadAppInfo(): Promise<AppInfo> {
     appInfo.value = await api().transport.appInfo();
@@ -60,15 +104,21 @@ export const useSessionStore = defineStore('session', () => {
     sessionStorage.removeItem(TOKEN_KEY);
   }
 
-  /** Pick up a session from before a reload; false when there is none or it has ended. */
+  /**
+   * Pick up a session from before a reload, or the one another tab of this browser holds; false
+   * when there is none or it has ended.
+   */
   async function restore(): Promise<boolean> {
-    const saved = sessionStorage.getItem(TOKEN_KEY);
-    if (!saved) return false;
-    api().setToken(saved);
+    const saved = sessionStorage.getItem(TOKEN_KEY) ?? (await channel?.ask()) ?? null;
+    return saved ? adoptToken(saved) : false;
+  }
+
+  async function adoptToken(t: string): Promise<boolean> {
+    api().setToken(t);
     try {
       const me = await api().get<MeResponse>('auth_node', AuthPaths.me);
       if (me.user.role !== 'admin') throw new Error('not an admin');
-      adopt(saved, me.user, me.expiresAt, me.mfaSetupRequired);
+      adopt(t, me.user, me.expiresAt, me.mfaSetupRequired);
       return true;
     } catch {
       clear();
@@ -76,30 +126,53 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Ask the server about our session: that also pushes its idle expiry forward. */
+  async function refresh(): Promise<void> {
+    if (!token.value) return;
+    try {
+      const me = await api().get<MeResponse>('auth_node', AuthPaths.me);
+      user.value = me.user;
+      expiresAt.value = me.expiresAt;
+    } catch {
+      // A 401 ends the session through the API client; anything else is tried again later.
+    }
+  }
+
   async function login(req: AdminLoginRequest): Promise<LoginResponse> {
     const res = await api().post<LoginResponse>('auth_node', AuthPaths.loginAdmin, req);
     adopt(res.token, res.user, res.expiresAt, res.mfaSetupRequired);
     endedReason.value = null;
+    announceSignIn();
     return res;
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
     const res = await api().post<UserResponse>('auth_node', AuthPaths.mePassword, { currentPassword, newPassword });
+    const finishedSetup = needsSetup.value;
     user.value = res.user;
     mustChangePassword.value = res.user.mustChangePassword;
+    if (finishedSetup) announceSignIn();
   }
 
   function enrollTotp(): Promise<TotpEnrollment> {
     return api().post<TotpEnrollment>('auth_node', AuthPaths.meTotpEnroll, {});
   }
 
+  /** 2FA is on: a new secret, pending until confirmed; needs the password and a current code. */
+  function replaceTotp(currentPassword: string, totp: string): Promise<TotpEnrollment> {
+    return api().post<TotpEnrollment>('auth_node', AuthPaths.meTotpReplace, { currentPassword, totp });
+  }
+
   async function confirmTotp(totp: string): Promise<void> {
     const res = await api().post<UserResponse>('auth_node', AuthPaths.meTotpConfirm, { totp });
+    const finishedSetup = needsSetup.value;
     user.value = res.user;
     mfaSetupRequired.value = false;
+    if (finishedSetup) announceSignIn();
   }
 
   async function logout(): Promise<void> {
+    if (token.value) channel?.post({ type: 'signed-out', token: token.value });
     try {
       if (token.value) await api().post('auth_node', AuthPaths.logout, {});
     } catch {
@@ -126,11 +199,16 @@ export const useSessionStore = defineStore('session', () => {
     isSignedIn,
     needsSetup,
     realtimeUrl,
+    otherTabActiveAt,
+    connectTabs,
+    noteActivity,
     loadAppInfo,
     restore,
+    refresh,
     login,
     changePassword,
     enrollTotp,
+    replaceTotp,
     confirmTotp,
     logout,
     expire,

@@ -6,7 +6,7 @@ import { ApiClient } from '../api/client';
 import { installApi } from '../api/instance';
 import { MemoryTransport } from '../testing/memory-transport';
 import { runningProcess } from '../testing/process-status';
-import { useStatusStore } from './status';
+import { STALE_AFTER_MS, useStatusStore } from './status';
 
 const proc = runningProcess;
 
@@ -95,5 +95,34 @@ describe('useStatusStore', () => {
     await s.refresh();
     expect(s.error).toBe('down');
     expect(s.processes).toHaveLength(6);
+  });
+
+  it('never shows a failed or old answer as healthy: overall unknown, count unknown, attempts counted', async () => {
+    const s = useStatusStore();
+    await s.refresh();
+    expect(s.overall).toBe('healthy');
+    expect(s.stale).toBe(false);
+    supervisorDown = true;
+    await s.refresh();
+    await s.refresh();
+    expect(s.overall).toBe('unknown');
+    expect(s.runningCount).toBeNull();
+    expect(s.failures).toBe(2);
+    // The last good table is still there, for "last known".
+    expect(s.status?.overall).toBe('healthy');
+    supervisorDown = false;
+    await s.refresh();
+    expect(s.overall).toBe('healthy');
+    expect(s.failures).toBe(0);
+  });
+
+  it('an answer older than two polls counts as unknown even without an error (a hung request)', async () => {
+    const s = useStatusStore();
+    await s.refresh();
+    s.now = s.updatedAt! + STALE_AFTER_MS - 1;
+    expect(s.overall).toBe('healthy');
+    s.now = s.updatedAt! + STALE_AFTER_MS + 1;
+    expect(s.overall).toBe('unknown');
+    expect(s.runningCount).toBeNull();
   });
 });

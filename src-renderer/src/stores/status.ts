@@ -7,7 +7,11 @@ import { api } from '../api/instance';
 import { errorMessage } from '../api/api-error';
 import { useRealtimeStore } from './realtime';
 
-const POLL_MS = 3000;
+export const POLL_MS = 3000;
+/** Older than two missed polls, the table is no longer what is running: shown as unknown. */
+export const STALE_AFTER_MS = 2 * POLL_MS + 1000;
+
+export type OverallShown = SupervisorStatus['overall'] | 'unknown';
 
 /**
  * The six processes. Live from /admin `process_state`/`process_restart` events (which trigger
@@ -25,10 +29,21 @@ export const useStatusStore = defineStore('status', () => {
   let inFlight: Promise<void> | null = null;
   let eventRefresh: ReturnType<typeof setTimeout> | null = null;
   let unsubscribeIpc: (() => void) | null = null;
+  let clock: ReturnType<typeof setInterval> | null = null;
+  /** ticks every second while started, so staleness shows without waiting for a poll */
+  const now = ref(Date.now());
+  /** refreshes that failed in a row, shown as what the console is trying to do */
+  const failures = ref(0);
 
   const processes = computed<ProcessStatus[]>(() => status.value?.processes ?? []);
-  const overall = computed(() => status.value?.overall ?? null);
-  const runningCount = computed(() => processes.value.filter((p) => p.state === 'running').length);
+  const ageMs = computed(() => (updatedAt.value === null ? null : Math.max(0, now.value - updatedAt.value)));
+  /** the last answer failed or is too old: every state it shows is unknown now */
+  const stale = computed(() => status.value !== null && (error.value !== null || (ageMs.value ?? 0) > STALE_AFTER_MS));
+  const overall = computed<OverallShown | null>(() => (stale.value ? 'unknown' : (status.value?.overall ?? null)));
+  /** null when stale: a count from an old answer is not a count */
+  const runningCount = computed(() =>
+    stale.value ? null : processes.value.filter((p) => p.state === 'running').length,
+  );
 
   function refresh(): Promise<void> {
     // Overlapping polls and event-triggered refreshes share one request.
@@ -36,10 +51,13 @@ export const useStatusStore = defineStore('status', () => {
       loading.value = status.value === null;
       try {
         status.value = await api().get<SupervisorStatus>('supervisor', '/status');
-        updatedAt.value = Date.now();
+        updatedAt.value = now.value = Date.now();
         error.value = null;
+        failures.value = 0;
       } catch (err) {
         error.value = errorMessage(err);
+        failures.value++;
+        now.value = Date.now();
       } finally {
         loading.value = false;
         inFlight = null;
@@ -82,16 +100,22 @@ export const useStatusStore = defineStore('status', () => {
 
   function start(): void {
     stop();
-    useRealtimeStore().socket('/admin').on('admin_event', onAdminEvent);
+    const realtime = useRealtimeStore();
+    realtime.socket('/admin').on('admin_event', onAdminEvent);
+    // Events missed while the link was down: read the whole table again.
+    realtime.onReconnect('/admin', () => void refresh());
     // Inside Electron the main process pushes each process's changes directly, even while the
     // realtime server itself is the one restarting.
     unsubscribeIpc = window.api?.onStatusChanged((p) => applyProcess(p)) ?? null;
     void refresh();
     timer = setInterval(() => void refresh(), POLL_MS);
+    clock = setInterval(() => (now.value = Date.now()), 1000);
   }
 
   function stop(): void {
     if (timer) clearInterval(timer);
+    if (clock) clearInterval(clock);
+    clock = null;
     if (eventRefresh) clearTimeout(eventRefresh);
     unsubscribeIpc?.();
     unsubscribeIpc = null;
@@ -108,6 +132,10 @@ export const useStatusStore = defineStore('status', () => {
     processes,
     overall,
     runningCount,
+    stale,
+    ageMs,
+    failures,
+    now,
     refresh,
     operate,
     start,

@@ -118,7 +118,9 @@ export const useThrottlerStore = defineStore('throttler', () => {
 
   function start(): void {
     stop();
-    useRealtimeStore().socket('/admin').on('admin_event', onAdminEvent);
+    const realtime = useRealtimeStore();
+    realtime.socket('/admin').on('admin_event', onAdminEvent);
+    realtime.onReconnect('/admin', tick);
     tick();
     timer = setInterval(tick, POLL_MS);
   }

@@ -90,3 +90,48 @@ describe('useUsersStore', () => {
     expect(s.loading).toBe(false);
   });
 });
+
+describe('useUsersStore URL state', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    const transport = new MemoryTransport().on('GET', 'auth_node', /^\/admin\/users\?/, async () => ({
+      status: 200,
+      body: { items: [user(1, 'x')], total: 200, page: 1, pageSize: 25 } satisfies UserPage,
+    }));
+    installApi(new ApiClient(transport)).setToken('t');
+  });
+
+  it('writes only what differs from the defaults', async () => {
+    const s = useUsersStore();
+    expect(s.urlQuery).toEqual({});
+    s.role = 'teacher';
+    s.search = ' ali ';
+    await flush();
+    s.page = 3;
+    s.sortBy('name');
+    await flush();
+    expect(s.urlQuery).toEqual({ role: 'teacher', q: 'ali', sort: 'name' });
+    s.page = 2;
+    await flush();
+    expect(s.urlQuery).toEqual({ role: 'teacher', q: 'ali', sort: 'name', page: '2' });
+  });
+
+  it('applies a URL with its page kept (not reset by the filters that come with it)', async () => {
+    const s = useUsersStore();
+    await s.applyQuery({ role: 'admin', q: 'bob', page: '4', size: '50', sort: 'email', order: 'desc' });
+    await flush();
+    expect([s.role, s.search, s.page, s.pageSize, s.sort, s.order]).toEqual(['admin', 'bob', 4, 50, 'email', 'desc']);
+    expect(s.urlQuery).toEqual({ role: 'admin', q: 'bob', page: '4', size: '50', sort: 'email', order: 'desc' });
+    // A later filter change by hand starts at page 1 again.
+    s.search = 'bo';
+    await flush();
+    expect(s.page).toBe(1);
+  });
+
+  it('falls back to the defaults for anything unknown in the URL', async () => {
+    const s = useUsersStore();
+    await s.applyQuery({ role: 'root', page: '-2', size: '7', sort: 'password', order: 'sideways' });
+    await flush();
+    expect([s.role, s.page, s.pageSize, s.sort, s.order]).toEqual(['student', 1, 25, 'id', 'asc']);
+  });
+});

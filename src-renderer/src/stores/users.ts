@@ -1,5 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { computed, ref, shallowRef, watch } from 'vue';
+import { computed, nextTick, ref, shallowRef, watch } from 'vue';
 import {
   type AddAdminRequest,
   type AuthUser,
@@ -11,6 +11,7 @@ import {
   type UserPage,
   type UserResponse,
   type UserSortColumn,
+  USER_SORT_COLUMNS,
 } from '@contracts/auth';
 import { AuthPaths } from '@contracts/routes/auth';
 import type { Role } from '@contracts/session';
@@ -18,10 +19,18 @@ import type { AdminEvent } from '@contracts/realtime';
 import { api } from '../api/instance';
 import { withQuery } from '../api/client';
 import { errorMessage } from '../api/api-error';
-import type { RealtimeSocket } from '../api/realtime';
 import { useRealtimeStore } from './realtime';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
+const ROLES: readonly Role[] = ['student', 'teacher', 'admin'];
+
+/** What the Users view keeps in its URL (`#/users?role=teacher&q=ali&page=2`); defaults are left out. */
+export type UsersUrlQuery = Partial<Record<'role' | 'q' | 'page' | 'size' | 'sort' | 'order', string>>;
+
+const one = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+const pick = <T extends string>(allowed: readonly T[], v: unknown, fallback: T): T =>
+  allowed.includes(one(v) as T) ? (one(v) as T) : fallback;
 
 /** Students, teachers and admins: one paged, searchable, sortable list per role. */
 export const useUsersStore = defineStore('users', () => {
@@ -38,7 +47,6 @@ export const useUsersStore = defineStore('users', () => {
   const error = ref<string | null>(null);
   const pages = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)));
   let seq = 0;
-  let listenedOn: RealtimeSocket<'/admin'> | null = null;
 
   async function load(): Promise<void> {
     // Only the newest request may write the list: typing fast fires several.
@@ -71,9 +79,12 @@ export const useUsersStore = defineStore('users', () => {
     }
   }
 
+  /** set while a URL is being applied: its page must survive the filter change that comes with it */
+  let applying = false;
+
   // Any change of what is asked for reloads; a new filter starts at page 1.
   watch([role, search, pageSize, sort, order], () => {
-    page.value = 1;
+    if (!applying) page.value = 1;
   });
   watch([role, search, page, pageSize, sort, order], () => void load());
 
@@ -83,6 +94,36 @@ export const useUsersStore = defineStore('users', () => {
       sort.value = col;
       order.value = 'asc';
     }
+  }
+
+  /** The list's state as URL query keys, defaults left out, so a reload or Back shows the same list. */
+  const urlQuery = computed<UsersUrlQuery>(() => {
+    const q: UsersUrlQuery = {};
+    if (role.value !== 'student') q.role = role.value;
+    if (search.value.trim()) q.q = search.value.trim();
+    if (page.value !== 1) q.page = String(page.value);
+    if (pageSize.value !== PAGE_SIZES[0]) q.size = String(pageSize.value);
+    if (sort.value !== 'id') q.sort = sort.value;
+    if (order.value !== 'asc') q.order = order.value;
+    return q;
+  });
+
+  /**
+   * Take the list's state from a URL query (anything unknown falls back to the default). The
+   * page is applied with the filters, not reset by them. Resolves once the watchers have run.
+   */
+  async function applyQuery(q: Record<string, unknown>): Promise<void> {
+    applying = true;
+    role.value = pick(ROLES, q.role, 'student');
+    search.value = (one(q.q) ?? '').slice(0, 100);
+    const size = Number(one(q.size));
+    pageSize.value = (PAGE_SIZES as readonly number[]).includes(size) ? size : PAGE_SIZES[0];
+    sort.value = pick(USER_SORT_COLUMNS, q.sort, 'id');
+    order.value = pick(['asc', 'desc'] as const, q.order, 'asc');
+    const p = Number(one(q.page));
+    page.value = Number.isInteger(p) && p >= 1 ? p : 1;
+    await nextTick();
+    applying = false;
   }
 
   async function create(req: CreateUserRequest): Promise<CreatedUser> {
@@ -127,12 +168,9 @@ export const useUsersStore = defineStore('users', () => {
     if (e.type === 'user_created' || e.type === 'user_deleted' || e.type === 'user_disabled') void load();
   }
 
-  /** Subscribe once per socket: a new sign-in brings a new socket. */
+  /** Users created or deleted while the link was down sent events nobody heard: reload then. */
   function listen(): void {
-    const s = useRealtimeStore().socket('/admin');
-    if (s === listenedOn) return;
-    listenedOn = s;
-    s.on('admin_event', onAdminEvent);
+    useRealtimeStore().onAdminEvents('users', onAdminEvent, () => void load());
   }
 
   return {
@@ -147,8 +185,10 @@ export const useUsersStore = defineStore('users', () => {
     pages,
     loading,
     error,
+    urlQuery,
     load,
     sortBy,
+    applyQuery,
     create,
     createAdmin,
     remove,

@@ -86,6 +86,7 @@ export async function adminRoutes(app: App, deps: AuthDeps): Promise<void> {
   registerRoute(app, AuthRoutes.revokeCode, { preHandler }, async (request) => {
     const code = await deps.store.revokeCode(request.query.kind, request.params.id);
     await audit(deps, request, 'code_revoked', `${code.kind} code #${code.id}`);
+    adminEvent(deps, 'code_revoked', { id: code.id, kind: code.kind });
     return { code };
   });
 

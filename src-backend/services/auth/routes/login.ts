@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AuthErrorCode, LoginResponse } from '../../../contracts/auth.js';
-import { forbidden, unauthorized } from '../../../shared/app-error.js';
+import { AppError, forbidden, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
 import { audit, clientAddress, type AuthDeps } from '../deps.js';
 import type { LoginAttempt } from '../security/throttle.js';
@@ -22,11 +22,25 @@ async function signIn(
   body: { username: string; password: string; totp?: string },
 ): Promise<LoginResponse> {
   const address = clientAddress(request, deps.internalToken);
+  const from = address ? `from ${address}` : null;
   // Reserved before the lookup, so parallel guesses are counted while they are in flight.
-  const attempt = deps.throttle.begin(body.username, address);
+  let attempt: LoginAttempt;
+  try {
+    attempt = deps.throttle.begin(body.username, address);
+  } catch (err) {
+    // A throttle trip: who was being guessed at, and from where.
+    void audit(deps, request, 'login_throttled', body.username, from, 'warn');
+    throw err;
+  }
   try {
     await attempt.pace(); // an account over its ceiling is slowed down, never locked
     return await judge(deps, request, mode, body, attempt, address);
+  } catch (err) {
+    // Every refused sign-in, of any role or of no such user, is in the log and the audit trail.
+    if (err instanceof AppError && err.statusCode < 500 && err.code !== AuthErrorCode.TOTP_REQUIRED) {
+      void audit(deps, request, 'login_failed', body.username, [err.code, from].filter(Boolean).join(' '), 'warn');
+    }
+    throw err;
   } finally {
     attempt.release(); // a path that neither failed nor succeeded (wrong route, 5xx) is not counted
   }

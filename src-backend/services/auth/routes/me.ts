@@ -59,16 +59,44 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
     },
   );
 
+  registerRoute(app, AuthRoutes.replaceTotp, { preHandler: deps.guard({ roles: ['admin'] }) }, async (request) => {
+    const user = request.session!.account;
+    if (!user.totpEnabled)
+      throw conflict('two-factor sign-in is not on for this account: enrol instead', AuthErrorCode.NO_PENDING_TOTP);
+    const { currentPassword, totp } = request.body;
+    // Counted like a sign-in: this route must not become a way to guess passwords or codes.
+    const attempt = deps.throttle.begin(user.username, clientAddress(request, deps.internalToken));
+    try {
+      const cred = await deps.store.credentials(user.username);
+      if (!cred || !(await deps.passwords.verify(cred.passwordHash, currentPassword))) {
+        attempt.fail();
+        throw unauthorized('the current password is wrong', AuthErrorCode.INVALID_CREDENTIALS);
+      }
+      const step = cred.totpSecret ? matchTotpStep(cred.totpSecret, totp, deps.settings.now()) : null;
+      if (step === null || !(await deps.store.consumeTotpStep(user.id, step))) {
+        attempt.fail();
+        throw unauthorized('wrong, expired or already used authenticator code', AuthErrorCode.INVALID_TOTP);
+      }
+      attempt.succeed();
+    } finally {
+      attempt.release();
+    }
+    const enrollment = newTotpEnrollment(user.username);
+    await deps.store.updateUser(user.id, { totpPendingSecret: enrollment.totpSecret });
+    return enrollment;
+  });
+
   registerRoute(
     app,
     AuthRoutes.confirmTotp,
     { preHandler: deps.guard({ allowUnfinishedSetup: true, roles: ['admin'] }) },
     async (request) => {
       const user = request.session!.account;
-      if (user.totpEnabled)
-        throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
       const cred = await deps.store.credentials(user.username);
       const pending = cred?.totpPendingSecret;
+      // With 2FA on, only a replacement started with password and code leaves a pending secret.
+      if (user.totpEnabled && !pending)
+        throw conflict('two-factor authentication is already on for this account', AuthErrorCode.TOTP_ALREADY_ENABLED);
       if (!pending) throw conflict('start with POST /me/2fa/enroll', AuthErrorCode.NO_PENDING_TOTP);
       const step = matchTotpStep(pending, request.body.totp, deps.settings.now());
       if (step === null) throw badRequest('wrong or expired authenticator code', AuthErrorCode.INVALID_TOTP);
@@ -78,7 +106,7 @@ export async function meRoutes(app: App, deps: AuthDeps): Promise<void> {
         totpPendingSecret: null,
         totpLastStep: step,
       });
-      await audit(deps, request, 'totp_enabled', user.username);
+      await audit(deps, request, user.totpEnabled ? 'totp_replaced' : 'totp_enabled', user.username);
       return { user: updated };
     },
   );

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { DecidedTicket, SeatCount } from '../../../contracts/routes/data-courses.js';
 import { CourseAudit } from './audit.js';
+import type { AuditRepo } from '../identity/audit-repo.js';
 import { StateLoader } from './batch-state.js';
 import { CourseStore } from './course-store.js';
 import { EnrollmentLog } from './enrollment-log.js';
@@ -40,8 +41,8 @@ export class PromotionOutbox {
 }
 
 /** The course domain's objects over one database, built once per data service. */
-export function createCourseDomain(db: Database) {
-  const audit = new CourseAudit(db);
+export function createCourseDomain(db: Database, auditLog: AuditRepo) {
+  const audit = new CourseAudit(auditLog);
   const settings = new SelectionSettings(db);
   const tickets = new TimeTickets(db, settings);
   const log = new EnrollmentLog(db);
@@ -59,8 +60,13 @@ export function createCourseDomain(db: Database) {
     students: new StudentView(db, settings, tickets),
     waitlists: new Waitlists(db, courses, log),
     reservations: new Reservations(db, courses, audit, queue),
-    /** for identity's user deletion: promote in its transaction, publish through the outbox */
-    seatsFreed: (courseIds: number[]) => outbox.add(queue.seatsFreed(courseIds)),
+    /** for identity's user deletion: log the removals and promote in its transaction, publish through the outbox */
+    seatsFreed: (courseIds: number[], studentId: number) => {
+      const at = Date.now();
+      for (const courseId of courseIds)
+        log.write(at, { studentId, courseId, action: 'remove', status: 'removed', reason: 'account deleted' });
+      outbox.add(queue.seatsFreed(courseIds));
+    },
   };
 }
 export type CourseDomain = ReturnType<typeof createCourseDomain>;

@@ -6,6 +6,7 @@ import type {
   SetSelectionWindowRequest,
 } from '../../../contracts/courses.js';
 import { badRequest, notFound } from '../../../shared/app-error.js';
+import { isWindowOpenAt } from '../../../contracts/selection-window.js';
 
 interface SettingsRow {
   opens_at: string | null;
@@ -14,8 +15,7 @@ interface SettingsRow {
 }
 
 export function isWindowOpen(row: Pick<SettingsRow, 'opens_at' | 'closes_at'>, nowMs: number): boolean {
-  if (row.opens_at === null || nowMs < Date.parse(row.opens_at)) return false;
-  return row.closes_at === null || nowMs < Date.parse(row.closes_at);
+  return isWindowOpenAt(row.opens_at, row.closes_at, nowMs);
 }
 
 function parseTime(value: string | null, field: string): string | null {

@@ -200,7 +200,7 @@ export class UsersRepo {
   }
 
   /** `seatsFreed` runs in the same transaction with the courses a deleted student held (their waitlists move up). */
-  delete(id: number, seatsFreed?: (courseIds: number[]) => void): void {
+  delete(id: number, seatsFreed?: (courseIds: number[], studentId: number) => void): void {
     this.db
       .transaction(() => {
         const row = this.byIdStmt.get(id);
@@ -212,7 +212,7 @@ export class UsersRepo {
             .pluck()
             .all(id) as number[];
           this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
-          if (held.length > 0) seatsFreed?.(held);
+          if (held.length > 0) seatsFreed?.(held, id);
         } catch (err) {
           if (isForeignKeyViolation(err)) {
             throw conflict(

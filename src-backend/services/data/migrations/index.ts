@@ -1,6 +1,7 @@
 import type { Migration } from '../db/migration.js';
 import { identityMigrations } from './identity.js';
 import { courseMigrations } from './courses.js';
+import { courseIdMigrations } from './course-ids.js';
 import { messagingMigrations } from './messaging.js';
 
 /**
@@ -10,5 +11,6 @@ import { messagingMigrations } from './messaging.js';
 export const migrations: readonly Migration[] = [
   ...identityMigrations,
   ...courseMigrations,
+  ...courseIdMigrations,
   ...messagingMigrations,
 ].sort((a, b) => a.id - b.id);

@@ -3,6 +3,8 @@ import { type Actor, SelectionWindow } from '../../../contracts/courses.js';
 import type { App } from '../../../shared/create-app.js';
 import { boardCourses } from '../courses/board.js';
 import type { CourseDomain } from '../courses/domain.js';
+import { CourseImporter } from '../courses/course-import.js';
+import { DataCourseImportRoutes } from '../../../contracts/routes/course-import.js';
 import { notFound } from '../../../shared/app-error.js';
 import { DataCourseRoutes as D } from '../../../contracts/routes/data-courses.js';
 import { registerRoute } from '../../../shared/register-route.js';
@@ -48,6 +50,11 @@ export async function courseRoutes(app: App, opts: DataRouteOptions): Promise<vo
     ...published(courses.removeStudent(req.body.actor, req.body.courseId, req.body.studentId)),
   }));
   registerRoute(app, D.stats, {}, async (req) => courses.stats(req.body.actor));
+  const importer = new CourseImporter(db, courses, audit);
+  registerRoute(app, DataCourseImportRoutes.importCourses, {}, async (req) => {
+    const { actor, courses: rows, atomic, dryRun } = req.body;
+    return importer.run(actor, rows, { atomic, dryRun });
+  });
 
   // Student side -------------------------------------------------------------------------------
   registerRoute(app, D.available, {}, async (req) => students.available(req.body.student, req.body.filter));

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { AuthErrorCode } from '../../../contracts/auth.js';
 import { notFound, unauthorized } from '../../../shared/app-error.js';
 import type { App } from '../../../shared/create-app.js';
-import { AuditRepo } from '../identity/audit-repo.js';
+import type { AuditRepo } from '../identity/audit-repo.js';
 import { CodesRepo } from '../identity/codes-repo.js';
 import { SessionsRepo } from '../identity/sessions-repo.js';
 import { UsersRepo } from '../identity/users-repo.js';
@@ -12,7 +12,9 @@ import { registerRoute } from '../../../shared/register-route.js';
 export interface DataRouteOptions {
   readonly db: Database;
   /** a deleted student's seats promote those courses' waitlists in the same transaction */
-  readonly seatsFreed?: (courseIds: number[]) => void;
+  readonly seatsFreed?: (courseIds: number[], studentId: number) => void;
+  /** the one writer of audit_log, shared by identity and course routes */
+  readonly audit: AuditRepo;
 }
 
 /** Identity storage. Internal only (app.ts checks the token); auth_node holds the rules. */
@@ -20,7 +22,7 @@ export async function identityRoutes(app: App, opts: DataRouteOptions): Promise<
   const users = new UsersRepo(opts.db);
   const sessions = new SessionsRepo(opts.db);
   const codes = new CodesRepo(opts.db, users);
-  const audit = new AuditRepo(opts.db);
+  const { audit } = opts;
 
   registerRoute(app, D.insertUsers, {}, async (req) => users.insertBulk(req.body.users, req.body.atomic));
 

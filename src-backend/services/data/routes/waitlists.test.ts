@@ -264,7 +264,10 @@ describe('waitlists', { timeout: 20_000 }, () => {
     );
     expect((await post(D.queueDecide.url, { max: 10 })).body.decided).toEqual([]);
     const log = await post(D.enrollmentLog.url, { actor: adminActor, query: { courseId: c.id, status: 'removed' } });
-    expect(log.body.entries).toEqual([expect.objectContaining({ studentId: holder, actorId: adminActor.userId })]);
+    expect(log.body.entries).toEqual([
+      expect.objectContaining({ studentId: a, actorId: null, reason: 'account deleted', studentName: null }),
+      expect.objectContaining({ studentId: holder, actorId: adminActor.userId }),
+    ]);
   });
 });
 

@@ -31,6 +31,12 @@ export function namespacesFor(event: string, override?: string): readonly string
   return [];
 }
 
+/**
+ * Per event type, counted per namespace the event goes to (an event for two namespaces is two
+ * deliveries): `received` submitted, `emitted` sent to clients, `coalesced` folded into or
+ * replaced by another. Every received one is emitted, coalesced or still pending, so
+ * emitted + coalesced never exceeds received.
+ */
 interface Counters {
   received: number;
   emitted: number;
@@ -95,7 +101,7 @@ export class EventManager {
     const nsps = namespacesFor(req.event, req.namespace);
     if (nsps.length === 0) return false;
     const c = this.count(req.event);
-    c.received += 1;
+    c.received += nsps.length;
     for (const namespace of nsps) {
       const r: SubmitResult = this.throttler.submit(
         { namespace, event: req.event, room: req.room ?? null, data: req.data },
@@ -109,11 +115,14 @@ export class EventManager {
   async forceEmit(req: UntypedPublish): Promise<{ namespaces: string[]; replacedPending: boolean }> {
     const nsps = namespacesFor(req.event, req.namespace);
     let replacedPending = false;
+    // Counted before the emit, which counts `emitted`: received first, so the sum never leads.
+    if (nsps.length > 0) this.count(req.event).received += nsps.length;
     for (const namespace of nsps) {
       const r = await this.throttler.forceEmit({ namespace, event: req.event, room: req.room ?? null, data: req.data });
+      // The pending one it replaced will never be emitted: it was folded into this one.
+      if (r.replacedPending) this.count(req.event).coalesced += 1;
       replacedPending ||= r.replacedPending;
     }
-    if (nsps.length > 0) this.count(req.event).received += 1;
     return { namespaces: [...nsps], replacedPending };
   }
 

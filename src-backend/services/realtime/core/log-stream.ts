@@ -17,7 +17,9 @@ export class LogStream {
   ) {}
 
   static toEvent(r: LogRecord): LogEvent {
-    return { seq: r.seq, text: r.msg, level: r.level, service: r.service, timestamp: r.time };
+    const e: LogEvent = { seq: r.seq, text: r.msg, level: r.level, service: r.service, timestamp: r.time };
+    if (r.fields) e.fields = r.fields;
+    return e;
   }
 
   ingest(lines: readonly LogRecord[]): void {

@@ -27,6 +27,9 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
       room: Rooms.course(c.id),
       data: { courseId: c.id, enrolled: c.enrolled, capacity: c.capacity, seatsLeft: c.seatsLeft },
     });
+  // New, renamed or deleted courses have no room the console already watches: tell /admin.
+  const courseChanged = (id: number, action: 'created' | 'updated' | 'deleted', by: string | undefined) =>
+    opts.publisher?.adminEvent('course_changed', { id, action, by: by ?? null });
 
   registerRoute(app, TeacherRoutes.courses, { preValidation }, async (req) => {
     const actor = actorOf(req);
@@ -40,12 +43,14 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
   registerRoute(app, TeacherRoutes.create, { preValidation }, async (req, reply) => {
     const res = await client.call(D.create, { body: { actor: actorOf(req), course: req.body } });
     req.log.info({ courseId: res.course.id, code: res.course.code, by: req.user?.username }, 'course created');
+    courseChanged(res.course.id, 'created', req.user?.username);
     return reply.code(201).send(res);
   });
 
   registerRoute(app, TeacherRoutes.update, { preValidation }, async (req) => {
     const res = await client.call(D.update, { body: { actor: actorOf(req), update: req.body } });
     if (req.body.capacity !== undefined) seatsChanged(res.course);
+    courseChanged(res.course.id, 'updated', req.user?.username);
     return res;
   });
 
@@ -55,6 +60,7 @@ export async function teacherCourseRoutes(app: App, opts: TeacherRouteOptions): 
       { courseId: res.courseId, removedEnrollments: res.removedEnrollments, by: req.user?.username },
       'course deleted',
     );
+    courseChanged(res.courseId, 'deleted', req.user?.username);
     return res;
   });
 
