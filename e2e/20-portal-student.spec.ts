@@ -234,7 +234,7 @@ test('window closed: the opening time and a countdown', async ({ page }) => {
   try {
     await signedIn(page);
     await expect(page.getByTestId('window-banner')).toContainText(
-      /Selection is closed\. It opens .*, in 2 h 0[45] min/,
+      /Selection is closed for you\. It opens .*, in 2 h 0[45] min/,
     );
     const db = card(page, 'P-ONE');
     await db.getByRole('button', { name: 'Select P-ONE' }).click();

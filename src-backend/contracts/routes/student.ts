@@ -7,7 +7,6 @@ import {
   ScheduleResponse,
   SelectedCoursesResponse,
   SelectionHeaders,
-  SelectionWindow,
   StudentCourseDetailResponse,
   StudentStats,
 } from '../courses.js';
@@ -128,14 +127,6 @@ export const StudentRoutes = routeTable('student_node', {
     summary: "The student's selection window: their group's time ticket, else the global window",
     access: 'public',
     schema: { response: ok(StudentWindow) },
-  },
-  selectionWindow: {
-    method: 'GET',
-    url: '/student/selection-window',
-    summary:
-      "When the student's selection opens and closes (their group's time ticket, else the global window), for a countdown",
-    access: 'public',
-    schema: { response: ok(SelectionWindow) },
   },
   forgetSessions: FORGET_SESSIONS,
 });

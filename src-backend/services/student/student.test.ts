@@ -101,7 +101,6 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
       ['GET', StudentRoutes.waitlist.url],
       ['GET', StudentRoutes.history.url],
       ['GET', StudentRoutes.window.url],
-      ['GET', StudentRoutes.selectionWindow.url],
     ] as const;
     expect(new Set(routes.map((r) => r[1]))).toEqual(
       new Set(Object.values(StudentRoutes).flatMap((r) => (r.url.startsWith('/student/') ? [r.url] : []))),
@@ -360,7 +359,7 @@ describe('student_node (real processes)', { timeout: 30_000 }, () => {
       // the portal's countdown: the student sees when the window opens next
       const opensAt = new Date(Date.now() + 3_600_000).toISOString();
       expect((await admin('PUT', TeacherRoutes.setWindow.url, { opensAt, closesAt: null })).status).toBe(200);
-      const w = await s.call('GET', StudentRoutes.selectionWindow.url);
+      const w = await s.call('GET', StudentRoutes.window.url);
       expect(w.status).toBe(200);
       expect(w.body).toMatchObject({ open: false, closesAt: null });
       expect(Date.parse(w.body.opensAt)).toBe(Date.parse(opensAt));

@@ -66,4 +66,16 @@ describe('useCatalogueStore', () => {
     expect(s.courses).toHaveLength(5);
     expect(s.problem).toMatchObject({ kind: 'refused' });
   });
+
+  it("the window is the student's own (GET /student/window: their group's time ticket), with the server's clock", async () => {
+    const now = new Date(Date.now() + 60_000).toISOString();
+    transport.on('GET', 'student_node', /^\/student\/window$/, () => ({
+      status: 200,
+      body: { group: 'y1', source: 'ticket', opensAt: '2026-12-04T09:00:00Z', closesAt: null, open: false, now },
+    }));
+    const s = useCatalogueStore();
+    await s.loadWindow();
+    expect(s.window).toMatchObject({ group: 'y1', source: 'ticket', opensAt: '2026-12-04T09:00:00Z', open: false });
+    expect(s.clockSkewMs).toBeGreaterThan(50_000);
+  });
 });

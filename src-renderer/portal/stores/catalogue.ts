@@ -1,11 +1,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import {
-  type AvailableCoursesRequest,
-  type AvailableCoursesResponse,
-  type SelectionWindow,
-  type StudentCourse,
-} from '@contracts/courses';
+import { type AvailableCoursesRequest, type AvailableCoursesResponse, type StudentCourse } from '@contracts/courses';
+import type { StudentWindow } from '@contracts/registrar';
 import { StudentRoutes } from '@contracts/routes/student';
 import type { CourseSeatsEvent } from '@contracts/realtime';
 import { api } from '../../src/api/instance';
@@ -36,7 +32,7 @@ export const useCatalogueStore = defineStore('catalogue', () => {
   const filters = reactive<CatalogueFilters>({ search: '', day: null, credits: null, openToMe: false });
   /** live seat counts by course id, newer than the list */
   const seats = reactive<Record<number, Pick<CourseSeatsEvent, 'seatsLeft' | 'enrolled' | 'capacity'>>>({});
-  const window = ref<SelectionWindow | null>(null);
+  const window = ref<StudentWindow | null>(null);
   /** server time minus local time, so the countdown follows the server's clock */
   const clockSkewMs = ref(0);
   let listening = false;
@@ -86,7 +82,8 @@ export const useCatalogueStore = defineStore('catalogue', () => {
 
   async function loadWindow(): Promise<void> {
     try {
-      const w = await api().get<SelectionWindow>('student_node', StudentRoutes.selectionWindow.url);
+      // the student's own window: their group's time ticket when it has one
+      const w = await api().get<StudentWindow>('student_node', StudentRoutes.window.url);
       clockSkewMs.value = Date.parse(w.now) - Date.now();
       window.value = w;
     } catch {

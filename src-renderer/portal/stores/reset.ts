@@ -5,6 +5,7 @@ import { useLiveStore } from './live';
 import { useSelectionStore } from './selection';
 import { useTeachingStore } from './teaching';
 import { useTimetableStore } from './timetable';
+import { useWaitlistStore } from './waitlist';
 
 /** On sign-out or an expired session: close the sockets and forget what the last user saw. */
 export function resetPortalStores(): void {
@@ -14,5 +15,6 @@ export function resetPortalStores(): void {
   useChatStore().reset();
   useTeachingStore().reset();
   useTimetableStore().reset();
+  useWaitlistStore().reset();
   useLiveStore().closeAll();
 }

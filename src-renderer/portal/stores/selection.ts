@@ -15,10 +15,12 @@ import { describeProblem, type Problem } from '../lib/problem';
 import { useLiveStore } from './live';
 
 /**
- * One select or deselect as the student sees it, from click to the queue's decision:
+ * One select, deselect, waitlist join or leave as the student sees it, from click to the
+ * queue's decision:
  * - `sending`: on its way;
  * - `queued`: saved with a ticket but not decided yet; `position` follows the queue live;
- * - `decided`: the queue's answer (`selected`, `full`, `window_closed`, …);
+ * - `decided`: the queue's answer (`selected`, `full`, `window_closed`, `waitlisted` with its
+ *   position, …);
  * - `lost`: no answer (network down, 503, 429). Trying again sends the SAME Idempotency-Key, so
  *   if the first try was saved the student gets that ticket back instead of a second one;
  * - `refused`: a clear no before any ticket (e.g. not open to their group).
@@ -30,9 +32,33 @@ export interface Attempt {
   phase: 'sending' | 'queued' | 'decided' | 'lost' | 'refused';
   status: DecisionStatus | null;
   ticket: number | null;
+  /** place in the queue while `queued`; place on the waitlist once `waitlisted` */
   position: number | null;
+  /** a join's held course to drop only if this one is obtained */
+  readonly swapFrom: number | null;
+  /** the course actually dropped for this one (a join answered `selected` at once) */
+  swappedFrom: number | null;
+  /** `window_closed`: this student's opening time (their group's time ticket) */
+  opensAt: string | null;
   problem: Problem | null;
 }
+
+/** A waitlisted student got the seat: `swappedFrom` is the course dropped for it. */
+export interface Promotion {
+  readonly courseId: number;
+  readonly swappedFrom: number | null;
+  readonly ticket: number;
+}
+
+type Decision = Pick<SelectionDecided, 'status' | 'position' | 'swappedFrom' | 'opensAt'>;
+
+const PATHS: Record<SelectionAction, string | null> = {
+  select: StudentRoutes.select.url,
+  deselect: StudentRoutes.deselect.url,
+  join: StudentRoutes.waitlistJoin.url,
+  leave: StudentRoutes.waitlistLeave.url,
+  enroll: null, // staff only
+};
 
 const POLL_MS = 1000;
 /** one quiet retry for a lost answer before the student is asked */
@@ -41,6 +67,7 @@ const AUTO_RETRY_MS = 800;
 export const useSelectionStore = defineStore('selection', () => {
   const attempts = reactive<Record<number, Attempt>>({});
   const decidedHooks = new Set<(a: Attempt) => void>();
+  const promotedHooks = new Set<(p: Promotion) => void>();
   let poll: ReturnType<typeof setInterval> | null = null;
   let listening = false;
 
@@ -50,11 +77,19 @@ export const useSelectionStore = defineStore('selection', () => {
     return () => decidedHooks.delete(fn);
   }
 
-  function decide(a: Attempt, status: DecisionStatus): void {
+  /** Called when a waitlist promotion arrives live (it answers no click of this page). */
+  function onPromoted(fn: (p: Promotion) => void): () => void {
+    promotedHooks.add(fn);
+    return () => promotedHooks.delete(fn);
+  }
+
+  function decide(a: Attempt, d: Decision): void {
     if (a.phase === 'decided') return;
     a.phase = 'decided';
-    a.status = status;
-    a.position = null;
+    a.status = d.status;
+    a.position = d.status === 'waitlisted' ? (d.position ?? null) : null;
+    a.swappedFrom = d.swappedFrom ?? null;
+    a.opensAt = d.opensAt ?? null;
     for (const fn of decidedHooks) fn(a);
     stopPollingIfIdle();
   }
@@ -65,8 +100,14 @@ export const useSelectionStore = defineStore('selection', () => {
     useLiveStore()
       .socket('/courses')
       .on('selection:outcome', (e: SelectionOutcomeEvent) => {
-        const a = Object.values(attempts).find((x) => x.phase === 'queued' && String(x.ticket) === String(e?.ticket));
-        if (a && typeof e.status === 'string') decide(a, e.status as DecisionStatus);
+        if (typeof e?.status !== 'string' || typeof e.courseId !== 'number') return;
+        const a = Object.values(attempts).find((x) => x.phase === 'queued' && String(x.ticket) === String(e.ticket));
+        // a join still shown as queued (its `waitlisted` was missed) is settled by its promotion too
+        if (a) decide(a, e);
+        if (e.status === 'promoted') {
+          const p: Promotion = { courseId: e.courseId, swappedFrom: e.swappedFrom ?? null, ticket: e.ticket };
+          for (const fn of promotedHooks) fn(p);
+        }
       });
   }
 
@@ -79,7 +120,8 @@ export const useSelectionStore = defineStore('selection', () => {
       for (const a of waiting) {
         const t = res.tickets.find((x) => x.ticket === a.ticket);
         if (!t) continue;
-        if (t.status) decide(a, t.status);
+        // the ticket list carries no waitlist position: the waitlist store reads it
+        if (t.status) decide(a, { status: t.status });
         else if (t.position !== null) a.position = t.position;
       }
     } catch {
@@ -98,13 +140,12 @@ export const useSelectionStore = defineStore('selection', () => {
   }
 
   async function send(a: Attempt): Promise<void> {
-    const path = a.action === 'select' ? StudentRoutes.select.url : StudentRoutes.deselect.url;
-    const res = await api().post<SelectionDecided | SelectionQueued>(
-      'student_node',
-      path,
-      { courseId: a.courseId },
-      { idempotencyKey: a.key },
-    );
+    const path = PATHS[a.action];
+    if (!path) throw new Error(`A student cannot ${a.action}.`);
+    const body = a.swapFrom !== null ? { courseId: a.courseId, swapFrom: a.swapFrom } : { courseId: a.courseId };
+    const res = await api().post<SelectionDecided | SelectionQueued>('student_node', path, body, {
+      idempotencyKey: a.key,
+    });
     a.ticket = res.ticket;
     a.problem = null;
     if (res.status === 'queued') {
@@ -112,16 +153,17 @@ export const useSelectionStore = defineStore('selection', () => {
       a.position = res.position;
       startPolling();
     } else {
-      decide(a, res.status);
+      decide(a, res);
     }
   }
 
-  /** Select or deselect; a retry after a lost answer reuses that attempt's key. */
-  async function submit(courseId: number, action: SelectionAction): Promise<Attempt> {
+  /** Select, deselect, join or leave; a retry after a lost answer reuses that attempt's key. */
+  async function submit(courseId: number, action: SelectionAction, swapFrom: number | null = null): Promise<Attempt> {
     listen();
     const prev = attempts[courseId];
     if (prev && (prev.phase === 'sending' || prev.phase === 'queued')) return prev;
-    const key = prev && prev.phase === 'lost' && prev.action === action ? prev.key : newIdempotencyKey();
+    const sameAgain = prev && prev.phase === 'lost' && prev.action === action && prev.swapFrom === swapFrom;
+    const key = sameAgain ? prev.key : newIdempotencyKey();
     attempts[courseId] = {
       courseId,
       action,
@@ -130,6 +172,9 @@ export const useSelectionStore = defineStore('selection', () => {
       status: null,
       ticket: null,
       position: null,
+      swapFrom,
+      swappedFrom: null,
+      opensAt: null,
       problem: null,
     };
     const a = attempts[courseId]!;
@@ -166,9 +211,10 @@ export const useSelectionStore = defineStore('selection', () => {
     poll = null;
     listening = false;
     decidedHooks.clear();
+    promotedHooks.clear();
   }
 
-  return { attempts, submit, attemptFor, dismiss, onDecided, pollQueue, reset };
+  return { attempts, submit, attemptFor, dismiss, onDecided, onPromoted, listen, pollQueue, reset };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSelectionStore, import.meta.hot));

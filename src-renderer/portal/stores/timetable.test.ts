@@ -34,6 +34,29 @@ const held = (id: number, teacherId: number | null, teacherName: string | null) 
   enrolledAt: '',
 });
 
+const ticket = {
+  ticket: 0,
+  courseId: 6,
+  courseCode: 'NET',
+  action: 'select' as const,
+  createdAt: '2026-12-03T08:00:00Z',
+};
+const logEntry = (id: number, status: string, action: string, courseId: number, relatedCourseId: number | null) => ({
+  id,
+  at: `2026-12-03T09:00:0${id}Z`,
+  studentId: 3,
+  studentName: 'S',
+  courseId,
+  courseCode: `C${courseId}`,
+  action,
+  status,
+  ticket: 11,
+  actorId: null,
+  actorName: null,
+  reason: null,
+  relatedCourseId,
+});
+
 describe('useTimetableStore', () => {
   let fail: boolean;
   beforeEach(() => {
@@ -62,7 +85,24 @@ describe('useTimetableStore', () => {
       )
       .on('GET', 'student_node', /^\/student\/queue\/status$/, () => ({
         status: 200,
-        body: { pending: 0, tickets: [] },
+        body: {
+          pending: 1,
+          tickets: [
+            { ...ticket, ticket: 12, status: null, position: 4, decidedAt: null },
+            { ...ticket, ticket: 11, status: 'waitlisted', decidedAt: '2026-12-03T08:00:01Z' },
+          ],
+        },
+      }))
+      .on('GET', 'student_node', /^\/student\/history\?limit=100$/, () => ({
+        status: 200,
+        body: {
+          nextBeforeId: null,
+          entries: [
+            logEntry(3, 'swapped', 'promote', 9, 5),
+            logEntry(2, 'promoted', 'promote', 5, 9),
+            logEntry(1, 'waitlisted', 'join', 5, 9),
+          ],
+        },
       }));
     installApi(new ApiClient(t)).setToken('t');
   });
@@ -84,5 +124,16 @@ describe('useTimetableStore', () => {
     await s.load();
     expect(s.problem).toMatchObject({ kind: 'busy', retryable: true });
     expect(s.entries).toHaveLength(3);
+  });
+
+  it('history: requests still queued, then the change log, which shows promotions and swaps no click made', async () => {
+    const s = useTimetableStore();
+    await s.load();
+    expect(s.history.map((r) => [r.courseCode, r.action, r.status, r.position, r.relatedCourseId])).toEqual([
+      ['NET', 'select', null, 4, null],
+      ['C9', 'promote', 'swapped', null, 5],
+      ['C5', 'promote', 'promoted', null, 9],
+      ['C5', 'join', 'waitlisted', null, 9],
+    ]);
   });
 });

@@ -37,13 +37,4 @@ export async function studentCourseRoutes(app: App, opts: StudentCourseRouteOpti
   registerRoute(app, StudentRoutes.stats, { preValidation }, async (req) =>
     client.call(D.studentStats, { body: { student: studentOf(req) } }),
   );
-  // A student told "window closed" needs the opening time; the window is the same for everyone.
-  // the student's own window: their group's time ticket when it has one, else the global window
-  registerRoute(app, StudentRoutes.selectionWindow, { preValidation }, async (req) => {
-    const [global, mine] = await Promise.all([
-      client.call(D.window),
-      client.call(D.studentWindow, { body: { student: studentOf(req) } }),
-    ]);
-    return { ...global, opensAt: mine.opensAt, closesAt: mine.closesAt, open: mine.open };
-  });
 }
