@@ -89,7 +89,9 @@ for (const [name, route, url, table] of [
   });
 }
 
-test('status: a failed poll keeps the six rows under a banner; the next good poll clears it', async ({ page }) => {
+test('status: a failed poll keeps the six rows under a banner and claims no count; the next good poll clears it', async ({
+  page,
+}) => {
   await openSignedIn(page, Backend.fromEnv(), '/status');
   const rows = page.getByTestId('process-table').locator('tbody tr');
   await expect(rows).toHaveCount(6);
@@ -97,11 +99,13 @@ test('status: a failed poll keeps the six rows under a banner; the next good pol
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   await expect(page.getByTestId('list-stale')).toContainText('the supervisor is busy');
   await expect(rows).toHaveCount(6);
-  await expect(page.getByTestId('running-count')).toHaveText('6 / 6');
+  // the rows stay, but a count no poll just verified is not claimed
+  await expect(page.getByTestId('running-count')).toHaveText('? / 6');
   await page.unroute(STATUS);
   // No click: the periodic poll succeeds on its own.
   await expect(page.getByTestId('list-stale')).toBeHidden({ timeout: 15_000 });
   await expect(rows).toHaveCount(6);
+  await expect(page.getByTestId('running-count')).toHaveText('6 / 6');
 });
 
 test('notifications: the recipient lookup shows Searching…, and a failed send shows in the sent list', async ({
