@@ -58,14 +58,23 @@ export async function dismissToasts(page: Page): Promise<void> {
 
 /** Neither the page, the view nor any box inside it (a nested scrollbar) scrolls sideways at this width. */
 export async function expectNoSidewaysScroll(page: Page, width: number, what: string): Promise<void> {
-  const w = (await page.evaluate(`(() => {
+  // Measured until the view has settled: rows arriving mid-layout can overflow for a frame. A
+  // view that stays too wide still fails, with its last measurement.
+  const measure = async () =>
+    (await page.evaluate(`(() => {
     const main = document.getElementById('main');
     const nested = [...main.querySelectorAll('*')]
       .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
       .map((e) => e.className);
     return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, mainClient: main.clientWidth, nested };
   })()`)) as { doc: number; main: number; mainClient: number; nested: string[] };
-  expect(w.doc, `${what}: the page is wider than the window`).toBeLessThanOrEqual(width);
-  expect(w.main, `${what}: the view scrolls sideways`).toBeLessThanOrEqual(w.mainClient);
-  expect(w.nested, `${what}: a part of the view scrolls sideways on its own`).toEqual([]);
+  await expect
+    .poll(
+      async () => {
+        const w = await measure();
+        return { pageWider: w.doc > width, viewScrolls: w.main > w.mainClient, nestedScrolls: w.nested };
+      },
+      { message: `${what}: the page, the view or a part of it scrolls sideways`, timeout: 5000 },
+    )
+    .toEqual({ pageWider: false, viewScrolls: false, nestedScrolls: [] });
 }
