@@ -70,7 +70,7 @@ async function recordOutcomes(page: Page): Promise<void> {
 const positionIn = (text: string | null) => Number(/you are number (\d+) in line/.exec(text ?? '')?.[1] ?? NaN);
 
 // fixme: on an idle machine the backlog drains before the page's click, so the page is decided at
-// once and never shows "queued" (it failed twice in a fresh-clone CI run). It needs a line that
+// once and never shows "queued" (it failed all three attempts in a fresh-clone CI run). It needs a line that
 // cannot drain, not a race; until then the queued state is covered by the selection store's tests.
 test.fixme('a request the queue cannot decide at once says "queued" with its live position, then the decision', async ({
   page,
