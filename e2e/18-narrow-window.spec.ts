@@ -25,6 +25,11 @@ test('at 800 px the nav collapses to a rail and no view scrolls sideways', async
   await expect(page.getByTestId('code-row').first()).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Console sections' });
   expect((await nav.boundingBox())!.width).toBeLessThanOrEqual(80);
+  // the rail shows the short labels only: no full name spills out of its link
+  const spilling = await nav
+    .getByRole('link')
+    .evaluateAll((links) => links.filter((l) => l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent));
+  expect(spilling).toEqual([]);
   for (const name of VIEWS) {
     await nav.getByRole('link', { name }).click();
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
