@@ -50,8 +50,7 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
       if (err?.message) msg = msg ? `${msg}: ${err.message}` : err.message;
       msg = redactText(msg);
       const fields = structuredFields(j);
-      return {
-        ...(fields ? { fields } : {}),
+      const record: LogRecord = {
         seq,
         time:
           typeof j.time === 'string'
@@ -61,6 +60,9 @@ export function parseLogLine(service: string, out: OutputLine, seq: number): Log
         service: typeof j.service === 'string' ? j.service : service,
         msg,
       };
+      // added after, not spread in first: new keys after a spread cost V8 (Node 20) µs per line
+      if (fields) record.fields = fields;
+      return record;
     } catch {
       // not JSON after all: fall through
     }

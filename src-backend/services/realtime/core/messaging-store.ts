@@ -55,10 +55,7 @@ export class MessagingStore {
 
   async unread(user: SessionUser, limit?: number): Promise<Notification[]> {
     const res = await this.client.call(DataMessagingRoutes.unread, {
-      body: {
-        ...reader(user),
-        limit,
-      },
+      body: { limit, ...reader(user) },
     });
     return res.notifications;
   }
@@ -69,10 +66,7 @@ export class MessagingStore {
 
   async markNotificationsRead(user: SessionUser, notificationIds?: number[]): Promise<number> {
     const res = await this.client.call(DataMessagingRoutes.readNotifications, {
-      body: {
-        ...reader(user),
-        notificationIds,
-      },
+      body: { notificationIds, ...reader(user) },
     });
     return res.updated;
   }
