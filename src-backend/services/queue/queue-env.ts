@@ -16,5 +16,6 @@ export function queueOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Regis
     maxBatch: positiveInt(env, 'QUEUE_MAX_BATCH', 5000),
     maxDecide: positiveInt(env, 'QUEUE_MAX_DECIDE', 20_000),
     answerWithinMs: positiveInt(env, 'QUEUE_ANSWER_MS', 60_000),
+    backlogPauseMs: positiveInt(env, 'QUEUE_BACKLOG_PAUSE_MS', 10_000),
   };
 }

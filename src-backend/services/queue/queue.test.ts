@@ -226,4 +226,42 @@ describe('queue_node: the registration rush (real processes, real database)', ()
     expect(ordered.slice(10).every((t) => t.status === 'full')).toBe(true);
     expect((await readBooks(s.client, actor)).violations).toEqual([]);
   }, 90_000);
+
+  it('QUEUE_BACKLOG_PAUSE_MS keeps a line long, yet a new request still gets its ticket at once', async () => {
+    stack = await startStack({
+      services: ['data_node', 'queue_node'],
+      env: { QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1', QUEUE_BACKLOG_PAUSE_MS: '5000' },
+    });
+    const s = stack;
+    const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'pace-admin', name: 'Admin' }]);
+    const actor: Actor = { userId: admin!.id, role: 'admin' };
+    const c = await createCourse(s.client, actor, { code: 'PACE', name: 'Pace', capacity: 50, credits: 1, slots: [] });
+    const students = await seedUsers(
+      s.client,
+      Array.from({ length: 21 }, (_, i) => ({
+        role: 'student' as const,
+        username: `pace${i}`,
+        name: 'S',
+        group: null,
+      })),
+    );
+    await openSelection(s.client, actor);
+    const select = (st: { id: number }) => ({
+      requestId: randomUUID(),
+      studentId: st.id,
+      group: null,
+      courseId: c.id,
+      action: 'select' as const,
+    });
+    const first = await s.client.call(QueueRoutes.submit, { body: { requests: students.slice(0, 20).map(select) } });
+    expect(first.results.filter((r) => r.outcome === 'queued').length).toBeGreaterThanOrEqual(18);
+    // a new arrival ends the pause: answered "queued" with its ticket, not after the 5 s pause
+    const t0 = performance.now();
+    const late = await s.client.call(QueueRoutes.submit, { body: { requests: [select(students[20]!)] } });
+    expect(performance.now() - t0).toBeLessThan(2500);
+    expect(late.results[0]).toMatchObject({ outcome: 'queued', ticket: expect.any(Number) });
+    // ...and the line still works off one ticket per pause: most of it is waiting a second later
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await pendingTickets(s.client)).toBeGreaterThanOrEqual(15);
+  }, 60_000);
 });

@@ -17,6 +17,12 @@ export interface RegistrationQueueOptions {
   readonly maxBatch?: number;
   /** tickets decided per data transaction */
   readonly maxDecide?: number;
+  /**
+   * A pause after each transaction that only works off the backlog (0: none). Tests set it, with
+   * maxDecide 1, so a line stays long enough to be watched in a browser; it never delays new
+   * requests, which still get their ticket at once.
+   */
+  readonly backlogPauseMs?: number;
   readonly logger?: Pick<Logger, 'warn' | 'info' | 'error'>;
 }
 
@@ -58,6 +64,8 @@ export class RegistrationQueue {
   private readonly maxBatch: number;
   private readonly maxDecide: number;
   private readonly sweep: NodeJS.Timeout;
+  /** ends a backlog pause early (see RegistrationQueueOptions.backlogPauseMs) */
+  private wakeFromPause: (() => void) | null = null;
   /** decided/s and decide latency for the registration board */
   readonly meter: QueueMeter;
 
@@ -103,6 +111,7 @@ export class RegistrationQueue {
           this.byArrival.push(w);
         }),
     );
+    this.wakeFromPause?.();
     this.kick();
     return Promise.all(promises);
   }
@@ -113,6 +122,7 @@ export class RegistrationQueue {
 
   close(): void {
     this.closed = true;
+    this.wakeFromPause?.();
     clearInterval(this.sweep);
     clearInterval(this.lateSweep);
     this.meter.close();
@@ -134,7 +144,10 @@ export class RegistrationQueue {
       const started = performance.now();
       try {
         if (this.incoming.length > 0) await this.submitBatch(this.incoming.splice(0, this.maxBatch));
-        else await this.decideBacklog();
+        else {
+          await this.decideBacklog();
+          if (this.opts.backlogPauseMs) await this.pauseBacklog(this.opts.backlogPauseMs);
+        }
         failures = 0;
       } catch (err) {
         failures++;
@@ -181,6 +194,19 @@ export class RegistrationQueue {
     this.pendingOnData = res.pending;
     // Persisted but undecided, and already past the answer window: answer "queued" now.
     for (const w of batch) if (!w.done && w.late) this.askPosition(w);
+  }
+
+  /** Sleep between backlog transactions; a new arrival (or close) ends the pause at once. */
+  private pauseBacklog(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeFromPause = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeFromPause = done;
+    });
   }
 
   private async decideBacklog(): Promise<void> {
