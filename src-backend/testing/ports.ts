@@ -1,8 +1,34 @@
 import net from 'node:net';
 import { PORT_ENV, SERVICE_NAMES, type ServiceName } from '../contracts/services.js';
 
-/** A port nothing listens on right now (the OS picks it), for tests that must not collide. */
+/**
+ * Ports tests take are drawn from below Linux's ephemeral range (32768–60999): the OS hands
+ * those to every outgoing connection too, and with thousands of client sockets open across
+ * parallel test files, a port picked by listen(0) was once taken by a connection before the
+ * server under test could bind it (EADDRINUSE in a fresh-clone CI run).
+ */
+const TEST_PORT_LOW = 20_000;
+const TEST_PORT_HIGH = 32_000;
+
+/** A port nothing listens on right now, for tests that must not collide. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = TEST_PORT_LOW + Math.floor(Math.random() * (TEST_PORT_HIGH - TEST_PORT_LOW));
+    if (await canListen(port, host)) return port;
+  }
+  return listenAnywhere(host); // that range is crowded: let the OS choose
+}
+
+function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+function listenAnywhere(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
