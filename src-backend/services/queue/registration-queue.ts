@@ -18,7 +18,7 @@ export interface RegistrationQueueOptions {
   /** tickets decided per data transaction */
   readonly maxDecide?: number;
   /**
-   * A pause after each transaction that only works off the backlog (0: none). Tests set it, with
+   * A pause after each transaction that only works off the backlog (unset: none). Tests set it, with
    * maxDecide 1, so a line stays long enough to be watched in a browser; it never delays new
    * requests, which still get their ticket at once.
    */
