@@ -34,8 +34,12 @@ export function createRealtimePublisher(
   const batcher = new MicroBatcher<InternalEvent>({
     windowMs: opts.batchMs ?? 10,
     maxBatch: REALTIME_EMIT_BATCH_MAX,
-    // no cap on calls in flight: a slow realtime server must not hold events back (they are
-    // best effort), and what one window collects is bounded, the oldest giving way
+    // One call out at a time, so events arrive in the order they were published: two calls in
+    // flight at once could land swapped, and a client would keep the older seat count or see a
+    // progress bar step back. What queues meanwhile goes in the next call (batches grow with the
+    // load); a slow realtime server holds events back up to the call timeout, and what waits is
+    // bounded, the oldest giving way (events are best effort).
+    maxInFlight: 1,
     maxQueued: opts.maxBuffered ?? 20_000,
     send: async (events) => {
       try {

@@ -16,6 +16,7 @@ import {
   type SeededUser,
 } from './testing/rt-harness.js';
 import { RealtimeRoutes } from '../../contracts/routes/realtime.js';
+import { createRealtimePublisher } from '../../shared/realtime-publisher.js';
 
 /** starting and stopping real process trees on a shared 2-core machine can be slow */
 const HOOK_TIMEOUT_MS = 120_000;
@@ -122,6 +123,21 @@ describe('/admin', () => {
       },
     });
     expect(await got).toEqual({ type: 'user_created', data: { id: 7 } });
+  });
+
+  it('events published by a service arrive in the order they were published', async () => {
+    const s = track(await connect(url, '/admin', admin.token));
+    const got = collect<AdminEvent>(s, ADMIN_EVENT);
+    const publisher = createRealtimePublisher(stack.client, undefined, { batchMs: 0 });
+    // many small batches, each sent while earlier ones may still be out
+    for (let burst = 0; burst < 40; burst++) {
+      for (let i = 1; i <= 50; i++) publisher.adminEvent('bulk_progress', { done: burst * 50 + i });
+      await sleep(1);
+    }
+    await publisher.flush();
+    await waitFor(() => got.filter((e) => e.type === 'bulk_progress').length === 2000, 10_000);
+    const done = got.filter((e) => e.type === 'bulk_progress').map((e) => (e.data as { done: number }).done);
+    expect(done).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
   });
 
   it('process state changes from the supervisor arrive without anyone polling', async () => {
