@@ -13,11 +13,13 @@ describe('freePortEnv', () => {
     expect(config.gatewayPort).toBe(ports.gateway);
   });
 
-  it('takes ports below the ephemeral range, which outgoing connections use', async () => {
-    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+  it('takes ports below the ephemeral range, from the band of this worker, never the same one twice', async () => {
+    const ports = await Promise.all(Array.from({ length: 200 }, () => freePort()));
+    expect(new Set(ports).size).toBe(200);
+    const band = Number(process.env.VITEST_POOL_ID) % 4;
     for (const p of ports) {
-      expect(p).toBeGreaterThanOrEqual(20_000);
-      expect(p).toBeLessThan(32_768);
+      expect(p).toBeGreaterThanOrEqual(20_000 + band * 3000);
+      expect(p).toBeLessThan(20_000 + (band + 1) * 3000);
     }
   });
 });

@@ -2,21 +2,36 @@ import net from 'node:net';
 import { PORT_ENV, SERVICE_NAMES, type ServiceName } from '../contracts/services.js';
 
 /**
- * Ports tests take are drawn from below Linux's ephemeral range (32768–60999): the OS hands
- * those to every outgoing connection too, and with thousands of client sockets open across
- * parallel test files, a port picked by listen(0) was once taken by a connection before the
- * server under test could bind it (EADDRINUSE in a fresh-clone CI run).
+ * Ports tests take are drawn from below Linux's ephemeral range (32768–60999), which the OS
+ * also hands to every outgoing connection. Each parallel worker (vitest's VITEST_POOL_ID,
+ * Playwright's TEST_PARALLEL_INDEX) draws from a band of its own, and one process never hands
+ * out a port twice: two test files starting stacks at the same moment once picked the same
+ * port, and a server under test found it taken (EADDRINUSE, in fresh-clone CI runs).
  */
 const TEST_PORT_LOW = 20_000;
 const TEST_PORT_HIGH = 32_000;
+const BANDS = 4;
 
-/** A port nothing listens on right now, for tests that must not collide. */
+function portBand(): readonly [number, number] {
+  const id = Number(process.env.VITEST_POOL_ID ?? process.env.TEST_PARALLEL_INDEX);
+  if (!Number.isInteger(id) || id < 0) return [TEST_PORT_LOW, TEST_PORT_HIGH];
+  const size = Math.floor((TEST_PORT_HIGH - TEST_PORT_LOW) / BANDS);
+  const low = TEST_PORT_LOW + (id % BANDS) * size;
+  return [low, low + size];
+}
+
+const handedOut = new Set<number>();
+
+/** A port nothing listens on right now and this process has not handed out before. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = TEST_PORT_LOW + Math.floor(Math.random() * (TEST_PORT_HIGH - TEST_PORT_LOW));
+  const [low, high] = portBand();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     if (await canListen(port, host)) return port;
   }
-  return listenAnywhere(host); // that range is crowded: let the OS choose
+  return listenAnywhere(host); // the band is crowded: let the OS choose
 }
 
 function canListen(port: number, host: string): Promise<boolean> {
