@@ -267,14 +267,18 @@ describe.skipIf(!available)('two realtime instances sharing a real Redis', () =>
           await fetch(`${urlA}/api/online-users`, { headers: { 'x-internal-token': stack.env.INTERNAL_TOKEN! } })
         ).json()) as { userIds: number[] }
       ).userIds;
-    expect(await online()).toContain(ghost!.id);
+    // B writes the ghost's presence to Redis just after the connection is accepted: wait for it
+    await waitFor(async () => (await online()).includes(ghost!.id), 5000);
     const status = async () =>
       (
         await ask<{ statuses: Record<string, boolean> }>(watcher, 'chat:getOnlineStatus', {
           userIds: [ghost!.id, teacher!.id],
         })
       ).statuses;
-    expect(await status()).toEqual({ [ghost!.id]: true, [teacher!.id]: true });
+    await waitFor(async () => {
+      const now = await status();
+      return now[ghost!.id] === true && now[teacher!.id] === true;
+    }, 5000);
     const exited = new Promise((r) => second.once('exit', r));
     second.kill('SIGKILL');
     await exited;
