@@ -21,6 +21,30 @@ afterEach(async () => {
   stack = undefined;
 });
 
+/** One open course, `count` students and an admin: the line the slow-queue tests watch. */
+async function seedLine(s: TestStack, name: string, capacity: number, count: number) {
+  const [admin] = await seedUsers(s.client, [{ role: 'admin', username: `${name}-admin`, name: 'Admin' }]);
+  const actor: Actor = { userId: admin!.id, role: 'admin' };
+  const course = await createCourse(s.client, actor, {
+    code: name.toUpperCase(),
+    name,
+    capacity,
+    credits: 1,
+    slots: [],
+  });
+  const students = await seedUsers(
+    s.client,
+    Array.from({ length: count }, (_, i) => ({
+      role: 'student' as const,
+      username: `${name}${i}`,
+      name: 'S',
+      group: null,
+    })),
+  );
+  await openSelection(s.client, actor);
+  return { actor, course, students };
+}
+
 /** 5 courses × 20 seats, 2,000 students, an admin to read the books with. */
 async function seedRush(s: TestStack) {
   const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'rush-admin', name: 'Admin' }]);
@@ -180,19 +204,7 @@ describe('queue_node: the registration rush (real processes, real database)', ()
       env: { QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1' },
     });
     const s = stack;
-    const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'slow-admin', name: 'Admin' }]);
-    const actor: Actor = { userId: admin!.id, role: 'admin' };
-    const c = await createCourse(s.client, actor, { code: 'SLOW', name: 'Slow', capacity: 10, credits: 1, slots: [] });
-    const students = await seedUsers(
-      s.client,
-      Array.from({ length: 200 }, (_, i) => ({
-        role: 'student' as const,
-        username: `slow${i}`,
-        name: 'S',
-        group: null,
-      })),
-    );
-    await openSelection(s.client, actor);
+    const { actor, course: c, students } = await seedLine(s, 'slow', 10, 200);
     const res = await s.client.call(QueueRoutes.submit, {
       body: {
         requests: students.map((st) => ({
@@ -235,19 +247,7 @@ describe('queue_node: the registration rush (real processes, real database)', ()
       env: { QUEUE_ANSWER_MS: '1', QUEUE_MAX_DECIDE: '1', QUEUE_BACKLOG_PAUSE_MS: '5000' },
     });
     const s = stack;
-    const [admin] = await seedUsers(s.client, [{ role: 'admin', username: 'pace-admin', name: 'Admin' }]);
-    const actor: Actor = { userId: admin!.id, role: 'admin' };
-    const c = await createCourse(s.client, actor, { code: 'PACE', name: 'Pace', capacity: 50, credits: 1, slots: [] });
-    const students = await seedUsers(
-      s.client,
-      Array.from({ length: 21 }, (_, i) => ({
-        role: 'student' as const,
-        username: `pace${i}`,
-        name: 'S',
-        group: null,
-      })),
-    );
-    await openSelection(s.client, actor);
+    const { course: c, students } = await seedLine(s, 'pace', 50, 21);
     const select = (st: { id: number }) => ({
       requestId: randomUUID(),
       studentId: st.id,
