@@ -6,7 +6,7 @@ import { openSignedIn } from './support/console.js';
 import {
   apiSignIn,
   checkAtBothWidths,
-  createCourse,
+  openWindowWithCourses,
   expectAccessible,
   freshCode,
   openPortalAs,
@@ -33,28 +33,32 @@ const courses: Record<string, Course> = {};
 test.beforeAll(async () => {
   backend = Backend.fromEnv();
   admin = (await backend.adminLogin()).token;
-  await backend.ok('POST', '/api/teacher_node/admin/selection-window/open', {}, admin);
-  courses.ALG = await createCourse(backend, admin, {
-    code: 'P-ALG',
-    name: 'Algorithms for the Portal',
-    credits: 5,
-    capacity: 3,
-    slots: [{ day: 1, start: '09:00', end: '10:30' }],
-    location: 'Hall A',
-  });
-  courses.DB = await createCourse(backend, admin, {
-    code: 'P-DB',
-    name: 'Databases',
-    credits: 4,
-    slots: [{ day: 1, start: '10:00', end: '11:00' }],
-  });
-  courses.ONE = await createCourse(backend, admin, {
-    code: 'P-ONE',
-    name: 'One-seat seminar',
-    credits: 2,
-    capacity: 1,
-    slots: [{ day: 5, start: '14:00', end: '15:00' }],
-  });
+  Object.assign(
+    courses,
+    await openWindowWithCourses(backend, admin, {
+      ALG: {
+        code: 'P-ALG',
+        name: 'Algorithms for the Portal',
+        credits: 5,
+        capacity: 3,
+        slots: [{ day: 1, start: '09:00', end: '10:30' }],
+        location: 'Hall A',
+      },
+      DB: {
+        code: 'P-DB',
+        name: 'Databases',
+        credits: 4,
+        slots: [{ day: 1, start: '10:00', end: '11:00' }],
+      },
+      ONE: {
+        code: 'P-ONE',
+        name: 'One-seat seminar',
+        credits: 2,
+        capacity: 1,
+        slots: [{ day: 5, start: '14:00', end: '15:00' }],
+      },
+    }),
+  );
   // someone else holds the only seat of P-ONE
   const other = await backend.createStudent(admin, 'portal.other');
   const { token } = await apiSignIn(backend, 'portal.other', other.password, other.totpSecret);

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import type { Course } from '../src-backend/contracts/courses.js';
 import type { TimeTicketsResponse } from '../src-backend/contracts/registrar.js';
 import { Backend } from './support/api.js';
-import { apiSignIn, checkAtBothWidths, createCourse, openPortalAs } from './support/portal.js';
+import { apiSignIn, checkAtBothWidths, openPortalAs, openWindowWithCourses } from './support/portal.js';
 import { expect, test } from './support/test.js';
 
 /**
@@ -29,21 +29,25 @@ const select = (token: string, courseId: number) => studentAsks('course/select',
 test.beforeAll(async () => {
   backend = Backend.fromEnv();
   admin = (await backend.adminLogin()).token;
-  await backend.ok('POST', '/api/teacher_node/admin/selection-window/open', {}, admin);
-  courses.FULL = await createCourse(backend, admin, {
-    code: 'WL-FULL',
-    name: 'The popular seminar',
-    capacity: 1,
-    credits: 2,
-    slots: [{ day: 2, start: '09:00', end: '10:00' }],
-  });
-  courses.SWAP = await createCourse(backend, admin, {
-    code: 'WL-SWAP',
-    name: 'The fallback',
-    capacity: 5,
-    credits: 2,
-    slots: [{ day: 3, start: '09:00', end: '10:00' }],
-  });
+  Object.assign(
+    courses,
+    await openWindowWithCourses(backend, admin, {
+      FULL: {
+        code: 'WL-FULL',
+        name: 'The popular seminar',
+        capacity: 1,
+        credits: 2,
+        slots: [{ day: 2, start: '09:00', end: '10:00' }],
+      },
+      SWAP: {
+        code: 'WL-SWAP',
+        name: 'The fallback',
+        capacity: 5,
+        credits: 2,
+        slots: [{ day: 3, start: '09:00', end: '10:00' }],
+      },
+    }),
+  );
 });
 
 test('full → join the waitlist with a swap → someone drops → the seat arrives live, the swapped course is gone', async ({

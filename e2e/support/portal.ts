@@ -68,6 +68,18 @@ export async function createCourse(
   return res.course;
 }
 
+/** Opens the selection window and creates each course; answers them by the same keys. */
+export async function openWindowWithCourses<K extends string>(
+  backend: Backend,
+  token: string,
+  specs: Record<K, Partial<CreateCourseRequest> & { code: string }>,
+): Promise<Record<K, Course>> {
+  await backend.ok('POST', '/api/teacher_node/admin/selection-window/open', {}, token);
+  const out = {} as Record<K, Course>;
+  for (const key of Object.keys(specs) as K[]) out[key] = await createCourse(backend, token, specs[key]);
+  return out;
+}
+
 /** A real sign-in (password + a fresh TOTP code) through the API. */
 export async function apiSignIn(
   backend: Backend,
