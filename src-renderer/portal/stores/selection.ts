@@ -105,6 +105,8 @@ export const useSelectionStore = defineStore('selection', () => {
         // a join still shown as queued (its `waitlisted` was missed) is settled by its promotion too
         if (a) decide(a, e);
         if (e.status === 'promoted') {
+          // "you are number N on the waitlist" is no longer true once the seat is theirs
+          if (attempts[e.courseId]?.status === 'waitlisted') dismiss(e.courseId);
           const p: Promotion = { courseId: e.courseId, swappedFrom: e.swappedFrom ?? null, ticket: e.ticket };
           for (const fn of promotedHooks) fn(p);
         }

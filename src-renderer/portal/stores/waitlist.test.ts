@@ -62,6 +62,17 @@ describe('useWaitlistStore: joins with swap, positions, and promotions as they a
     expect(transport.requests.find((r) => r.path === '/student/waitlist/join')!.idempotencyKey).toMatch(/^[\w.:-]+$/);
   });
 
+  it('a promotion clears the card\'s "you are number N on the waitlist": the seat is theirs now', async () => {
+    const selection = useSelectionStore();
+    const waitlist = useWaitlistStore();
+    waitlist.start();
+    await selection.submit(5, 'join', 9);
+    expect(selection.attemptFor(5)).toMatchObject({ status: 'waitlisted', position: 2 });
+    await until(() => useLiveStore().state('/courses') === 'live');
+    server.emit('/courses', 'selection:outcome', { ticket: 41, courseId: 5, action: 'join', status: 'promoted' });
+    await until(() => selection.attemptFor(5) === null);
+  });
+
   it('a promotion pushed on /courses becomes a notice naming the course and the swapped one, once', async () => {
     const waitlist = useWaitlistStore();
     onList = [entry(5, 1, 9)];
