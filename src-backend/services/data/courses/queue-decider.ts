@@ -91,7 +91,6 @@ export class QueueDecider {
     anyPending: Statement<[], { id: number }>;
     enroll: Statement<[number, number, string, number, number]>;
     unenroll: Statement<[number, number], { over_capacity: number }>;
-    student: Statement<[number], { id: number }>;
     entryOf: Statement<[number, number], { id: number }>;
     addEntry: Statement<[number, number, number | null, number, number]>;
     dropEntry: Statement<[number, number]>;
@@ -128,7 +127,6 @@ export class QueueDecider {
         'INSERT INTO enrollments (student_id, course_id, created_at, over_capacity, allow_conflict) VALUES (?, ?, ?, ?, ?)',
       ),
       unenroll: db.prepare('DELETE FROM enrollments WHERE student_id = ? AND course_id = ? RETURNING over_capacity'),
-      student: db.prepare(`SELECT id FROM users WHERE id = ? AND role = 'student'`),
       entryOf: db.prepare('SELECT id FROM waitlist_entries WHERE student_id = ? AND course_id = ?'),
       addEntry: db.prepare(
         'INSERT INTO waitlist_entries (student_id, course_id, swap_from, ticket, joined_at) VALUES (?, ?, ?, ?, ?)',
@@ -288,8 +286,9 @@ export class QueueDecider {
   private rejection(batch: BatchState, r: QueueRequestItem): DataQueueSubmitResponse['tickets'][number]['rejected'] {
     const course = batch.course(r.courseId);
     if (!course) return 'unknown_course';
-    // Checked here, not left to the foreign key, so one vanished account cannot fail the batch.
-    if (!batch.students.get(r.studentId) && this.st.student.get(r.studentId) === undefined) return 'unknown_student';
+    // Checked here, not left to the foreign key, so one vanished account cannot fail the batch
+    // (loaded into the batch now: deciding the request needs it next).
+    if (!batch.student(r.studentId)) return 'unknown_student';
     if ((r.action === 'select' || r.action === 'join') && !openToGroup(course.allowedGroups, r.group))
       return 'not_allowed';
     return undefined;
@@ -373,7 +372,8 @@ export class QueueDecider {
 
   private join(batch: BatchState, s: StudentState, c: CourseState, r: Req): Outcome {
     if (s.held.has(c.id)) return { status: 'already_selected' };
-    if (this.st.entryOf.get(s.id, c.id)) return { status: 'already_waitlisted' };
+    // an empty line holds nobody (its count is cached for the batch; the lookup is not)
+    if (batch.waitlisted(c) > 0 && this.st.entryOf.get(s.id, c.id)) return { status: 'already_waitlisted' };
     const swap = r.swapFrom === null ? null : batch.course(r.swapFrom);
     if (r.swapFrom !== null && (!swap || !s.held.has(swap.id) || swap.id === c.id)) return { status: 'not_selected' };
     const refused = this.refusal(s, c, swap, batch);
