@@ -95,6 +95,8 @@ test('full → join the waitlist with a swap → someone drops → the seat arri
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame()) navigations.push(f.url());
   });
+  const badge = page.getByTestId('unread-badge');
+  const unreadBefore = (await badge.count()) > 0 ? Number(/\d+/.exec(await badge.innerText())![0]) : 0;
   const dropped = await studentAsks('course/deselect', holder, courses.FULL!.id);
   expect(dropped.status).toBe('deselected');
   await expect(page.getByTestId('promotion')).toContainText(
@@ -103,6 +105,8 @@ test('full → join the waitlist with a swap → someone drops → the seat arri
   await expect(card(page, 'WL-FULL').getByTestId('held')).toBeVisible();
   await expect(card(page, 'WL-SWAP').getByTestId('held')).toHaveCount(0);
   await expect(card(page, 'WL-FULL').getByTestId('waitlist-entry')).toHaveCount(0);
+  // the promotion's notification reaches the header's inbox live as well
+  await expect(badge).toHaveText(`${unreadBefore + 1} unread`);
   expect(navigations).toEqual([]);
   await checkAtBothWidths(page, 'waitlist-promoted');
 

@@ -449,7 +449,6 @@ async function runRush(waitlist: boolean): Promise<RushRun> {
   return run;
 }
 
-
 /** The figures of one run, as printed after it. */
 function printRun(run: RushRun): void {
   console.log(`\n${run.selections} selections in ${Math.round(run.wallMs)} ms`);

@@ -48,6 +48,7 @@ import {
   WaitlistRemoveRequest,
   WaitlistRemoveResponse,
 } from '../registrar.js';
+import { Notification } from '../realtime.js';
 import { routeTable } from '../route.js';
 import { HEALTH } from './shared.js';
 
@@ -89,8 +90,15 @@ export type DataStudentCourseResponse = Static<typeof DataStudentCourseResponse>
 
 export const DataQueueDecideRequest = Type.Object({ max: Type.Integer({ minimum: 1, maximum: 20_000 }) }, strict);
 export type DataQueueDecideRequest = Static<typeof DataQueueDecideRequest>;
-/** one decided ticket, with the student it belongs to (for the outcome event) */
-export const DecidedTicket = Type.Object({ ...SelectionDecided.properties, studentId: Type.Integer() });
+/**
+ * One decided ticket, with the student it belongs to (for the outcome event); a promotion also
+ * carries the notification persisted with it, for queue_node to push as `notification:new`.
+ */
+export const DecidedTicket = Type.Object({
+  ...SelectionDecided.properties,
+  studentId: Type.Integer(),
+  notification: Type.Optional(Notification),
+});
 export type DecidedTicket = Static<typeof DecidedTicket>;
 export const SeatCount = Type.Object({
   courseId: Type.Integer(),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { type Actor, type Course } from '../../contracts/courses.js';
-import { CourseEvents } from '../../contracts/realtime-internal.js';
+import { CourseEvents, PROMOTED_NOTIFICATION_TYPE } from '../../contracts/realtime-internal.js';
 import { Namespaces } from '../../contracts/realtime.js';
 import { startStack, type TestStack } from '../../testing/stack.js';
 import { createCourse, httpCaller, mintSessions, openSelection, seedUsers } from './testing/seed.js';
@@ -11,6 +11,8 @@ import { StudentRoutes } from '../../contracts/routes/student.js';
 let stack: TestStack;
 let course: Course;
 let student: { id: number; token: string };
+let waiter: { id: number; token: string };
+let actor: Actor;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
@@ -18,13 +20,16 @@ beforeAll(async () => {
     services: ['data_node', 'realtime', 'auth_node', 'student_node', 'queue_node'],
     env: { ADMIN_PASSWORD: 'events-test-pw' },
   });
-  const [admin, s] = await seedUsers(stack.client, [
+  const [admin, s, w] = await seedUsers(stack.client, [
     { role: 'admin', username: 'evadm', name: 'Admin' },
     { role: 'student', username: 'evstu', name: 'Student', group: 'cs' },
+    { role: 'student', username: 'evwait', name: 'Waiter', group: 'cs' },
   ]);
-  const actor: Actor = { userId: admin!.id, role: 'admin' };
+  actor = { userId: admin!.id, role: 'admin' };
   course = await createCourse(stack.client, actor, { code: 'EV1', name: 'Events', capacity: 3, credits: 2, slots: [] });
-  student = { id: s!.id, token: (await mintSessions(stack.client, [s!.id]))[0]! };
+  const [st, wt] = await mintSessions(stack.client, [s!.id, w!.id]);
+  student = { id: s!.id, token: st! };
+  waiter = { id: w!.id, token: wt! };
   await openSelection(stack.client, actor);
 }, 60_000);
 afterAll(async () => {
@@ -32,8 +37,8 @@ afterAll(async () => {
   await stack?.stop();
 }, 30_000);
 
-function connect(token: string): Promise<Socket> {
-  const socket = io(`http://127.0.0.1:${stack.config.ports.realtime}${Namespaces.courses}`, {
+function connect(token: string, ns: string = Namespaces.courses): Promise<Socket> {
+  const socket = io(`http://127.0.0.1:${stack.config.ports.realtime}${ns}`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -74,5 +79,32 @@ describe('selection events', { timeout: 30_000 }, () => {
       status: 'selected',
     });
     expect(await seats).toEqual({ courseId: course.id, enrolled: 1, capacity: 3, seatsLeft: 2 });
+  });
+
+  it('pushes a promotion as selection:outcome and its persisted notification as notification:new', async () => {
+    const small = await createCourse(stack.client, actor, {
+      code: 'EV2',
+      name: 'Small',
+      capacity: 1,
+      credits: 2,
+      slots: [],
+    });
+    const asHolder = httpCaller(stack.httpUrl('student_node'), student.token);
+    const asWaiter = httpCaller(stack.httpUrl('student_node'), waiter.token);
+    expect((await asHolder('POST', StudentRoutes.select.url, { courseId: small.id })).body.status).toBe('selected');
+    const joined = await asWaiter('POST', StudentRoutes.waitlistJoin.url, { courseId: small.id });
+    expect(joined.body).toMatchObject({ status: 'waitlisted', position: 1 });
+
+    const courses = await connect(waiter.token);
+    const root = await connect(waiter.token, Namespaces.root);
+    const promoted = nextEvent<{ status: string; courseId: number }>(courses, CourseEvents.outcome);
+    const note = nextEvent<{ id: number; type: string; recipientId: number; read: boolean }>(root, 'notification:new');
+    expect((await asHolder('POST', StudentRoutes.deselect.url, { courseId: small.id })).body.status).toBe('deselected');
+    expect(await promoted).toMatchObject({ status: 'promoted', courseId: small.id, ticket: joined.body.ticket });
+    const pushed = await note;
+    expect(pushed).toMatchObject({ type: PROMOTED_NOTIFICATION_TYPE, recipientId: waiter.id, read: false });
+    // the same row the inbox reads on connect
+    const unread = await root.timeout(3000).emitWithAck('notification:getUnread', { limit: 10 });
+    expect(unread.notifications.map((n: { id: number }) => n.id)).toContain(pushed.id);
   });
 });

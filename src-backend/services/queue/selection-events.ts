@@ -39,6 +39,15 @@ export function createSelectionEvents(publisher: RealtimePublisher, seatInterval
           ...(d.swappedFrom !== undefined ? { swappedFrom: d.swappedFrom } : {}),
         },
       });
+      // a promotion's persisted notification reaches open inboxes like any other
+      if (d.notification) {
+        publisher.emit({
+          event: 'notification:new',
+          room: Rooms.user(d.studentId),
+          data: d.notification,
+          throttle: false,
+        });
+      }
     },
     seats(s) {
       latest.set(s.courseId, s);

@@ -11,6 +11,7 @@ import { BatchState, type CourseState, type StateLoader, type StudentState } fro
 import { openToGroup } from './course-row.js';
 import type { EnrollmentLog, LogLine } from './enrollment-log.js';
 import { slotsOverlap } from './slots.js';
+import { toNotification, type NotificationRow } from '../messaging/notification-repo.js';
 
 /** One request to decide: a new one, or an undecided ticket read back. */
 interface Req {
@@ -97,7 +98,7 @@ export class QueueDecider {
     heads: Statement<[number], WaitEntry>;
     dueReservations: Statement<[number], { id: number; course_id: number }>;
     release: Statement<[number, number]>;
-    notify: Statement<[number, string, number, number]>;
+    notify: Statement<[number, string, number, number], NotificationRow>;
   };
 
   constructor(
@@ -143,7 +144,9 @@ export class QueueDecider {
         `INSERT INTO notifications (recipient_id, type, title, message, metadata)
          SELECT ?, ?, 'Waitlist: you got a seat', 'You are now enrolled in ' || c.code || ' ' || c.name || '.',
            json_object('courseId', c.id, 'ticket', ?)
-         FROM courses c WHERE c.id = ?`,
+         FROM courses c WHERE c.id = ?
+         RETURNING id, recipient_id, sender_id, audience_role, audience_group, type, title, message, metadata,
+           created_at, 0 AS read`,
       ),
     };
   }
@@ -483,7 +486,7 @@ export class QueueDecider {
         ticket: next.ticket,
         relatedCourseId: swap?.id ?? null,
       });
-      this.st.notify.run(s.id, PROMOTED_NOTIFICATION_TYPE, next.ticket ?? 0, c.id);
+      const note = this.st.notify.get(s.id, PROMOTED_NOTIFICATION_TYPE, next.ticket ?? 0, c.id);
       batch.decided.push({
         ticket: next.ticket ?? 0,
         studentId: s.id,
@@ -491,6 +494,7 @@ export class QueueDecider {
         action: 'join',
         status: 'promoted',
         ...(swap ? { swappedFrom: swap.id } : {}),
+        ...(note ? { notification: toNotification(note) } : {}),
       });
       if (swap) this.dropForSwap(batch, s, swap, c, next.ticket);
     }

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Notification } from '../../../contracts/realtime.js';
 import type { NotificationCreateRequest } from '../../../contracts/messaging.js';
 
-interface NotificationRow {
+export interface NotificationRow {
   id: number;
   recipient_id: number | null;
   sender_id: number | null;
@@ -22,7 +22,7 @@ export interface Reader {
   readonly group: string | null;
 }
 
-const toNotification = (r: NotificationRow): Notification => ({
+export const toNotification = (r: NotificationRow): Notification => ({
   id: r.id,
   recipientId: r.recipient_id,
   senderId: r.sender_id,

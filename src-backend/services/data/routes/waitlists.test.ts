@@ -120,8 +120,18 @@ describe('waitlists', { timeout: 20_000 }, () => {
     expect(
       (await post(D.studentWaitlist.url, { student: { studentId: b, group: null } })).body.entries[0].position,
     ).toBe(1);
-    const note = built.db.prepare('SELECT type, title FROM notifications WHERE recipient_id = ?').get(a);
+    const note = built.db.prepare('SELECT id, type, title, message FROM notifications WHERE recipient_id = ?').get(a);
     expect(note).toMatchObject({ type: PROMOTED_NOTIFICATION_TYPE });
+    // the promotion carries that persisted row, for queue_node to push as notification:new
+    expect(all.find((d) => d.status === 'promoted')!.notification).toEqual({
+      ...(note as object),
+      recipientId: a,
+      senderId: null,
+      audience: null,
+      metadata: { courseId: c.id, ticket: expect.any(Number) },
+      read: false,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(logOf(a).map((l) => l.status)).toEqual(['waitlisted', 'already_waitlisted', 'promoted']);
 
     expect((await one(item(b, c.id, 'leave'))).own.status).toBe('left');
