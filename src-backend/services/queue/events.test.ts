@@ -10,6 +10,8 @@ import { StudentRoutes } from '../../contracts/routes/student.js';
 /** The queue's events reach a real socket.io-client through the real realtime server. */
 let stack: TestStack;
 let course: Course;
+/** one seat: a holder and a waiter for the promotion */
+let small: Course;
 let student: { id: number; token: string };
 let waiter: { id: number; token: string };
 let actor: Actor;
@@ -27,6 +29,7 @@ beforeAll(async () => {
   ]);
   actor = { userId: admin!.id, role: 'admin' };
   course = await createCourse(stack.client, actor, { code: 'EV1', name: 'Events', capacity: 3, credits: 2, slots: [] });
+  small = await createCourse(stack.client, actor, { code: 'EV2', name: 'Small', capacity: 1, credits: 2, slots: [] });
   const [st, wt] = await mintSessions(stack.client, [s!.id, w!.id]);
   student = { id: s!.id, token: st! };
   waiter = { id: w!.id, token: wt! };
@@ -82,13 +85,6 @@ describe('selection events', { timeout: 30_000 }, () => {
   });
 
   it('pushes a promotion as selection:outcome and its persisted notification as notification:new', async () => {
-    const small = await createCourse(stack.client, actor, {
-      code: 'EV2',
-      name: 'Small',
-      capacity: 1,
-      credits: 2,
-      slots: [],
-    });
     const asHolder = httpCaller(stack.httpUrl('student_node'), student.token);
     const asWaiter = httpCaller(stack.httpUrl('student_node'), waiter.token);
     expect((await asHolder('POST', StudentRoutes.select.url, { courseId: small.id })).body.status).toBe('selected');
